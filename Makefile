@@ -1,0 +1,41 @@
+# The two commands: `make demo` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test venv messages serve worker beat bench lint clean
+
+$(STAMP): requirements.lock requirements-dev.lock
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+demo: messages
+	DEBUG=true $(PY) manage.py migrate --no-input -v0
+	DEBUG=true $(PY) manage.py createcachetable
+	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: messages
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/pytest
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A partnercenter worker -l info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A partnercenter beat -l info
+
+bench: messages
+	$(PY) bench/customers_list.py
+
+clean:
+	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache

@@ -1,0 +1,81 @@
+"""Relationships between partners and their customers."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnercenter.models import Tenant, User
+
+
+class RelationshipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REMOVED = "removed", _("Removed")
+
+
+class ResellerRelationship(models.Model):
+    """partner ↔ customer. At most one active row per pair (partial unique index)."""
+
+    id = models.BigAutoField(primary_key=True)
+    partner = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="customer_relationships")
+    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="partner_relationships")
+    status = models.CharField(max_length=16, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    source_request = models.ForeignKey(
+        "invitations.RelationshipRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reseller relationship")
+        verbose_name_plural = _("reseller relationships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "customer"], condition=Q(status="active"), name="reseller_rel_one_active"
+            ),
+            models.CheckConstraint(condition=~Q(partner=models.F("customer")), name="reseller_rel_not_self"),
+        ]
+        indexes = [
+            # Customers list: newest first, keyset on (created_at, id).
+            models.Index(fields=["partner", "status", "-created_at", "-id"], name="reseller_rel_list_idx"),
+            models.Index(fields=["customer", "status"], name="reseller_rel_customer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} → {self.customer}"
+
+
+class Service(models.TextChoices):
+    """Services a partner can hold delegated admin permissions for."""
+
+    PRODUCTIVITY = "productivity", _("Productivity suite (email, office apps)")
+    BUSINESS_APPS = "business_apps", _("Business applications")
+    INFRASTRUCTURE = "infrastructure", _("Cloud infrastructure")
+
+
+class DelegatedAdminPermission(models.Model):
+    """DAP: partner → customer for one service. Multichannel: one active admin partner per service."""
+
+    id = models.BigAutoField(primary_key=True)
+    partner = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="dap_granted")
+    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="dap_holders")
+    service = models.CharField(max_length=32, choices=Service.choices)
+    status = models.CharField(max_length=16, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delegated admin permission")
+        verbose_name_plural = _("delegated admin permissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "service"], condition=Q(status="active"), name="dap_one_admin_partner_per_service"
+            ),
+        ]
+        indexes = [models.Index(fields=["partner", "customer", "status"], name="dap_partner_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} → {self.customer} ({self.service})"

@@ -1,0 +1,105 @@
+"""Customers workspace (partner, F1) and Partner relationships (customer, Admin center)."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from customers import selectors
+from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerRelationship
+from partnercenter.models import TenantKind
+from partnercenter.permissions import tenant_view
+from partnercenter.roles import Perm
+
+
+def _list_params(request: HttpRequest) -> tuple[str, str]:
+    search = (request.GET.get("q") or "").strip()[:100]
+    sort = request.GET.get("sort") or selectors.DEFAULT_SORT
+    if sort not in selectors.SORTS:
+        sort = selectors.DEFAULT_SORT
+    return search, sort
+
+
+@tenant_view(Perm.CUSTOMERS_VIEW)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    search, sort = _list_params(request)
+    page = selectors.customers_page(
+        partner=request.tenant,  # type: ignore[attr-defined]
+        search=search,
+        sort=sort,
+        cursor=request.GET.get("cursor", "")[:500],
+        direction="prev" if request.GET.get("dir") == "prev" else "next",
+        page_size=settings.CUSTOMERS_PAGE_SIZE,
+    )
+    context = {"page": page, "search": search, "sort": sort}
+    template = "customers/_table.html" if request.htmx else "customers/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def relationship_label(row: ResellerRelationship) -> str:
+    return _("Reseller")
+
+
+@tenant_view(Perm.CUSTOMERS_EXPORT)
+def customer_export(request: HttpRequest) -> StreamingHttpResponse:
+    """CSV of the whole list, or of the current search when one is given. Streams at any size."""
+    search, _sort = _list_params(request)
+    writer = csv.writer(_Echo())
+    partner = request.tenant  # type: ignore[attr-defined]
+
+    def rows():  # noqa: ANN202
+        yield "\ufeff"  # lets spreadsheet programs detect UTF-8 (umlauts, accents)
+        yield writer.writerow(
+            [_("Tenant ID"), _("Company name"), _("Primary domain"), _("Relationship"), _("Indirect reseller")]
+        )
+        for row in selectors.customers_export_rows(partner=partner, search=search):
+            yield writer.writerow(
+                [str(row.customer_id), row.customer.name, row.customer.domain_display, relationship_label(row), ""]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="customers.csv"'
+    return response
+
+
+@tenant_view(Perm.CUSTOMERS_VIEW)
+def customer_account(request: HttpRequest, customer_id: str) -> HttpResponse:
+    relationship = selectors.customer_for_partner(partner=request.tenant, customer_id=customer_id)  # type: ignore[attr-defined]
+    dap = selectors.dap_services(partner=request.tenant, customer=relationship.customer)  # type: ignore[attr-defined]
+    return render(
+        request, "customers/account.html", {"relationship": relationship, "customer": relationship.customer, "dap": dap}
+    )
+
+
+@tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)
+def admin_center_home(request: HttpRequest) -> HttpResponse:
+    """Admin center → Partner relationships: each partner with its reseller and admin permissions."""
+    customer = request.tenant  # type: ignore[attr-defined]
+    relationships = list(
+        ResellerRelationship.objects.filter(customer=customer, status=RelationshipStatus.ACTIVE)
+        .select_related("partner", "partner__profile")
+        .order_by("partner__name")
+    )
+    dap_rows = DelegatedAdminPermission.objects.filter(
+        customer=customer, status=RelationshipStatus.ACTIVE
+    ).select_related("partner")
+    dap_by_partner: dict[object, list[str]] = {}
+    partners = {rel.partner_id: rel.partner for rel in relationships}
+    for row in dap_rows:
+        dap_by_partner.setdefault(row.partner_id, []).append(row.get_service_display())
+        partners.setdefault(row.partner_id, row.partner)
+    reseller_ids = {rel.partner_id for rel in relationships}
+    items = [
+        {"partner": partner, "reseller": pid in reseller_ids, "dap": dap_by_partner.get(pid, [])}
+        for pid, partner in sorted(partners.items(), key=lambda kv: kv[1].name.lower())
+    ]
+    return render(request, "customers/admin_center_home.html", {"items": items})

@@ -1,0 +1,122 @@
+"""Tokenised relationship requests and the customers' acceptances of them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnercenter.models import Tenant, User
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class RelationshipRequest(models.Model):
+    """A partner's invitation to a reseller relationship. Only the token's SHA-256 digest is stored."""
+
+    id = models.BigAutoField(primary_key=True)
+    partner = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="relationship_requests")
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    include_dap = models.BooleanField(_("Include delegated administration privileges"), default=False)
+    # Normalised (NFKC + casefold) when addressed; empty for an unaddressed link.
+    customer_email = models.CharField(_("Customer email"), max_length=254, blank=True, default="")
+    reusable = models.BooleanField(_("Reusable link"), default=False)
+    token_digest = models.CharField(max_length=64, unique=True)
+    token_last4 = models.CharField(max_length=4)
+    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    acceptance_count = models.PositiveIntegerField(default=0)
+    accepted_customer = models.ForeignKey(
+        Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("relationship request")
+        verbose_name_plural = _("relationship requests")
+        constraints = [
+            # One pending request per addressed customer email and partner.
+            models.UniqueConstraint(
+                fields=["partner", "customer_email"],
+                condition=Q(status="pending") & ~Q(customer_email=""),
+                name="request_one_pending_per_email",
+            ),
+            models.CheckConstraint(condition=Q(customer_email="") | Q(reusable=False), name="request_addressed_single_use"),
+        ]
+        indexes = [models.Index(fields=["partner", "-id"], name="request_partner_id_idx")]
+
+    def __str__(self) -> str:
+        return f"…{self.token_last4} ({self.status})"
+
+    @property
+    def is_addressed(self) -> bool:
+        return bool(self.customer_email)
+
+    def is_expired(self, now=None) -> bool:  # noqa: ANN001
+        return (now or timezone.now()) >= self.expires_at
+
+    @property
+    def effective_status(self) -> str:
+        if self.status == RequestStatus.PENDING and self.is_expired():
+            return RequestStatus.EXPIRED
+        return self.status
+
+    def get_effective_status_display(self) -> str:
+        return str(RequestStatus(self.effective_status).label)
+
+
+class AcceptanceStatus(models.TextChoices):
+    PROCESSING = "processing", _("Processing…")
+    SUCCEEDED = "succeeded", _("Accepted")
+    FAILED = "failed", _("Refused")
+    DECLINED = "declined", _("Declined")
+
+
+class DapChoice(models.TextChoices):
+    REASSIGN = "reassign", _("Reassign admin permissions to this partner")
+    KEEP = "keep", _("Keep the current admin partner (accept the reseller relationship only)")
+
+
+class Acceptance(models.Model):
+    """A customer's answer to a request. While 'processing' it is the durable job a task applies."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(RelationshipRequest, on_delete=models.CASCADE, related_name="acceptances")
+    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=16, choices=AcceptanceStatus.choices, default=AcceptanceStatus.PROCESSING)
+    dap_choice = models.CharField(max_length=16, choices=DapChoice.choices, blank=True)
+    result_code = models.CharField(max_length=32, blank=True)
+    result_message = models.CharField(max_length=500, blank=True)
+    granted_services = models.JSONField(default=list, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    deliveries = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
+        constraints = [
+            # A customer answers a given request once; a double click or two browsers give one row.
+            models.UniqueConstraint(fields=["request", "customer"], name="acceptance_one_per_customer"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="acceptance_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.status}"

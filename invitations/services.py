@@ -1,0 +1,568 @@
+"""Relationship requests (F2) and their acceptance in the Admin center (F4)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from customers.models import Service
+from customers.services import dap_grant, dap_holders, reseller_relationship_ensure
+from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpired, RequestNotFound
+from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
+from invitations.tokens import email_normalize, token_digest, token_new, token_well_formed
+from partnercenter.dispatch import enqueue_on_commit
+from partnercenter.errors import DomainError
+from partnercenter.models import ActivityKind, Cloud, Membership, Tenant, TenantKind, User
+from partnercenter.roles import Perm, Role, permissions_for
+from partnercenter.selectors import region_name_for_country, same_region, tenant_users_with_roles
+from partnercenter.services import activity_record, outbox_email_create, outbox_email_create_raw
+
+logger = logging.getLogger(__name__)
+
+MAX_SUBJECT = 200
+MAX_BODY = 10_000
+
+
+def _actor_perms(actor: User, tenant: Tenant) -> frozenset[str]:
+    roles = Membership.objects.filter(user=actor, tenant=tenant, is_active=True).values_list("role", flat=True)
+    return permissions_for(roles)
+
+
+def acceptance_path(raw_token: str) -> str:
+    return f"/admin-center/partner-request/{raw_token}/"
+
+
+# --- Partner side: create, send, resend, revoke, expire ----------------------------------------
+
+
+def invitation_create(
+    *,
+    partner: Tenant,
+    actor: User,
+    include_dap: bool,
+    customer_email: str = "",
+    reusable: bool = False,
+    ip: str | None = None,
+) -> tuple[RelationshipRequest, str]:
+    """A new request with a fresh link. An addressed email that already has a pending request gets
+    that request back with a new link (the old one dies): one pending request per customer email."""
+    perms = _actor_perms(actor, partner)
+    if partner.kind != TenantKind.PARTNER or Perm.RELATIONSHIP_REQUEST not in perms:
+        raise NotAllowed(_("You don't have permission to request reseller relationships."))
+    if include_dap and partner.cloud == Cloud.USGOV:
+        raise NotAllowed(
+            _("Requesting admin permissions is not available in the US Government cloud."), field="include_dap"
+        )
+    if include_dap and Perm.RELATIONSHIP_REQUEST_DAP not in perms:
+        raise NotAllowed(
+            _("Your role may request a reseller relationship without admin permissions only."), field="include_dap"
+        )
+    email = email_normalize(customer_email)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(_("Enter a valid email address."), field="customer_email") from None
+        if len(email) > 254:
+            raise DomainError(_("Enter a valid email address."), field="customer_email")
+        reusable = False
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _invitation_create_once(
+                    partner=partner, actor=actor, include_dap=include_dap, email=email, reusable=reusable, ip=ip
+                )
+        except IntegrityError:
+            # A concurrent request for the same email won the insert; the next round re-issues it.
+            continue
+    raise DomainError(_("Please try again."))
+
+
+def _invitation_create_once(
+    *, partner: Tenant, actor: User, include_dap: bool, email: str, reusable: bool, ip: str | None
+) -> tuple[RelationshipRequest, str]:
+    now = timezone.now()
+    token = token_new()
+    expires_at = now + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+    if email:
+        existing = (
+            RelationshipRequest.objects.select_for_update()
+            .filter(partner=partner, customer_email=email, status=RequestStatus.PENDING)
+            .first()
+        )
+        if existing is not None:
+            if existing.is_expired(now):
+                _mark_expired(existing, actor=None)
+            else:
+                old_last4 = existing.token_last4
+                existing.token_digest, existing.token_last4 = token.digest, token.last4
+                existing.include_dap = include_dap
+                existing.expires_at = expires_at
+                existing.save(update_fields=["token_digest", "token_last4", "include_dap", "expires_at", "updated_at"])
+                activity_record(
+                    tenant=partner, kind=ActivityKind.REQUEST_RESENT, actor=actor, ip=ip,
+                    data={"last4": token.last4, "old_last4": old_last4, "email": email},
+                )
+                return existing, token.raw
+    request = RelationshipRequest.objects.create(
+        partner=partner,
+        created_by=actor,
+        include_dap=include_dap,
+        customer_email=email,
+        reusable=reusable and not email,
+        token_digest=token.digest,
+        token_last4=token.last4,
+        expires_at=expires_at,
+    )
+    activity_record(
+        tenant=partner, kind=ActivityKind.REQUEST_CREATED, actor=actor, ip=ip,
+        data={"last4": token.last4, "email": email or _("anyone with the link")},
+    )
+    return request, token.raw
+
+
+def request_for_partner(*, partner: Tenant, request_id: object) -> RelationshipRequest:
+    from django.http import Http404
+
+    try:
+        return RelationshipRequest.objects.get(partner=partner, id=int(str(request_id)))
+    except (RelationshipRequest.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def invitation_send(
+    *, request: RelationshipRequest, actor: User, raw_token: str, subject: str, body: str, link: str,
+    ip: str | None = None,
+) -> None:
+    """Email the (edited) draft to the addressed customer through the outbox."""
+    if Perm.RELATIONSHIP_REQUEST not in _actor_perms(actor, request.partner):
+        raise NotAllowed(_("You don't have permission to request reseller relationships."))
+    with transaction.atomic():
+        locked = RelationshipRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.token_digest != token_digest(raw_token):
+            raise DomainError(_("This link was replaced by a newer one. Open the request again."), field="body")
+        if locked.effective_status != RequestStatus.PENDING:
+            raise DomainError(_("Only a pending request can be sent."))
+        if not locked.customer_email:
+            raise DomainError(_("Enter a customer email to send the request from the portal."), field="body")
+        subject = (subject or "").strip()
+        if not subject:
+            raise DomainError(_("Enter a subject."), field="subject")
+        if len(subject) > MAX_SUBJECT:
+            raise DomainError(_("Keep the subject under %(n)d characters.") % {"n": MAX_SUBJECT}, field="subject")
+        if len(body or "") > MAX_BODY:
+            raise DomainError(_("Keep the message under %(n)d characters.") % {"n": MAX_BODY}, field="body")
+        if link not in (body or ""):
+            raise DomainError(
+                _("The message must contain the personalised link. Put it back before sending."), field="body"
+            )
+        reply_to = actor.email
+        outbox_email_create_raw(
+            to_email=locked.customer_email, subject=subject, body=body, language=get_language() or "en",
+            kind="relationship_request", tenant=locked.partner, reply_to=reply_to,
+        )
+        locked.sent_at = timezone.now()
+        locked.sent_by = actor
+        locked.save(update_fields=["sent_at", "sent_by", "updated_at"])
+        activity_record(
+            tenant=locked.partner, kind=ActivityKind.REQUEST_SENT, actor=actor, ip=ip,
+            data={"last4": locked.token_last4, "email": locked.customer_email},
+        )
+
+
+def invitation_resend(*, request: RelationshipRequest, actor: User, ip: str | None = None) -> str:
+    """A new link for the same request; the old one stops working at once."""
+    if Perm.RELATIONSHIP_REQUEST not in _actor_perms(actor, request.partner):
+        raise NotAllowed(_("You don't have permission to request reseller relationships."))
+    if request.include_dap and Perm.RELATIONSHIP_REQUEST_DAP not in _actor_perms(actor, request.partner):
+        raise NotAllowed(_("Your role may request a reseller relationship without admin permissions only."))
+    token = token_new()
+    try:
+        with transaction.atomic():
+            locked = RelationshipRequest.objects.select_for_update().get(pk=request.pk)
+            if locked.status not in (RequestStatus.PENDING, RequestStatus.EXPIRED, RequestStatus.DECLINED):
+                raise DomainError(_("An accepted or revoked request cannot be resent."))
+            old_last4 = locked.token_last4
+            locked.token_digest, locked.token_last4 = token.digest, token.last4
+            locked.status = RequestStatus.PENDING
+            locked.declined_at = None
+            locked.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+            locked.save()
+            activity_record(
+                tenant=locked.partner, kind=ActivityKind.REQUEST_RESENT, actor=actor, ip=ip,
+                data={"last4": token.last4, "old_last4": old_last4, "email": locked.customer_email},
+            )
+    except IntegrityError:
+        raise DomainError(_("Another pending request to this customer email exists already.")) from None
+    request.refresh_from_db()
+    return token.raw
+
+
+def invitation_revoke(*, request: RelationshipRequest, actor: User, ip: str | None = None) -> None:
+    if Perm.RELATIONSHIP_REQUEST not in _actor_perms(actor, request.partner):
+        raise NotAllowed(_("You don't have permission to request reseller relationships."))
+    with transaction.atomic():
+        locked = RelationshipRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in (RequestStatus.PENDING, RequestStatus.EXPIRED):
+            raise DomainError(_("Only a pending or expired request can be revoked."))
+        locked.status = RequestStatus.REVOKED
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["status", "revoked_at", "updated_at"])
+        activity_record(
+            tenant=locked.partner, kind=ActivityKind.REQUEST_REVOKED, actor=actor, ip=ip,
+            data={"last4": locked.token_last4},
+        )
+
+
+def _mark_expired(request: RelationshipRequest, *, actor: User | None) -> None:
+    request.status = RequestStatus.EXPIRED
+    request.save(update_fields=["status", "updated_at"])
+    activity_record(
+        tenant=request.partner, kind=ActivityKind.REQUEST_EXPIRED, actor=actor, data={"last4": request.token_last4}
+    )
+
+
+def invitations_expire(*, batch: int = 500) -> int:
+    """Persist the expiry of pending requests whose time is up (the pages already show them expired)."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                RelationshipRequest.objects.select_for_update(skip_locked=True)
+                .filter(status=RequestStatus.PENDING, expires_at__lte=timezone.now())
+                .select_related("partner")[:batch]
+            )
+            for row in rows:
+                _mark_expired(row, actor=None)
+        done += len(rows)
+        if len(rows) < batch:
+            return done
+
+
+# --- Customer side: look up, check, accept, decline, process ------------------------------------
+
+
+def request_by_token(raw_token: str) -> RelationshipRequest | None:
+    if not token_well_formed(raw_token):
+        return None
+    return (
+        RelationshipRequest.objects.select_related("partner", "partner__profile")
+        .filter(token_digest=token_digest(raw_token))
+        .first()
+    )
+
+
+def user_email_matches(*, user: User, request: RelationshipRequest) -> bool:
+    """Addressed requests need the same address, verified, compared after NFKC + casefold."""
+    from allauth.account.models import EmailAddress
+
+    if not request.customer_email:
+        return True
+    wanted = request.customer_email
+    for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True):
+        if email_normalize(address) == wanted:
+            return True
+    return False
+
+
+def is_rightful_customer(*, user: User | None, customer: Tenant | None, request: RelationshipRequest) -> bool:
+    """Who may learn that a link is expired or used (everybody else gets the not-found page)."""
+    if user is None or not user.is_authenticated or customer is None or customer.kind != TenantKind.CUSTOMER:
+        return False
+    if request.accepted_customer_id and request.accepted_customer_id == customer.id:
+        return True
+    if request.acceptances.filter(customer=customer).exists():
+        return True
+    if request.customer_email:
+        return user_email_matches(user=user, request=request)
+    return Membership.objects.filter(user=user, tenant=customer, role=Role.CUSTOMER_GLOBAL_ADMIN).exists()
+
+
+@dataclass
+class Blocker:
+    code: str
+    message: str
+
+
+def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> list[Blocker]:
+    """Rules that refuse the relationship before anything is created: region, cloud, duplicates."""
+    partner = request.partner
+    blockers: list[Blocker] = []
+    if customer.kind != TenantKind.CUSTOMER:
+        blockers.append(Blocker("not_customer", _("Only a customer organisation can accept this request.")))
+        return blockers
+    if customer.cloud != partner.cloud:
+        blockers.append(
+            Blocker(
+                "cloud",
+                _("%(partner)s works in the %(partner_cloud)s; your organisation is in the %(customer_cloud)s. "
+                  "A relationship is only possible inside one cloud.")
+                % {
+                    "partner": partner.name,
+                    "partner_cloud": Cloud(partner.cloud).label,
+                    "customer_cloud": Cloud(customer.cloud).label,
+                },
+            )
+        )
+    if not same_region(partner, customer):
+        blockers.append(
+            Blocker(
+                "region",
+                _("%(partner)s can only form reseller relationships with customers in %(region)s. "
+                  "Your organisation is in %(customer_region)s.")
+                % {
+                    "partner": partner.name,
+                    "region": region_name_for_country(str(partner.country)),
+                    "customer_region": region_name_for_country(str(customer.country)),
+                },
+            )
+        )
+    from customers.models import RelationshipStatus, ResellerRelationship
+
+    if not request.include_dap and ResellerRelationship.objects.filter(
+        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+    ).exists():
+        blockers.append(Blocker("exists", _("%(partner)s is already your reseller.") % {"partner": partner.name}))
+    return blockers
+
+
+def dap_conflicts(*, request: RelationshipRequest, customer: Tenant) -> list[tuple[str, Tenant]]:
+    """Services for which another partner holds admin permissions today (multichannel)."""
+    if not request.include_dap:
+        return []
+    holders = dap_holders(customer=customer, services=list(Service.values))
+    return [
+        (str(Service(service).label), row.partner)
+        for service, row in holders.items()
+        if row.partner_id != request.partner_id
+    ]
+
+
+def _check_actor(*, user: User, customer: Tenant, request: RelationshipRequest) -> None:
+    if customer.kind != TenantKind.CUSTOMER or not Membership.objects.filter(
+        user=user, tenant=customer, role=Role.CUSTOMER_GLOBAL_ADMIN, is_active=True
+    ).exists():
+        raise NotAllowed(_("Only a Global admin of the customer organisation can accept or decline this request."))
+    if not user_email_matches(user=user, request=request):
+        raise NotAllowed(
+            _("This request was sent to a different email address. Sign in with the account it was sent to.")
+        )
+
+
+def _lock_request(raw_token: str) -> RelationshipRequest:
+    if not token_well_formed(raw_token):
+        raise RequestNotFound(_("Not found"))
+    request = (
+        RelationshipRequest.objects.select_for_update()
+        .select_related("partner")
+        .filter(token_digest=token_digest(raw_token))
+        .first()
+    )
+    if request is None or request.status == RequestStatus.REVOKED:
+        raise RequestNotFound(_("Not found"))
+    return request
+
+
+def invitation_accept(
+    *, raw_token: str, user: User, customer: Tenant, dap_choice: str = "", ip: str | None = None
+) -> Acceptance:
+    """Record the customer's "Accept" and queue its processing. Idempotent per customer and link."""
+    try:
+        with transaction.atomic():
+            request = _lock_request(raw_token)
+            _check_actor(user=user, customer=customer, request=request)
+            previous = Acceptance.objects.filter(request=request, customer=customer).first()
+            if previous is not None:
+                raise RequestAlreadyAnswered(
+                    _("This request has already been answered for your organisation."), acceptance_id=previous.id
+                )
+            if request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED):
+                raise RequestAlreadyAnswered(_("This request has already been accepted."))
+            if request.status == RequestStatus.EXPIRED or request.is_expired():
+                raise RequestExpired(_("This request has expired. Ask your partner for a new link."))
+            if not request.reusable and request.acceptances.filter(
+                status__in=[AcceptanceStatus.PROCESSING, AcceptanceStatus.SUCCEEDED]
+            ).exists():
+                raise RequestAlreadyAnswered(_("This request has already been accepted."))
+            blockers = acceptance_blockers(request=request, customer=customer)
+            if blockers:
+                raise DomainError(blockers[0].message, code=blockers[0].code)
+            choice = dap_choice if dap_choice in DapChoice.values else ""
+            if dap_conflicts(request=request, customer=customer) and not choice:
+                raise DomainError(
+                    _("Choose whether to keep your current admin partner or reassign admin permissions."),
+                    field="dap_choice",
+                )
+            acceptance = Acceptance.objects.create(
+                request=request, customer=customer, user=user, dap_choice=choice, ip_address=ip
+            )
+            from invitations.tasks import acceptance_process_task
+
+            enqueue_on_commit(acceptance_process_task, str(acceptance.id))
+            return acceptance
+    except IntegrityError:
+        # The unique (request, customer) index lost a race to a concurrent click: same answer as above.
+        existing = Acceptance.objects.filter(request__token_digest=token_digest(raw_token), customer=customer).first()
+        raise RequestAlreadyAnswered(
+            _("This request has already been answered for your organisation."),
+            acceptance_id=existing.id if existing else None,
+        ) from None
+
+
+def invitation_decline(*, raw_token: str, user: User, customer: Tenant, ip: str | None = None) -> None:
+    with transaction.atomic():
+        request = _lock_request(raw_token)
+        _check_actor(user=user, customer=customer, request=request)
+        if request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED) or request.acceptances.filter(
+            customer=customer
+        ).exists():
+            raise RequestAlreadyAnswered(_("This request has already been answered for your organisation."))
+        if request.status == RequestStatus.EXPIRED or request.is_expired():
+            raise RequestExpired(_("This request has expired. Ask your partner for a new link."))
+        if request.reusable:
+            # A public link stays open for others; this customer's answer is recorded on its own.
+            Acceptance.objects.create(
+                request=request, customer=customer, user=user, status=AcceptanceStatus.DECLINED, ip_address=ip,
+                processed_at=timezone.now(),
+            )
+        else:
+            request.status = RequestStatus.DECLINED
+            request.declined_at = timezone.now()
+            request.save(update_fields=["status", "declined_at", "updated_at"])
+        data = {"customer": customer.name, "partner": request.partner.name}
+        activity_record(tenant=request.partner, kind=ActivityKind.REQUEST_DECLINED, actor=user, customer=customer,
+                        data=data, ip=ip)
+        activity_record(tenant=customer, kind=ActivityKind.REQUEST_DECLINED, actor=user, customer=customer, data=data,
+                        ip=ip)
+        _notify_partner(request=request, customer=customer, template="request_declined")
+
+
+def _notify_partner(*, request: RelationshipRequest, customer: Tenant, template: str) -> None:
+    """Mail the partner's Global admins and whoever created the request, each in their language."""
+    recipients: dict[str, User] = {
+        u.email.lower(): u for u in tenant_users_with_roles(tenant=request.partner, roles=[Role.GLOBAL_ADMIN])
+    }
+    if request.created_by is not None:
+        recipients.setdefault(request.created_by.email.lower(), request.created_by)
+    for user in recipients.values():
+        outbox_email_create(
+            to_email=user.email,
+            template=template,
+            language=user.language or settings.LANGUAGE_CODE,
+            tenant=request.partner,
+            context={
+                "partner": request.partner,
+                "customer": customer,
+                "request": request,
+                "customers_url": f"{settings.SITE_URL}/customers/",
+            },
+        )
+
+
+def acceptance_process(*, acceptance_id: str) -> str:
+    """Apply an acceptance: re-check the rules now, then create the relationship (and DAP). Idempotent."""
+    with transaction.atomic():
+        acceptance = (
+            Acceptance.objects.select_for_update(of=("self",))
+            .select_related("customer", "user")
+            .filter(id=acceptance_id, status=AcceptanceStatus.PROCESSING)
+            .first()
+        )
+        if acceptance is None:
+            return "done-already"
+        acceptance.deliveries += 1
+        request = RelationshipRequest.objects.select_for_update().select_related("partner").get(
+            pk=acceptance.request_id
+        )
+        customer, partner, actor = acceptance.customer, request.partner, acceptance.user
+        if acceptance.deliveries > settings.TASK_MAX_DELIVERIES:
+            return _acceptance_fail(acceptance, request, "dead", _("The request could not be processed. "
+                                                                   "Ask your partner for a new link."))
+        if request.status == RequestStatus.REVOKED:
+            return _acceptance_fail(acceptance, request, "revoked", _("The partner withdrew this request."))
+        # The click counts: a link that expired while the acceptance waited in the queue still holds.
+        if acceptance.created_at >= request.expires_at:
+            return _acceptance_fail(acceptance, request, "expired", _("This request has expired."))
+        blockers = [b for b in acceptance_blockers(request=request, customer=customer) if b.code != "exists"]
+        if blockers:
+            return _acceptance_fail(acceptance, request, blockers[0].code, blockers[0].message)
+        _relationship, _created = reseller_relationship_ensure(
+            partner=partner, customer=customer, actor=actor, source_request=request, ip=acceptance.ip_address
+        )
+        granted: list[str] = []
+        if request.include_dap:
+            granted = dap_grant(
+                partner=partner, customer=customer, services=list(Service.values),
+                reassign=acceptance.dap_choice != DapChoice.KEEP, actor=actor, ip=acceptance.ip_address,
+            )
+        acceptance.status = AcceptanceStatus.SUCCEEDED
+        acceptance.granted_services = granted
+        acceptance.processed_at = timezone.now()
+        acceptance.result_code = "ok"
+        acceptance.save()
+        request.acceptance_count += 1
+        if not request.reusable:
+            request.status = RequestStatus.ACCEPTED
+            request.accepted_customer = customer
+            request.accepted_at = acceptance.processed_at
+        request.save()
+        data = {"customer": customer.name, "partner": partner.name}
+        for tenant in (partner, customer):
+            activity_record(tenant=tenant, kind=ActivityKind.REQUEST_ACCEPTED, actor=actor, customer=customer,
+                            data=data, ip=acceptance.ip_address)
+        _notify_partner(request=request, customer=customer, template="request_accepted")
+        return "succeeded"
+
+
+def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code: str, message: str) -> str:
+    acceptance.status = AcceptanceStatus.FAILED
+    acceptance.result_code = code
+    acceptance.result_message = str(message)[:500]
+    acceptance.processed_at = timezone.now()
+    acceptance.save()
+    data = {"customer": acceptance.customer.name, "partner": request.partner.name, "reason": str(message)}
+    for tenant in (request.partner, acceptance.customer):
+        activity_record(tenant=tenant, kind=ActivityKind.ACCEPTANCE_FAILED, actor=acceptance.user,
+                        customer=acceptance.customer, data=data, ip=acceptance.ip_address)
+    return "failed"
+
+
+def acceptances_sweep(*, older_than_seconds: int = 30) -> int:
+    """Re-queue acceptances whose broker message was lost (broker down at click time, worker killed)."""
+    from invitations.tasks import acceptance_process_task
+
+    ids = list(
+        Acceptance.objects.filter(
+            status=AcceptanceStatus.PROCESSING,
+            created_at__lt=timezone.now() - timedelta(seconds=older_than_seconds),
+        ).values_list("id", flat=True)[:1000]
+    )
+    for acceptance_id in ids:
+        try:
+            acceptance_process_task.apply_async(args=(str(acceptance_id),), retry=False)
+        except Exception:
+            logger.warning("broker unavailable; %d acceptances wait", len(ids))
+            break
+    return len(ids)
+
+
+def acceptance_for_customer(*, acceptance_id: object, customer: Tenant | None) -> Acceptance:
+    from django.http import Http404
+
+    if customer is None:
+        raise Http404
+    try:
+        return Acceptance.objects.select_related("request__partner", "customer").get(
+            id=acceptance_id, customer=customer
+        )
+    except (Acceptance.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc

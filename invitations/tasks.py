@@ -1,0 +1,29 @@
+"""Thin Celery wrappers around the invitation services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from invitations import services
+
+
+@shared_task(
+    name="invitations.tasks.acceptance_process",
+    autoretry_for=(Exception,),
+    retry_backoff=2,
+    retry_backoff_max=300,  # below the broker's visibility timeout
+    retry_jitter=True,
+    max_retries=5,
+)
+def acceptance_process_task(acceptance_id: str) -> str:
+    return services.acceptance_process(acceptance_id=acceptance_id)
+
+
+@shared_task(name="invitations.tasks.acceptance_sweep")
+def acceptance_sweep_task() -> int:
+    return services.acceptances_sweep()
+
+
+@shared_task(name="invitations.tasks.invitations_expire")
+def invitations_expire_task() -> int:
+    return services.invitations_expire()

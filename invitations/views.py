@@ -1,0 +1,340 @@
+"""Request a reseller relationship (F2, partner) and the Admin center acceptance page (F4, customer)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers.models import Service
+from invitations import services
+from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpired, RequestNotFound
+from invitations.forms import AcceptForm, CustomerSignupForm, DraftForm, RelationshipRequestForm
+from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
+from invitations.tokens import email_normalize
+from partnercenter.errors import DomainError
+from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
+from partnercenter.models import Cloud, CompanyProfile, TenantKind
+from partnercenter.permissions import tenant_view
+from partnercenter.roles import Perm
+from partnercenter.selectors import region_name_for_country, same_region
+from partnercenter.views import client_ip
+
+REQUESTS_PAGE_SIZE = 50
+
+
+# --- Partner side -------------------------------------------------------------------------------
+
+
+def _draft_context(request: HttpRequest, rel_request: RelationshipRequest, raw_token: str,
+                   form: DraftForm | None = None) -> dict:
+    link = request.build_absolute_uri(services.acceptance_path(raw_token))
+    profile = CompanyProfile.objects.get(tenant=rel_request.partner)
+    if form is None:
+        body = render_to_string(
+            "invitations/draft_body.txt",
+            {"profile": profile, "partner": rel_request.partner, "link": link, "request_obj": rel_request,
+             "expiry_days": settings.INVITATION_EXPIRY_DAYS},
+        )
+        subject = _("%(partner)s invites you to a reseller relationship") % {"partner": profile.legal_name}
+        form = DraftForm(initial={"subject": subject, "body": body, "token": raw_token})
+    return {"rel_request": rel_request, "link": link, "form": form, "raw_token": raw_token}
+
+
+def _render_draft(request: HttpRequest, rel_request: RelationshipRequest, raw_token: str,
+                  form: DraftForm | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "invitations/draft.html", _draft_context(request, rel_request, raw_token, form),
+                  status=status)
+
+
+@tenant_view(Perm.RELATIONSHIP_REQUEST)
+def request_relationship(request: HttpRequest) -> HttpResponse:
+    partner = request.tenant  # type: ignore[attr-defined]
+    is_usgov = partner.cloud == Cloud.USGOV
+    may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP)  # type: ignore[attr-defined]
+    form = RelationshipRequestForm(request.POST or None, allow_dap=not is_usgov)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rel_request, raw_token = services.invitation_create(
+                partner=partner,
+                actor=request.user,  # type: ignore[arg-type]
+                include_dap=bool(form.cleaned_data.get("include_dap")),
+                customer_email=form.cleaned_data.get("customer_email") or "",
+                reusable=bool(form.cleaned_data.get("reusable")),
+                ip=client_ip(request),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            # The raw link exists only in this response: the database keeps its digest.
+            return _render_draft(request, rel_request, raw_token)
+    return render(
+        request,
+        "invitations/request_form.html",
+        {"form": form, "is_usgov": is_usgov, "may_dap": may_dap},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@tenant_view(Perm.RELATIONSHIP_REQUEST)
+@require_POST
+def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
+    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    form = DraftForm(request.POST)
+    raw_token = request.POST.get("token", "")[:100]
+    from invitations.tokens import token_digest
+
+    if rel_request.token_digest != token_digest(raw_token):
+        messages.error(request, _("This link was replaced by a newer one. Use Resend to get the current link."))
+        return redirect("invitations:list")
+    if form.is_valid():
+        link = request.build_absolute_uri(services.acceptance_path(raw_token))
+        try:
+            services.invitation_send(
+                request=rel_request, actor=request.user, raw_token=raw_token,  # type: ignore[arg-type]
+                subject=form.cleaned_data["subject"], body=form.cleaned_data["body"], link=link, ip=client_ip(request),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The request was sent to %(email)s.") % {"email": rel_request.customer_email})
+            return redirect("invitations:list")
+    return _render_draft(request, rel_request, raw_token, form=form, status=400)
+
+
+@tenant_view(Perm.REQUESTS_VIEW)
+def request_list(request: HttpRequest) -> HttpResponse:
+    qs = RelationshipRequest.objects.filter(partner=request.tenant).select_related(  # type: ignore[attr-defined]
+        "created_by", "sent_by", "accepted_customer"
+    )
+    status = request.GET.get("status", "")
+    if status in RequestStatus.values:
+        qs = qs.filter(status=status)
+    try:
+        before = int(request.GET.get("before") or 0) or None
+    except ValueError:
+        before = None
+    if before:
+        qs = qs.filter(id__lt=before)
+    rows = list(qs.order_by("-id")[: REQUESTS_PAGE_SIZE + 1])
+    more = len(rows) > REQUESTS_PAGE_SIZE
+    rows = rows[:REQUESTS_PAGE_SIZE]
+    return render(
+        request,
+        "invitations/request_list.html",
+        {
+            "rows": rows,
+            "next_before": rows[-1].id if more else None,
+            "status": status,
+            "statuses": RequestStatus.choices,
+            "may_manage": request.tenancy.has(Perm.RELATIONSHIP_REQUEST),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@tenant_view(Perm.RELATIONSHIP_REQUEST)
+@require_POST
+def request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
+    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    try:
+        raw_token = services.invitation_resend(request=rel_request, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("invitations:list")
+    messages.success(request, _("A new link was issued. The previous link no longer works."))
+    return _render_draft(request, rel_request, raw_token)
+
+
+@tenant_view(Perm.RELATIONSHIP_REQUEST)
+def request_revoke(request: HttpRequest, request_id: int) -> HttpResponse:
+    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    if request.method == "POST":
+        try:
+            services.invitation_revoke(request=rel_request, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The request was revoked. Its link no longer works."))
+        return redirect("invitations:list")
+    return render(request, "invitations/request_revoke.html", {"rel_request": rel_request})
+
+
+# --- Customer side: the Admin center page -------------------------------------------------------
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """One page for unknown, revoked, foreign and (to anyone but the rightful customer) used links."""
+    return render(request, "invitations/not_found.html", status=404)
+
+
+def _customer_tenant(request: HttpRequest):  # noqa: ANN202
+    tenant = getattr(request, "tenant", None)
+    return tenant if tenant is not None and tenant.kind == TenantKind.CUSTOMER else None
+
+
+def _page_context(request: HttpRequest, rel_request: RelationshipRequest, token: str) -> dict:
+    customer = _customer_tenant(request)
+    user = request.user
+    context: dict = {
+        "rel_request": rel_request,
+        "partner": rel_request.partner,
+        "profile": CompanyProfile.objects.filter(tenant=rel_request.partner).first(),
+        "token": token,
+        "portal_name": _("Office admin portal") if rel_request.partner.cloud == Cloud.USGOV else _("Admin center"),
+        "customer": customer,
+        "services": [str(label) for label in Service.labels],
+        "blockers": [],
+        "conflicts": [],
+        "can_act": False,
+        "actor_problem": "",
+        "previous": None,
+        "signup_form": None,
+        "accept_form": AcceptForm(),
+    }
+    if not user.is_authenticated:
+        context["signup_form"] = CustomerSignupForm(
+            initial={"email": rel_request.customer_email, "country": str(rel_request.partner.country)}
+        )
+        return context
+    if customer is None:
+        context["actor_problem"] = _(
+            "You are signed in with a partner account. Sign in as a Global admin of the customer organisation."
+        )
+        return context
+    try:
+        services._check_actor(user=user, customer=customer, request=rel_request)  # type: ignore[arg-type]
+    except NotAllowed as exc:
+        context["actor_problem"] = exc.message
+        return context
+    context["previous"] = rel_request.acceptances.filter(customer=customer).first()
+    context["blockers"] = services.acceptance_blockers(request=rel_request, customer=customer)
+    context["conflicts"] = services.dap_conflicts(request=rel_request, customer=customer)
+    context["can_act"] = not context["blockers"] and context["previous"] is None
+    return context
+
+
+def partner_request(request: HttpRequest, token: str) -> HttpResponse:
+    rel_request = services.request_by_token(token)
+    if rel_request is None or rel_request.status == RequestStatus.REVOKED:
+        return not_found(request)
+    status = rel_request.effective_status
+    if status != RequestStatus.PENDING:
+        if services.is_rightful_customer(user=request.user, customer=_customer_tenant(request), request=rel_request):  # type: ignore[arg-type]
+            previous = None
+            customer = _customer_tenant(request)
+            if customer is not None:
+                previous = rel_request.acceptances.filter(customer=customer).first()
+            return render(
+                request, "invitations/request_closed.html",
+                {"rel_request": rel_request, "status": status, "partner": rel_request.partner, "previous": previous},
+                status=410,
+            )
+        return not_found(request)
+    context = _page_context(request, rel_request, token)
+    if request.method == "POST" and not request.user.is_authenticated:
+        form = CustomerSignupForm(request.POST)
+        context["signup_form"] = form
+        if form.is_valid():
+            response = _signup(request, rel_request, form)
+            if response is not None:
+                return response
+        return render(request, "invitations/partner_request.html", context, status=400)
+    return render(request, "invitations/partner_request.html", context)
+
+
+def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: CustomerSignupForm) -> HttpResponse | None:
+    from partnercenter.models import Tenant
+    from partnercenter.services import customer_with_admin_create
+
+    data = form.cleaned_data
+    probe = Tenant(country=data["country"], cloud=rel_request.partner.cloud)
+    if not same_region(rel_request.partner, probe):
+        form.add_error(
+            "country",
+            _("%(partner)s can only form reseller relationships with customers in %(region)s.")
+            % {"partner": rel_request.partner.name, "region": region_name_for_country(str(rel_request.partner.country))},
+        )
+        return None
+    addressed = rel_request.customer_email
+    if addressed and email_normalize(data["email"]) != addressed:
+        form.add_error("email", _("This request was sent to a different email address. Use that address."))
+        return None
+    try:
+        customer, user = customer_with_admin_create(
+            company_name=data["company_name"],
+            primary_domain=data["primary_domain"],
+            country=data["country"],
+            cloud=rel_request.partner.cloud,
+            email=data["email"],
+            password=data["password"],
+            language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+            # Holding the link that was mailed to this address proves the address.
+            email_verified=bool(addressed),
+            ip=client_ip(request),
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[ACTIVE_TENANT_SESSION_KEY] = str(customer.id)
+    messages.success(request, _("Your organisation %(name)s was created. You are its Global admin.") % {
+        "name": customer.name})
+    return redirect(request.path)
+
+
+@require_POST
+def partner_request_accept(request: HttpRequest, token: str) -> HttpResponse:
+    return _answer(request, token, accept=True)
+
+
+@require_POST
+def partner_request_decline(request: HttpRequest, token: str) -> HttpResponse:
+    return _answer(request, token, accept=False)
+
+
+def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
+    page_url = reverse("partner_request", args=[token])
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={page_url}")
+    customer = _customer_tenant(request)
+    rel_request = services.request_by_token(token)
+    if rel_request is None:
+        return not_found(request)
+    if customer is None:
+        messages.error(request, _("Sign in as a Global admin of the customer organisation to answer this request."))
+        return redirect(page_url)
+    try:
+        if accept:
+            form = AcceptForm(request.POST)
+            choice = form.cleaned_data.get("dap_choice", "") if form.is_valid() else ""
+            acceptance = services.invitation_accept(
+                raw_token=token, user=request.user, customer=customer, dap_choice=choice, ip=client_ip(request)  # type: ignore[arg-type]
+            )
+            return redirect("acceptance_status", acceptance_id=acceptance.id)
+        services.invitation_decline(raw_token=token, user=request.user, customer=customer, ip=client_ip(request))  # type: ignore[arg-type]
+        messages.success(request, _("You declined the request from %(partner)s.") % {"partner": rel_request.partner.name})
+        return redirect("admin_center_home")
+    except RequestNotFound:
+        return not_found(request)
+    except RequestAlreadyAnswered as exc:
+        messages.info(request, exc.message)
+        if exc.acceptance_id:
+            return redirect("acceptance_status", acceptance_id=exc.acceptance_id)
+        return redirect(page_url)
+    except (RequestExpired, DomainError) as exc:
+        messages.error(request, exc.message)
+        return redirect(page_url)
+
+
+@tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)
+def acceptance_status(request: HttpRequest, acceptance_id: str) -> HttpResponse:
+    acceptance = services.acceptance_for_customer(acceptance_id=acceptance_id, customer=request.tenant)  # type: ignore[attr-defined]
+    context = {"acceptance": acceptance, "processing": acceptance.status == AcceptanceStatus.PROCESSING}
+    template = "invitations/_acceptance_result.html" if request.htmx else "invitations/acceptance_status.html"  # type: ignore[attr-defined]
+    return render(request, template, context)

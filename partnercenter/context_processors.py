@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    tenancy = getattr(request, "tenancy", None)
+    return {
+        "tenancy": tenancy,
+        "active_tenant": getattr(request, "tenant", None),
+        "perms_in_tenant": tenancy.perms if tenancy else frozenset(),
+        "dev_outbox_enabled": settings.DEV_OUTBOX_ENABLED,
+    }

@@ -1,0 +1,131 @@
+"""Demo data: partners of every type, customers with relationships, a user for every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from customers.services import dap_grant, reseller_relationship_ensure
+from partnercenter.models import Cloud, CompanyProfile, PartnerType, Tenant, TenantKind, User
+from partnercenter.roles import Role
+from partnercenter.services import membership_grant, partner_tenant_create, tenant_create
+
+DEMO_PASSWORD = "partnercenter"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    tenant: str
+    roles: tuple[str, ...]
+    language: str = ""
+
+
+PARTNERS = [
+    # name, domain, country, cloud, mpn, type, profile extras
+    ("Contoso Cloud GmbH", "contoso.example", "DE", Cloud.PUBLIC, "1234567", PartnerType.DIRECT,
+     {"phone": "+49 30 1234567", "support_email": "support@contoso.example", "website": "https://contoso.example",
+      "address_line1": "Friedrichstraße 100", "city": "Berlin", "postal_code": "10117"}),
+    ("Fabrikam Disztribúció Kft.", "fabrikam.example", "HU", Cloud.PUBLIC, "2345678", PartnerType.INDIRECT_PROVIDER,
+     {"phone": "+36 1 234 5678", "support_email": "support@fabrikam.example", "website": "https://fabrikam.example",
+      "address_line1": "Váci út 1", "city": "Budapest", "postal_code": "1133"}),
+    ("Tailspin Informatika Bt.", "tailspin.example", "HU", Cloud.PUBLIC, "3456789", PartnerType.INDIRECT_RESELLER,
+     {"phone": "+36 62 123 456", "support_email": "hello@tailspin.example", "website": "https://tailspin.example",
+      "address_line1": "Kárász utca 5", "city": "Szeged", "postal_code": "6720"}),
+    ("Northwind Federal LLC", "northwind-federal.example", "US", Cloud.USGOV, "4567890", PartnerType.DIRECT,
+     {"phone": "+1 202 555 0100", "support_email": "support@northwind-federal.example",
+      "website": "https://northwind-federal.example", "address_line1": "1 Federal Plaza", "city": "Washington",
+      "postal_code": "20001"}),
+]
+
+CUSTOMERS = [
+    # name, domain, country, cloud, partner domains with relationship, dap partner
+    ("Adatum Maschinenbau AG", "adatum.example", "DE", Cloud.PUBLIC, ["contoso.example"], "contoso.example"),
+    ("Müller Bäckerei GmbH", "müller-bäckerei.example", "DE", Cloud.PUBLIC, ["contoso.example"], None),
+    ("Alpine Ski Haus AG", "alpineskihaus.example", "AT", Cloud.PUBLIC, ["contoso.example"], None),
+    ("Wingtip Játék Kft.", "wingtip.example", "HU", Cloud.PUBLIC, ["fabrikam.example"], "fabrikam.example"),
+    ("Proseware Kft.", "proseware.example", "HU", Cloud.PUBLIC, ["tailspin.example"], "tailspin.example"),
+    ("Litware Studio GmbH", "litware.example", "DE", Cloud.PUBLIC, [], None),
+]
+
+USERS = [
+    DemoUser("admin@contoso.example", "contoso.example", (Role.GLOBAL_ADMIN,)),
+    DemoUser("agent@contoso.example", "contoso.example", (Role.ADMIN_AGENT,), "de"),
+    DemoUser("sales@contoso.example", "contoso.example", (Role.SALES_AGENT,), "de"),
+    DemoUser("helpdesk@contoso.example", "contoso.example", (Role.HELPDESK_AGENT,)),
+    DemoUser("billing@contoso.example", "contoso.example", (Role.BILLING_ADMIN,)),
+    DemoUser("admin@fabrikam.example", "fabrikam.example", (Role.GLOBAL_ADMIN,), "hu"),
+    DemoUser("agent@fabrikam.example", "fabrikam.example", (Role.ADMIN_AGENT, Role.SALES_AGENT), "hu"),
+    DemoUser("admin@tailspin.example", "tailspin.example", (Role.GLOBAL_ADMIN,), "hu"),
+    DemoUser("admin@northwind-federal.example", "northwind-federal.example", (Role.GLOBAL_ADMIN,)),
+    DemoUser("admin@adatum.example", "adatum.example", (Role.CUSTOMER_GLOBAL_ADMIN,), "de"),
+    DemoUser("user@adatum.example", "adatum.example", (Role.CUSTOMER_USER,), "de"),
+    DemoUser("admin@mueller-baeckerei.example", "müller-bäckerei.example", (Role.CUSTOMER_GLOBAL_ADMIN,), "de"),
+    DemoUser("admin@wingtip.example", "wingtip.example", (Role.CUSTOMER_GLOBAL_ADMIN,), "hu"),
+    DemoUser("admin@litware.example", "litware.example", (Role.CUSTOMER_GLOBAL_ADMIN,), "de"),
+    # A consultant working for two partners shows the tenant switcher.
+    DemoUser("consultant@contoso.example", "contoso.example", (Role.ADMIN_AGENT,)),
+    DemoUser("consultant@contoso.example", "fabrikam.example", (Role.HELPDESK_AGENT,)),
+]
+
+
+def demo_load() -> bool:
+    """Create the demo data once. Returns False when it exists already."""
+    from partnercenter.domains import normalize_domain
+
+    if Tenant.objects.filter(primary_domain="contoso.example").exists():
+        return False
+    with transaction.atomic():
+        tenants: dict[str, Tenant] = {}
+        for name, domain, country, cloud, mpn, ptype, profile in PARTNERS:
+            tenant = partner_tenant_create(
+                name=name, primary_domain=domain, country=country, cloud=cloud, mpn_id=mpn, partner_type=ptype,
+                address_line1=profile["address_line1"], city=profile["city"], postal_code=profile["postal_code"],
+                phone=profile["phone"],
+            )
+            CompanyProfile.objects.filter(tenant=tenant).update(**profile)
+            tenants[domain] = tenant
+        for name, domain, country, cloud, partner_domains, dap_partner in CUSTOMERS:
+            customer = tenant_create(
+                kind=TenantKind.CUSTOMER, name=name, primary_domain=domain, country=country, cloud=cloud
+            )
+            tenants[normalize_domain(domain)] = customer
+            tenants[domain] = customer
+            for partner_domain in partner_domains:
+                reseller_relationship_ensure(partner=tenants[partner_domain], customer=customer, actor=None)
+            if dap_partner:
+                from customers.models import Service
+
+                dap_grant(partner=tenants[dap_partner], customer=customer, services=list(Service.values),
+                          reassign=False, actor=None)
+        for demo_user in USERS:
+            user = User.objects.filter(email=demo_user.email).first()
+            if user is None:
+                user = User.objects.create_user(email=demo_user.email, password=DEMO_PASSWORD,
+                                                language=demo_user.language)
+                EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+            membership_grant(user=user, tenant=tenants[demo_user.tenant], roles=list(demo_user.roles))
+        operator = User.objects.create_superuser(email="operator@partnercenter.example", password=DEMO_PASSWORD)
+        EmailAddress.objects.create(user=operator, email=operator.email, primary=True, verified=True)
+    return True
+
+
+def demo_sign_ins() -> list[tuple[str, str, str]]:
+    rows = []
+    seen: set[tuple[str, str]] = set()
+    for demo_user in USERS:
+        tenant = Tenant.objects.filter(primary_domain__in=[demo_user.tenant]).first()
+        if tenant is None:
+            from partnercenter.domains import normalize_domain
+
+            tenant = Tenant.objects.filter(primary_domain=normalize_domain(demo_user.tenant)).first()
+        key = (demo_user.email, demo_user.tenant)
+        if key in seen or tenant is None:
+            continue
+        seen.add(key)
+        roles = ", ".join(str(Role(r).label) for r in demo_user.roles)
+        rows.append((demo_user.email, tenant.name, roles))
+    rows.append(("operator@partnercenter.example", "Django admin (/django-admin/)", "Operator (superuser)"))
+    return rows

@@ -1,0 +1,37 @@
+"""Domain names: IDN accepted, stored as lower-case punycode, shown in Unicode."""
+
+from __future__ import annotations
+
+import re
+
+import idna
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+class InvalidDomain(ValueError):
+    pass
+
+
+def normalize_domain(value: str) -> str:
+    """Return the ASCII (punycode) form of a domain, or raise InvalidDomain."""
+    text = (value or "").strip().rstrip(".").lower()
+    if not text or len(text) > 253 or any(ch.isspace() for ch in text) or "/" in text or "@" in text:
+        raise InvalidDomain(text)
+    try:
+        ascii_form = idna.encode(text, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise InvalidDomain(text) from exc
+    labels = ascii_form.split(".")
+    if len(labels) < 2 or len(ascii_form) > 253 or not all(_LABEL.match(label) for label in labels):
+        raise InvalidDomain(text)
+    if labels[-1].isdigit():
+        raise InvalidDomain(text)
+    return ascii_form
+
+
+def domain_to_unicode(value: str) -> str:
+    try:
+        return idna.decode(value)
+    except (idna.IDNAError, UnicodeError):
+        return value

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnercenter.models import ActivityKind, CompanyProfile
+
+
+def phone_normalize(value: str, region: str | None) -> str | None:
+    """International format of a valid number, or None."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+class CompanyProfileForm(forms.ModelForm):
+    class Meta:
+        model = CompanyProfile
+        fields = [
+            "legal_name", "phone", "support_email", "website", "address_line1", "address_line2", "city",
+            "postal_code", "country",
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        value = (data.get("phone") or "").strip()
+        if value:
+            region = str(data.get("country") or self.instance.tenant.country or "") or None
+            formatted = phone_normalize(value, region)
+            if formatted is None:
+                self.add_error("phone", _("Enter a valid phone number, for example +49 30 123456."))
+            else:
+                data["phone"] = formatted
+        return data
+
+    def clean_legal_name(self) -> str:
+        value = " ".join(self.cleaned_data["legal_name"].split())
+        if not value:
+            raise forms.ValidationError(_("Enter the legal name."))
+        return value
+
+
+class ActivityFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + list(ActivityKind.choices))

@@ -1,0 +1,101 @@
+"""Request context: the user's language, the active tenant and its roles, per-tenant MFA enforcement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+from partnercenter.models import Tenant
+from partnercenter.roles import permissions_for
+
+ACTIVE_TENANT_SESSION_KEY = "active_tenant_id"
+
+
+@dataclass
+class TenantContext:
+    """What the signed-in user may do in the active tenant."""
+
+    tenant: Tenant | None = None
+    roles: frozenset[str] = frozenset()
+    perms: frozenset[str] = frozenset()
+    choices: list[Tenant] = field(default_factory=list)
+
+    def has(self, perm: str) -> bool:
+        return perm in self.perms
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's saved language wins over the browser's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in self.languages:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+class ActiveTenantMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.tenancy = load_tenant_context(request)  # type: ignore[attr-defined]
+        request.tenant = request.tenancy.tenant  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def load_tenant_context(request: HttpRequest) -> TenantContext:
+    from partnercenter.selectors import memberships_of_user
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return TenantContext()
+    roles_by_tenant: dict[object, set[str]] = {}
+    tenants: dict[object, Tenant] = {}
+    for membership in memberships_of_user(user=user):
+        roles_by_tenant.setdefault(membership.tenant_id, set()).add(membership.role)
+        tenants[membership.tenant_id] = membership.tenant
+    if not tenants:
+        return TenantContext()
+    choices = sorted(tenants.values(), key=lambda t: (t.kind != "partner", t.name.lower()))
+    wanted = request.session.get(ACTIVE_TENANT_SESSION_KEY)
+    active = next((t for t in choices if str(t.id) == wanted), choices[0])
+    roles = frozenset(roles_by_tenant[active.id])
+    return TenantContext(tenant=active, roles=roles, perms=permissions_for(roles), choices=choices)
+
+
+class TenantMfaMiddleware:
+    """Tenants that require MFA send their users to set up TOTP before anything else."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/language/", "/switch-tenant/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tenant = getattr(request, "tenant", None)
+        if (
+            tenant is not None
+            and tenant.mfa_required
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not _user_has_mfa(request)
+        ):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+def _user_has_mfa(request: HttpRequest) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,88 @@
+"""Roles and the one role → permission table. Views declare the permission they need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # Partner roles (PRODUCT.md section 1).
+    GLOBAL_ADMIN = "global_admin", _("Global admin")
+    ADMIN_AGENT = "admin_agent", _("Admin agent")
+    SALES_AGENT = "sales_agent", _("Sales agent")
+    HELPDESK_AGENT = "helpdesk_agent", _("Helpdesk agent")
+    BILLING_ADMIN = "billing_admin", _("Billing admin")
+    # Customer roles.
+    CUSTOMER_GLOBAL_ADMIN = "customer_global_admin", _("Global admin")
+    CUSTOMER_USER = "customer_user", _("User")
+
+
+PARTNER_ROLES = frozenset(
+    {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT, Role.HELPDESK_AGENT, Role.BILLING_ADMIN}
+)
+CUSTOMER_ROLES = frozenset({Role.CUSTOMER_GLOBAL_ADMIN, Role.CUSTOMER_USER})
+
+
+class Perm(models.TextChoices):
+    CUSTOMERS_VIEW = "customers.view", _("View customers")
+    CUSTOMERS_EXPORT = "customers.export", _("Export customers")
+    RELATIONSHIP_REQUEST = "relationship.request", _("Request a reseller relationship")
+    RELATIONSHIP_REQUEST_DAP = "relationship.request_dap", _("Request delegated admin permissions")
+    REQUESTS_VIEW = "requests.view", _("View relationship requests")
+    PROFILE_VIEW = "profile.view", _("View the company profile")
+    PROFILE_EDIT = "profile.edit", _("Edit the company profile")
+    ACTIVITY_VIEW = "activity.view", _("View the activity log")
+    # Customer side (Admin center).
+    ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
+    PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
+
+
+_ALL_PARTNER = {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT, Role.HELPDESK_AGENT, Role.BILLING_ADMIN}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.GLOBAL_ADMIN: frozenset(
+        {
+            Perm.CUSTOMERS_VIEW,
+            Perm.CUSTOMERS_EXPORT,
+            Perm.RELATIONSHIP_REQUEST,
+            Perm.RELATIONSHIP_REQUEST_DAP,
+            Perm.REQUESTS_VIEW,
+            Perm.PROFILE_VIEW,
+            Perm.PROFILE_EDIT,
+            Perm.ACTIVITY_VIEW,
+        }
+    ),
+    Role.ADMIN_AGENT: frozenset(
+        {
+            Perm.CUSTOMERS_VIEW,
+            Perm.CUSTOMERS_EXPORT,
+            Perm.RELATIONSHIP_REQUEST,
+            Perm.RELATIONSHIP_REQUEST_DAP,
+            Perm.REQUESTS_VIEW,
+            Perm.PROFILE_VIEW,
+            Perm.ACTIVITY_VIEW,
+        }
+    ),
+    Role.SALES_AGENT: frozenset(
+        {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.PROFILE_VIEW}
+    ),
+    Role.HELPDESK_AGENT: frozenset({Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW}),
+    Role.BILLING_ADMIN: frozenset({Perm.CUSTOMERS_VIEW, Perm.CUSTOMERS_EXPORT, Perm.PROFILE_VIEW, Perm.ACTIVITY_VIEW}),
+    Role.CUSTOMER_GLOBAL_ADMIN: frozenset(
+        {Perm.ADMIN_CENTER_VIEW, Perm.PARTNER_REQUEST_DECIDE, Perm.ACTIVITY_VIEW}
+    ),
+    Role.CUSTOMER_USER: frozenset({Perm.ADMIN_CENTER_VIEW}),
+}
+
+assert set(ROLE_PERMISSIONS) == set(Role.values), "every role needs a row in the permission table"
+assert _ALL_PARTNER == set(PARTNER_ROLES)
+
+
+def permissions_for(roles: Iterable[str]) -> frozenset[str]:
+    perms: set[str] = set()
+    for role in roles:
+        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(perms)

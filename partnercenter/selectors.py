@@ -1,0 +1,59 @@
+"""Reads of the tenancy core, always scoped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from partnercenter.models import ActivityLog, CountryRegion, Membership, OutboxEmail, Tenant, User
+from partnercenter.roles import Role
+
+
+def memberships_of_user(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, is_active=True).select_related("tenant")
+
+
+def region_code_for_country(country: str) -> str:
+    """The region a country belongs to; a country outside the table is a region of its own."""
+    row = CountryRegion.objects.filter(country=country).select_related("region").first()
+    return row.region.code if row else f"country-{country}".lower()
+
+
+def region_name_for_country(country: str) -> str:
+    row = CountryRegion.objects.filter(country=country).select_related("region").first()
+    if row:
+        return row.region.name
+    from django_countries import countries
+
+    return str(dict(countries).get(country, country))
+
+
+def same_region(a: Tenant, b: Tenant) -> bool:
+    return region_code_for_country(str(a.country)) == region_code_for_country(str(b.country))
+
+
+def tenant_users_with_roles(*, tenant: Tenant, roles: Iterable[str]) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__tenant=tenant, memberships__role__in=list(roles), memberships__is_active=True, is_active=True
+    ).distinct()
+
+
+def user_is_customer_global_admin(*, user: User, tenant: Tenant) -> bool:
+    return Membership.objects.filter(
+        user=user, tenant=tenant, role=Role.CUSTOMER_GLOBAL_ADMIN, is_active=True
+    ).exists()
+
+
+def activity_for_tenant(*, tenant: Tenant, kind: str = "", before_id: int | None = None) -> QuerySet[ActivityLog]:
+    qs = ActivityLog.objects.filter(tenant=tenant).select_related("customer")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    return qs.order_by("-id")
+
+
+def outbox_recent(*, limit: int = 100) -> QuerySet[OutboxEmail]:
+    return OutboxEmail.objects.order_by("-id")[:limit]
+

@@ -1,0 +1,288 @@
+"""Writes of the tenancy core. Keyword-only, one transaction each, raising domain errors."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from partnercenter.dispatch import enqueue_on_commit
+from partnercenter.domains import InvalidDomain, normalize_domain
+from partnercenter.errors import DomainError
+from partnercenter.models import (
+    ActivityKind,
+    ActivityLog,
+    CompanyProfile,
+    Membership,
+    OutboxEmail,
+    OutboxStatus,
+    PartnerType,
+    Tenant,
+    TenantKind,
+    User,
+)
+from partnercenter.roles import Role
+
+logger = logging.getLogger(__name__)
+
+
+# --- Activity log -------------------------------------------------------------------------------
+
+
+def activity_record(
+    *,
+    tenant: Tenant,
+    kind: str,
+    actor: User | None = None,
+    customer: Tenant | None = None,
+    data: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> ActivityLog:
+    return ActivityLog.objects.create(
+        tenant=tenant,
+        kind=kind,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_email=actor.email if actor is not None and actor.pk else "",
+        customer=customer,
+        data=data or {},
+        ip_address=ip,
+    )
+
+
+# --- Mail outbox --------------------------------------------------------------------------------
+
+
+def outbox_email_create(
+    *,
+    to_email: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    tenant: Tenant | None = None,
+    reply_to: str = "",
+) -> OutboxEmail:
+    """Render a localised template into a durable outbox row; a task sends it after commit."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+        body = render_to_string(f"emails/{template}_body.txt", context)
+    return outbox_email_create_raw(
+        to_email=to_email, subject=subject, body=body, language=language, kind=template, tenant=tenant,
+        reply_to=reply_to,
+    )
+
+
+def outbox_email_create_raw(
+    *,
+    to_email: str,
+    subject: str,
+    body: str,
+    language: str,
+    kind: str,
+    tenant: Tenant | None = None,
+    reply_to: str = "",
+) -> OutboxEmail:
+    from partnercenter.tasks import outbox_deliver_task
+
+    row = OutboxEmail.objects.create(
+        to_email=to_email, subject=subject[:300], body=body, language=language, kind=kind, tenant=tenant,
+        reply_to=reply_to,
+    )
+    enqueue_on_commit(outbox_deliver_task, row.id)
+    return row
+
+
+class OutboxSendFailed(Exception):
+    """The mail server refused or could not be reached; the row stays pending for a retry."""
+
+
+def outbox_email_deliver(*, email_id: int) -> bool:
+    """Send one outbox row at most once. Returns True when this call sent it."""
+    # Claim first and commit: a crash after this point leaves the row 'sending', which is never
+    # retried automatically (at most once); the sweep marks it failed for an operator to look at.
+    with transaction.atomic():
+        row = OutboxEmail.objects.select_for_update().filter(id=email_id, status=OutboxStatus.PENDING).first()
+        if row is None:
+            return False
+        if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            row.status = OutboxStatus.FAILED
+            row.save(update_fields=["status"])
+            return False
+        row.status = OutboxStatus.SENDING
+        row.attempts += 1
+        row.claimed_at = timezone.now()
+        row.save(update_fields=["status", "attempts", "claimed_at"])
+    message = EmailMessage(
+        subject=row.subject,
+        body=row.body,
+        to=[row.to_email],
+        reply_to=[row.reply_to] if row.reply_to else None,
+    )
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # SMTP and socket errors: nothing was sent, so a retry is safe
+        row.status = OutboxStatus.PENDING if row.attempts < settings.OUTBOX_MAX_ATTEMPTS else OutboxStatus.FAILED
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        row.save(update_fields=["status", "last_error"])
+        raise OutboxSendFailed(row.last_error) from exc
+    row.status = OutboxStatus.SENT
+    row.sent_at = timezone.now()
+    row.save(update_fields=["status", "sent_at"])
+    return True
+
+
+def outbox_sweep(*, pending_older_than_seconds: int = 30, sending_stuck_seconds: int = 900) -> int:
+    """Re-queue rows a lost broker message left behind; give up on rows whose send outcome is unknown."""
+    from partnercenter.tasks import outbox_deliver_task
+
+    now = timezone.now()
+    OutboxEmail.objects.filter(
+        status=OutboxStatus.SENDING, claimed_at__lt=now - timezone.timedelta(seconds=sending_stuck_seconds)
+    ).update(status=OutboxStatus.FAILED, last_error="worker lost during send; not retried to avoid a duplicate")
+    ids = list(
+        OutboxEmail.objects.filter(
+            status=OutboxStatus.PENDING, created_at__lt=now - timezone.timedelta(seconds=pending_older_than_seconds)
+        ).values_list("id", flat=True)[:1000]
+    )
+    for email_id in ids:
+        try:
+            outbox_deliver_task.apply_async(args=(email_id,), retry=False)
+        except Exception:
+            logger.warning("broker still unavailable; %d outbox rows wait", len(ids))
+            break
+    return len(ids)
+
+
+# --- Tenants ------------------------------------------------------------------------------------
+
+
+def domain_normalize_or_error(value: str, *, field: str = "primary_domain") -> str:
+    from django.utils.translation import gettext as _
+
+    try:
+        return normalize_domain(value)
+    except InvalidDomain:
+        raise DomainError(_("Enter a valid domain name, for example contoso.com."), field=field) from None
+
+
+def tenant_create(
+    *,
+    kind: str,
+    name: str,
+    primary_domain: str,
+    country: str,
+    cloud: str,
+    actor: User | None = None,
+    mpn_id: str | None = None,
+    partner_type: str = "",
+    ip: str | None = None,
+    **fields: Any,
+) -> Tenant:
+    from django.utils.translation import gettext as _
+
+    domain = domain_normalize_or_error(primary_domain)
+    if Tenant.objects.filter(primary_domain=domain).exists():
+        raise DomainError(_("This domain is already registered to another organisation."), field="primary_domain")
+    try:
+        with transaction.atomic():
+            tenant = Tenant.objects.create(
+                kind=kind,
+                name=name.strip(),
+                primary_domain=domain,
+                country=country,
+                cloud=cloud,
+                mpn_id=mpn_id if kind == TenantKind.PARTNER else None,
+                partner_type=partner_type if kind == TenantKind.PARTNER else "",
+                **fields,
+            )
+            if kind == TenantKind.PARTNER:
+                CompanyProfile.objects.create(tenant=tenant, legal_name=tenant.name, country=country)
+            activity_record(tenant=tenant, kind=ActivityKind.TENANT_CREATED, actor=actor, data={"name": tenant.name},
+                            ip=ip)
+    except IntegrityError:
+        # The check above races with a concurrent sign-up of the same domain; the unique index decides.
+        raise DomainError(
+            _("This domain is already registered to another organisation."), field="primary_domain"
+        ) from None
+    return tenant
+
+
+def partner_tenant_create(
+    *, name: str, primary_domain: str, country: str, cloud: str, mpn_id: str, partner_type: str, **fields: Any
+) -> Tenant:
+    if partner_type not in PartnerType.values:
+        raise ValueError(partner_type)
+    return tenant_create(
+        kind=TenantKind.PARTNER, name=name, primary_domain=primary_domain, country=country, cloud=cloud,
+        mpn_id=mpn_id, partner_type=partner_type, **fields,
+    )
+
+
+def membership_grant(*, user: User, tenant: Tenant, roles: list[str]) -> None:
+    for role in roles:
+        Membership.objects.get_or_create(user=user, tenant=tenant, role=role, defaults={"is_active": True})
+
+
+def customer_with_admin_create(
+    *,
+    company_name: str,
+    primary_domain: str,
+    country: str,
+    cloud: str,
+    email: str,
+    password: str,
+    language: str,
+    email_verified: bool,
+    ip: str | None = None,
+) -> tuple[Tenant, User]:
+    """A new customer tenant and its first Global admin, in one transaction."""
+    from allauth.account.models import EmailAddress
+    from django.utils.translation import gettext as _
+
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise DomainError(
+                _("An account with this email already exists. Sign in instead."), field="email"
+            )
+        user = User(email=User.objects.normalize_email(email), language=language)
+        user.set_password(password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            raise DomainError(_("An account with this email already exists. Sign in instead."), field="email") from None
+        tenant = tenant_create(
+            kind=TenantKind.CUSTOMER, name=company_name, primary_domain=primary_domain, country=country,
+            cloud=cloud, actor=user, ip=ip,
+        )
+        membership_grant(user=user, tenant=tenant, roles=[Role.CUSTOMER_GLOBAL_ADMIN])
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+    return tenant, user
+
+
+def company_profile_update(
+    *, tenant: Tenant, actor: User, data: dict[str, Any], ip: str | None = None
+) -> CompanyProfile:
+    with transaction.atomic():
+        profile = CompanyProfile.objects.select_for_update().get(tenant=tenant)
+        changed = [name for name, value in data.items() if getattr(profile, name) != value]
+        for name in changed:
+            setattr(profile, name, data[name])
+        if changed:
+            profile.save()
+            activity_record(
+                tenant=tenant, kind=ActivityKind.PROFILE_UPDATED, actor=actor, data={"fields": ", ".join(changed)},
+                ip=ip,
+            )
+    return profile
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(language)
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language

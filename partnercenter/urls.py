@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from customers import views as customer_views
+from invitations import views as invitation_views
+from partnercenter import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("language/", views.language_set, name="language_set"),
+    path("switch-tenant/", views.tenant_switch, name="tenant_switch"),
+    path("accounts/", include("allauth.urls")),
+    path("customers/", include("customers.urls")),
+    path("customers/", include("invitations.urls")),
+    path("company-profile/", views.company_profile, name="company_profile"),
+    path("company-profile/edit/", views.company_profile_edit, name="company_profile_edit"),
+    path("activity/", views.activity_log, name="activity_log"),
+    path("admin-center/", customer_views.admin_center_home, name="admin_center_home"),
+    path("admin-center/activity/", views.admin_center_activity, name="admin_center_activity"),
+    path("admin-center/partner-request/<str:token>/", invitation_views.partner_request, name="partner_request"),
+    path("admin-center/partner-request/<str:token>/accept/", invitation_views.partner_request_accept,
+         name="partner_request_accept"),
+    path("admin-center/partner-request/<str:token>/decline/", invitation_views.partner_request_decline,
+         name="partner_request_decline"),
+    path("admin-center/acceptances/<uuid:acceptance_id>/", invitation_views.acceptance_status,
+         name="acceptance_status"),
+    path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
+    path("dev/outbox/<int:email_id>/", views.dev_outbox_detail, name="dev_outbox_detail"),
+    path("django-admin/", admin.site.urls),
+]

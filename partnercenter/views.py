@@ -1,0 +1,173 @@
+"""Views of the tenancy core: home, language, tenant switcher, company profile, activity log, outbox."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from partnercenter.activity import describe
+from partnercenter.forms import ActivityFilterForm, CompanyProfileForm
+from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
+from partnercenter.models import CompanyProfile, OutboxEmail, TenantKind
+from partnercenter.permissions import tenant_view
+from partnercenter.roles import Perm
+from partnercenter.selectors import activity_for_tenant, outbox_recent
+from partnercenter.services import company_profile_update, user_language_set
+
+ACTIVITY_PAGE_SIZE = 50
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    tenant = request.tenant  # type: ignore[attr-defined]
+    if tenant is None:
+        return render(request, "partnercenter/no_tenant.html", status=200)
+    if tenant.kind == TenantKind.PARTNER:
+        return redirect("customers:list")
+    return redirect("admin_center_home")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)  # type: ignore[arg-type]
+    translation.activate(language)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE, samesite="Lax",
+    )
+    return response
+
+
+@login_required
+@require_POST
+def tenant_switch(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("tenant", "")
+    if not any(str(t.id) == wanted for t in request.tenancy.choices):  # type: ignore[attr-defined]
+        raise Http404
+    request.session[ACTIVE_TENANT_SESSION_KEY] = wanted
+    return redirect("home")
+
+
+@tenant_view(Perm.PROFILE_VIEW)
+def company_profile(request: HttpRequest) -> HttpResponse:
+    profile = CompanyProfile.objects.get(tenant=request.tenant)  # type: ignore[attr-defined]
+    return render(request, "partnercenter/company_profile.html", {"profile": profile})
+
+
+@tenant_view(Perm.PROFILE_EDIT)
+def company_profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = CompanyProfile.objects.select_related("tenant").get(tenant=request.tenant)  # type: ignore[attr-defined]
+    form = CompanyProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        company_profile_update(
+            tenant=request.tenant, actor=request.user, data=form.cleaned_data, ip=client_ip(request)  # type: ignore[attr-defined,arg-type]
+        )
+        messages.success(request, _("The company profile was saved."))
+        return redirect("company_profile")
+    if request.method == "POST":
+        # Never echo a half-applied instance: the form keeps what was typed, the database is untouched.
+        profile.refresh_from_db()
+    return render(request, "partnercenter/company_profile_edit.html", {"form": form, "profile": profile})
+
+
+def _activity_view(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None)
+    kind = form.cleaned_data.get("kind", "") if form.is_valid() else ""
+    try:
+        before = int(request.GET.get("before", "") or 0) or None
+    except ValueError:
+        before = None
+    rows = list(activity_for_tenant(tenant=request.tenant, kind=kind, before_id=before)[: ACTIVITY_PAGE_SIZE + 1])  # type: ignore[attr-defined]
+    more = len(rows) > ACTIVITY_PAGE_SIZE
+    rows = rows[:ACTIVITY_PAGE_SIZE]
+    entries = [(row, describe(row)) for row in rows]
+    if request.GET.get("format") == "csv":
+        return _activity_csv(request, kind)
+    return render(
+        request,
+        "partnercenter/activity.html",
+        {"form": form, "entries": entries, "next_before": rows[-1].id if more and rows else None, "kind": kind},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _activity_csv(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    header = [_("Date"), _("Kind"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
+
+    def rows():  # noqa: ANN202
+        yield writer.writerow(header)
+        for row in activity_for_tenant(tenant=request.tenant, kind=kind).iterator(chunk_size=2000):  # type: ignore[attr-defined]
+            yield writer.writerow(
+                [row.created_at.isoformat(), row.kind, row.actor_email, row.customer.name if row.customer else "",
+                 describe(row), row.ip_address or ""]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="activity-log.csv"'
+    return response
+
+
+@tenant_view(Perm.ACTIVITY_VIEW)
+def activity_log(request: HttpRequest) -> HttpResponse:
+    return _activity_view(request)
+
+
+@tenant_view(Perm.ACTIVITY_VIEW, kind=TenantKind.CUSTOMER)
+def admin_center_activity(request: HttpRequest) -> HttpResponse:
+    return _activity_view(request)
+
+
+def _dev_outbox_guard() -> None:
+    if not settings.DEV_OUTBOX_ENABLED:
+        raise Http404
+
+
+def dev_outbox(request: HttpRequest) -> HttpResponse:
+    _dev_outbox_guard()
+    return render(request, "partnercenter/dev_outbox.html", {"emails": outbox_recent(limit=100)})
+
+
+def dev_outbox_detail(request: HttpRequest, email_id: int) -> HttpResponse:
+    _dev_outbox_guard()
+    try:
+        email = OutboxEmail.objects.get(id=email_id)
+    except OutboxEmail.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "partnercenter/dev_outbox_detail.html", {"email": email})

@@ -1,0 +1,52 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.classList && el.classList.contains("js-autosubmit") && el.form) { el.form.submit(); }
+  });
+
+  function draftText() {
+    var subject = document.getElementById("id_subject");
+    var body = document.getElementById("id_body");
+    return { subject: subject ? subject.value : "", body: body ? body.value : "" };
+  }
+
+  function refreshMailto() {
+    var link = document.getElementById("open-in-email");
+    if (!link) { return; }
+    var d = draftText();
+    link.href = "mailto:" + encodeURIComponent(link.dataset.to || "").replace(/%40/g, "@") +
+      "?subject=" + encodeURIComponent(d.subject) + "&body=" + encodeURIComponent(d.body);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    refreshMailto();
+    var form = document.getElementById("draft-form");
+    if (form) { form.addEventListener("input", refreshMailto); }
+    var copy = document.getElementById("copy-to-clipboard");
+    if (copy) {
+      copy.addEventListener("click", function () {
+        var d = draftText();
+        var status = document.getElementById("copy-status");
+        var text = d.subject + "\n\n" + d.body;
+        var done = function () { status.textContent = copy.dataset.copied; };
+        var fail = function () { status.textContent = copy.dataset.failed; };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(text).then(done, fail);
+        } else {
+          var area = document.getElementById("id_body");
+          area.select();
+          try { document.execCommand("copy") ? done() : fail(); } catch (e) { fail(); }
+        }
+      });
+    }
+    document.querySelectorAll("form .js-once").forEach(function (button) {
+      button.form.addEventListener("submit", function () {
+        if (!button.form.checkValidity()) { return; }
+        button.disabled = true;
+        button.textContent = button.dataset.busy || button.textContent;
+      });
+    });
+  });
+})();

@@ -1,0 +1,52 @@
+"""Test settings: PostgreSQL when reachable (always under CI), fast password hashing, eager tasks
+unless a test starts a real worker."""
+
+import os
+
+os.environ.setdefault("TESTING", "true")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+from partnercenter.settings import *  # noqa: E402,F403
+from partnercenter.settings import env  # noqa: E402
+
+CI = env.bool("CI", default=False)
+TEST_DATABASE_URL = env.str("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/partnercenter")
+REDIS_TEST_URL = env.str("REDIS_TEST_URL", default="redis://127.0.0.1:6379/15")
+
+
+def _postgres_reachable(url: str) -> bool:
+    try:
+        import psycopg
+
+        params = environ.Env.db_url_config(url)  # noqa: F405
+        with psycopg.connect(
+            host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"], dbname="postgres", connect_timeout=3
+        ):
+            return True
+    except Exception:
+        return False
+
+
+POSTGRES_AVAILABLE = _postgres_reachable(TEST_DATABASE_URL)
+if POSTGRES_AVAILABLE:
+    DATABASES = {"default": env.db_url_config(TEST_DATABASE_URL)}
+    DATABASES["default"]["TEST"] = {"NAME": "test_partnercenter"}
+    IS_POSTGRES = True
+elif CI:
+    raise RuntimeError(f"CI=true but PostgreSQL is not reachable at {TEST_DATABASE_URL}")
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "test.sqlite3")}}  # noqa: F405
+    IS_POSTGRES = False
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
+DEV_OUTBOX_ENABLED = True
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
