@@ -31,7 +31,7 @@ def _postgres_reachable(url: str) -> bool:
 POSTGRES_AVAILABLE = _postgres_reachable(TEST_DATABASE_URL)
 if POSTGRES_AVAILABLE:
     DATABASES = {"default": env.db_url_config(TEST_DATABASE_URL)}
-    DATABASES["default"]["TEST"] = {"NAME": "test_partnercenter"}
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DB_NAME", default="test_partnercenter")}
     IS_POSTGRES = True
 elif CI:
     raise RuntimeError(f"CI=true but PostgreSQL is not reachable at {TEST_DATABASE_URL}")
