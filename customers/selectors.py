@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerRelationship
-from partnercenter.domains import InvalidDomain, normalize_domain
+from partnercenter.domains import search_term_to_ascii
 from partnercenter.models import Tenant
 
 SORTS = {
@@ -45,12 +45,9 @@ def customer_relationships(*, partner: Tenant, search: str = "") -> QuerySet[Res
     term = search.strip()[:100]
     if term:
         condition = Q(customer__name__icontains=term) | Q(customer__primary_domain__icontains=term.lower())
-        try:
-            # Someone typing a Unicode domain finds the punycode we store.
-            ascii_domain = normalize_domain(term)
-        except InvalidDomain:
-            ascii_domain = ""
-        if ascii_domain and ascii_domain != term.lower():
+        # Someone typing a Unicode domain finds the punycode we store.
+        ascii_domain = search_term_to_ascii(term)
+        if ascii_domain:
             condition |= Q(customer__primary_domain__icontains=ascii_domain)
         qs = qs.filter(condition)
     return qs

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import LazyTypedChoiceField
 from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from invitations.models import DapChoice
 from invitations.services import MAX_BODY, MAX_SUBJECT

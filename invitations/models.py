@@ -67,7 +67,7 @@ class RelationshipRequest(models.Model):
     def is_addressed(self) -> bool:
         return bool(self.customer_email)
 
-    def is_expired(self, now=None) -> bool:  # noqa: ANN001
+    def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -83,9 +83,11 @@ def request_relationship(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
-@require_POST
 def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
+    # Look the object up before checking the method: another tenant's id is a 404 for every method.
     rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = DraftForm(request.POST)
     raw_token = request.POST.get("token", "")[:100]
     from invitations.tokens import token_digest
@@ -139,9 +141,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
-@require_POST
 def request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
     rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         raw_token = services.invitation_resend(request=rel_request, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
     except DomainError as exc:
@@ -173,7 +176,7 @@ def not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "invitations/not_found.html", status=404)
 
 
-def _customer_tenant(request: HttpRequest):  # noqa: ANN202
+def _customer_tenant(request: HttpRequest):
     tenant = getattr(request, "tenant", None)
     return tenant if tenant is not None and tenant.kind == TenantKind.CUSTOMER else None
 

@@ -29,6 +29,6 @@ def describe(entry: ActivityLog) -> str:
     if template is None:
         return entry.get_kind_display()
     try:
-        return str(template) % {k: v for k, v in (entry.data or {}).items()}
+        return str(template) % dict(entry.data or {})
     except (KeyError, TypeError, ValueError):
         return entry.get_kind_display()

@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter.models import ActivityLog, CompanyProfile, CountryRegion, Membership, OutboxEmail, Region, Tenant, User
+from partnercenter.models import (
+    ActivityLog,
+    CompanyProfile,
+    CountryRegion,
+    Membership,
+    OutboxEmail,
+    Region,
+    Tenant,
+    User,
+)
 
 
 @admin.register(User)
@@ -66,13 +75,13 @@ class ActivityLogAdmin(admin.ModelAdmin):
     search_fields = ["actor_email"]
     raw_id_fields = ["tenant", "customer", "actor"]
 
-    def has_add_permission(self, request):  # noqa: ANN001, ANN201
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -82,5 +91,5 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]
 
-    def has_add_permission(self, request):  # noqa: ANN001, ANN201
+    def has_add_permission(self, request):
         return False

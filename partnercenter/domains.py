@@ -35,3 +35,14 @@ def domain_to_unicode(value: str) -> str:
         return idna.decode(value)
     except (idna.IDNAError, UnicodeError):
         return value
+
+
+def search_term_to_ascii(text: str) -> str | None:
+    """The punycode form of a (partial) Unicode domain typed into a search box, or None."""
+    value = (text or "").strip().lower()
+    if not value or value.isascii():
+        return None
+    try:
+        return idna.encode(value, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return None

@@ -14,7 +14,7 @@ SINGLE = {
 }
 
 
-def regions_seed(region_model, country_region_model) -> None:  # noqa: ANN001
+def regions_seed(region_model, country_region_model) -> None:
     """Idempotent; takes the models so a migration can pass its historical ones."""
     europe, _ = region_model.objects.get_or_create(code="eu-efta", defaults={"name": "EU/EFTA"})
     for country in EU_EFTA:

@@ -131,7 +131,7 @@ def _activity_csv(request: HttpRequest, kind: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     header = [_("Date"), _("Kind"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
 
-    def rows():  # noqa: ANN202
+    def rows():
         yield writer.writerow(header)
         for row in activity_for_tenant(tenant=request.tenant, kind=kind).iterator(chunk_size=2000):  # type: ignore[attr-defined]
             yield writer.writerow(

@@ -14,7 +14,7 @@ def require_postgres() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _regions(request):  # noqa: ANN001, ANN202
+def _regions(request):
     """Transactional tests flush the tables, data migrations included: put the region table back."""
     if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
         return
@@ -27,33 +27,33 @@ def _regions(request):  # noqa: ANN001, ANN202
         regions_seed(Region, CountryRegion)
 
 
-def _is_transactional(request) -> bool:  # noqa: ANN001
+def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames or \
         "live_server" in request.fixturenames
 
 
 @pytest.fixture
-def partner(db):  # noqa: ANN001, ANN201
+def partner(db):
     return PartnerFactory(name="Contoso Cloud GmbH", country="DE")
 
 
 @pytest.fixture
-def customer(db):  # noqa: ANN001, ANN201
+def customer(db):
     return TenantFactory(name="Adatum AG", country="DE")
 
 
 @pytest.fixture
-def partner_admin(partner):  # noqa: ANN001, ANN201
+def partner_admin(partner):
     return member(partner, Role.GLOBAL_ADMIN)
 
 
 @pytest.fixture
-def customer_admin(customer):  # noqa: ANN001, ANN201
+def customer_admin(customer):
     return member(customer, Role.CUSTOMER_GLOBAL_ADMIN)
 
 
-def client_for(user) -> Client:  # noqa: ANN001
+def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client

@@ -24,7 +24,7 @@ from tests.factories import PartnerFactory, TenantFactory, member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def create(partner, actor, **kwargs):  # noqa: ANN001, ANN201
+def create(partner, actor, **kwargs):
     kwargs.setdefault("include_dap", False)
     return services.invitation_create(partner=partner, actor=actor, **kwargs)
 
@@ -214,7 +214,7 @@ def test_rules_are_checked_again_at_processing_time(partner, partner_admin, cust
 # --- Multichannel ----------------------------------------------------------------------------------
 
 
-def _current_admin_partner(customer):  # noqa: ANN001, ANN202
+def _current_admin_partner(customer):
     other = PartnerFactory()
     other_admin = member(other, Role.GLOBAL_ADMIN)
     _r, raw = create(other, other_admin, include_dap=True)
@@ -308,7 +308,7 @@ def test_unverified_email_does_not_match(partner, partner_admin, customer):
 # --- Pages: identical not-found, explanations only for the rightful customer ----------------------
 
 
-def _page(client, raw):  # noqa: ANN001, ANN202
+def _page(client, raw):
     return client.get(services.acceptance_path(raw))
 
 
@@ -322,7 +322,7 @@ def test_forged_revoked_and_foreign_links_give_identical_404(partner, partner_ad
     pages = [(_page(client, token), token) for token in tokens]
     assert {p.status_code for p, _t in pages} == {404}
 
-    def strip(resp, token):  # noqa: ANN001, ANN202
+    def strip(resp, token):
         html = resp.content.decode().replace(token, "TOKEN")
         return re.sub(r'value="[^"]{40,}"|"X-CSRFToken": "[^"]+"', "", html)
 

@@ -1,0 +1,129 @@
+"""F1 Customers workspace: search, sort, keyset paging, export, constant query count."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from customers import selectors
+from customers.services import dap_grant, reseller_relationship_ensure
+from partnercenter.roles import Role
+from tests.conftest import client_for
+from tests.factories import PartnerFactory, TenantFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def _customers(partner, names):
+    out = []
+    for name in names:
+        tenant = TenantFactory(name=name)
+        reseller_relationship_ensure(partner=partner, customer=tenant, actor=None)
+        out.append(tenant)
+    return out
+
+
+def test_search_is_case_insensitive_prefix_and_substring(partner, partner_admin):
+    tenants = _customers(partner, ["Adatum AG", "Müller Bäckerei GmbH", "Fabrikam Kft.", "Northwind Traders"])
+    client = client_for(partner_admin)
+    domain_part = tenants[2].primary_domain.split(".")[0][-4:].upper()
+    page = client.get("/customers/", {"q": domain_part}).context["page"]
+    assert "Fabrikam Kft." in {row.customer.name for row in page.rows}
+    for term, expected in [("ada", {"Adatum AG"}), ("BÄCK", {"Müller Bäckerei GmbH"}), ("wind", {"Northwind Traders"})]:
+        page = client.get("/customers/", {"q": term}).context["page"]
+        assert {row.customer.name for row in page.rows} == expected, term
+
+
+def test_search_finds_unicode_domain_stored_as_punycode(partner, partner_admin):
+    from partnercenter.domains import normalize_domain
+
+    tenant = TenantFactory(name="Bakery", primary_domain=normalize_domain("müller-bäckerei.example"))
+    reseller_relationship_ensure(partner=partner, customer=tenant, actor=None)
+    response = client_for(partner_admin).get("/customers/", {"q": "müller-bäckerei"})
+    assert [row.customer.name for row in response.context["page"].rows] == ["Bakery"]
+    assert "müller-bäckerei.example" in response.content.decode()
+
+
+def test_other_partners_customers_never_show(partner, partner_admin):
+    _customers(partner, ["Mine AG"])
+    _customers(PartnerFactory(), ["Theirs AG"])
+    html = client_for(partner_admin).get("/customers/").content.decode()
+    assert "Mine AG" in html and "Theirs AG" not in html
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "date", "-date"])
+def test_keyset_paging_walks_every_row_once_both_ways(partner, sort):
+    names = [f"Kunde {i:03d}" for i in range(23)] + ["Kunde 005"]  # a duplicate name tests the id tie-break
+    _customers(partner, names)
+    seen, cursor, pages = [], "", []
+    while True:
+        page = selectors.customers_page(partner=partner, sort=sort, cursor=cursor, page_size=5)
+        pages.append(page)
+        seen += [row.id for row in page.rows]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert len(seen) == len(set(seen)) == 24
+    # Walk back from the last page with the prev cursors: the same pages in reverse.
+    back, page = [], pages[-1]
+    while page.prev_cursor:
+        page = selectors.customers_page(partner=partner, sort=sort, cursor=page.prev_cursor, direction="prev",
+                                        page_size=5)
+        back.append([row.id for row in page.rows])
+    assert back == [[row.id for row in p.rows] for p in reversed(pages[:-1])]
+
+
+def test_tampered_cursor_is_404_not_500(partner, partner_admin):
+    client = client_for(partner_admin)
+    for cursor in ["%%%", "e30", "W10", "eyJ2IjpbMV0sImlkIjoieCJ9"]:
+        assert client.get("/customers/", {"cursor": cursor}).status_code == 404
+
+
+def test_query_count_is_constant(partner, partner_admin, django_assert_max_num_queries):
+    client = client_for(partner_admin)
+    _customers(partner, [f"A{i}" for i in range(3)])
+    with CaptureQueriesContext(connection) as small:
+        client.get("/customers/")
+    more = _customers(partner, [f"B{i}" for i in range(40)])
+    for tenant in more[:10]:
+        dap_grant(partner=partner, customer=tenant, services=["productivity"], reassign=False, actor=None)
+    with CaptureQueriesContext(connection) as large:
+        client.get("/customers/")
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_export_whole_list_and_current_filter(partner, partner_admin):
+    _customers(partner, ["Adatum AG", "Fabrikam Kft.", "Ünal Bau GmbH"])
+    client = client_for(partner_admin)
+
+    def rows(**params):
+        response = client.get("/customers/export.csv", params)
+        assert response["Content-Type"].startswith("text/csv")
+        text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+        return list(csv.reader(io.StringIO(text)))
+
+    everything = rows()
+    assert everything[0] == ["Tenant ID", "Company name", "Primary domain", "Relationship", "Indirect reseller"]
+    assert [r[1] for r in everything[1:]] == ["Adatum AG", "Fabrikam Kft.", "Ünal Bau GmbH"]
+    assert [r[1] for r in rows(q="fab")[1:]] == ["Fabrikam Kft."]
+
+
+def test_empty_state_offers_the_request(partner, partner_admin):
+    html = client_for(partner_admin).get("/customers/").content.decode()
+    assert "You have no customers yet." in html and "Request a reseller relationship" in html
+
+
+def test_account_page_of_own_customer(partner, partner_admin):
+    (tenant,) = _customers(partner, ["Adatum AG"])
+    response = client_for(partner_admin).get(f"/customers/{tenant.id}/account/")
+    assert response.status_code == 200 and str(tenant.id) in response.content.decode()
+
+
+def test_helpdesk_sees_list_without_export_button(partner):
+    _customers(partner, ["Adatum AG"])
+    html = client_for(member(partner, Role.HELPDESK_AGENT)).get("/customers/").content.decode()
+    assert "Adatum AG" in html and "Export customers" not in html and "Request a reseller relationship" not in html
