@@ -58,7 +58,7 @@ def request_relationship(request: HttpRequest) -> HttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
     is_usgov = partner.cloud == Cloud.USGOV
     may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP)  # type: ignore[attr-defined]
-    form = RelationshipRequestForm(request.POST or None, allow_dap=not is_usgov)
+    form = RelationshipRequestForm(request.POST if request.method == "POST" else None, allow_dap=not is_usgov)
     if request.method == "POST" and form.is_valid():
         try:
             rel_request, raw_token = services.invitation_create(

@@ -89,7 +89,7 @@ def company_profile(request: HttpRequest) -> HttpResponse:
 @tenant_view(Perm.PROFILE_EDIT)
 def company_profile_edit(request: HttpRequest) -> HttpResponse:
     profile = CompanyProfile.objects.select_related("tenant").get(tenant=request.tenant)  # type: ignore[attr-defined]
-    form = CompanyProfileForm(request.POST or None, instance=profile)
+    form = CompanyProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         company_profile_update(
             tenant=request.tenant, actor=request.user, data=form.cleaned_data, ip=client_ip(request)  # type: ignore[attr-defined,arg-type]

@@ -14,23 +14,19 @@ def require_postgres() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _regions(request):
+def _regions(request):  # noqa: ANN001, ANN202
     """Transactional tests flush the tables, data migrations included: put the region table back."""
-    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
-        return
-    request.getfixturevalue("django_db_setup")
     from partnercenter.models import CountryRegion, Region
     from partnercenter.regions import regions_seed
 
-    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
-        request.getfixturevalue("db") if not _is_transactional(request) else request.getfixturevalue("transactional_db")
-        regions_seed(Region, CountryRegion)
-
-
-def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames or \
-        "live_server" in request.fixturenames
+    names = set(request.fixturenames)
+    if not marker and not names & {"db", "transactional_db", "live_server"}:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(names & {"transactional_db",
+                                                                                          "live_server"})
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    regions_seed(Region, CountryRegion)
 
 
 @pytest.fixture

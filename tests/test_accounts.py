@@ -1,0 +1,93 @@
+"""Sign-in: no open sign-up, login rate limits per account, language per user, tenant switcher, MFA."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from partnercenter.models import Membership, User
+from partnercenter.roles import Role
+from tests.conftest import client_for
+from tests.factories import PartnerFactory, TenantFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _login(client: Client, email: str, password: str):  # noqa: ANN202
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+def test_signup_is_closed(client):
+    response = client.post("/accounts/signup/", {"email": "new@example.com", "password1": "a-Long-passw0rd!"})
+    assert response.status_code in (200, 403)
+    assert not User.objects.filter(email="new@example.com").exists()
+
+
+def test_failed_logins_lock_that_account_only_and_success_elsewhere_does_not_reset(partner):
+    victim = member(partner, Role.GLOBAL_ADMIN, email="victim@contoso.example")
+    other = member(partner, Role.SALES_AGENT, email="other@contoso.example")
+    client = Client()
+    for _ in range(5):
+        assert _login(client, victim.email, "wrong-password").status_code == 200
+    # Another account signs in successfully from the same address...
+    assert _login(Client(), other.email, "partnercenter").status_code == 302
+    # ...and the victim's account is still locked, even with the right password.
+    response = _login(Client(), victim.email, "partnercenter")
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in Client().session
+    assert b"Too many failed login attempts" in response.content or response.status_code == 429
+
+
+def test_user_language_is_remembered_and_wins_over_the_browser(partner):
+    user = member(partner, Role.GLOBAL_ADMIN)
+    client = client_for(user)
+    response = client.post("/language/", {"language": "hu", "next": "/customers/"})
+    assert response.status_code == 302 and response["Location"] == "/customers/"
+    user.refresh_from_db()
+    assert user.language == "hu"
+    fresh = client_for(user)
+    response = fresh.get("/customers/", HTTP_ACCEPT_LANGUAGE="de")
+    assert response["Content-Language"] == "hu"
+
+
+def test_browser_language_is_used_when_signed_out(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    assert response["Content-Language"] == "de"
+
+
+def test_language_switch_rejects_foreign_redirects(client):
+    response = client.post("/language/", {"language": "de", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_tenant_switcher_changes_the_active_tenant():
+    partner = PartnerFactory()
+    customer = TenantFactory()
+    user = member(partner, Role.GLOBAL_ADMIN)
+    Membership.objects.create(user=user, tenant=customer, role=Role.CUSTOMER_GLOBAL_ADMIN)
+    client = client_for(user)
+    assert client.get("/").url == "/customers/"
+    assert client.post("/switch-tenant/", {"tenant": str(customer.id)}).status_code == 302
+    assert client.get("/").url == "/admin-center/"
+    # A tenant the user is not a member of cannot be switched to.
+    assert client.post("/switch-tenant/", {"tenant": str(PartnerFactory().id)}).status_code == 404
+
+
+def test_tenant_that_requires_mfa_sends_users_to_totp_setup():
+    partner = PartnerFactory(mfa_required=True)
+    client = client_for(member(partner, Role.GLOBAL_ADMIN))
+    response = client.get("/customers/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/totp/activate")
+    assert client.get(response["Location"], follow=True).status_code == 200
+
+
+def test_mfa_pages_render(partner, partner_admin):
+    assert client_for(partner_admin).get("/accounts/2fa/").status_code == 200
