@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv messages serve worker beat bench lint clean
+.PHONY: demo test venv messages makemessages worker beat bench clean
 
 $(STAMP): requirements.lock requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -16,6 +16,11 @@ venv: $(STAMP)
 
 messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+# After changing visible strings: refresh the catalogs, translate the new entries, then `make test`.
+makemessages: $(STAMP)
+	DEBUG=true $(PY) manage.py makemessages -l de -l hu -e html,txt,py --no-obsolete \
+		--ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench
 
 demo: messages
 	DEBUG=true $(PY) manage.py migrate --no-input -v0

@@ -71,12 +71,12 @@ def dap_grant(
         DelegatedAdminPermission.objects.create(partner=partner, customer=customer, service=service, granted_by=actor)
         granted.append(service)
     for old_partner, old_services in removed_by_partner.items():
-        data = {"partner": old_partner.name, "services": ", ".join(old_services)}
+        data = {"partner": old_partner.name, "services": old_services}
         for tenant in (old_partner, customer):
             activity_record(tenant=tenant, kind=ActivityKind.DAP_REMOVED, actor=actor, customer=customer, data=data,
                             ip=ip)
     if granted:
-        data = {"partner": partner.name, "services": ", ".join(granted)}
+        data = {"partner": partner.name, "services": granted}
         for tenant in (partner, customer):
             activity_record(tenant=tenant, kind=ActivityKind.DAP_GRANTED, actor=actor, customer=customer, data=data,
                             ip=ip)

@@ -102,7 +102,7 @@ class Acceptance(models.Model):
     status = models.CharField(max_length=16, choices=AcceptanceStatus.choices, default=AcceptanceStatus.PROCESSING)
     dap_choice = models.CharField(max_length=16, choices=DapChoice.choices, blank=True)
     result_code = models.CharField(max_length=32, blank=True)
-    result_message = models.CharField(max_length=500, blank=True)
+    result_params = models.JSONField(default=dict, blank=True)
     granted_services = models.JSONField(default=list, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     deliveries = models.PositiveIntegerField(default=0)
@@ -120,3 +120,9 @@ class Acceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.status}"
+
+    @property
+    def result_text(self) -> str:
+        from invitations.refusals import refusal_text
+
+        return refusal_text(self.result_code, self.result_params)

@@ -18,6 +18,7 @@ from customers.models import Service
 from customers.services import dap_grant, dap_holders, reseller_relationship_ensure
 from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpired, RequestNotFound
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
+from invitations.refusals import refusal_text
 from invitations.tokens import email_normalize, token_digest, token_new, token_well_formed
 from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import DomainError
@@ -125,7 +126,7 @@ def _invitation_create_once(
     )
     activity_record(
         tenant=partner, kind=ActivityKind.REQUEST_CREATED, actor=actor, ip=ip,
-        data={"last4": token.last4, "email": email or _("anyone with the link")},
+        data={"last4": token.last4, "email": email},
     )
     return request, token.raw
 
@@ -158,9 +159,10 @@ def invitation_send(
         if not subject:
             raise DomainError(_("Enter a subject."), field="subject")
         if len(subject) > MAX_SUBJECT:
-            raise DomainError(_("Keep the subject under %(n)d characters.") % {"n": MAX_SUBJECT}, field="subject")
+            raise DomainError(_("The subject can have at most %(n)d characters.") % {"n": MAX_SUBJECT},
+                              field="subject")
         if len(body or "") > MAX_BODY:
-            raise DomainError(_("Keep the message under %(n)d characters.") % {"n": MAX_BODY}, field="body")
+            raise DomainError(_("The message can have at most %(n)d characters.") % {"n": MAX_BODY}, field="body")
         if link not in (body or ""):
             raise DomainError(
                 _("The message must contain the personalised link. Put it back before sending."), field="body"
@@ -290,7 +292,11 @@ def is_rightful_customer(*, user: User | None, customer: Tenant | None, request:
 @dataclass
 class Blocker:
     code: str
-    message: str
+    params: dict
+
+    @property
+    def message(self) -> str:
+        return refusal_text(self.code, self.params)
 
 
 def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> list[Blocker]:
@@ -298,8 +304,23 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
     partner = request.partner
     blockers: list[Blocker] = []
     if customer.kind != TenantKind.CUSTOMER:
-        blockers.append(Blocker("not_customer", _("Only a customer organisation can accept this request.")))
+        blockers.append(Blocker("not_customer", {}))
         return blockers
+    if customer.cloud != partner.cloud:
+        blockers.append(Blocker("cloud", {"partner": partner.name, "partner_cloud": partner.cloud,
+                                          "customer_cloud": customer.cloud}))
+    if not same_region(partner, customer):
+        blockers.append(
+            Blocker("region", {"partner": partner.name, "region": region_name_for_country(str(partner.country)),
+                               "customer_region": region_name_for_country(str(customer.country))})
+        )
+    from customers.models import RelationshipStatus, ResellerRelationship
+
+    if not request.include_dap and ResellerRelationship.objects.filter(
+        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+    ).exists():
+        blockers.append(Blocker("exists", {"partner": partner.name}))
+    return blockers
     if customer.cloud != partner.cloud:
         blockers.append(
             Blocker(
@@ -485,16 +506,15 @@ def acceptance_process(*, acceptance_id: str) -> str:
         )
         customer, partner, actor = acceptance.customer, request.partner, acceptance.user
         if acceptance.deliveries > settings.TASK_MAX_DELIVERIES:
-            return _acceptance_fail(acceptance, request, "dead", _("The request could not be processed. "
-                                                                   "Ask your partner for a new link."))
+            return _acceptance_fail(acceptance, request, "dead", {})
         if request.status == RequestStatus.REVOKED:
-            return _acceptance_fail(acceptance, request, "revoked", _("The partner withdrew this request."))
+            return _acceptance_fail(acceptance, request, "revoked", {})
         # The click counts: a link that expired while the acceptance waited in the queue still holds.
         if acceptance.created_at >= request.expires_at:
-            return _acceptance_fail(acceptance, request, "expired", _("This request has expired."))
+            return _acceptance_fail(acceptance, request, "expired", {})
         blockers = [b for b in acceptance_blockers(request=request, customer=customer) if b.code != "exists"]
         if blockers:
-            return _acceptance_fail(acceptance, request, blockers[0].code, blockers[0].message)
+            return _acceptance_fail(acceptance, request, blockers[0].code, blockers[0].params)
         _relationship, _created = reseller_relationship_ensure(
             partner=partner, customer=customer, actor=actor, source_request=request, ip=acceptance.ip_address
         )
@@ -523,13 +543,14 @@ def acceptance_process(*, acceptance_id: str) -> str:
         return "succeeded"
 
 
-def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code: str, message: str) -> str:
+def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code: str, params: dict) -> str:
     acceptance.status = AcceptanceStatus.FAILED
     acceptance.result_code = code
-    acceptance.result_message = str(message)[:500]
+    acceptance.result_params = params
     acceptance.processed_at = timezone.now()
     acceptance.save()
-    data = {"customer": acceptance.customer.name, "partner": request.partner.name, "reason": str(message)}
+    data = {"customer": acceptance.customer.name, "partner": request.partner.name, "reason_code": code,
+            "reason_params": params}
     for tenant in (request.partner, acceptance.customer):
         activity_record(tenant=tenant, kind=ActivityKind.ACCEPTANCE_FAILED, actor=acceptance.user,
                         customer=acceptance.customer, data=data, ip=acceptance.ip_address)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.models import ActivityKind, ActivityLog
@@ -20,8 +22,33 @@ DESCRIPTIONS = {
     ActivityKind.RELATIONSHIP_CREATED: _("Reseller relationship between %(partner)s and %(customer)s created."),
     ActivityKind.DAP_GRANTED: _("Delegated admin permissions for %(services)s granted to %(partner)s."),
     ActivityKind.DAP_REMOVED: _("Delegated admin permissions for %(services)s removed from %(partner)s."),
-    ActivityKind.USER_LANGUAGE: _("Language set to %(language)s."),
 }
+
+
+def _localise(data: dict[str, Any]) -> dict[str, Any]:
+    """Codes stored in an entry become words in the reader's language."""
+    from customers.models import Service
+    from invitations.refusals import refusal_text
+    from partnercenter.models import CompanyProfile
+
+    values = dict(data)
+    if isinstance(values.get("fields"), list):
+        labels = []
+        for name in values["fields"]:
+            try:
+                labels.append(str(CompanyProfile._meta.get_field(name).verbose_name))
+            except Exception:
+                labels.append(name)
+        values["fields"] = ", ".join(labels)
+    if isinstance(values.get("services"), list):
+        values["services"] = ", ".join(
+            str(Service(code).label) if code in Service.values else code for code in values["services"]
+        )
+    if "email" in values and not values["email"]:
+        values["email"] = str(_("anyone with the link"))
+    if "reason_code" in values:
+        values["reason"] = refusal_text(values["reason_code"], values.get("reason_params"))
+    return values
 
 
 def describe(entry: ActivityLog) -> str:
@@ -29,6 +56,6 @@ def describe(entry: ActivityLog) -> str:
     if template is None:
         return entry.get_kind_display()
     try:
-        return str(template) % dict(entry.data or {})
+        return str(template) % _localise(entry.data or {})
     except (KeyError, TypeError, ValueError):
         return entry.get_kind_display()

@@ -210,7 +210,6 @@ class ActivityKind(models.TextChoices):
     RELATIONSHIP_CREATED = "relationship.created", _("Reseller relationship created")
     DAP_GRANTED = "dap.granted", _("Delegated admin permissions granted")
     DAP_REMOVED = "dap.removed", _("Delegated admin permissions removed")
-    USER_LANGUAGE = "user.language", _("Language changed")
 
 
 class ActivityLog(models.Model):

@@ -275,7 +275,7 @@ def company_profile_update(
         if changed:
             profile.save()
             activity_record(
-                tenant=tenant, kind=ActivityKind.PROFILE_UPDATED, actor=actor, data={"fields": ", ".join(changed)},
+                tenant=tenant, kind=ActivityKind.PROFILE_UPDATED, actor=actor, data={"fields": changed},
                 ip=ip,
             )
     return profile

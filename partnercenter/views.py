@@ -129,13 +129,13 @@ class _Echo:
 
 def _activity_csv(request: HttpRequest, kind: str) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
-    header = [_("Date"), _("Kind"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
+    header = [_("Date"), _("Kind"), _("Code"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
 
     def rows():
         yield writer.writerow(header)
         for row in activity_for_tenant(tenant=request.tenant, kind=kind).iterator(chunk_size=2000):  # type: ignore[attr-defined]
             yield writer.writerow(
-                [row.created_at.isoformat(), row.kind, row.actor_email, row.customer.name if row.customer else "",
+                [row.created_at.isoformat(), row.get_kind_display(), row.kind, row.actor_email, row.customer.name if row.customer else "",
                  describe(row), row.ip_address or ""]
             )
 

@@ -1,0 +1,36 @@
+"""Why an acceptance is refused. Stored as a code plus parameters and worded when shown, so every
+reader sees it in their own language (a worker has no reader's language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+REFUSALS = {
+    "not_customer": _("Only a customer organisation can accept this request."),
+    "cloud": _("%(partner)s works in the %(partner_cloud)s; your organisation is in the %(customer_cloud)s. "
+               "A relationship is only possible inside one cloud."),
+    "region": _("%(partner)s can only form reseller relationships with customers in %(region)s. "
+                "Your organisation is in %(customer_region)s."),
+    "exists": _("%(partner)s is already your reseller."),
+    "dead": _("The request could not be processed. Ask your partner for a new link."),
+    "revoked": _("The partner withdrew this request."),
+    "expired": _("This request has expired."),
+}
+
+
+def refusal_text(code: str, params: dict[str, Any] | None = None) -> str:
+    from partnercenter.models import Cloud
+
+    template = REFUSALS.get(code)
+    if template is None:
+        return ""
+    values = dict(params or {})
+    for key in ("partner_cloud", "customer_cloud"):
+        if key in values and values[key] in Cloud.values:
+            values[key] = Cloud(values[key]).label
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):
+        return str(template)
