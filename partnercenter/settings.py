@@ -18,7 +18,12 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-embedded-default-key-change-me-" + "x" * 20)
+_EMBEDDED_SECRET = "embedded-default-only-for-make-demo-and-tests-never-production"
+SECRET_KEY = env.str("SECRET_KEY", default=_EMBEDDED_SECRET)
+if SECRET_KEY == _EMBEDDED_SECRET and not (DEBUG or env.bool("TESTING", default=False)):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set SECRET_KEY (a long random string) when DEBUG is off.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute origin used in links inside emails and drafts (no request is at hand in a task).
