@@ -14,6 +14,8 @@ $(STAMP): requirements.lock requirements-dev.lock
 
 venv: $(STAMP)
 
+# The compiled catalogs (.mo) are committed, so a fresh machine needs no gettext; after editing a
+# .po file run `make messages` (needs msgfmt) — a test fails while .mo and .po disagree.
 messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 
@@ -22,13 +24,13 @@ makemessages: $(STAMP)
 	DEBUG=true $(PY) manage.py makemessages -l de -l hu -e html,txt,py --no-obsolete \
 		--ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench
 
-demo: messages
+demo: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --no-input -v0
 	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
-test: messages
+test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest
@@ -39,7 +41,7 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(VENV)/bin/celery -A partnercenter beat -l info
 
-bench: messages
+bench: $(STAMP)
 	$(PY) bench/customers_list.py
 
 clean:
