@@ -17,7 +17,7 @@ venv: $(STAMP)
 # The compiled catalogs (.mo) are committed, so a fresh machine needs no gettext; after editing a
 # .po file run `make messages` (needs msgfmt) — a test fails while .mo and .po disagree.
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv -v0
 
 # After changing visible strings: refresh the catalogs, translate the new entries, then `make test`.
 makemessages: $(STAMP)
@@ -32,7 +32,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run -v0
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest
 
 worker: $(STAMP)

@@ -11,6 +11,7 @@ from partnercenter.models import ActivityKind, ActivityLog
 DESCRIPTIONS = {
     ActivityKind.TENANT_CREATED: _("Tenant %(name)s was created."),
     ActivityKind.PROFILE_UPDATED: _("The company profile was updated (%(fields)s)."),
+    ActivityKind.MFA_POLICY: _("Two-factor authentication is now %(state)s for every user."),
     ActivityKind.REQUEST_CREATED: _("Relationship request …%(last4)s created for %(email)s."),
     ActivityKind.REQUEST_SENT: _("Relationship request …%(last4)s emailed to %(email)s."),
     ActivityKind.REQUEST_RESENT: _("Relationship request re-issued; the old link …%(old_last4)s no longer works."),
@@ -46,6 +47,8 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
         )
     if "email" in values and not values["email"]:
         values["email"] = str(_("anyone with the link"))
+    if "required" in values:
+        values["state"] = str(_("required") if values["required"] else _("optional"))
     if "reason_code" in values:
         values["reason"] = refusal_text(values["reason_code"], values.get("reason_params"))
     return values

@@ -199,6 +199,7 @@ class Membership(models.Model):
 class ActivityKind(models.TextChoices):
     TENANT_CREATED = "tenant.created", _("Tenant created")
     PROFILE_UPDATED = "profile.updated", _("Company profile updated")
+    MFA_POLICY = "tenant.mfa_policy", _("Two-factor authentication policy changed")
     REQUEST_CREATED = "request.created", _("Relationship request created")
     REQUEST_SENT = "request.sent", _("Relationship request sent")
     REQUEST_RESENT = "request.resent", _("Relationship request resent")

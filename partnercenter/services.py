@@ -281,6 +281,17 @@ def company_profile_update(
     return profile
 
 
+def tenant_mfa_requirement_set(*, tenant: Tenant, actor: User, required: bool, ip: str | None = None) -> None:
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if locked.mfa_required == required:
+            return
+        locked.mfa_required = required
+        locked.save(update_fields=["mfa_required"])
+        activity_record(tenant=locked, kind=ActivityKind.MFA_POLICY, actor=actor, data={"required": required}, ip=ip)
+    tenant.mfa_required = required
+
+
 def user_language_set(*, user: User, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         raise ValueError(language)

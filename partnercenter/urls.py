@@ -15,6 +15,7 @@ urlpatterns = [
     path("customers/", include("invitations.urls")),
     path("company-profile/", views.company_profile, name="company_profile"),
     path("company-profile/edit/", views.company_profile_edit, name="company_profile_edit"),
+    path("company-profile/security/", views.company_security, name="company_security"),
     path("activity/", views.activity_log, name="activity_log"),
     path("admin-center/", customer_views.admin_center_home, name="admin_center_home"),
     path("admin-center/activity/", views.admin_center_activity, name="admin_center_activity"),

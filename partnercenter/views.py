@@ -21,7 +21,7 @@ from partnercenter.models import CompanyProfile, OutboxEmail, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 from partnercenter.selectors import activity_for_tenant, outbox_recent
-from partnercenter.services import company_profile_update, user_language_set
+from partnercenter.services import company_profile_update, tenant_mfa_requirement_set, user_language_set
 
 ACTIVITY_PAGE_SIZE = 50
 
@@ -100,6 +100,16 @@ def company_profile_edit(request: HttpRequest) -> HttpResponse:
         # Never echo a half-applied instance: the form keeps what was typed, the database is untouched.
         profile.refresh_from_db()
     return render(request, "partnercenter/company_profile_edit.html", {"form": form, "profile": profile})
+
+
+@tenant_view(Perm.PROFILE_EDIT)
+@require_POST
+def company_security(request: HttpRequest) -> HttpResponse:
+    required = request.POST.get("mfa_required") == "on"
+    tenant_mfa_requirement_set(tenant=request.tenant, actor=request.user, required=required, ip=client_ip(request))  # type: ignore[attr-defined,arg-type]
+    messages.success(request, _("Two-factor authentication is now required for every user.") if required
+                     else _("Two-factor authentication is now optional."))
+    return redirect("company_profile")
 
 
 def _activity_view(request: HttpRequest) -> HttpResponse:

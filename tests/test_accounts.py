@@ -91,3 +91,16 @@ def test_tenant_that_requires_mfa_sends_users_to_totp_setup():
 
 def test_mfa_pages_render(partner, partner_admin):
     assert client_for(partner_admin).get("/accounts/2fa/").status_code == 200
+
+
+def test_global_admin_requires_mfa_for_the_tenant(partner, partner_admin):
+    from partnercenter.models import ActivityKind, ActivityLog
+
+    client = client_for(partner_admin)
+    assert client_for(member(partner, Role.ADMIN_AGENT)).post("/company-profile/security/",
+                                                              {"mfa_required": "on"}).status_code == 403
+    assert client.post("/company-profile/security/", {"mfa_required": "on"}).status_code == 302
+    partner.refresh_from_db()
+    assert partner.mfa_required
+    assert ActivityLog.objects.filter(tenant=partner, kind=ActivityKind.MFA_POLICY).count() == 1
+    assert client.get("/customers/")["Location"].startswith("/accounts/2fa/totp/activate")

@@ -24,7 +24,7 @@ PUBLIC = {
 SIGNED_IN = {"", "switch-tenant/"}
 TENANT = {
     "customers/", "customers/export.csv", "customers/request-relationship/", "customers/requests/",
-    "company-profile/", "company-profile/edit/", "activity/", "admin-center/", "admin-center/activity/",
+    "company-profile/", "company-profile/edit/", "company-profile/security/", "activity/", "admin-center/", "admin-center/activity/",
 }
 TENANT_OBJECT = {
     "customers/<uuid:customer_id>/account/",
