@@ -7,8 +7,8 @@ os.environ.setdefault("TESTING", "true")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-from partnercenter.settings import *  # noqa: E402,F403
-from partnercenter.settings import env  # noqa: E402
+from partnercenter.settings import *  # noqa: F403
+from partnercenter.settings import env
 
 CI = env.bool("CI", default=False)
 TEST_DATABASE_URL = env.str("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/partnercenter")
