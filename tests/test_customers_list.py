@@ -127,3 +127,11 @@ def test_helpdesk_sees_list_without_export_button(partner):
     _customers(partner, ["Adatum AG"])
     html = client_for(member(partner, Role.HELPDESK_AGENT)).get("/customers/").content.decode()
     assert "Adatum AG" in html and "Export customers" not in html and "Request a reseller relationship" not in html
+
+
+def test_live_search_returns_the_table_and_an_export_link_for_the_filter(partner, partner_admin):
+    _customers(partner, ["Adatum AG", "Fabrikam Kft."])
+    response = client_for(partner_admin).get("/customers/", {"q": "fab"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and "Fabrikam Kft." in html and "Adatum AG" not in html
+    assert 'hx-swap-oob="true"' in html and "/customers/export.csv?q=fab" in html
