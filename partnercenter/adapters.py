@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,3 +13,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's mails (password reset …) go through the durable outbox like every other mail."""
+        from partnercenter.services import outbox_email_create_raw
+
+        message = self.render_mail(template_prefix, email, context)
+        with transaction.atomic():
+            outbox_email_create_raw(
+                to_email=email, subject=message.subject, body=message.body, language=get_language() or "en",
+                kind=template_prefix.rsplit("/", 1)[-1],
+            )

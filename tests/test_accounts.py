@@ -104,3 +104,16 @@ def test_global_admin_requires_mfa_for_the_tenant(partner, partner_admin):
     assert partner.mfa_required
     assert ActivityLog.objects.filter(tenant=partner, kind=ActivityKind.MFA_POLICY).count() == 1
     assert client.get("/customers/")["Location"].startswith("/accounts/2fa/totp/activate")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_reset_mail_goes_through_the_outbox(partner):
+    from django.core import mail
+
+    from partnercenter.models import OutboxEmail, OutboxStatus
+
+    user = member(partner, Role.GLOBAL_ADMIN, email="forgetful@contoso.example")
+    Client().post("/accounts/password/reset/", {"email": user.email})
+    row = OutboxEmail.objects.get(to_email=user.email)
+    assert row.status == OutboxStatus.SENT and "/accounts/password/reset/key/" in row.body
+    assert len(mail.outbox) == 1
