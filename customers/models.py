@@ -21,6 +21,9 @@ class ResellerRelationship(models.Model):
     partner = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="customer_relationships")
     customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="partner_relationships")
     status = models.CharField(max_length=16, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE)
+    # Copy of customer.name, the sort key of the Customers list: one index (partner, status, name, id)
+    # serves every page of every partner. Kept in step by tenant_update().
+    customer_name = models.CharField(max_length=200, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     source_request = models.ForeignKey(
@@ -40,6 +43,7 @@ class ResellerRelationship(models.Model):
         indexes = [
             # Customers list: newest first, keyset on (created_at, id).
             models.Index(fields=["partner", "status", "-created_at", "-id"], name="reseller_rel_list_idx"),
+            models.Index(fields=["partner", "status", "customer_name", "id"], name="reseller_rel_name_idx"),
             models.Index(fields=["customer", "status"], name="reseller_rel_customer_idx"),
         ]
 

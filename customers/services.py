@@ -22,7 +22,8 @@ def reseller_relationship_ensure(
     try:
         with transaction.atomic():
             relationship = ResellerRelationship.objects.create(
-                partner=partner, customer=customer, created_by=actor, source_request=source_request
+                partner=partner, customer=customer, customer_name=customer.name, created_by=actor,
+                source_request=source_request,
             )
     except IntegrityError:
         # Another transaction created it between our read and write; the partial unique index holds.
@@ -81,3 +82,10 @@ def dap_grant(
             activity_record(tenant=tenant, kind=ActivityKind.DAP_GRANTED, actor=actor, customer=customer, data=data,
                             ip=ip)
     return granted
+
+
+def customer_name_sync(*, customer: Tenant) -> int:
+    """Carry a renamed tenant's name into the list sort key of every relationship it has."""
+    return ResellerRelationship.objects.filter(customer=customer).exclude(customer_name=customer.name).update(
+        customer_name=customer.name
+    )

@@ -59,6 +59,15 @@ class TenantAdmin(admin.ModelAdmin):
     search_fields = ["name", "primary_domain", "mpn_id"]
     inlines = [MembershipInline]
 
+    def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
+        from django.db import transaction
+
+        from customers.services import customer_name_sync
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            customer_name_sync(customer=obj)
+
 
 @admin.register(CompanyProfile)
 class CompanyProfileAdmin(admin.ModelAdmin):

@@ -31,6 +31,8 @@ def normalize_domain(value: str) -> str:
 
 
 def domain_to_unicode(value: str) -> str:
+    if "xn--" not in value:
+        return value
     try:
         return idna.decode(value)
     except (idna.IDNAError, UnicodeError):

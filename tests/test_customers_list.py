@@ -135,3 +135,14 @@ def test_live_search_returns_the_table_and_an_export_link_for_the_filter(partner
     html = response.content.decode()
     assert "<html" not in html and "Fabrikam Kft." in html and "Adatum AG" not in html
     assert 'hx-swap-oob="true"' in html and "/customers/export.csv?q=fab" in html
+
+
+def test_renamed_customer_moves_in_the_name_order(partner, partner_admin):
+    from customers.services import customer_name_sync
+
+    first, second = _customers(partner, ["Alpha AG", "Beta AG"])
+    second.name = "Aardvark AG"
+    second.save()
+    assert customer_name_sync(customer=second) == 1
+    page = selectors.customers_page(partner=partner, sort="name")
+    assert [row.customer.name for row in page.rows] == ["Aardvark AG", "Alpha AG"]
