@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -491,6 +492,11 @@ def _notify_partner(*, request: RelationshipRequest, customer: Tenant, template:
 
 def acceptance_process(*, acceptance_id: str) -> str:
     """Apply an acceptance: re-check the rules now, then create the relationship (and DAP). Idempotent."""
+    # Count the delivery in its own committed transaction: a crash or kill during processing rolls
+    # the work back but not the count, so a poison acceptance is given up after N deliveries.
+    Acceptance.objects.filter(id=acceptance_id, status=AcceptanceStatus.PROCESSING).update(
+        deliveries=F("deliveries") + 1
+    )
     with transaction.atomic():
         acceptance = (
             Acceptance.objects.select_for_update(of=("self",))
@@ -500,7 +506,6 @@ def acceptance_process(*, acceptance_id: str) -> str:
         )
         if acceptance is None:
             return "done-already"
-        acceptance.deliveries += 1
         request = RelationshipRequest.objects.select_for_update().select_related("partner").get(
             pk=acceptance.request_id
         )

@@ -360,3 +360,29 @@ def test_partner_requests_list_and_views_are_scoped(partner, partner_admin):
     assert client.post(f"/customers/requests/{request.id}/resend/").status_code == 404
     request.refresh_from_db()
     assert request.status == RequestStatus.PENDING
+
+
+def test_a_poison_acceptance_is_given_up_after_max_deliveries(partner, partner_admin, customer, customer_admin,
+                                                              settings, monkeypatch):
+    from partnercenter import celery as celery_module
+
+    _r, raw = create(partner, partner_admin)
+    celery_module.app.conf.task_always_eager = False
+    celery_module.app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        acceptance = services.invitation_accept(raw_token=raw, user=customer_admin, customer=customer)
+    finally:
+        celery_module.app.conf.task_always_eager = True
+
+    def boom(**kwargs):  # noqa: ANN003, ANN202
+        raise RuntimeError("poison")
+
+    monkeypatch.setattr(services, "reseller_relationship_ensure", boom)
+    for _ in range(settings.TASK_MAX_DELIVERIES):
+        with pytest.raises(RuntimeError):
+            services.acceptance_process(acceptance_id=str(acceptance.id))
+    assert Acceptance.objects.get(pk=acceptance.pk).deliveries == settings.TASK_MAX_DELIVERIES
+    assert services.acceptance_process(acceptance_id=str(acceptance.id)) == "failed"
+    row = Acceptance.objects.get(pk=acceptance.pk)
+    assert row.status == AcceptanceStatus.FAILED and row.result_code == "dead"
+    assert not ResellerRelationship.objects.exists()
