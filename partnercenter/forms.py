@@ -47,4 +47,7 @@ class CompanyProfileForm(forms.ModelForm):
 
 
 class ActivityFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds"))] + list(ActivityKind.choices))
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ActivityKind.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

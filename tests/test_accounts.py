@@ -117,3 +117,13 @@ def test_password_reset_mail_goes_through_the_outbox(partner):
     row = OutboxEmail.objects.get(to_email=user.email)
     assert row.status == OutboxStatus.SENT and "/accounts/password/reset/key/" in row.body
     assert len(mail.outbox) == 1
+
+
+def test_sign_in_message_is_in_the_users_language(partner):
+    user = member(partner, Role.GLOBAL_ADMIN, email="anna@contoso.example", language="de")
+    client = Client()
+    response = client.post("/accounts/login/", {"login": user.email, "password": "partnercenter"}, follow=True,
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Erfolgreich als anna@contoso.example angemeldet." in html and "Successfully" not in html
