@@ -35,7 +35,7 @@ def customer_relationships(*, partner: Tenant, search: str = "") -> QuerySet[Res
     qs = ResellerRelationship.objects.filter(partner=partner, status=RelationshipStatus.ACTIVE).select_related(
         "customer"
     )
-    term = search.strip()[:100]
+    term = search.replace("\x00", "").strip()[:100]  # PostgreSQL text cannot hold NUL
     if term:
         condition = Q(customer__name__icontains=term) | Q(customer__primary_domain__icontains=term.lower())
         # Someone typing a Unicode domain finds the punycode we store.
@@ -78,16 +78,19 @@ def _key(row: ResellerRelationship, sort: str) -> dict[str, Any]:
 def _seek(qs: QuerySet[ResellerRelationship], sort: str, key: dict[str, Any], forward: bool) -> QuerySet:
     field = "customer_name" if sort.lstrip("-") == "name" else "created_at"
     value: Any = key.get("v")
-    if field == "created_at":
-        value = parse_datetime(str(value)) if value else None
-        if not isinstance(value, datetime):
-            raise Http404
-    elif not isinstance(value, str):
-        raise Http404
     try:
+        if field == "created_at":
+            value = parse_datetime(str(value)) if value else None
+            if not isinstance(value, datetime):
+                raise Http404
+        elif not isinstance(value, str) or "\x00" in value:
+            raise Http404
         row_id = int(key.get("id"))  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
+        # A cursor is ours only if it decodes to sane values; anything else was made up.
         raise Http404 from exc
+    if not -(2**63) < row_id < 2**63:
+        raise Http404
     descending = sort.startswith("-")
     after = descending != forward  # going forward on a descending sort means "less than"
     op = "gt" if after else "lt"

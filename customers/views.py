@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -11,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from customers import selectors
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerRelationship
+from partnercenter.csvexport import csv_response
 from partnercenter.models import TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 
 
 def _list_params(request: HttpRequest) -> tuple[str, str]:
-    search = (request.GET.get("q") or "").strip()[:100]
+    search = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
     sort = request.GET.get("sort") or selectors.DEFAULT_SORT
     if sort not in selectors.SORTS:
         sort = selectors.DEFAULT_SORT
@@ -40,11 +39,6 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def relationship_label(row: ResellerRelationship) -> str:
     return _("Reseller")
 
@@ -53,22 +47,13 @@ def relationship_label(row: ResellerRelationship) -> str:
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the whole list, or of the current search when one is given. Streams at any size."""
     search, _sort = _list_params(request)
-    writer = csv.writer(_Echo())
     partner = request.tenant  # type: ignore[attr-defined]
-
-    def rows():
-        yield "\ufeff"  # lets spreadsheet programs detect UTF-8 (umlauts, accents)
-        yield writer.writerow(
-            [_("Tenant ID"), _("Company name"), _("Primary domain"), _("Relationship"), _("Indirect reseller")]
-        )
-        for row in selectors.customers_export_rows(partner=partner, search=search):
-            yield writer.writerow(
-                [str(row.customer_id), row.customer.name, row.customer.domain_display, relationship_label(row), ""]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="customers.csv"'
-    return response
+    rows = (
+        [str(row.customer_id), row.customer.name, row.customer.domain_display, relationship_label(row), ""]
+        for row in selectors.customers_export_rows(partner=partner, search=search)
+    )
+    header = [_("Tenant ID"), _("Company name"), _("Primary domain"), _("Relationship"), _("Indirect reseller")]
+    return csv_response("customers.csv", header, rows)
 
 
 @tenant_view(Perm.CUSTOMERS_VIEW)

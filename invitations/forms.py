@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
+from django_countries.fields import CountryField
 
 from invitations.models import DapChoice
 from invitations.services import MAX_BODY, MAX_SUBJECT
@@ -53,7 +52,7 @@ class CustomerSignupForm(forms.Form):
     company_name = forms.CharField(label=_("Company name"), max_length=200)
     primary_domain = forms.CharField(label=_("Primary domain"), max_length=253,
                                      help_text=_("For example contoso.com. International names are allowed."))
-    country = LazyTypedChoiceField(label=_("Country"), choices=[("", "---------")] + list(countries))
+    country = CountryField(blank_label="---------").formfield(label=_("Country"), required=True)
     email = forms.EmailField(label=_("Email"), max_length=254)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False), max_length=128,
                                strip=False)

@@ -101,11 +101,13 @@ class Acceptance(models.Model):
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     status = models.CharField(max_length=16, choices=AcceptanceStatus.choices, default=AcceptanceStatus.PROCESSING)
     dap_choice = models.CharField(max_length=16, choices=DapChoice.choices, blank=True)
+    include_dap = models.BooleanField(default=False)
     result_code = models.CharField(max_length=32, blank=True)
     result_params = models.JSONField(default=dict, blank=True)
     granted_services = models.JSONField(default=list, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     deliveries = models.PositiveIntegerField(default=0)
+    last_delivery_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

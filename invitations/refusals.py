@@ -17,16 +17,22 @@ REFUSALS = {
     "dead": _("The request could not be processed. Ask your partner for a new link."),
     "revoked": _("The partner withdrew this request."),
     "expired": _("This request has expired."),
+    "answered": _("This request has already been answered."),
 }
 
 
 def refusal_text(code: str, params: dict[str, Any] | None = None) -> str:
     from partnercenter.models import Cloud
+    from partnercenter.selectors import region_name_for_country
 
     template = REFUSALS.get(code)
     if template is None:
         return ""
     values = dict(params or {})
+    if "partner_country" in values:
+        values["region"] = region_name_for_country(values["partner_country"])
+    if "customer_country" in values:
+        values["customer_region"] = region_name_for_country(values["customer_country"])
     for key in ("partner_cloud", "customer_cloud"):
         if key in values and values[key] in Cloud.values:
             values[key] = Cloud(values[key]).label

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Cloud, Membership, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role, permissions_for
-from partnercenter.selectors import region_name_for_country, same_region, tenant_users_with_roles
+from partnercenter.selectors import same_region, tenant_users_with_roles
 from partnercenter.services import activity_record, outbox_email_create, outbox_email_create_raw
 
 logger = logging.getLogger(__name__)
@@ -104,6 +104,11 @@ def _invitation_create_once(
         if existing is not None:
             if existing.is_expired(now):
                 _mark_expired(existing, actor=None)
+            elif existing.acceptances.filter(status=AcceptanceStatus.PROCESSING).exists():
+                raise DomainError(
+                    _("This customer is accepting your earlier request right now. Try again in a minute."),
+                    field="customer_email",
+                )
             else:
                 old_last4 = existing.token_last4
                 existing.token_digest, existing.token_last4 = token.digest, token.last4
@@ -194,6 +199,8 @@ def invitation_resend(*, request: RelationshipRequest, actor: User, ip: str | No
             locked = RelationshipRequest.objects.select_for_update().get(pk=request.pk)
             if locked.status not in (RequestStatus.PENDING, RequestStatus.EXPIRED, RequestStatus.DECLINED):
                 raise DomainError(_("An accepted or revoked request cannot be resent."))
+            if locked.acceptances.filter(status=AcceptanceStatus.PROCESSING).exists():
+                raise DomainError(_("A customer is accepting this request right now. Try again in a minute."))
             old_last4 = locked.token_last4
             locked.token_digest, locked.token_last4 = token.digest, token.last4
             locked.status = RequestStatus.PENDING
@@ -240,7 +247,7 @@ def invitations_expire(*, batch: int = 500) -> int:
     while True:
         with transaction.atomic():
             rows = list(
-                RelationshipRequest.objects.select_for_update(skip_locked=True)
+                RelationshipRequest.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status=RequestStatus.PENDING, expires_at__lte=timezone.now())
                 .select_related("partner")[:batch]
             )
@@ -281,13 +288,14 @@ def is_rightful_customer(*, user: User | None, customer: Tenant | None, request:
     """Who may learn that a link is expired or used (everybody else gets the not-found page)."""
     if user is None or not user.is_authenticated or customer is None or customer.kind != TenantKind.CUSTOMER:
         return False
-    if request.accepted_customer_id and request.accepted_customer_id == customer.id:
-        return True
+    if not Membership.objects.filter(user=user, tenant=customer, is_active=True).exists():
+        return False
+    if request.accepted_customer_id:
+        return request.accepted_customer_id == customer.id
     if request.acceptances.filter(customer=customer).exists():
         return True
-    if request.customer_email:
-        return user_email_matches(user=user, request=request)
-    return Membership.objects.filter(user=user, tenant=customer, role=Role.CUSTOMER_GLOBAL_ADMIN).exists()
+    # An unaddressed link that nobody used names no customer: nobody learns more than "not found".
+    return bool(request.customer_email) and user_email_matches(user=user, request=request)
 
 
 @dataclass
@@ -312,8 +320,8 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
                                           "customer_cloud": customer.cloud}))
     if not same_region(partner, customer):
         blockers.append(
-            Blocker("region", {"partner": partner.name, "region": region_name_for_country(str(partner.country)),
-                               "customer_region": region_name_for_country(str(customer.country))})
+            Blocker("region", {"partner": partner.name, "partner_country": str(partner.country),
+                               "customer_country": str(customer.country)})
         )
     from customers.models import RelationshipStatus, ResellerRelationship
 
@@ -321,39 +329,6 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
         partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
     ).exists():
         blockers.append(Blocker("exists", {"partner": partner.name}))
-    return blockers
-    if customer.cloud != partner.cloud:
-        blockers.append(
-            Blocker(
-                "cloud",
-                _("%(partner)s works in the %(partner_cloud)s; your organisation is in the %(customer_cloud)s. "
-                  "A relationship is only possible inside one cloud.")
-                % {
-                    "partner": partner.name,
-                    "partner_cloud": Cloud(partner.cloud).label,
-                    "customer_cloud": Cloud(customer.cloud).label,
-                },
-            )
-        )
-    if not same_region(partner, customer):
-        blockers.append(
-            Blocker(
-                "region",
-                _("%(partner)s can only form reseller relationships with customers in %(region)s. "
-                  "Your organisation is in %(customer_region)s.")
-                % {
-                    "partner": partner.name,
-                    "region": region_name_for_country(str(partner.country)),
-                    "customer_region": region_name_for_country(str(customer.country)),
-                },
-            )
-        )
-    from customers.models import RelationshipStatus, ResellerRelationship
-
-    if not request.include_dap and ResellerRelationship.objects.filter(
-        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
-    ).exists():
-        blockers.append(Blocker("exists", _("%(partner)s is already your reseller.") % {"partner": partner.name}))
     return blockers
 
 
@@ -384,7 +359,7 @@ def _lock_request(raw_token: str) -> RelationshipRequest:
     if not token_well_formed(raw_token):
         raise RequestNotFound(_("Not found"))
     request = (
-        RelationshipRequest.objects.select_for_update()
+        RelationshipRequest.objects.select_for_update(of=("self",))
         .select_related("partner")
         .filter(token_digest=token_digest(raw_token))
         .first()
@@ -403,6 +378,11 @@ def invitation_accept(
             request = _lock_request(raw_token)
             _check_actor(user=user, customer=customer, request=request)
             previous = Acceptance.objects.filter(request=request, customer=customer).first()
+            if previous is not None and previous.status in (AcceptanceStatus.FAILED, AcceptanceStatus.DECLINED) \
+                    and request.status == RequestStatus.PENDING:
+                # A refused attempt (or a declined public link) may be tried again once the cause is fixed.
+                previous.delete()
+                previous = None
             if previous is not None:
                 raise RequestAlreadyAnswered(
                     _("This request has already been answered for your organisation."), acceptance_id=previous.id
@@ -424,8 +404,10 @@ def invitation_accept(
                     _("Choose whether to keep your current admin partner or reassign admin permissions."),
                     field="dap_choice",
                 )
+            # What the customer saw is what gets applied, whatever happens to the request meanwhile.
             acceptance = Acceptance.objects.create(
-                request=request, customer=customer, user=user, dap_choice=choice, ip_address=ip
+                request=request, customer=customer, user=user, dap_choice=choice, include_dap=request.include_dap,
+                ip_address=ip,
             )
             from invitations.tasks import acceptance_process_task
 
@@ -444,10 +426,15 @@ def invitation_decline(*, raw_token: str, user: User, customer: Tenant, ip: str 
     with transaction.atomic():
         request = _lock_request(raw_token)
         _check_actor(user=user, customer=customer, request=request)
-        if request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED) or request.acceptances.filter(
+        answers = request.acceptances.exclude(status=AcceptanceStatus.FAILED)
+        if request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED) or answers.filter(
             customer=customer
         ).exists():
             raise RequestAlreadyAnswered(_("This request has already been answered for your organisation."))
+        if not request.reusable and answers.filter(
+            status__in=[AcceptanceStatus.PROCESSING, AcceptanceStatus.SUCCEEDED]
+        ).exists():
+            raise RequestAlreadyAnswered(_("This request has already been accepted."))
         if request.status == RequestStatus.EXPIRED or request.is_expired():
             raise RequestExpired(_("This request has expired. Ask your partner for a new link."))
         if request.reusable:
@@ -495,7 +482,7 @@ def acceptance_process(*, acceptance_id: str) -> str:
     # Count the delivery in its own committed transaction: a crash or kill during processing rolls
     # the work back but not the count, so a poison acceptance is given up after N deliveries.
     Acceptance.objects.filter(id=acceptance_id, status=AcceptanceStatus.PROCESSING).update(
-        deliveries=F("deliveries") + 1
+        deliveries=F("deliveries") + 1, last_delivery_at=timezone.now()
     )
     with transaction.atomic():
         acceptance = (
@@ -506,7 +493,7 @@ def acceptance_process(*, acceptance_id: str) -> str:
         )
         if acceptance is None:
             return "done-already"
-        request = RelationshipRequest.objects.select_for_update().select_related("partner").get(
+        request = RelationshipRequest.objects.select_for_update(of=("self",)).select_related("partner").get(
             pk=acceptance.request_id
         )
         customer, partner, actor = acceptance.customer, request.partner, acceptance.user
@@ -514,6 +501,8 @@ def acceptance_process(*, acceptance_id: str) -> str:
             return _acceptance_fail(acceptance, request, "dead", {})
         if request.status == RequestStatus.REVOKED:
             return _acceptance_fail(acceptance, request, "revoked", {})
+        if request.status in (RequestStatus.DECLINED, RequestStatus.ACCEPTED) and not request.reusable:
+            return _acceptance_fail(acceptance, request, "answered", {})
         # The click counts: a link that expired while the acceptance waited in the queue still holds.
         if acceptance.created_at >= request.expires_at:
             return _acceptance_fail(acceptance, request, "expired", {})
@@ -524,10 +513,12 @@ def acceptance_process(*, acceptance_id: str) -> str:
             partner=partner, customer=customer, actor=actor, source_request=request, ip=acceptance.ip_address
         )
         granted: list[str] = []
-        if request.include_dap:
+        if acceptance.include_dap:
+            # Another partner's admin permissions move only when the customer chose so on the page;
+            # a conflict that appeared after the click keeps the current admin partner.
             granted = dap_grant(
                 partner=partner, customer=customer, services=list(Service.values),
-                reassign=acceptance.dap_choice != DapChoice.KEEP, actor=actor, ip=acceptance.ip_address,
+                reassign=acceptance.dap_choice == DapChoice.REASSIGN, actor=actor, ip=acceptance.ip_address,
             )
         acceptance.status = AcceptanceStatus.SUCCEEDED
         acceptance.granted_services = granted
@@ -562,15 +553,20 @@ def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code:
     return "failed"
 
 
-def acceptances_sweep(*, older_than_seconds: int = 30) -> int:
-    """Re-queue acceptances whose broker message was lost (broker down at click time, worker killed)."""
+def acceptances_sweep(*, older_than_seconds: int = 30, stale_after_seconds: int = 1800) -> int:
+    """Re-queue acceptances whose broker message was lost: never delivered (broker down at the click),
+    or last tried long ago. A row inside Celery's retry backoff (minutes) is left alone, so sweeps
+    do not use up its deliveries."""
     from invitations.tasks import acceptance_process_task
 
+    now = timezone.now()
     ids = list(
-        Acceptance.objects.filter(
-            status=AcceptanceStatus.PROCESSING,
-            created_at__lt=timezone.now() - timedelta(seconds=older_than_seconds),
-        ).values_list("id", flat=True)[:1000]
+        Acceptance.objects.filter(status=AcceptanceStatus.PROCESSING)
+        .filter(
+            Q(deliveries=0, created_at__lt=now - timedelta(seconds=older_than_seconds))
+            | Q(last_delivery_at__lt=now - timedelta(seconds=stale_after_seconds))
+        )
+        .values_list("id", flat=True)[:1000]
     )
     for acceptance_id in ids:
         try:

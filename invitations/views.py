@@ -307,7 +307,7 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
         return redirect(f"{reverse('account_login')}?next={page_url}")
     customer = _customer_tenant(request)
     rel_request = services.request_by_token(token)
-    if rel_request is None:
+    if rel_request is None or rel_request.status == RequestStatus.REVOKED:
         return not_found(request)
     if customer is None:
         messages.error(request, _("Sign in as a Global admin of the customer organisation to answer this request."))

@@ -51,3 +51,19 @@ class ActivityFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *ActivityKind.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    actor = forms.CharField(label=_("Actor"), required=False, max_length=100,
+                            widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("Email")}))
+    customer = forms.CharField(label=_("Customer"), required=False, max_length=100,
+                               widget=forms.TextInput(attrs={"class": "form-control"}))
+    date_from = forms.DateField(label=_("Since"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    date_to = forms.DateField(label=_("Until"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+
+    def filters(self) -> dict:
+        """The valid filters only: a bad field is shown with its message and ignored."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in self.fields if data.get(name)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db.models import QuerySet
 
@@ -21,12 +22,20 @@ def region_code_for_country(country: str) -> str:
 
 
 def region_name_for_country(country: str) -> str:
-    row = CountryRegion.objects.filter(country=country).select_related("region").first()
-    if row:
-        return row.region.name
+    """The region's name in the reader's language: the seeded regions are worded by the code, an
+    operator's own regions by the name the operator gave them."""
+    from django.utils.translation import gettext as _
     from django_countries import countries
 
-    return str(dict(countries).get(country, country))
+    row = CountryRegion.objects.filter(country=country).select_related("region").first()
+    if row is None:
+        return str(countries.name(country) or country)
+    code = row.region.code
+    if code == "eu-efta":
+        return _("EU/EFTA")
+    if len(code) == 2 and countries.name(code.upper()):
+        return str(countries.name(code.upper()))
+    return row.region.name
 
 
 def same_region(a: Tenant, b: Tenant) -> bool:
@@ -45,10 +54,27 @@ def user_is_customer_global_admin(*, user: User, tenant: Tenant) -> bool:
     ).exists()
 
 
-def activity_for_tenant(*, tenant: Tenant, kind: str = "", before_id: int | None = None) -> QuerySet[ActivityLog]:
+def activity_for_tenant(
+    *,
+    tenant: Tenant,
+    kind: str = "",
+    actor: str = "",
+    customer: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    before_id: int | None = None,
+) -> QuerySet[ActivityLog]:
     qs = ActivityLog.objects.filter(tenant=tenant).select_related("customer")
     if kind:
         qs = qs.filter(kind=kind)
+    if actor:
+        qs = qs.filter(actor_email__icontains=actor)
+    if customer:
+        qs = qs.filter(customer__name__icontains=customer)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
     if before_id:
         qs = qs.filter(id__lt=before_id)
     return qs.order_by("-id")

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -131,11 +132,18 @@ def outbox_email_deliver(*, email_id: int) -> bool:
         raise OutboxSendFailed(row.last_error) from exc
     row.status = OutboxStatus.SENT
     row.sent_at = timezone.now()
-    row.save(update_fields=["status", "sent_at"])
+    fields = ["status", "sent_at"]
+    if not settings.DEV_OUTBOX_ENABLED:
+        # Bodies carry live links (invitations, password resets): keep no copy once delivered.
+        row.body = ""
+        fields.append("body")
+    row.save(update_fields=fields)
     return True
 
 
-def outbox_sweep(*, pending_older_than_seconds: int = 30, sending_stuck_seconds: int = 900) -> int:
+def outbox_sweep(
+    *, pending_older_than_seconds: int = 30, sending_stuck_seconds: int = 900, retry_stale_seconds: int = 1800
+) -> int:
     """Re-queue rows a lost broker message left behind; give up on rows whose send outcome is unknown."""
     from partnercenter.tasks import outbox_deliver_task
 
@@ -143,10 +151,14 @@ def outbox_sweep(*, pending_older_than_seconds: int = 30, sending_stuck_seconds:
     OutboxEmail.objects.filter(
         status=OutboxStatus.SENDING, claimed_at__lt=now - timezone.timedelta(seconds=sending_stuck_seconds)
     ).update(status=OutboxStatus.FAILED, last_error="worker lost during send; not retried to avoid a duplicate")
+    # Never-tried rows after a short wait; rows waiting in Celery's retry backoff only once it is long over.
     ids = list(
-        OutboxEmail.objects.filter(
-            status=OutboxStatus.PENDING, created_at__lt=now - timezone.timedelta(seconds=pending_older_than_seconds)
-        ).values_list("id", flat=True)[:1000]
+        OutboxEmail.objects.filter(status=OutboxStatus.PENDING)
+        .filter(
+            Q(attempts=0, created_at__lt=now - timezone.timedelta(seconds=pending_older_than_seconds))
+            | Q(claimed_at__lt=now - timezone.timedelta(seconds=retry_stale_seconds))
+        )
+        .values_list("id", flat=True)[:1000]
     )
     for email_id in ids:
         try:

@@ -197,6 +197,11 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Center <no-reply@partnercenter.example>")
 # The developer outbox page lists stored mail so a person can click the links (embedded default).
 DEV_OUTBOX_ENABLED = env.bool("DEV_OUTBOX_ENABLED", default=DEBUG)
+if DEV_OUTBOX_ENABLED and not (DEBUG or env.bool("TESTING", default=False)):
+    from django.core.exceptions import ImproperlyConfigured
+
+    # The page shows every mail, live links included, to anyone: never on a production instance.
+    raise ImproperlyConfigured("DEV_OUTBOX_ENABLED is for development only (it needs DEBUG=true).")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 
 # --- Celery -------------------------------------------------------------------------------------

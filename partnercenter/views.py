@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partnercenter.activity import describe
+from partnercenter.csvexport import csv_response
 from partnercenter.forms import ActivityFilterForm, CompanyProfileForm
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
 from partnercenter.models import CompanyProfile, OutboxEmail, TenantKind
@@ -114,44 +113,40 @@ def company_security(request: HttpRequest) -> HttpResponse:
 
 def _activity_view(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
-    kind = form.cleaned_data.get("kind", "") if form.is_valid() else ""
+    filters = form.filters()
+    if request.GET.get("format") == "csv":
+        return _activity_csv(request, filters)
     try:
         before = int(request.GET.get("before", "") or 0) or None
-    except ValueError:
+    except (ValueError, OverflowError):
         before = None
-    rows = list(activity_for_tenant(tenant=request.tenant, kind=kind, before_id=before)[: ACTIVITY_PAGE_SIZE + 1])  # type: ignore[attr-defined]
+    tenant = request.tenant  # type: ignore[attr-defined]
+    rows = list(activity_for_tenant(tenant=tenant, before_id=before, **filters)[: ACTIVITY_PAGE_SIZE + 1])
     more = len(rows) > ACTIVITY_PAGE_SIZE
     rows = rows[:ACTIVITY_PAGE_SIZE]
-    entries = [(row, describe(row)) for row in rows]
-    if request.GET.get("format") == "csv":
-        return _activity_csv(request, kind)
+    query = request.GET.copy()
+    query.pop("before", None)
+    query.pop("format", None)
     return render(
         request,
         "partnercenter/activity.html",
-        {"form": form, "entries": entries, "next_before": rows[-1].id if more and rows else None, "kind": kind},
+        {
+            "form": form,
+            "entries": [(row, describe(row)) for row in rows],
+            "next_before": rows[-1].id if more and rows else None,
+            "query": query.urlencode(),
+        },
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _activity_csv(request: HttpRequest, kind: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+def _activity_csv(request: HttpRequest, filters: dict) -> StreamingHttpResponse:
     header = [_("Date"), _("Kind"), _("Code"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
-
-    def rows():
-        yield writer.writerow(header)
-        for row in activity_for_tenant(tenant=request.tenant, kind=kind).iterator(chunk_size=2000):  # type: ignore[attr-defined]
-            yield writer.writerow(
-                [row.created_at.isoformat(), row.get_kind_display(), row.kind, row.actor_email, row.customer.name if row.customer else "",
-                 describe(row), row.ip_address or ""]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="activity-log.csv"'
-    return response
+    rows = (
+        [row.created_at.isoformat(), row.get_kind_display(), row.kind, row.actor_email,
+         row.customer.name if row.customer else "", describe(row), row.ip_address or ""]
+        for row in activity_for_tenant(tenant=request.tenant, **filters).iterator(chunk_size=2000)  # type: ignore[attr-defined]
+    )
+    return csv_response("activity-log.csv", header, rows)
 
 
 @tenant_view(Perm.ACTIVITY_VIEW)

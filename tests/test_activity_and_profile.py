@@ -55,3 +55,28 @@ def test_activity_entries_record_actor_and_address(partner, partner_admin):
 
 def test_sales_agent_has_no_activity_log(partner):
     assert client_for(member(partner, Role.SALES_AGENT)).get("/activity/").status_code == 403
+
+
+def test_activity_filters_by_actor_customer_and_date(partner, partner_admin):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customers.services import reseller_relationship_ensure
+    from tests.factories import TenantFactory
+
+    agent = member(partner, Role.ADMIN_AGENT, email="agent@contoso.example")
+    invitation_services.invitation_create(partner=partner, actor=agent, include_dap=False)
+    reseller_relationship_ensure(partner=partner, customer=TenantFactory(name="Adatum AG"), actor=partner_admin)
+    client = client_for(partner_admin)
+
+    def kinds(**params):  # noqa: ANN003, ANN202
+        return [e.kind for e, _t in client.get("/activity/", params).context["entries"]]
+
+    assert kinds(actor="agent@") == [ActivityKind.REQUEST_CREATED]
+    assert kinds(customer="adatum") == [ActivityKind.RELATIONSHIP_CREATED]
+    today = timezone.localdate()
+    assert len(kinds(date_from=today.isoformat(), date_to=today.isoformat())) == 2
+    assert kinds(date_to=(today - timedelta(days=1)).isoformat()) == []
+    response = client.get("/activity/", {"date_from": "not-a-date"})
+    assert response.status_code == 200 and "date_from" in response.context["form"].errors

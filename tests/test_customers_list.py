@@ -79,8 +79,27 @@ def test_keyset_paging_walks_every_row_once_both_ways(partner, sort):
 
 def test_tampered_cursor_is_404_not_500(partner, partner_admin):
     client = client_for(partner_admin)
-    for cursor in ["%%%", "e30", "W10", "eyJ2IjpbMV0sImlkIjoieCJ9"]:
-        assert client.get("/customers/", {"cursor": cursor}).status_code == 404
+    from customers.selectors import _encode
+
+    bad = ["%%%", "e30", "W10", "eyJ2IjpbMV0sImlkIjoieCJ9", _encode({"v": "a\u0000b", "id": 1})]
+    for cursor in bad:
+        for sort in ("name", "date"):
+            assert client.get("/customers/", {"cursor": cursor, "sort": sort}).status_code == 404
+    impossible_date = _encode({"v": "2024-02-30T00:00:00", "id": 1})
+    assert client.get("/customers/", {"cursor": impossible_date, "sort": "date"}).status_code == 404
+    huge = '{"v":"a","id":1e999}'
+    import base64
+
+    cursor = base64.urlsafe_b64encode(huge.encode()).decode().rstrip("=")
+    assert client.get("/customers/", {"cursor": cursor}).status_code == 404
+    assert client.get("/customers/", {"cursor": _encode({"v": "a", "id": 2**70})}).status_code == 404
+
+
+def test_nul_in_search_is_harmless(partner, partner_admin):
+    _customers(partner, ["Adatum AG"])
+    client = client_for(partner_admin)
+    assert client.get("/customers/", {"q": "ada\x00tum"}).status_code == 200
+    assert client.get("/customers/export.csv", {"q": "a\x00"}).status_code == 200
 
 
 def test_query_count_is_constant(partner, partner_admin, django_assert_max_num_queries):
@@ -110,6 +129,14 @@ def test_export_whole_list_and_current_filter(partner, partner_admin):
     assert everything[0] == ["Tenant ID", "Company name", "Primary domain", "Relationship", "Indirect reseller"]
     assert [r[1] for r in everything[1:]] == ["Adatum AG", "Fabrikam Kft.", "Ünal Bau GmbH"]
     assert [r[1] for r in rows(q="fab")[1:]] == ["Fabrikam Kft."]
+
+
+def test_export_defuses_spreadsheet_formulas(partner, partner_admin):
+    _customers(partner, ['=HYPERLINK("http://evil.example","x")', "+49 Bau GmbH", "Normal AG"])
+    response = client_for(partner_admin).get("/customers/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+    names = sorted(r[1] for r in rows[1:])
+    assert names == ["'+49 Bau GmbH", "'=HYPERLINK(\"http://evil.example\",\"x\")", "Normal AG"]
 
 
 def test_empty_state_offers_the_request(partner, partner_admin):

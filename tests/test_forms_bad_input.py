@@ -187,3 +187,9 @@ def test_signup_never_500_and_never_half_saved(partner, partner_admin, company_n
         assert Tenant.objects.count() == tenants_before and User.objects.count() == users_before
     else:
         assert Tenant.objects.count() == tenants_before + 1 and User.objects.count() == users_before + 1
+
+
+def test_signup_country_names_follow_the_language(client, partner, partner_admin):
+    url = _signup_url(partner, partner_admin)
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert ">Deutschland<" in html and ">Österreich<" in html

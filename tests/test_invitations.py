@@ -24,6 +24,18 @@ from tests.factories import PartnerFactory, TenantFactory, member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture
+def broker_down():
+    """Eager mode off and a broker nobody listens on: a click leaves its acceptance 'processing'."""
+    from partnercenter import celery as celery_module
+
+    conf = celery_module.app.conf
+    saved = (conf.task_always_eager, conf.broker_url)
+    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
+    yield
+    conf.task_always_eager, conf.broker_url = saved
+
+
 def create(partner, actor, **kwargs):
     kwargs.setdefault("include_dap", False)
     return services.invitation_create(partner=partner, actor=actor, **kwargs)
@@ -192,17 +204,10 @@ def test_cloud_rule_refuses(partner, partner_admin):
     assert info.value.code == "cloud"
 
 
-def test_rules_are_checked_again_at_processing_time(partner, partner_admin, customer, customer_admin, settings):
+def test_rules_are_checked_again_at_processing_time(partner, partner_admin, customer, customer_admin,
+                                                    broker_down):
     _request, raw = create(partner, partner_admin)
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from partnercenter import celery as celery_module
-
-    celery_module.app.conf.task_always_eager = False
-    celery_module.app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens: the publish fails fast
-    try:
-        acceptance = services.invitation_accept(raw_token=raw, user=customer_admin, customer=customer)
-    finally:
-        celery_module.app.conf.task_always_eager = True
+    acceptance = services.invitation_accept(raw_token=raw, user=customer_admin, customer=customer)
     assert Acceptance.objects.get(pk=acceptance.pk).status == AcceptanceStatus.PROCESSING
     customer.country = "US"  # the customer moved between click and processing
     customer.save()
@@ -363,16 +368,9 @@ def test_partner_requests_list_and_views_are_scoped(partner, partner_admin):
 
 
 def test_a_poison_acceptance_is_given_up_after_max_deliveries(partner, partner_admin, customer, customer_admin,
-                                                              settings, monkeypatch):
-    from partnercenter import celery as celery_module
-
+                                                              settings, monkeypatch, broker_down):
     _r, raw = create(partner, partner_admin)
-    celery_module.app.conf.task_always_eager = False
-    celery_module.app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        acceptance = services.invitation_accept(raw_token=raw, user=customer_admin, customer=customer)
-    finally:
-        celery_module.app.conf.task_always_eager = True
+    acceptance = services.invitation_accept(raw_token=raw, user=customer_admin, customer=customer)
 
     def boom(**kwargs):  # noqa: ANN003, ANN202
         raise RuntimeError("poison")
@@ -386,3 +384,94 @@ def test_a_poison_acceptance_is_given_up_after_max_deliveries(partner, partner_a
     row = Acceptance.objects.get(pk=acceptance.pk)
     assert row.status == AcceptanceStatus.FAILED and row.result_code == "dead"
     assert not ResellerRelationship.objects.exists()
+
+
+# --- Races between the click and the processing (review findings) -------------------------------
+
+
+def test_what_the_customer_saw_is_what_is_applied(partner, partner_admin, customer, broker_down):
+    mike = member(customer, Role.CUSTOMER_GLOBAL_ADMIN, email="mike@adatum.example")
+    _r, raw = create(partner, partner_admin, customer_email="mike@adatum.example")
+    acceptance = services.invitation_accept(raw_token=raw, user=mike, customer=customer)
+    # While the acceptance waits, the partner cannot turn it into a DAP request.
+    with pytest.raises(DomainError):
+        create(partner, partner_admin, customer_email="mike@adatum.example", include_dap=True)
+    RelationshipRequest.objects.update(include_dap=True)  # even if the row changed some other way
+    services.acceptance_process(acceptance_id=str(acceptance.id))
+    assert ResellerRelationship.objects.filter(partner=partner, customer=customer).exists()
+    assert not DelegatedAdminPermission.objects.filter(customer=customer).exists()
+
+
+def test_a_conflict_that_appears_after_the_click_keeps_the_current_admin(customer, customer_admin, broker_down):
+    first, second = PartnerFactory(), PartnerFactory()
+    _r1, raw1 = create(first, member(first, Role.GLOBAL_ADMIN), include_dap=True)
+    _r2, raw2 = create(second, member(second, Role.GLOBAL_ADMIN), include_dap=True)
+    a1 = services.invitation_accept(raw_token=raw1, user=customer_admin, customer=customer)
+    a2 = services.invitation_accept(raw_token=raw2, user=customer_admin, customer=customer)
+    services.acceptance_process(acceptance_id=str(a1.id))
+    services.acceptance_process(acceptance_id=str(a2.id))
+    holders = set(DelegatedAdminPermission.objects.filter(customer=customer, status="active")
+                  .values_list("partner_id", flat=True))
+    assert holders == {first.id}
+    assert ResellerRelationship.objects.filter(customer=customer).count() == 2
+
+
+def test_decline_cannot_overtake_a_waiting_acceptance(partner, partner_admin, customer, customer_admin,
+                                                      broker_down):
+    request, raw = create(partner, partner_admin)
+    acceptance = services.invitation_accept(raw_token=raw, user=customer_admin, customer=customer)
+    other = TenantFactory()
+    with pytest.raises(RequestAlreadyAnswered):
+        services.invitation_decline(raw_token=raw, user=member(other, Role.CUSTOMER_GLOBAL_ADMIN), customer=other)
+    services.acceptance_process(acceptance_id=str(acceptance.id))
+    request.refresh_from_db()
+    assert request.status == RequestStatus.ACCEPTED
+
+
+def test_a_refused_acceptance_can_be_retried_after_the_cause_is_fixed(partner, partner_admin, customer,
+                                                                      customer_admin, broker_down):
+    _r, raw = create(partner, partner_admin)
+    acceptance = services.invitation_accept(raw_token=raw, user=customer_admin, customer=customer)
+    customer.country = "US"
+    customer.save()
+    assert services.acceptance_process(acceptance_id=str(acceptance.id)) == "failed"
+    customer.country = "DE"
+    customer.save()
+    retry = services.invitation_accept(raw_token=raw, user=customer_admin, customer=customer)
+    assert services.acceptance_process(acceptance_id=str(retry.id)) == "succeeded"
+    assert ResellerRelationship.objects.filter(customer=customer).count() == 1
+
+
+def test_used_unaddressed_link_is_not_found_for_other_customers(partner, partner_admin, customer, customer_admin):
+    _r, raw = create(partner, partner_admin)
+    services.invitation_accept(raw_token=raw, user=customer_admin, customer=customer)
+    other = TenantFactory()
+    assert _page(client_for(member(other, Role.CUSTOMER_GLOBAL_ADMIN)), raw).status_code == 404
+    assert _page(client_for(customer_admin), raw).status_code == 410
+
+
+def test_revoked_link_is_not_found_for_answers_from_any_tenant(partner, partner_admin, customer_admin):
+    request, raw = create(partner, partner_admin)
+    services.invitation_revoke(request=request, actor=partner_admin)
+    for user in (partner_admin, customer_admin):
+        client = client_for(user)
+        for action in ("accept", "decline"):
+            assert client.post(services.acceptance_path(raw) + f"{action}/").status_code == 404
+        assert _page(client, raw).status_code == 404
+
+
+def test_notification_subject_is_not_html_escaped(partner, partner_admin):
+    customer = TenantFactory(name="Smith & Sons <Ltd>")
+    _r, raw = create(partner, partner_admin)
+    services.invitation_accept(raw_token=raw, user=member(customer, Role.CUSTOMER_GLOBAL_ADMIN), customer=customer)
+    assert mail.outbox[0].subject.startswith("Smith & Sons <Ltd> accepted")
+
+
+def test_sent_mail_keeps_no_live_link_when_the_dev_outbox_is_off(partner, partner_admin, settings):
+    settings.DEV_OUTBOX_ENABLED = False
+    request, raw = create(partner, partner_admin, customer_email="mike@adatum.example")
+    link = "http://testserver" + services.acceptance_path(raw)
+    services.invitation_send(request=request, actor=partner_admin, raw_token=raw, subject="Hi", body=link, link=link)
+    row = OutboxEmail.objects.get()
+    assert row.status == OutboxStatus.SENT and row.body == "" and raw not in row.subject
+    assert link in mail.outbox[0].body
