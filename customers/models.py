@@ -83,3 +83,22 @@ class DelegatedAdminPermission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} → {self.customer} ({self.service})"
+
+
+class CustomerAgreement(models.Model):
+    """The customer's acceptance of the customer agreement (MCA). Purchases need it."""
+
+    customer = models.OneToOneField(Tenant, on_delete=models.CASCADE, primary_key=True, related_name="agreement")
+    signer_name = models.CharField(_("Signer name"), max_length=200)
+    signer_email = models.EmailField(_("Signer email"))
+    accepted_on = models.DateField(_("Acceptance date"))
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by_partner = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer agreement")
+        verbose_name_plural = _("customer agreements")
+
+    def __str__(self) -> str:
+        return f"{self.customer} · {self.accepted_on}"

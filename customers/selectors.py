@@ -118,6 +118,7 @@ def customers_page(
     if not forward:
         rows.reverse()
     _attach_dap(partner, rows)
+    _attach_subscriptions(partner, rows)
     has_next = more if forward else bool(cursor)
     has_previous = bool(cursor) if forward else more
     return Page(
@@ -138,6 +139,14 @@ def _attach_dap(partner: Tenant, rows: list[ResellerRelationship]) -> None:
     ) if ids else set()
     for row in rows:
         row.has_dap = row.customer_id in with_dap  # type: ignore[attr-defined]
+
+
+def _attach_subscriptions(partner: Tenant, rows: list[ResellerRelationship]) -> None:
+    from subscriptions.selectors import subscriptions_for_rows
+
+    grouped = subscriptions_for_rows(partner=partner, customer_ids=[row.customer_id for row in rows])
+    for row in rows:
+        row.subscriptions = grouped.get(row.customer_id, [])  # type: ignore[attr-defined]
 
 
 def customers_export_rows(*, partner: Tenant, search: str = "") -> Iterator[ResellerRelationship]:

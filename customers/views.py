@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import selectors
-from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerRelationship
+from customers.models import CustomerAgreement, DelegatedAdminPermission, RelationshipStatus, ResellerRelationship
 from partnercenter.csvexport import csv_response
 from partnercenter.models import TenantKind
 from partnercenter.permissions import tenant_view
@@ -56,13 +57,26 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     return csv_response("customers.csv", header, rows)
 
 
+def account_context(request: HttpRequest, relationship: ResellerRelationship, agreement_form: object = None) -> dict:
+    from subscriptions.forms import AgreementForm
+
+    customer = relationship.customer
+    agreement = CustomerAgreement.objects.filter(customer=customer).select_related("recorded_by").first()
+    if agreement_form is None:
+        agreement_form = AgreementForm(initial={"accepted_on": timezone.localdate()})
+    return {
+        "relationship": relationship,
+        "customer": customer,
+        "dap": selectors.dap_services(partner=request.tenant, customer=customer),  # type: ignore[attr-defined]
+        "agreement": agreement,
+        "agreement_form": agreement_form,
+    }
+
+
 @tenant_view(Perm.CUSTOMERS_VIEW)
 def customer_account(request: HttpRequest, customer_id: str) -> HttpResponse:
     relationship = selectors.customer_for_partner(partner=request.tenant, customer_id=customer_id)  # type: ignore[attr-defined]
-    dap = selectors.dap_services(partner=request.tenant, customer=relationship.customer)  # type: ignore[attr-defined]
-    return render(
-        request, "customers/account.html", {"relationship": relationship, "customer": relationship.customer, "dap": dap}
-    )
+    return render(request, "customers/account.html", account_context(request, relationship))
 
 
 @tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)

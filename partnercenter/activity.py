@@ -23,6 +23,13 @@ DESCRIPTIONS = {
     ActivityKind.RELATIONSHIP_CREATED: _("Reseller relationship between %(partner)s and %(customer)s created."),
     ActivityKind.DAP_GRANTED: _("Delegated admin permissions for %(services)s granted to %(partner)s."),
     ActivityKind.DAP_REMOVED: _("Delegated admin permissions for %(services)s removed from %(partner)s."),
+    ActivityKind.AGREEMENT_RECORDED: _("Customer agreement of %(customer)s recorded (signed by %(signer)s on %(date)s)."),
+    ActivityKind.ORDER_PLACED: _("Order %(order)s placed for %(customer)s: %(lines)s."),
+    ActivityKind.SUBSCRIPTION_QUANTITY: _("%(offer)s for %(customer)s: quantity %(old)s → %(new)s."),
+    ActivityKind.SUBSCRIPTION_SUSPENDED: _("%(offer)s for %(customer)s suspended."),
+    ActivityKind.SUBSCRIPTION_REACTIVATED: _("%(offer)s for %(customer)s reactivated."),
+    ActivityKind.SUBSCRIPTION_CANCELLED: _("%(offer)s for %(customer)s cancelled."),
+    ActivityKind.SUBSCRIPTION_SUPPORT: _("%(offer)s for %(customer)s: designated support contact is now %(contact)s."),
 }
 
 

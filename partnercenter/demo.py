@@ -107,9 +107,42 @@ def demo_load() -> bool:
                                                 language=demo_user.language)
                 EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
             membership_grant(user=user, tenant=tenants[demo_user.tenant], roles=list(demo_user.roles))
+        _demo_channel_and_purchases(tenants)
         operator = User.objects.create_superuser(email="operator@partnercenter.example", password=DEMO_PASSWORD)
         EmailAddress.objects.create(user=operator, email=operator.email, primary=True, verified=True)
     return True
+
+
+def _demo_channel_and_purchases(tenants: dict[str, Tenant]) -> None:
+    """Fabrikam (provider) partners with Tailspin (reseller); customer agreements and subscriptions."""
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from resellers.models import IndirectPartnership
+    from subscriptions.models import Offer
+    from subscriptions.services import Line, customer_agreement_record, order_place
+
+    IndirectPartnership.objects.create(provider=tenants["fabrikam.example"], reseller=tenants["tailspin.example"])
+    contoso_admin = User.objects.get(email="admin@contoso.example")
+    fabrikam_agent = User.objects.get(email="agent@fabrikam.example")
+    offers = {o.sku: o.id for o in Offer.objects.all()}
+    purchases = [
+        ("contoso.example", contoso_admin, "adatum.example", "Jonas Becker", "it@adatum.example",
+         [("office-standard", 45), ("security-addon", 60), ("backup-1tb", 2)], None),
+        ("contoso.example", contoso_admin, "alpineskihaus.example", "Sabine Huber", "office@alpineskihaus.example",
+         [("mail-basic", 12)], None),
+        ("fabrikam.example", fabrikam_agent, "wingtip.example", "Kovács Anna", "anna.kovacs@wingtip.example",
+         [("office-premium", 18), ("phone-addon", 5)], "tailspin.example"),
+    ]
+    for partner_domain, actor, customer_domain, signer, email, lines, reseller in purchases:
+        partner, customer = tenants[partner_domain], tenants[customer_domain]
+        customer_agreement_record(partner=partner, customer=customer, actor=actor, signer_name=signer,
+                                  signer_email=email, accepted_on=timezone.localdate() - timedelta(days=40))
+        order_place(partner=partner, customer=customer, actor=actor, idempotency_key=uuid.uuid4().hex,
+                    lines=[Line(offer_id=offers[sku], quantity=qty) for sku, qty in lines],
+                    partner_of_record_id=tenants[reseller].id if reseller else None)
 
 
 def demo_sign_ins() -> list[tuple[str, str, str]]:

@@ -211,6 +211,13 @@ class ActivityKind(models.TextChoices):
     RELATIONSHIP_CREATED = "relationship.created", _("Reseller relationship created")
     DAP_GRANTED = "dap.granted", _("Delegated admin permissions granted")
     DAP_REMOVED = "dap.removed", _("Delegated admin permissions removed")
+    AGREEMENT_RECORDED = "agreement.recorded", _("Customer agreement recorded")
+    ORDER_PLACED = "order.placed", _("Order placed")
+    SUBSCRIPTION_QUANTITY = "subscription.quantity", _("Subscription quantity changed")
+    SUBSCRIPTION_SUSPENDED = "subscription.suspended", _("Subscription suspended")
+    SUBSCRIPTION_REACTIVATED = "subscription.reactivated", _("Subscription reactivated")
+    SUBSCRIPTION_CANCELLED = "subscription.cancelled", _("Subscription cancelled")
+    SUBSCRIPTION_SUPPORT = "subscription.support_contact", _("Designated support contact changed")
 
 
 class ActivityLog(models.Model):

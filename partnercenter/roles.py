@@ -35,10 +35,18 @@ class Perm(models.TextChoices):
     PROFILE_VIEW = "profile.view", _("View the company profile")
     PROFILE_EDIT = "profile.edit", _("Edit the company profile")
     ACTIVITY_VIEW = "activity.view", _("View the activity log")
+    OFFERS_VIEW = "offers.view", _("View the offer catalog")
+    SUBSCRIPTIONS_VIEW = "subscriptions.view", _("View subscriptions and orders")
+    SUBSCRIPTIONS_BUY = "subscriptions.buy", _("Buy and manage subscriptions")
+    SUBSCRIPTIONS_EXPORT = "subscriptions.export", _("Export subscriptions")
+    AGREEMENT_RECORD = "agreement.record", _("Record the customer agreement")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
 
+
+# Who may buy on a customer's behalf and manage what was bought (seeds 002/004: Admin agent, Sales agent).
+_BUYER = (Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_BUY, Perm.AGREEMENT_RECORD)
 
 _ALL_PARTNER = {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT, Role.HELPDESK_AGENT, Role.BILLING_ADMIN}
 
@@ -53,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PROFILE_VIEW,
             Perm.PROFILE_EDIT,
             Perm.ACTIVITY_VIEW,
+            *_BUYER,
+            Perm.SUBSCRIPTIONS_EXPORT,
         }
     ),
     Role.ADMIN_AGENT: frozenset(
@@ -64,13 +74,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.REQUESTS_VIEW,
             Perm.PROFILE_VIEW,
             Perm.ACTIVITY_VIEW,
+            *_BUYER,
+            Perm.SUBSCRIPTIONS_EXPORT,
         }
     ),
     Role.SALES_AGENT: frozenset(
-        {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.PROFILE_VIEW}
+        {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.PROFILE_VIEW, *_BUYER}
     ),
-    Role.HELPDESK_AGENT: frozenset({Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW}),
-    Role.BILLING_ADMIN: frozenset({Perm.CUSTOMERS_VIEW, Perm.CUSTOMERS_EXPORT, Perm.PROFILE_VIEW, Perm.ACTIVITY_VIEW}),
+    Role.HELPDESK_AGENT: frozenset(
+        {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW}
+    ),
+    Role.BILLING_ADMIN: frozenset(
+        {Perm.CUSTOMERS_VIEW, Perm.CUSTOMERS_EXPORT, Perm.PROFILE_VIEW, Perm.ACTIVITY_VIEW, Perm.OFFERS_VIEW,
+         Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_EXPORT}
+    ),
     Role.CUSTOMER_GLOBAL_ADMIN: frozenset(
         {Perm.ADMIN_CENTER_VIEW, Perm.PARTNER_REQUEST_DECIDE, Perm.ACTIVITY_VIEW}
     ),

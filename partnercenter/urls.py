@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("customers/", include("customers.urls")),
     path("customers/", include("invitations.urls")),
+    path("", include("subscriptions.urls")),
     path("company-profile/", views.company_profile, name="company_profile"),
     path("company-profile/edit/", views.company_profile_edit, name="company_profile_edit"),
     path("company-profile/security/", views.company_security, name="company_security"),

@@ -1,1 +1,39 @@
-"""Models arrive with the issue that builds this app's flows."""
+"""The two-tier channel: an indirect provider partnered with indirect resellers.
+
+The partnership flows (request, accept, remove) arrive with the two-tier issue; the model is here
+already because buying rules depend on it (partner of record, designated support contact)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnercenter.models import Tenant
+
+
+class PartnershipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REMOVED = "removed", _("Removed")
+
+
+class IndirectPartnership(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    provider = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="reseller_partnerships")
+    reseller = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="provider_partnerships")
+    status = models.CharField(max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("indirect partnership")
+        verbose_name_plural = _("indirect partnerships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "reseller"], condition=Q(status="active"), name="partnership_one_active"
+            ),
+            models.CheckConstraint(condition=~Q(provider=models.F("reseller")), name="partnership_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} ↔ {self.reseller}"

@@ -27,6 +27,11 @@ def _regions(request):  # noqa: ANN001, ANN202
                                                                                           "live_server"})
     request.getfixturevalue("transactional_db" if transactional else "db")
     regions_seed(Region, CountryRegion)
+    if transactional:
+        from subscriptions.catalog import offers_seed
+        from subscriptions.models import Offer
+
+        offers_seed(Offer)
 
 
 @pytest.fixture

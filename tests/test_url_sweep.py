@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -24,6 +25,7 @@ PUBLIC = {
 SIGNED_IN = {"", "switch-tenant/"}
 TENANT = {
     "customers/", "customers/export.csv", "customers/request-relationship/", "customers/requests/",
+    "offers/", "subscriptions/export.csv", "admin-center/subscriptions/",
     "company-profile/", "company-profile/edit/", "company-profile/security/", "activity/", "admin-center/", "admin-center/activity/",
 }
 TENANT_OBJECT = {
@@ -32,6 +34,13 @@ TENANT_OBJECT = {
     "customers/requests/<int:request_id>/resend/",
     "customers/requests/<int:request_id>/revoke/",
     "admin-center/acceptances/<uuid:acceptance_id>/",
+    "customers/<uuid:customer_id>/agreement/",
+    "customers/<uuid:customer_id>/subscriptions/",
+    "customers/<uuid:customer_id>/subscriptions/add/",
+    "customers/<uuid:customer_id>/subscriptions/export.csv",
+    "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/",
+    "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/",
+    "customers/<uuid:customer_id>/orders/<uuid:order_id>/",
 }
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
 DELEGATED_PREFIXES = ("accounts/", "django-admin/")
@@ -72,7 +81,23 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         raw_token=raw2, user=member(other_customer, Role.CUSTOMER_GLOBAL_ADMIN), customer=other_customer
     )
 
+    from subscriptions.models import Offer
+    from subscriptions.services import Line, customer_agreement_record, order_place
+
+    customer_agreement_record(partner=owner, customer=customer, actor=owner_admin, signer_name="Eva",
+                              signer_email="eva@example.com", accepted_on=date(2026, 1, 5))
+    order, _created = order_place(partner=owner, customer=customer, actor=owner_admin, idempotency_key="k1",
+                                  lines=[Line(offer_id=Offer.objects.get(sku="mail-basic").id, quantity=3)])
+    subscription = order.lines.get().subscription
+    sub = f"/customers/{customer.id}/subscriptions/{subscription.id}/"
     urls = {
+        "customers/<uuid:customer_id>/agreement/": f"/customers/{customer.id}/agreement/",
+        "customers/<uuid:customer_id>/subscriptions/": f"/customers/{customer.id}/subscriptions/",
+        "customers/<uuid:customer_id>/subscriptions/add/": f"/customers/{customer.id}/subscriptions/add/",
+        "customers/<uuid:customer_id>/subscriptions/export.csv": f"/customers/{customer.id}/subscriptions/export.csv",
+        "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/": sub,
+        "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/": sub + "cancel/",
+        "customers/<uuid:customer_id>/orders/<uuid:order_id>/": f"/customers/{customer.id}/orders/{order.id}/",
         "customers/<uuid:customer_id>/account/": f"/customers/{customer.id}/account/",
         "customers/requests/<int:request_id>/send/": f"/customers/requests/{request.id}/send/",
         "customers/requests/<int:request_id>/resend/": f"/customers/requests/{request.id}/resend/",
@@ -88,8 +113,12 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         customer_admin,  # a customer of the owner is still another tenant for the owner's objects
     ]
 
+    from subscriptions.models import Order, Subscription
+
     def snapshot() -> tuple:
         return (
+            list(Subscription.objects.order_by("id").values_list("quantity", "status", "version", "support_contact")),
+            Order.objects.count(),
             list(RelationshipRequest.objects.order_by("id").values_list("status", "token_digest", "sent_at")),
             ResellerRelationship.objects.count(), Acceptance.objects.count(), ActivityLog.objects.count(),
             OutboxEmail.objects.count(),
@@ -102,7 +131,11 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
             if route.startswith("admin-center/") and intruder is customer_admin:
                 continue  # checked below with the right kind of tenant
             for method in ("get", "post"):
-                response = getattr(client, method)(url, {"subject": "x", "body": "x", "token": raw})
+                response = getattr(client, method)(url, {
+                    "subject": "x", "body": "x", "token": raw, "action": "quantity", "quantity": 7, "version": 1,
+                    "idempotency_key": "x2", "qty_1": 5, "signer_name": "X", "signer_email": "x@example.com",
+                    "accepted_on": "2026-01-01", "attest": "on",
+                })
                 assert response.status_code == 404, (intruder.email, method, url, response.status_code)
     # The acceptance belongs to other_customer: the owner's customer admin gets a 404 too.
     client = client_for(customer_admin)

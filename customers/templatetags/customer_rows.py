@@ -25,19 +25,23 @@ _ROW = (
     '<dt class="col-sm-3">{l_tenant}</dt><dd class="col-sm-9"><code>{id}</code></dd>'
     '<dt class="col-sm-3">{l_relationship}</dt><dd class="col-sm-9">{relationship}</dd>'
     '<dt class="col-sm-3">{l_since}</dt><dd class="col-sm-9">{date}</dd>'
-    '<dt class="col-sm-3">{l_admin}</dt><dd class="col-sm-9">{dap_long}</dd></dl>'
-    '<a class="btn btn-sm btn-outline-primary" href="{account_url}">{l_account}</a></td></tr>'
+    '<dt class="col-sm-3">{l_admin}</dt><dd class="col-sm-9">{dap_long}</dd>'
+    '<dt class="col-sm-3">{l_subscriptions}</dt><dd class="col-sm-9">{subscriptions}</dd></dl>'
+    '<a class="btn btn-sm btn-outline-primary me-1" href="{account_url}">{l_account}</a>{actions}</td></tr>'
 )
+_SUBSCRIPTION = "<li>{} × {} · {}{}</li>"
 
 
-@register.simple_tag
-def customer_rows(rows: list) -> SafeString:
+@register.simple_tag(takes_context=True)
+def customer_rows(context: template.Context, rows: list) -> SafeString:
+    perms = context.get("perms_in_tenant") or frozenset()
     labels = {
         "l_tenant": _("Tenant ID"),
         "l_relationship": _("Relationship"),
         "l_since": _("Relationship since"),
         "l_admin": _("Admin permissions"),
         "l_account": _("Account"),
+        "l_subscriptions": _("Subscriptions"),
         "relationship": _("Reseller"),
     }
     none = format_html('<span class="text-muted">{}</span>', _("None"))
@@ -45,6 +49,30 @@ def customer_rows(rows: list) -> SafeString:
     dap_long = _("Delegated admin permissions (DAP)")
     show = _("Show details for %(name)s")
     base = reverse("customers:list")
+    no_subscriptions = _("None")
+    l_subs, l_add = _("Subscriptions"), _("Add subscription")
+    may_view = "subscriptions.view" in perms
+    may_buy = "subscriptions.buy" in perms
+
+    def subscriptions(row):  # noqa: ANN001, ANN202
+        items = getattr(row, "subscriptions", [])
+        if not items:
+            return no_subscriptions
+        return format_html('<ul class="list-unstyled mb-0">{}</ul>', SafeString("".join(
+            format_html(_SUBSCRIPTION, s.offer.name, s.quantity, s.get_status_display(),
+                        f" · {s.partner_of_record.name} ({s.partner_of_record.mpn_id})" if s.partner_of_record else "")
+            for s in items
+        )))
+
+    def actions(row):  # noqa: ANN001, ANN202
+        parts = []
+        if may_view:
+            parts.append(format_html('<a class="btn btn-sm btn-outline-primary me-1" href="{}{}/subscriptions/">{}</a>',
+                                     base, row.customer_id, l_subs))
+        if may_buy:
+            parts.append(format_html('<a class="btn btn-sm btn-primary" href="{}{}/subscriptions/add/">{}</a>',
+                                     base, row.customer_id, l_add))
+        return SafeString("".join(parts))
 
     def values(row):  # noqa: ANN001, ANN202
         customer = row.customer
@@ -57,6 +85,8 @@ def customer_rows(rows: list) -> SafeString:
             "dap_long": dap_long if row.has_dap else _("None"),
             "date": date_format(localtime(row.created_at), "SHORT_DATE_FORMAT"),
             "account_url": f"{base}{row.customer_id}/account/",
+            "subscriptions": subscriptions(row),
+            "actions": actions(row),
             **labels,
         }
 

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from subscriptions.models import Offer
+
+
+class AgreementForm(forms.Form):
+    signer_name = forms.CharField(label=_("Signer name"), max_length=200)
+    signer_email = forms.EmailField(label=_("Signer email"), max_length=254)
+    accepted_on = forms.DateField(label=_("Acceptance date"), widget=forms.DateInput(attrs={"type": "date"}))
+    attest = forms.BooleanField(
+        label=_("I confirm that the customer accepted the customer agreement on this date."), required=True
+    )
+
+    def clean_signer_name(self) -> str:
+        value = " ".join(self.cleaned_data["signer_name"].split())
+        if not value:
+            raise forms.ValidationError(_("Enter the signer's name."))
+        return value
+
+    def clean_accepted_on(self):  # noqa: ANN201
+        value = self.cleaned_data["accepted_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The acceptance date cannot be in the future."))
+        return value
+
+
+class OrderForm(forms.Form):
+    """One quantity field per offer the customer can buy, plus the reseller of record."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    partner_of_record = forms.ChoiceField(label=_("Reseller (MPN ID)"), required=False)
+
+    def __init__(self, *args: object, offers: list[Offer], resellers: list | None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.offers = offers
+        for offer in offers:
+            self.fields[f"qty_{offer.id}"] = forms.IntegerField(
+                label=offer.name, required=False, min_value=0, max_value=offer.max_quantity,
+                widget=forms.NumberInput(attrs={"min": 0, "max": offer.max_quantity, "class": "form-control qty"}),
+            )
+        if resellers is None:
+            del self.fields["partner_of_record"]
+        else:
+            self.fields["partner_of_record"].choices = [("", _("None"))] + [
+                (str(r.id), f"{r.name} ({r.mpn_id})") for r in resellers
+            ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for offer in self.offers:
+            quantity = data.get(f"qty_{offer.id}")
+            if quantity and quantity < offer.min_quantity:
+                self.add_error(f"qty_{offer.id}", _("Enter a quantity from %(min)d to %(max)d.")
+                               % {"min": offer.min_quantity, "max": offer.max_quantity})
+        return data
+
+    def quantity_fields(self) -> list:
+        return [(offer, self[f"qty_{offer.id}"]) for offer in self.offers]
+
+
+class QuantityForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SupportContactForm(forms.Form):
+    support_contact = forms.ChoiceField(label=_("Designated support contact"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: object, partner, resellers: list, **kwargs: object) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["support_contact"].choices = [("", f"{partner.name} ({_('your organisation')})")] + [
+            (str(r.id), f"{r.name} ({r.mpn_id})") for r in resellers
+        ]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

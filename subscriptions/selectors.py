@@ -1,0 +1,68 @@
+"""Reads of offers, orders and subscriptions, always scoped to the partner (or the customer)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from partnercenter.models import Tenant
+from subscriptions.models import Offer, Order, Subscription
+
+
+def offers_search(*, search: str = "", country: str = "") -> list[Offer]:
+    qs = Offer.objects.filter(is_active=True)
+    term = search.replace("\x00", "").strip()[:100]
+    if term:
+        qs = qs.filter(Q(name__icontains=term) | Q(product__icontains=term) | Q(sku__icontains=term))
+    offers = list(qs.order_by("product", "name"))
+    if country:
+        offers = [offer for offer in offers if offer.is_sold_in(country)]
+    return offers
+
+
+def subscriptions_of_customer(*, partner: Tenant, customer: Tenant) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(partner=partner, customer=customer).select_related(
+        "offer", "partner_of_record", "support_contact"
+    )
+
+
+def subscriptions_for_rows(*, partner: Tenant, customer_ids: list) -> dict[object, list[Subscription]]:
+    """Subscriptions of a page of customers in one query (the expanded rows of the Customers list)."""
+    grouped: dict[object, list[Subscription]] = {cid: [] for cid in customer_ids}
+    if not customer_ids:
+        return grouped
+    rows = (
+        Subscription.objects.filter(partner=partner, customer_id__in=customer_ids)
+        .select_related("offer", "partner_of_record")
+        .order_by("customer_id", "offer__name", "created_at")
+    )
+    for row in rows:
+        grouped[row.customer_id].append(row)
+    return grouped
+
+
+def subscription_for_partner(*, partner: Tenant, customer: Tenant, subscription_id: object) -> Subscription:
+    try:
+        return subscriptions_of_customer(partner=partner, customer=customer).get(id=subscription_id)
+    except (Subscription.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def order_for_partner(*, partner: Tenant, customer: Tenant, order_id: object) -> Order:
+    try:
+        return (
+            Order.objects.filter(partner=partner, customer=customer)
+            .select_related("ordered_by", "partner_of_record")
+            .prefetch_related("lines__offer", "lines__subscription")
+            .get(id=order_id)
+        )
+    except (Order.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def subscriptions_export_rows(*, partner: Tenant, customer: Tenant | None = None):  # noqa: ANN201
+    qs = Subscription.objects.filter(partner=partner).select_related("offer", "partner_of_record", "customer")
+    if customer is not None:
+        qs = qs.filter(customer=customer)
+    return qs.order_by("customer__name", "offer__name", "id").iterator(chunk_size=2000)

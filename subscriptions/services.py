@@ -1,0 +1,272 @@
+"""Buying on a customer's behalf and managing what was bought (PRODUCT.md F9, section 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import CustomerAgreement, RelationshipStatus, ResellerRelationship
+from partnercenter.errors import DomainError
+from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, User
+from partnercenter.roles import Perm, permissions_for
+from partnercenter.services import activity_record
+from resellers.selectors import is_partnered_reseller
+from subscriptions.models import (
+    EventKind,
+    Offer,
+    Order,
+    OrderLine,
+    Subscription,
+    SubscriptionEvent,
+    SubscriptionStatus,
+)
+
+
+class PurchaseRefused(DomainError):
+    """A rule refuses buying for this customer (relationship, agreement)."""
+
+
+class SubscriptionConflict(DomainError):
+    """Somebody else changed the subscription since the page was loaded."""
+
+
+def _require(actor: User, partner: Tenant, perm: str) -> None:
+    roles = Membership.objects.filter(user=actor, tenant=partner, is_active=True).values_list("role", flat=True)
+    if perm not in permissions_for(roles):
+        raise DomainError(_("Your role does not allow this."), code="forbidden")
+
+
+def _log(partner: Tenant, customer: Tenant, kind: str, actor: User | None, data: dict) -> None:
+    for tenant in (partner, customer):
+        activity_record(tenant=tenant, kind=kind, actor=actor, customer=customer, data=data)
+
+
+# --- Customer agreement -------------------------------------------------------------------------
+
+
+def customer_agreement_record(
+    *, partner: Tenant, customer: Tenant, actor: User, signer_name: str, signer_email: str, accepted_on: date
+) -> CustomerAgreement:
+    _require(actor, partner, Perm.AGREEMENT_RECORD)
+    if accepted_on > timezone.localdate():
+        raise DomainError(_("The acceptance date cannot be in the future."), field="accepted_on")
+    with transaction.atomic():
+        if not ResellerRelationship.objects.filter(
+            partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+        ).exists():
+            raise PurchaseRefused(_("You have no reseller relationship with this customer."))
+        agreement, _created = CustomerAgreement.objects.update_or_create(
+            customer=customer,
+            defaults={
+                "signer_name": signer_name.strip(),
+                "signer_email": signer_email.strip(),
+                "accepted_on": accepted_on,
+                "recorded_by": actor,
+                "recorded_by_partner": partner,
+            },
+        )
+        _log(partner, customer, ActivityKind.AGREEMENT_RECORDED, actor,
+             {"customer": customer.name, "signer": agreement.signer_name, "date": accepted_on.isoformat()})
+    return agreement
+
+
+# --- Buying -------------------------------------------------------------------------------------
+
+
+def purchase_blockers(*, partner: Tenant, customer: Tenant) -> list[str]:
+    """What stops this partner from buying for this customer, worded for the order form."""
+    missing = []
+    if not ResellerRelationship.objects.filter(
+        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+    ).exists():
+        missing.append(_("There is no active reseller relationship with this customer."))
+    if not CustomerAgreement.objects.filter(customer=customer).exists():
+        missing.append(_("The customer has not accepted the customer agreement yet. Record it on the Account page."))
+    return missing
+
+
+@dataclass(frozen=True)
+class Line:
+    offer_id: int
+    quantity: int
+
+
+def order_place(
+    *,
+    partner: Tenant,
+    customer: Tenant,
+    actor: User,
+    lines: list[Line],
+    idempotency_key: str,
+    partner_of_record_id: object = None,
+) -> tuple[Order, bool]:
+    """One order, one subscription per line, in one transaction. Returns (order, created); the same
+    idempotency key returns the first order instead of buying twice."""
+    _require(actor, partner, Perm.SUBSCRIPTIONS_BUY)
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise DomainError(_("The form expired. Open it again."))
+    existing = Order.objects.filter(partner=partner, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    lines = [line for line in lines if line.quantity]
+    if not lines:
+        raise DomainError(_("Choose at least one offer and a quantity."), field="lines")
+    blockers = purchase_blockers(partner=partner, customer=customer)
+    if blockers:
+        raise PurchaseRefused(" ".join(blockers), code="refused")
+    offers = {o.id: o for o in Offer.objects.filter(id__in=[line.offer_id for line in lines], is_active=True)}
+    errors = {}
+    for line in lines:
+        offer = offers.get(line.offer_id)
+        if offer is None:
+            errors[line.offer_id] = _("This offer is not available.")
+        elif not offer.is_sold_in(str(customer.country)):
+            errors[line.offer_id] = _("%(offer)s is not sold in %(country)s.") % {
+                "offer": offer.name, "country": customer.country.name}
+        elif not offer.min_quantity <= line.quantity <= offer.max_quantity:
+            errors[line.offer_id] = _("Enter a quantity from %(min)d to %(max)d.") % {
+                "min": offer.min_quantity, "max": offer.max_quantity}
+    if errors:
+        error = DomainError(_("Correct the marked offers."), field="lines")
+        error.line_errors = errors  # type: ignore[attr-defined]
+        raise error
+    partner_of_record = _partner_of_record(partner, partner_of_record_id)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                partner=partner, customer=customer, ordered_by=actor, partner_of_record=partner_of_record,
+                idempotency_key=idempotency_key,
+            )
+            for line in lines:
+                offer = offers[line.offer_id]
+                subscription = Subscription.objects.create(
+                    partner=partner, customer=customer, offer=offer, quantity=line.quantity,
+                    partner_of_record=partner_of_record,
+                )
+                OrderLine.objects.create(order=order, offer=offer, quantity=line.quantity, subscription=subscription)
+                SubscriptionEvent.objects.create(
+                    subscription=subscription, kind=EventKind.CREATED, status=subscription.status,
+                    quantity=subscription.quantity, actor=actor, detail=str(order.id),
+                )
+            _log(partner, customer, ActivityKind.ORDER_PLACED, actor, {
+                "order": str(order.id)[:8], "customer": customer.name,
+                "lines": ", ".join(f"{offers[line.offer_id].name} × {line.quantity}" for line in lines),
+            })
+    except IntegrityError:
+        # A concurrent submit of the same form committed first: hand back its order.
+        return Order.objects.get(partner=partner, idempotency_key=idempotency_key), False
+    return order, True
+
+
+def _partner_of_record(partner: Tenant, reseller_id: object) -> Tenant | None:
+    if not reseller_id:
+        return None
+    if partner.partner_type != PartnerType.INDIRECT_PROVIDER:
+        raise DomainError(_("Only indirect providers name a reseller of record."), field="partner_of_record")
+    if not is_partnered_reseller(provider=partner, reseller_id=reseller_id):
+        raise DomainError(_("Choose one of your partnered indirect resellers."), field="partner_of_record")
+    return Tenant.objects.get(id=reseller_id)
+
+
+# --- Managing a subscription ---------------------------------------------------------------------
+
+
+ALLOWED = {
+    EventKind.SUSPENDED: ({SubscriptionStatus.ACTIVE}, SubscriptionStatus.SUSPENDED),
+    EventKind.REACTIVATED: ({SubscriptionStatus.SUSPENDED}, SubscriptionStatus.ACTIVE),
+    EventKind.CANCELLED: ({SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED}, SubscriptionStatus.CANCELLED),
+}
+_STATUS_ACTIVITY = {
+    EventKind.SUSPENDED: ActivityKind.SUBSCRIPTION_SUSPENDED,
+    EventKind.REACTIVATED: ActivityKind.SUBSCRIPTION_REACTIVATED,
+    EventKind.CANCELLED: ActivityKind.SUBSCRIPTION_CANCELLED,
+}
+
+
+def _changed(subscription: Subscription, version: int, **values: object) -> Subscription:
+    """Apply `values` only if nobody changed the row since `version` was read (optimistic lock)."""
+    updated = Subscription.objects.filter(pk=subscription.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **values
+    )
+    if not updated:
+        raise SubscriptionConflict(
+            _("Someone else changed this subscription meanwhile. Its current values are shown; try again."),
+            code="conflict",
+        )
+    subscription.refresh_from_db()
+    return subscription
+
+
+def subscription_quantity_change(
+    *, subscription: Subscription, actor: User, quantity: int, version: int
+) -> Subscription:
+    _require(actor, subscription.partner, Perm.SUBSCRIPTIONS_BUY)
+    offer = subscription.offer
+    if subscription.status != SubscriptionStatus.ACTIVE:
+        raise DomainError(_("Only an active subscription's quantity can change."), field="quantity")
+    if not offer.min_quantity <= quantity <= offer.max_quantity:
+        raise DomainError(
+            _("Enter a quantity from %(min)d to %(max)d.") % {"min": offer.min_quantity, "max": offer.max_quantity},
+            field="quantity",
+        )
+    old = subscription.quantity
+    with transaction.atomic():
+        subscription = _changed(subscription, version, quantity=quantity)
+        SubscriptionEvent.objects.create(subscription=subscription, kind=EventKind.QUANTITY, status=subscription.status,
+                                         quantity=quantity, actor=actor, detail=f"{old} → {quantity}")
+        _log(subscription.partner, subscription.customer, ActivityKind.SUBSCRIPTION_QUANTITY, actor,
+             {"offer": offer.name, "customer": subscription.customer.name, "old": old, "new": quantity})
+    return subscription
+
+
+def subscription_status_change(
+    *, subscription: Subscription, actor: User, change: str, version: int
+) -> Subscription:
+    _require(actor, subscription.partner, Perm.SUBSCRIPTIONS_BUY)
+    if change not in ALLOWED:
+        raise DomainError(_("Unknown change."))
+    allowed_from, target = ALLOWED[change]
+    if subscription.status not in allowed_from:
+        refusals = {
+            EventKind.SUSPENDED: _("Only an active subscription can be suspended."),
+            EventKind.REACTIVATED: _("Only a suspended subscription can be reactivated."),
+            EventKind.CANCELLED: _("This subscription is cancelled already."),
+        }
+        raise DomainError(refusals[change], code="transition")
+    with transaction.atomic():
+        subscription = _changed(subscription, version, status=target)
+        SubscriptionEvent.objects.create(subscription=subscription, kind=change, status=target,
+                                         quantity=subscription.quantity, actor=actor)
+        _log(subscription.partner, subscription.customer, _STATUS_ACTIVITY[change], actor,
+             {"offer": subscription.offer.name, "customer": subscription.customer.name})
+    return subscription
+
+
+def subscription_support_contact_set(
+    *, subscription: Subscription, actor: User, contact_id: object, version: int
+) -> Subscription:
+    """The partner itself (empty) or one of its partnered indirect resellers."""
+    _require(actor, subscription.partner, Perm.SUBSCRIPTIONS_BUY)
+    partner = subscription.partner
+    contact: Tenant | None = None
+    if contact_id and str(contact_id) != str(partner.id):
+        if not is_partnered_reseller(provider=partner, reseller_id=contact_id):
+            raise DomainError(_("Choose your organisation or one of your partnered indirect resellers."),
+                              field="support_contact")
+        contact = Tenant.objects.get(id=contact_id)
+    if subscription.status == SubscriptionStatus.CANCELLED:
+        raise DomainError(_("A cancelled subscription cannot change."), field="support_contact")
+    with transaction.atomic():
+        subscription = _changed(subscription, version, support_contact=contact)
+        name = (contact or partner).name
+        SubscriptionEvent.objects.create(subscription=subscription, kind=EventKind.SUPPORT_CONTACT,
+                                         status=subscription.status, quantity=subscription.quantity, actor=actor,
+                                         detail=name[:200])
+        _log(partner, subscription.customer, ActivityKind.SUBSCRIPTION_SUPPORT, actor,
+             {"offer": subscription.offer.name, "customer": subscription.customer.name, "contact": name})
+    return subscription

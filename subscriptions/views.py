@@ -1,0 +1,265 @@
+"""Offer catalog, Add subscription, subscription details, orders, exports (F9) and the customer's
+read-only view in the Admin center."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from customers.models import CustomerAgreement
+from customers.selectors import customer_for_partner
+from partnercenter.csvexport import csv_response
+from partnercenter.errors import DomainError
+from partnercenter.models import PartnerType, Tenant, TenantKind
+from partnercenter.permissions import tenant_view
+from partnercenter.roles import Perm
+from resellers.selectors import partnered_resellers
+from subscriptions import selectors, services
+from subscriptions.forms import AgreementForm, OrderForm, QuantityForm, SupportContactForm, VersionForm
+from subscriptions.models import EventKind, Subscription, SubscriptionStatus
+
+
+def _customer(request: HttpRequest, customer_id: object) -> Tenant:
+    return customer_for_partner(partner=request.tenant, customer_id=customer_id).customer  # type: ignore[attr-defined]
+
+
+def _resellers_or_none(partner: Tenant) -> list | None:
+    """Partnered resellers for a provider's "Reseller (MPN ID)" field; None hides the field."""
+    if partner.partner_type != PartnerType.INDIRECT_PROVIDER:
+        return None
+    return list(partnered_resellers(provider=partner))
+
+
+@tenant_view(Perm.OFFERS_VIEW)
+def offer_catalog(request: HttpRequest) -> HttpResponse:
+    search = (request.GET.get("q") or "")[:100]
+    offers = selectors.offers_search(search=search)
+    return render(request, "subscriptions/offers.html", {"offers": offers, "search": search})
+
+
+@tenant_view(Perm.SUBSCRIPTIONS_BUY)
+def subscription_add(request: HttpRequest, customer_id: str) -> HttpResponse:
+    partner = request.tenant  # type: ignore[attr-defined]
+    customer = _customer(request, customer_id)
+    offers = selectors.offers_search(country=str(customer.country))
+    resellers = _resellers_or_none(partner)
+    blockers = services.purchase_blockers(partner=partner, customer=customer)
+    data = request.POST if request.method == "POST" else None
+    form = OrderForm(data, offers=offers, resellers=resellers, initial={"idempotency_key": uuid.uuid4().hex})
+    line_errors: dict = {}
+    if data is not None and form.is_valid():
+        lines = [
+            services.Line(offer_id=offer.id, quantity=form.cleaned_data.get(f"qty_{offer.id}") or 0)
+            for offer in offers
+        ]
+        try:
+            order, created = services.order_place(
+                partner=partner, customer=customer, actor=request.user,  # type: ignore[arg-type]
+                lines=lines, idempotency_key=form.cleaned_data["idempotency_key"],
+                partner_of_record_id=form.cleaned_data.get("partner_of_record") or None,
+            )
+        except DomainError as exc:
+            line_errors = getattr(exc, "line_errors", {})
+            for offer_id, message in line_errors.items():
+                form.add_error(f"qty_{offer_id}", message)
+            if not line_errors:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if created:
+                messages.success(request, _("The order was placed."))
+            else:
+                messages.info(request, _("This order was placed already; it was not placed twice."))
+            return redirect("subscriptions:order", customer_id=customer.id, order_id=order.id)
+    return render(
+        request,
+        "subscriptions/add.html",
+        {"customer": customer, "form": form, "blockers": blockers, "resellers": resellers},
+        status=400 if data is not None else 200,
+    )
+
+
+@tenant_view(Perm.SUBSCRIPTIONS_VIEW)
+def customer_subscriptions(request: HttpRequest, customer_id: str) -> HttpResponse:
+    partner = request.tenant  # type: ignore[attr-defined]
+    customer = _customer(request, customer_id)
+    rows = list(selectors.subscriptions_of_customer(partner=partner, customer=customer))
+    return render(request, "subscriptions/customer_list.html", {"customer": customer, "rows": rows})
+
+
+def _detail_context(request: HttpRequest, subscription: Subscription, **forms: object) -> dict:
+    partner = request.tenant  # type: ignore[attr-defined]
+    resellers = list(partnered_resellers(provider=partner)) if partner.partner_type == PartnerType.INDIRECT_PROVIDER \
+        else []
+    version = {"version": subscription.version}
+    context = {
+        "subscription": subscription,
+        "customer": subscription.customer,
+        "events": list(subscription.events.select_related("actor")[:100]),
+        "quantity_form": QuantityForm(initial={"quantity": subscription.quantity, **version}),
+        "contact_form": SupportContactForm(
+            partner=partner, resellers=resellers,
+            initial={"support_contact": str(subscription.support_contact_id or ""), **version},
+        ),
+        "version_form": VersionForm(initial=version),
+        "may_manage": request.tenancy.has(Perm.SUBSCRIPTIONS_BUY),  # type: ignore[attr-defined]
+        "can_contact": bool(resellers),
+    }
+    context.update(forms)
+    return context
+
+
+@tenant_view(Perm.SUBSCRIPTIONS_VIEW)
+def subscription_detail(request: HttpRequest, customer_id: str, subscription_id: str) -> HttpResponse:
+    partner = request.tenant  # type: ignore[attr-defined]
+    customer = _customer(request, customer_id)
+    subscription = selectors.subscription_for_partner(partner=partner, customer=customer, subscription_id=subscription_id)
+    if request.method != "POST":
+        return render(request, "subscriptions/detail.html", _detail_context(request, subscription))
+    if not request.tenancy.has(Perm.SUBSCRIPTIONS_BUY):  # type: ignore[attr-defined]
+        raise PermissionDenied
+    action = request.POST.get("action", "")
+    forms: dict = {}
+    try:
+        if action == "quantity":
+            form = QuantityForm(request.POST)
+            forms["quantity_form"] = form
+            if not form.is_valid():
+                raise DomainError(_("Correct the quantity."), field="quantity")
+            services.subscription_quantity_change(
+                subscription=subscription, actor=request.user,  # type: ignore[arg-type]
+                quantity=form.cleaned_data["quantity"], version=form.cleaned_data["version"],
+            )
+            messages.success(request, _("The quantity was changed."))
+        elif action == "support_contact":
+            resellers = list(partnered_resellers(provider=partner))
+            form = SupportContactForm(request.POST, partner=partner, resellers=resellers)
+            forms["contact_form"] = form
+            if not form.is_valid():
+                raise DomainError(_("Choose a support contact from the list."), field="support_contact")
+            services.subscription_support_contact_set(
+                subscription=subscription, actor=request.user,  # type: ignore[arg-type]
+                contact_id=form.cleaned_data["support_contact"] or None, version=form.cleaned_data["version"],
+            )
+            messages.success(request, _("The designated support contact was changed."))
+        elif action in (EventKind.SUSPENDED, EventKind.REACTIVATED):
+            form = VersionForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("The page is out of date. Reload it."))
+            services.subscription_status_change(
+                subscription=subscription, actor=request.user, change=action,  # type: ignore[arg-type]
+                version=form.cleaned_data["version"],
+            )
+            messages.success(request, _("The subscription was suspended.") if action == EventKind.SUSPENDED
+                             else _("The subscription was reactivated."))
+        else:
+            raise DomainError(_("Unknown change."))
+    except services.SubscriptionConflict as exc:
+        subscription.refresh_from_db()
+        messages.error(request, exc.message)
+        # The fresh values replace the stale form; what the user typed is shown in the message.
+        return render(request, "subscriptions/detail.html", _detail_context(request, subscription), status=409)
+    except DomainError as exc:
+        subscription.refresh_from_db()
+        for form in forms.values():
+            if exc.field in form.fields and not form.errors.get(exc.field):
+                form.add_error(exc.field, exc.message)
+        if not forms:
+            messages.error(request, exc.message)
+        return render(request, "subscriptions/detail.html", _detail_context(request, subscription, **forms),
+                      status=400)
+    return redirect("subscriptions:detail", customer_id=customer.id, subscription_id=subscription.id)
+
+
+@tenant_view(Perm.SUBSCRIPTIONS_BUY)
+def subscription_cancel(request: HttpRequest, customer_id: str, subscription_id: str) -> HttpResponse:
+    partner = request.tenant  # type: ignore[attr-defined]
+    customer = _customer(request, customer_id)
+    subscription = selectors.subscription_for_partner(partner=partner, customer=customer, subscription_id=subscription_id)
+    if request.method == "POST":
+        form = VersionForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise DomainError(_("The page is out of date. Reload it."))
+            services.subscription_status_change(
+                subscription=subscription, actor=request.user, change=EventKind.CANCELLED,  # type: ignore[arg-type]
+                version=form.cleaned_data["version"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The subscription was cancelled."))
+        return redirect("subscriptions:detail", customer_id=customer.id, subscription_id=subscription.id)
+    return render(request, "subscriptions/cancel.html", {"subscription": subscription, "customer": customer,
+                                                          "version_form": VersionForm(initial={
+                                                              "version": subscription.version})})
+
+
+@tenant_view(Perm.SUBSCRIPTIONS_VIEW)
+def order_detail(request: HttpRequest, customer_id: str, order_id: str) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    order = selectors.order_for_partner(partner=request.tenant, customer=customer, order_id=order_id)  # type: ignore[attr-defined]
+    return render(request, "subscriptions/order.html", {"order": order, "customer": customer})
+
+
+def _export(partner: Tenant, customer: Tenant | None, filename: str) -> StreamingHttpResponse:
+    header = [_("Subscription ID"), _("Customer"), _("Offer"), _("Quantity"), _("Status"), _("Reseller (MPN ID)")]
+    rows = (
+        [str(s.id), s.customer.name, s.offer.name, s.quantity, s.get_status_display(),
+         f"{s.partner_of_record.name} ({s.partner_of_record.mpn_id})" if s.partner_of_record else ""]
+        for s in selectors.subscriptions_export_rows(partner=partner, customer=customer)
+    )
+    return csv_response(filename, header, rows)
+
+
+@tenant_view(Perm.SUBSCRIPTIONS_EXPORT)
+def subscriptions_export_customer(request: HttpRequest, customer_id: str) -> StreamingHttpResponse:
+    customer = _customer(request, customer_id)
+    return _export(request.tenant, customer, "subscriptions.csv")  # type: ignore[attr-defined]
+
+
+@tenant_view(Perm.SUBSCRIPTIONS_EXPORT)
+def subscriptions_export_all(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request.tenant, None, "subscriptions-all-customers.csv")  # type: ignore[attr-defined]
+
+
+@tenant_view(Perm.AGREEMENT_RECORD)
+def agreement_record(request: HttpRequest, customer_id: str) -> HttpResponse:
+    partner = request.tenant  # type: ignore[attr-defined]
+    relationship = customer_for_partner(partner=partner, customer_id=customer_id)
+    customer = relationship.customer
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = AgreementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.customer_agreement_record(
+                partner=partner, customer=customer, actor=request.user,  # type: ignore[arg-type]
+                signer_name=form.cleaned_data["signer_name"], signer_email=form.cleaned_data["signer_email"],
+                accepted_on=form.cleaned_data["accepted_on"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The customer agreement was recorded."))
+            return redirect("customers:account", customer_id=customer.id)
+    from customers.views import account_context
+
+    return render(request, "customers/account.html", account_context(request, relationship, agreement_form=form),
+                  status=400)
+
+
+@tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)
+def admin_center_subscriptions(request: HttpRequest) -> HttpResponse:
+    rows = list(
+        Subscription.objects.filter(customer=request.tenant)  # type: ignore[attr-defined]
+        .select_related("offer", "partner", "partner_of_record", "support_contact")
+        .order_by("offer__name", "created_at")
+    )
+    agreement = CustomerAgreement.objects.filter(customer=request.tenant).first()  # type: ignore[attr-defined]
+    return render(request, "subscriptions/admin_center.html", {"rows": rows, "agreement": agreement,
+                                                                "active": SubscriptionStatus.ACTIVE})
