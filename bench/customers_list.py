@@ -36,6 +36,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_partnercenter"
 SMALL_CUSTOMERS = 1_000
 LARGE_CUSTOMERS = 200_000
 DAP_SHARE = 0.10
+SUBSCRIPTION_SHARE = 0.30  # customers with 1–3 subscriptions (shown in the expanded rows)
 SEARCH_TERM = "harbor"  # a word of NOUNS below: in roughly 1 % of the names
 SEED = 20261121
 
@@ -169,6 +170,7 @@ def done(t0: float, extra: str = "") -> None:
 def data_present() -> bool:
     from customers.models import RelationshipStatus, ResellerRelationship
     from partnercenter.models import Membership, Tenant, User
+    from subscriptions.models import Subscription
 
     try:
         small = Tenant.objects.get(primary_domain=SMALL_DOMAIN)
@@ -182,6 +184,7 @@ def data_present() -> bool:
         and Membership.objects.filter(tenant=small, user__email=SMALL_ADMIN).exists()
         and Membership.objects.filter(tenant=large, user__email=LARGE_ADMIN).exists()
         and User.objects.filter(email=SUPERUSER, is_staff=True, is_superuser=True).exists()
+        and Subscription.objects.filter(partner=large).exists()
     )
 
 
@@ -197,6 +200,10 @@ def load_data() -> None:
     tenant_table = Tenant._meta.db_table
     rel_table = ResellerRelationship._meta.db_table
     dap_table = DelegatedAdminPermission._meta.db_table
+    from subscriptions.models import Offer, Subscription
+
+    sub_table = Subscription._meta.db_table
+    offer_ids = list(Offer.objects.values_list("id", flat=True))
 
     with transaction.atomic():
         t0 = step("clearing leftovers")
@@ -226,6 +233,7 @@ def load_data() -> None:
         tenants: list[tuple] = []
         rels: list[tuple] = []
         daps: list[tuple] = []
+        subs: list[tuple] = []
         services = [s.value for s in Service]
         n = 0
         for domain, count in ((SMALL_DOMAIN, SMALL_CUSTOMERS), (LARGE_DOMAIN, LARGE_CUSTOMERS)):
@@ -242,9 +250,14 @@ def load_data() -> None:
                 rels.append((partner_id, cid, "active", rel_at, tenants[-1][2]))
                 if rng.random() < DAP_SHARE:
                     daps.append((partner_id, cid, rng.choice(services), "active", rel_at + timedelta(hours=1)))
+                if rng.random() < SUBSCRIPTION_SHARE:
+                    for offer_id in rng.sample(offer_ids, rng.randint(1, 3)):
+                        at = rel_at + timedelta(days=1)
+                        subs.append((uuid.UUID(int=rng.getrandbits(128), version=4), partner_id, cid, offer_id,
+                                     rng.randint(1, 50), "active", 1, at, at))
         # Relationship ids in creation order, as in production: unrelated to the name order.
         rels.sort(key=lambda r: r[3])
-        done(t0, f"({len(daps):,} with DAP)")
+        done(t0, f"({len(daps):,} with DAP, {len(subs):,} subscriptions)")
 
         with connection.cursor() as wrapper:
             cur = wrapper.cursor  # the psycopg cursor under Django's wrapper
@@ -260,6 +273,14 @@ def load_data() -> None:
             t0 = step("COPY reseller relationships")
             with cur.copy(f"COPY {rel_table} (partner_id, customer_id, status, created_at, customer_name) FROM STDIN") as copy:
                 for row in rels:
+                    copy.write_row(row)
+            done(t0)
+            t0 = step("COPY subscriptions")
+            with cur.copy(
+                f"COPY {sub_table} (id, partner_id, customer_id, offer_id, quantity, status, version, created_at, "
+                "updated_at) FROM STDIN"
+            ) as copy:
+                for row in subs:
                     copy.write_row(row)
             done(t0)
             t0 = step("COPY delegated admin permissions")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from partnercenter.models import Tenant
-from subscriptions.models import Offer, Order, Subscription
+from subscriptions.models import Offer, Order, Subscription, SubscriptionStatus
 
 
 def offers_search(*, search: str = "", country: str = "") -> list[Offer]:
@@ -27,18 +29,30 @@ def subscriptions_of_customer(*, partner: Tenant, customer: Tenant) -> QuerySet[
     )
 
 
-def subscriptions_for_rows(*, partner: Tenant, customer_ids: list) -> dict[object, list[Subscription]]:
-    """Subscriptions of a page of customers in one query (the expanded rows of the Customers list)."""
-    grouped: dict[object, list[Subscription]] = {cid: [] for cid in customer_ids}
+@dataclass(frozen=True)
+class SubscriptionLine:
+    offer: str
+    quantity: int
+    status: str
+    reseller: str
+
+
+def subscriptions_for_rows(*, partner: Tenant, customer_ids: list) -> dict[object, list[SubscriptionLine]]:
+    """What the expanded rows of the Customers list show, for a page of customers, in one query."""
+    grouped: dict[object, list[SubscriptionLine]] = {cid: [] for cid in customer_ids}
     if not customer_ids:
         return grouped
+    labels = dict(SubscriptionStatus.choices)
     rows = (
         Subscription.objects.filter(partner=partner, customer_id__in=customer_ids)
-        .select_related("offer", "partner_of_record")
         .order_by("customer_id", "offer__name", "created_at")
+        .values_list("customer_id", "offer__name", "quantity", "status", "partner_of_record__name",
+                     "partner_of_record__mpn_id")
     )
-    for row in rows:
-        grouped[row.customer_id].append(row)
+    for customer_id, offer, quantity, status, reseller, mpn in rows:
+        grouped[customer_id].append(
+            SubscriptionLine(offer, quantity, str(labels.get(status, status)), f"{reseller} ({mpn})" if reseller else "")
+        )
     return grouped
 
 
