@@ -159,7 +159,10 @@ def order_place(
             })
     except IntegrityError:
         # A concurrent submit of the same form committed first: hand back its order.
-        return Order.objects.get(partner=partner, idempotency_key=idempotency_key), False
+        first = Order.objects.filter(partner=partner, idempotency_key=idempotency_key).first()
+        if first is None:
+            raise
+        return first, False
     return order, True
 
 
