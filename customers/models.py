@@ -102,3 +102,29 @@ class CustomerAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.accepted_on}"
+
+
+class ResellerAssociation(models.Model):
+    """customer ↔ indirect reseller, under one indirect provider. At most one active per customer and
+    provider. Created by a provider adding a customer for a reseller or by a combined invitation."""
+
+    id = models.BigAutoField(primary_key=True)
+    customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="reseller_associations")
+    reseller = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="associated_customers")
+    provider = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reseller association")
+        verbose_name_plural = _("reseller associations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "provider"], condition=Q(status="active"), name="association_one_per_provider"
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "reseller", "status"], name="association_reseller_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} → {self.reseller} ({self.provider})"

@@ -24,6 +24,13 @@ DESCRIPTIONS = {
     ActivityKind.DAP_GRANTED: _("Delegated admin permissions for %(services)s granted to %(partner)s."),
     ActivityKind.DAP_REMOVED: _("Delegated admin permissions for %(services)s removed from %(partner)s."),
     ActivityKind.AGREEMENT_RECORDED: _("Customer agreement of %(customer)s recorded (signed by %(signer)s on %(date)s)."),
+    ActivityKind.PARTNERSHIP_REQUESTED: _("Partnership request …%(last4)s created for %(to)s."),
+    ActivityKind.PARTNERSHIP_SENT: _("Partnership request …%(last4)s emailed to %(to)s."),
+    ActivityKind.PARTNERSHIP_RESENT: _("Partnership request re-issued; the old link …%(old_last4)s no longer works."),
+    ActivityKind.PARTNERSHIP_REVOKED: _("Partnership request …%(last4)s revoked."),
+    ActivityKind.PARTNERSHIP_ACCEPTED: _("%(reseller)s accepted the partnership with %(provider)s."),
+    ActivityKind.PARTNERSHIP_DECLINED: _("%(reseller)s declined the partnership request of %(provider)s."),
+    ActivityKind.PARTNERSHIP_REMOVED: _("The partnership between %(provider)s and %(reseller)s was removed."),
     ActivityKind.ORDER_PLACED: _("Order %(order)s placed for %(customer)s: %(lines)s."),
     ActivityKind.SUBSCRIPTION_QUANTITY: _("%(offer)s for %(customer)s: quantity %(old)s → %(new)s."),
     ActivityKind.SUBSCRIPTION_SUSPENDED: _("%(offer)s for %(customer)s suspended."),
@@ -52,6 +59,8 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
         values["services"] = ", ".join(
             str(Service(code).label) if code in Service.values else code for code in values["services"]
         )
+    if "to" in values and not values["to"]:
+        values["to"] = str(_("anyone with the link"))
     if "email" in values and not values["email"]:
         values["email"] = str(_("anyone with the link"))
     if "required" in values:

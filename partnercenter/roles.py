@@ -40,6 +40,8 @@ class Perm(models.TextChoices):
     SUBSCRIPTIONS_BUY = "subscriptions.buy", _("Buy and manage subscriptions")
     SUBSCRIPTIONS_EXPORT = "subscriptions.export", _("Export subscriptions")
     AGREEMENT_RECORD = "agreement.record", _("Record the customer agreement")
+    PARTNERSHIPS_VIEW = "partnerships.view", _("View indirect partnerships")
+    PARTNERSHIPS_MANAGE = "partnerships.manage", _("Request, accept and remove indirect partnerships")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
@@ -63,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ACTIVITY_VIEW,
             *_BUYER,
             Perm.SUBSCRIPTIONS_EXPORT,
+            Perm.PARTNERSHIPS_VIEW,
+            Perm.PARTNERSHIPS_MANAGE,
         }
     ),
     Role.ADMIN_AGENT: frozenset(
@@ -76,13 +80,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.ACTIVITY_VIEW,
             *_BUYER,
             Perm.SUBSCRIPTIONS_EXPORT,
+            Perm.PARTNERSHIPS_VIEW,
+            Perm.PARTNERSHIPS_MANAGE,
         }
     ),
     Role.SALES_AGENT: frozenset(
-        {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.PROFILE_VIEW, *_BUYER}
+        {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.PROFILE_VIEW, *_BUYER,
+         Perm.PARTNERSHIPS_VIEW}
     ),
     Role.HELPDESK_AGENT: frozenset(
-        {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW}
+        {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.PARTNERSHIPS_VIEW}
     ),
     Role.BILLING_ADMIN: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.CUSTOMERS_EXPORT, Perm.PROFILE_VIEW, Perm.ACTIVITY_VIEW, Perm.OFFERS_VIEW,

@@ -18,6 +18,7 @@ from tests.conftest import client_for
 from tests.factories import PartnerFactory, TenantFactory, member
 
 PUBLIC = {
+    "partnerships/<str:token>/",
     "healthz", "language/", "admin-center/partner-request/<str:token>/",
     "admin-center/partner-request/<str:token>/accept/", "admin-center/partner-request/<str:token>/decline/",
     "dev/outbox/", "dev/outbox/<int:email_id>/",
@@ -26,6 +27,7 @@ SIGNED_IN = {"", "switch-tenant/"}
 TENANT = {
     "customers/", "customers/export.csv", "customers/request-relationship/", "customers/requests/",
     "offers/", "subscriptions/export.csv", "admin-center/subscriptions/",
+    "resellers/", "resellers/request-partnership/", "providers/",
     "company-profile/", "company-profile/edit/", "company-profile/security/", "activity/", "admin-center/", "admin-center/activity/",
 }
 TENANT_OBJECT = {
@@ -41,7 +43,16 @@ TENANT_OBJECT = {
     "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/",
     "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/",
     "customers/<uuid:customer_id>/orders/<uuid:order_id>/",
+    # Checked across tenants in tests/test_partnerships.py::test_pages_and_cross_tenant.
+    "resellers/requests/<int:request_id>/send/",
+    "resellers/requests/<int:request_id>/resend/",
+    "resellers/requests/<int:request_id>/revoke/",
+    "resellers/<uuid:reseller_id>/remove/",
+    "providers/requests/<int:request_id>/accept/",
+    "providers/requests/<int:request_id>/decline/",
+    "providers/<uuid:provider_id>/remove/",
 }
+PARTNERSHIP_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("resellers/", "providers/"))}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
 DELEGATED_PREFIXES = ("accounts/", "django-admin/")
 
@@ -104,7 +115,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/requests/<int:request_id>/revoke/": f"/customers/requests/{request.id}/revoke/",
         "admin-center/acceptances/<uuid:acceptance_id>/": f"/admin-center/acceptances/{acceptance.id}/",
     }
-    assert set(urls) == TENANT_OBJECT
+    assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES
 
     intruder_partner = PartnerFactory()
     intruders = [

@@ -1,0 +1,296 @@
+"""Indirect partnerships (PRODUCT.md F6, F7): a provider requests, a reseller accepts, either removes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from invitations.tokens import email_normalize, token_digest, token_new, token_well_formed
+from partnercenter.errors import DomainError
+from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, TenantKind, User
+from partnercenter.roles import Perm, Role, permissions_for
+from partnercenter.selectors import region_name_for_country, same_region, tenant_users_with_roles
+from partnercenter.services import activity_record, outbox_email_create, outbox_email_create_raw
+from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
+
+
+class PartnershipNotFound(DomainError):
+    """Unknown, revoked or foreign link: all look the same from outside."""
+
+
+def partnership_path(raw_token: str) -> str:
+    return f"/partnerships/{raw_token}/"
+
+
+def _perms(actor: User, tenant: Tenant) -> frozenset[str]:
+    roles = Membership.objects.filter(user=actor, tenant=tenant, is_active=True).values_list("role", flat=True)
+    return permissions_for(roles)
+
+
+def _require_provider(actor: User, provider: Tenant) -> None:
+    if provider.partner_type != PartnerType.INDIRECT_PROVIDER:
+        raise DomainError(_("Only indirect providers request partnerships with resellers."), code="forbidden")
+    if Perm.PARTNERSHIPS_MANAGE not in _perms(actor, provider):
+        raise DomainError(_("Your role does not allow this."), code="forbidden")
+
+
+def _log_both(provider: Tenant, reseller: Tenant, kind: str, actor: User | None) -> None:
+    data = {"provider": provider.name, "reseller": reseller.name}
+    for tenant in (provider, reseller):
+        activity_record(tenant=tenant, kind=kind, actor=actor, data=data)
+
+
+# --- Provider side ------------------------------------------------------------------------------
+
+
+def partnership_request_create(
+    *, provider: Tenant, actor: User, reseller_mpn_id: str = "", email: str = ""
+) -> tuple[PartnershipRequest, str]:
+    """A tailored link. Addressed to a registered reseller (MPN ID), it also shows on its page; a
+    reseller that already has a pending request from this provider gets that request re-issued."""
+    _require_provider(actor, provider)
+    reseller = None
+    mpn = (reseller_mpn_id or "").strip()
+    if mpn:
+        reseller = Tenant.objects.filter(mpn_id=mpn, kind=TenantKind.PARTNER).first()
+        if reseller is None or reseller.partner_type != PartnerType.INDIRECT_RESELLER:
+            raise DomainError(_("No registered indirect reseller has this MPN ID."), field="reseller_mpn_id")
+        if IndirectPartnership.objects.filter(provider=provider, reseller=reseller,
+                                              status=PartnershipStatus.ACTIVE).exists():
+            raise DomainError(_("You are partnered with this reseller already."), field="reseller_mpn_id")
+    address = email_normalize(email)
+    if address:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise DomainError(_("Enter a valid email address."), field="email") from None
+    token = token_new()
+    expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                existing = None
+                if reseller is not None:
+                    existing = PartnershipRequest.objects.select_for_update().filter(
+                        provider=provider, reseller=reseller, status=PartnershipRequestStatus.PENDING
+                    ).first()
+                if existing is not None:
+                    old = existing.token_last4
+                    existing.token_digest, existing.token_last4 = token.digest, token.last4
+                    existing.expires_at, existing.email = expires_at, address or existing.email
+                    existing.save()
+                    activity_record(tenant=provider, kind=ActivityKind.PARTNERSHIP_RESENT, actor=actor,
+                                    data={"last4": token.last4, "old_last4": old})
+                    return existing, token.raw
+                request = PartnershipRequest.objects.create(
+                    provider=provider, created_by=actor, reseller=reseller, email=address,
+                    token_digest=token.digest, token_last4=token.last4, expires_at=expires_at,
+                )
+                activity_record(tenant=provider, kind=ActivityKind.PARTNERSHIP_REQUESTED, actor=actor,
+                                data={"last4": token.last4, "to": reseller.name if reseller else address})
+                return request, token.raw
+        except IntegrityError:
+            continue
+    raise DomainError(_("Please try again."))
+
+
+def partnership_request_for_provider(*, provider: Tenant, request_id: object) -> PartnershipRequest:
+    from django.http import Http404
+
+    try:
+        return PartnershipRequest.objects.select_related("reseller").get(provider=provider, id=int(str(request_id)))
+    except (PartnershipRequest.DoesNotExist, ValueError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+def partnership_request_send(
+    *, request: PartnershipRequest, actor: User, raw_token: str, subject: str, body: str, link: str
+) -> None:
+    _require_provider(actor, request.provider)
+    with transaction.atomic():
+        locked = PartnershipRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.token_digest != token_digest(raw_token):
+            raise DomainError(_("This link was replaced by a newer one. Open the request again."), field="body")
+        if locked.effective_status != PartnershipRequestStatus.PENDING:
+            raise DomainError(_("Only a pending request can be sent."))
+        to = locked.email or (_first_admin_email(locked.reseller) if locked.reseller else "")
+        if not to:
+            raise DomainError(_("Enter a reseller email to send the request from the portal."), field="body")
+        subject = (subject or "").strip()
+        if not subject:
+            raise DomainError(_("Enter a subject."), field="subject")
+        if link not in (body or ""):
+            raise DomainError(
+                _("The message must contain the personalised link. Put it back before sending."), field="body"
+            )
+        outbox_email_create_raw(to_email=to, subject=subject[:200], body=body[:10_000],
+                                language=get_language() or "en", kind="partnership_request",
+                                tenant=locked.provider, reply_to=actor.email)
+        locked.sent_at = timezone.now()
+        locked.save(update_fields=["sent_at"])
+        activity_record(tenant=locked.provider, kind=ActivityKind.PARTNERSHIP_SENT, actor=actor,
+                        data={"last4": locked.token_last4, "to": to})
+
+
+def _first_admin_email(tenant: Tenant) -> str:
+    user = tenant_users_with_roles(tenant=tenant, roles=[Role.GLOBAL_ADMIN]).order_by("id").first()
+    return user.email if user else ""
+
+
+def partnership_request_resend(*, request: PartnershipRequest, actor: User) -> str:
+    _require_provider(actor, request.provider)
+    token = token_new()
+    try:
+        with transaction.atomic():
+            locked = PartnershipRequest.objects.select_for_update().get(pk=request.pk)
+            if locked.status not in (PartnershipRequestStatus.PENDING, PartnershipRequestStatus.EXPIRED,
+                                     PartnershipRequestStatus.DECLINED):
+                raise DomainError(_("An accepted or revoked request cannot be resent."))
+            old = locked.token_last4
+            locked.token_digest, locked.token_last4 = token.digest, token.last4
+            locked.status = PartnershipRequestStatus.PENDING
+            locked.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+            locked.save()
+            activity_record(tenant=locked.provider, kind=ActivityKind.PARTNERSHIP_RESENT, actor=actor,
+                            data={"last4": token.last4, "old_last4": old})
+    except IntegrityError:
+        raise DomainError(_("Another pending request to this reseller exists already.")) from None
+    request.refresh_from_db()
+    return token.raw
+
+
+def partnership_request_revoke(*, request: PartnershipRequest, actor: User) -> None:
+    _require_provider(actor, request.provider)
+    with transaction.atomic():
+        locked = PartnershipRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status not in (PartnershipRequestStatus.PENDING, PartnershipRequestStatus.EXPIRED):
+            raise DomainError(_("Only a pending or expired request can be revoked."))
+        locked.status = PartnershipRequestStatus.REVOKED
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "answered_at"])
+        activity_record(tenant=locked.provider, kind=ActivityKind.PARTNERSHIP_REVOKED, actor=actor,
+                        data={"last4": locked.token_last4})
+
+
+# --- Reseller side ------------------------------------------------------------------------------
+
+
+def partnership_request_by_token(raw_token: str) -> PartnershipRequest | None:
+    if not token_well_formed(raw_token):
+        return None
+    request = (
+        PartnershipRequest.objects.select_related("provider", "provider__profile", "reseller")
+        .filter(token_digest=token_digest(raw_token))
+        .first()
+    )
+    if request is None or request.status == PartnershipRequestStatus.REVOKED:
+        return None
+    return request
+
+
+def partnership_refusal(*, request: PartnershipRequest, reseller: Tenant | None, actor: User | None) -> str:
+    """Why this person cannot answer for this tenant ("" when they can)."""
+    if reseller is None or reseller.kind != TenantKind.PARTNER or reseller.partner_type != PartnerType.INDIRECT_RESELLER:
+        return _("Only a registered indirect reseller can accept a partnership request. Switch to your reseller "
+                 "organisation.")
+    roles = set(Membership.objects.filter(user=actor, tenant=reseller, is_active=True).values_list("role", flat=True))
+    if not roles & {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT}:
+        return _("Only a Global admin or Admin agent of the reseller can answer this request.")
+    if request.reseller_id and request.reseller_id != reseller.id:
+        return _("This request was made for another reseller.")
+    if reseller.cloud != request.provider.cloud:
+        return _("%(provider)s works in another cloud; a partnership is only possible inside one cloud.") % {
+            "provider": request.provider.name}
+    if not same_region(request.provider, reseller):
+        return _("%(provider)s can only partner with resellers in %(region)s.") % {
+            "provider": request.provider.name, "region": region_name_for_country(str(request.provider.country))}
+    return ""
+
+
+def _lock(request_id: int) -> PartnershipRequest:
+    locked = (
+        PartnershipRequest.objects.select_for_update(of=("self",)).select_related("provider")
+        .filter(pk=request_id).first()
+    )
+    if locked is None or locked.status == PartnershipRequestStatus.REVOKED:
+        raise PartnershipNotFound(_("Not found"))
+    return locked
+
+
+def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> IndirectPartnership:
+    """Idempotent: a double click or a second admin gets the same partnership, never two."""
+    with transaction.atomic():
+        request = _lock(request_id)
+        problem = partnership_refusal(request=request, reseller=reseller, actor=actor)
+        if problem:
+            raise DomainError(problem, code="refused")
+        existing = IndirectPartnership.objects.filter(
+            provider=request.provider, reseller=reseller, status=PartnershipStatus.ACTIVE
+        ).first()
+        if request.status == PartnershipRequestStatus.ACCEPTED:
+            if existing is not None and request.accepted_reseller_id == reseller.id:
+                return existing
+            raise DomainError(_("This request has already been accepted."), code="answered")
+        if request.status == PartnershipRequestStatus.DECLINED:
+            raise DomainError(_("This request was declined."), code="answered")
+        if request.effective_status == PartnershipRequestStatus.EXPIRED:
+            raise DomainError(_("This request has expired. Ask the provider for a new link."), code="expired")
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    existing = IndirectPartnership.objects.create(provider=request.provider, reseller=reseller)
+            except IntegrityError:
+                existing = IndirectPartnership.objects.get(provider=request.provider, reseller=reseller,
+                                                           status=PartnershipStatus.ACTIVE)
+        request.status = PartnershipRequestStatus.ACCEPTED
+        request.accepted_reseller = reseller
+        request.answered_at = timezone.now()
+        request.save(update_fields=["status", "accepted_reseller", "answered_at"])
+        _log_both(request.provider, reseller, ActivityKind.PARTNERSHIP_ACCEPTED, actor)
+        for user in tenant_users_with_roles(tenant=request.provider, roles=[Role.GLOBAL_ADMIN]):
+            outbox_email_create(
+                to_email=user.email, template="partnership_accepted", language=user.language or settings.LANGUAGE_CODE,
+                tenant=request.provider,
+                context={"provider": request.provider, "reseller": reseller,
+                         "resellers_url": f"{settings.SITE_URL}/resellers/"},
+            )
+        return existing
+
+
+def partnership_decline(*, request_id: int, reseller: Tenant, actor: User) -> None:
+    with transaction.atomic():
+        request = _lock(request_id)
+        problem = partnership_refusal(request=request, reseller=reseller, actor=actor)
+        if problem:
+            raise DomainError(problem, code="refused")
+        if request.effective_status != PartnershipRequestStatus.PENDING:
+            raise DomainError(_("This request is no longer open."), code="answered")
+        request.status = PartnershipRequestStatus.DECLINED
+        request.answered_at = timezone.now()
+        request.save(update_fields=["status", "answered_at"])
+        _log_both(request.provider, reseller, ActivityKind.PARTNERSHIP_DECLINED, actor)
+
+
+# --- Either side --------------------------------------------------------------------------------
+
+
+def partnership_remove(*, partnership: IndirectPartnership, actor: User, acting_tenant: Tenant) -> None:
+    """Ends the partnership. Customers and granted admin permissions stay; nobody is notified."""
+    if acting_tenant.id not in (partnership.provider_id, partnership.reseller_id):
+        raise DomainError(_("Not found"), code="not_found")
+    if Perm.PARTNERSHIPS_MANAGE not in _perms(actor, acting_tenant):
+        raise DomainError(_("Your role does not allow this."), code="forbidden")
+    with transaction.atomic():
+        updated = IndirectPartnership.objects.filter(pk=partnership.pk, status=PartnershipStatus.ACTIVE).update(
+            status=PartnershipStatus.REMOVED, removed_at=timezone.now()
+        )
+        if not updated:
+            raise DomainError(_("This partnership was removed already."), code="answered")
+        _log_both(partnership.provider, partnership.reseller, ActivityKind.PARTNERSHIP_REMOVED, actor)

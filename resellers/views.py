@@ -1,0 +1,272 @@
+"""Indirect resellers (provider side, F6), Indirect providers (reseller side, F7) and the partnership
+link page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from customers.models import RelationshipStatus
+from invitations.forms import DraftForm
+from invitations.tokens import token_digest
+from partnercenter.errors import DomainError
+from partnercenter.models import CompanyProfile, PartnerType, Tenant
+from partnercenter.permissions import tenant_view
+from partnercenter.roles import Perm
+from resellers import services
+from resellers.forms import PartnershipRequestForm, RemovePartnershipForm
+from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
+
+REQUESTS_SHOWN = 50
+
+
+def _provider(request: HttpRequest) -> Tenant:
+    tenant = request.tenant  # type: ignore[attr-defined]
+    if tenant.partner_type != PartnerType.INDIRECT_PROVIDER:
+        raise Http404
+    return tenant
+
+
+def _reseller(request: HttpRequest) -> Tenant:
+    tenant = request.tenant  # type: ignore[attr-defined]
+    if tenant.partner_type != PartnerType.INDIRECT_RESELLER:
+        raise Http404
+    return tenant
+
+
+# --- Provider: Indirect resellers ---------------------------------------------------------------
+
+
+@tenant_view(Perm.PARTNERSHIPS_VIEW)
+def reseller_list(request: HttpRequest) -> HttpResponse:
+    provider = _provider(request)
+    partnerships = list(
+        IndirectPartnership.objects.filter(provider=provider).select_related("reseller")
+        .annotate(customer_count=Count(
+            "reseller__associated_customers",
+            filter=Q(reseller__associated_customers__provider=provider,
+                     reseller__associated_customers__status=RelationshipStatus.ACTIVE),
+        ))
+        .order_by("status", "reseller__name")
+    )
+    requests = list(
+        PartnershipRequest.objects.filter(provider=provider).select_related("reseller", "created_by",
+                                                                           "accepted_reseller")
+        .order_by("-id")[:REQUESTS_SHOWN]
+    )
+    return render(request, "resellers/reseller_list.html", {
+        "partnerships": partnerships, "requests": requests,
+        "may_manage": request.tenancy.has(Perm.PARTNERSHIPS_MANAGE),  # type: ignore[attr-defined]
+    })
+
+
+def _draft(request: HttpRequest, partnership_request: PartnershipRequest, raw_token: str,
+           form: DraftForm | None = None, status: int = 200) -> HttpResponse:
+    link = request.build_absolute_uri(services.partnership_path(raw_token))
+    profile = CompanyProfile.objects.get(tenant=partnership_request.provider)
+    if form is None:
+        body = render_to_string("resellers/draft_body.txt", {
+            "profile": profile, "link": link, "expiry_days": settings.INVITATION_EXPIRY_DAYS})
+        subject = _("%(provider)s invites you to an indirect reseller partnership") % {"provider": profile.legal_name}
+        form = DraftForm(initial={"subject": subject, "body": body, "token": raw_token})
+    recipient = partnership_request.email or (
+        services._first_admin_email(partnership_request.reseller) if partnership_request.reseller else "")
+    return render(request, "resellers/draft.html", {
+        "partnership_request": partnership_request, "link": link, "form": form, "recipient": recipient,
+    }, status=status)
+
+
+@tenant_view(Perm.PARTNERSHIPS_MANAGE)
+def partnership_request_new(request: HttpRequest) -> HttpResponse:
+    provider = _provider(request)
+    form = PartnershipRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnership_request, raw = services.partnership_request_create(
+                provider=provider, actor=request.user,  # type: ignore[arg-type]
+                reseller_mpn_id=form.cleaned_data["reseller_mpn_id"], email=form.cleaned_data["email"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return _draft(request, partnership_request, raw)
+    return render(request, "resellers/request_form.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@tenant_view(Perm.PARTNERSHIPS_MANAGE)
+def partnership_request_send(request: HttpRequest, request_id: int) -> HttpResponse:
+    provider = _provider(request)
+    partnership_request = services.partnership_request_for_provider(provider=provider, request_id=request_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    raw = request.POST.get("token", "")[:100]
+    if partnership_request.token_digest != token_digest(raw):
+        messages.error(request, _("This link was replaced by a newer one. Use Resend to get the current link."))
+        return redirect("resellers:list")
+    form = DraftForm(request.POST)
+    if form.is_valid():
+        try:
+            services.partnership_request_send(
+                request=partnership_request, actor=request.user, raw_token=raw,  # type: ignore[arg-type]
+                subject=form.cleaned_data["subject"], body=form.cleaned_data["body"],
+                link=request.build_absolute_uri(services.partnership_path(raw)),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The partnership request was sent."))
+            return redirect("resellers:list")
+    return _draft(request, partnership_request, raw, form=form, status=400)
+
+
+@tenant_view(Perm.PARTNERSHIPS_MANAGE)
+def partnership_request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
+    provider = _provider(request)
+    partnership_request = services.partnership_request_for_provider(provider=provider, request_id=request_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        raw = services.partnership_request_resend(request=partnership_request, actor=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("resellers:list")
+    messages.success(request, _("A new link was issued. The previous link no longer works."))
+    return _draft(request, partnership_request, raw)
+
+
+@tenant_view(Perm.PARTNERSHIPS_MANAGE)
+def partnership_request_revoke(request: HttpRequest, request_id: int) -> HttpResponse:
+    provider = _provider(request)
+    partnership_request = services.partnership_request_for_provider(provider=provider, request_id=request_id)
+    if request.method == "POST":
+        try:
+            services.partnership_request_revoke(request=partnership_request, actor=request.user)  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The request was revoked. Its link no longer works."))
+        return redirect("resellers:list")
+    return render(request, "resellers/request_revoke.html", {"partnership_request": partnership_request})
+
+
+def _partnership_of(tenant: Tenant, other_id: object, *, as_provider: bool) -> IndirectPartnership:
+    lookup = {"provider": tenant, "reseller_id": other_id} if as_provider else {"reseller": tenant,
+                                                                                "provider_id": other_id}
+    try:
+        return IndirectPartnership.objects.select_related("provider", "reseller").get(
+            status=PartnershipStatus.ACTIVE, **lookup)
+    except (IndirectPartnership.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def _remove(request: HttpRequest, partnership: IndirectPartnership, other: Tenant, back: str) -> HttpResponse:
+    form = RemovePartnershipForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_remove(partnership=partnership, actor=request.user,  # type: ignore[arg-type]
+                                        acting_tenant=request.tenant)  # type: ignore[attr-defined]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The partnership with %(name)s was removed.") % {"name": other.name})
+        return redirect(back)
+    return render(request, "resellers/remove.html", {"form": form, "other": other, "back": back},
+                  status=400 if request.method == "POST" else 200)
+
+
+@tenant_view(Perm.PARTNERSHIPS_MANAGE)
+def reseller_remove(request: HttpRequest, reseller_id: str) -> HttpResponse:
+    partnership = _partnership_of(_provider(request), reseller_id, as_provider=True)
+    return _remove(request, partnership, partnership.reseller, "resellers:list")
+
+
+# --- Reseller: Indirect providers ---------------------------------------------------------------
+
+
+@tenant_view(Perm.PARTNERSHIPS_VIEW)
+def provider_list(request: HttpRequest) -> HttpResponse:
+    reseller = _reseller(request)
+    partnerships = list(
+        IndirectPartnership.objects.filter(reseller=reseller, status=PartnershipStatus.ACTIVE)
+        .select_related("provider", "provider__profile").order_by("provider__name")
+    )
+    pending = [
+        r for r in PartnershipRequest.objects.filter(reseller=reseller, status=PartnershipRequestStatus.PENDING)
+        .select_related("provider", "provider__profile").order_by("-id")
+        if r.effective_status == PartnershipRequestStatus.PENDING
+    ]
+    return render(request, "resellers/provider_list.html", {
+        "partnerships": partnerships, "pending": pending,
+        "may_manage": request.tenancy.has(Perm.PARTNERSHIPS_MANAGE),  # type: ignore[attr-defined]
+    })
+
+
+def _answer(request: HttpRequest, partnership_request: PartnershipRequest, *, accept: bool, back: str) -> HttpResponse:
+    reseller = request.tenant  # type: ignore[attr-defined]
+    try:
+        if accept:
+            services.partnership_accept(request_id=partnership_request.id, reseller=reseller, actor=request.user)  # type: ignore[arg-type]
+            messages.success(request, _("You are now partnered with %(provider)s.") % {
+                "provider": partnership_request.provider.name})
+            return redirect("resellers:providers")
+        services.partnership_decline(request_id=partnership_request.id, reseller=reseller, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("You declined the partnership request of %(provider)s.") % {
+            "provider": partnership_request.provider.name})
+    except services.PartnershipNotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(back)
+
+
+@tenant_view(Perm.PARTNERSHIPS_MANAGE)
+def provider_request_answer(request: HttpRequest, request_id: int, answer: str) -> HttpResponse:
+    reseller = _reseller(request)
+    try:
+        partnership_request = PartnershipRequest.objects.select_related("provider").get(
+            id=request_id, reseller=reseller)
+    except PartnershipRequest.DoesNotExist as exc:
+        raise Http404 from exc
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return _answer(request, partnership_request, accept=answer == "accept", back="resellers:providers")
+
+
+@tenant_view(Perm.PARTNERSHIPS_MANAGE)
+def provider_remove(request: HttpRequest, provider_id: str) -> HttpResponse:
+    partnership = _partnership_of(_reseller(request), provider_id, as_provider=False)
+    return _remove(request, partnership, partnership.provider, "resellers:providers")
+
+
+# --- The link page -------------------------------------------------------------------------------
+
+
+def partnership_link(request: HttpRequest, token: str) -> HttpResponse:
+    partnership_request = services.partnership_request_by_token(token)
+    if partnership_request is None:
+        return render(request, "invitations/not_found.html", status=404)
+    tenant = getattr(request, "tenant", None)
+    problem = ""
+    if request.user.is_authenticated:
+        problem = services.partnership_refusal(request=partnership_request, reseller=tenant, actor=request.user)  # type: ignore[arg-type]
+        if problem and partnership_request.effective_status != PartnershipRequestStatus.PENDING:
+            # Used or expired links explain themselves to the reseller they belong to only.
+            return render(request, "invitations/not_found.html", status=404)
+    elif partnership_request.effective_status != PartnershipRequestStatus.PENDING:
+        return render(request, "invitations/not_found.html", status=404)
+    if request.method == "POST":
+        if not request.user.is_authenticated or problem:
+            raise Http404
+        return _answer(request, partnership_request, accept=request.POST.get("answer") == "accept",
+                       back="resellers:providers")
+    return render(request, "resellers/link.html", {
+        "partnership_request": partnership_request, "provider": partnership_request.provider,
+        "profile": CompanyProfile.objects.filter(tenant=partnership_request.provider).first(),
+        "problem": problem, "token": token,
+    })

@@ -1,0 +1,189 @@
+"""F6/F7 indirect partnerships: who may request, accept and remove; region; registered resellers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from partnercenter.errors import DomainError
+from partnercenter.models import ActivityKind, ActivityLog
+from partnercenter.roles import Role
+from resellers import services
+from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
+from tests.conftest import client_for
+from tests.factories import PartnerFactory, TenantFactory, member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def provider():
+    return PartnerFactory(name="Fabrikam Kft.", partner_type="indirect_provider", country="HU")
+
+
+@pytest.fixture
+def provider_admin(provider):
+    return member(provider, Role.GLOBAL_ADMIN)
+
+
+@pytest.fixture
+def reseller():
+    return PartnerFactory(name="Tailspin Bt.", partner_type="indirect_reseller", country="HU")
+
+
+@pytest.fixture
+def reseller_admin(reseller):
+    return member(reseller, Role.GLOBAL_ADMIN)
+
+
+def _accept(request, reseller, actor):  # noqa: ANN001, ANN202
+    return services.partnership_accept(request_id=request.id, reseller=reseller, actor=actor)
+
+
+def test_provider_requests_reseller_accepts_both_logs_and_provider_mail(provider, provider_admin, reseller,
+                                                                        reseller_admin):
+    request, raw = services.partnership_request_create(provider=provider, actor=provider_admin,
+                                                       reseller_mpn_id=reseller.mpn_id)
+    assert services.partnership_request_by_token(raw).pk == request.pk
+    partnership = _accept(request, reseller, reseller_admin)
+    assert partnership.status == PartnershipStatus.ACTIVE
+    request.refresh_from_db()
+    assert request.status == PartnershipRequestStatus.ACCEPTED
+    for tenant in (provider, reseller):
+        assert ActivityLog.objects.filter(tenant=tenant, kind=ActivityKind.PARTNERSHIP_ACCEPTED).exists()
+    assert [m.to[0] for m in mail.outbox] == [provider_admin.email]
+
+
+@pytest.mark.parametrize("role", [Role.SALES_AGENT, Role.HELPDESK_AGENT, Role.BILLING_ADMIN])
+def test_only_global_admin_and_admin_agent_request(provider, role):
+    with pytest.raises(DomainError):
+        services.partnership_request_create(provider=provider, actor=member(provider, role))
+
+
+def test_only_providers_request(reseller_admin, reseller):
+    with pytest.raises(DomainError):
+        services.partnership_request_create(provider=reseller, actor=reseller_admin)
+
+
+def test_only_a_registered_reseller_of_the_same_region_accepts(provider, provider_admin):
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    direct = PartnerFactory(partner_type="direct", country="HU")
+    american = PartnerFactory(partner_type="indirect_reseller", country="US")
+    customer = TenantFactory(country="HU")
+    for tenant, role in ((direct, Role.GLOBAL_ADMIN), (american, Role.GLOBAL_ADMIN),
+                         (customer, Role.CUSTOMER_GLOBAL_ADMIN)):
+        with pytest.raises(DomainError):
+            _accept(request, tenant, member(tenant, role))
+    assert not IndirectPartnership.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "allowed"), [(Role.ADMIN_AGENT, True), (Role.SALES_AGENT, False),
+                                               (Role.HELPDESK_AGENT, False)])
+def test_who_may_accept_for_the_reseller(provider, provider_admin, reseller, role, allowed):
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    actor = member(reseller, role)
+    if allowed:
+        _accept(request, reseller, actor)
+    else:
+        with pytest.raises(DomainError):
+            _accept(request, reseller, actor)
+    assert IndirectPartnership.objects.exists() is allowed
+
+
+def test_request_addressed_to_one_reseller_cannot_be_taken_by_another(provider, provider_admin, reseller):
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin,
+                                                       reseller_mpn_id=reseller.mpn_id)
+    other = PartnerFactory(partner_type="indirect_reseller", country="HU")
+    with pytest.raises(DomainError):
+        _accept(request, other, member(other, Role.GLOBAL_ADMIN))
+
+
+def test_unknown_mpn_and_non_reseller_mpn_are_refused_beside_the_field(provider, provider_admin):
+    direct = PartnerFactory(partner_type="direct")
+    for mpn in ("9999999", direct.mpn_id):
+        with pytest.raises(DomainError) as info:
+            services.partnership_request_create(provider=provider, actor=provider_admin, reseller_mpn_id=mpn)
+        assert info.value.field == "reseller_mpn_id"
+    assert not PartnershipRequest.objects.exists()
+
+
+def test_double_accept_gives_one_partnership(provider, provider_admin, reseller, reseller_admin):
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    first = _accept(request, reseller, reseller_admin)
+    second = _accept(request, reseller, member(reseller, Role.ADMIN_AGENT))
+    assert first.pk == second.pk and IndirectPartnership.objects.count() == 1
+
+
+def test_resend_kills_the_old_link_and_revoke_is_not_found(provider, provider_admin, reseller, reseller_admin):
+    request, old = services.partnership_request_create(provider=provider, actor=provider_admin)
+    new = services.partnership_request_resend(request=request, actor=provider_admin)
+    assert services.partnership_request_by_token(old) is None
+    services.partnership_request_revoke(request=request, actor=provider_admin)
+    assert services.partnership_request_by_token(new) is None
+    with pytest.raises(services.PartnershipNotFound):
+        _accept(request, reseller, reseller_admin)
+
+
+def test_decline_then_accept_is_refused(provider, provider_admin, reseller, reseller_admin):
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    services.partnership_decline(request_id=request.id, reseller=reseller, actor=reseller_admin)
+    with pytest.raises(DomainError):
+        _accept(request, reseller, reseller_admin)
+    assert ActivityLog.objects.filter(tenant=provider, kind=ActivityKind.PARTNERSHIP_DECLINED).exists()
+
+
+def test_remove_partnership_from_either_side_keeps_customers_and_sends_nothing(provider, provider_admin, reseller,
+                                                                               reseller_admin):
+    from customers.models import ResellerAssociation
+
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    partnership = _accept(request, reseller, reseller_admin)
+    customer = TenantFactory(country="HU")
+    ResellerAssociation.objects.create(customer=customer, reseller=reseller, provider=provider)
+    mail.outbox.clear()
+    client = client_for(provider_admin)
+    response = client.post(f"/resellers/{reseller.id}/remove/", {})
+    assert response.status_code == 400  # the attestation must be ticked
+    assert client.post(f"/resellers/{reseller.id}/remove/", {"attest": "on"}).status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.status == PartnershipStatus.REMOVED
+    assert ResellerAssociation.objects.filter(customer=customer, status="active").exists()
+    assert mail.outbox == []
+    for tenant in (provider, reseller):
+        assert ActivityLog.objects.filter(tenant=tenant, kind=ActivityKind.PARTNERSHIP_REMOVED).exists()
+
+
+def test_pages_and_cross_tenant(provider, provider_admin, reseller, reseller_admin):
+    request, raw = services.partnership_request_create(provider=provider, actor=provider_admin,
+                                                       reseller_mpn_id=reseller.mpn_id)
+    provider_client, reseller_client = client_for(provider_admin), client_for(reseller_admin)
+    assert "Tailspin Bt." in provider_client.get("/resellers/").content.decode()
+    assert provider_client.get("/providers/").status_code == 404
+    assert reseller_client.get("/resellers/").status_code == 404
+    page = reseller_client.get("/providers/").content.decode()
+    assert "Fabrikam Kft." in page and "Accept" in page
+    other_provider = PartnerFactory(partner_type="indirect_provider", country="HU")
+    intruder = client_for(member(other_provider, Role.GLOBAL_ADMIN))
+    for url in (f"/resellers/requests/{request.id}/revoke/", f"/resellers/requests/{request.id}/resend/",
+                f"/resellers/requests/{request.id}/send/"):
+        assert intruder.post(url).status_code == 404
+    other_reseller = PartnerFactory(partner_type="indirect_reseller", country="HU")
+    other_client = client_for(member(other_reseller, Role.GLOBAL_ADMIN))
+    for action in ("accept", "decline"):
+        assert other_client.post(f"/providers/requests/{request.id}/{action}/").status_code == 404
+    assert reseller_client.post(f"/providers/requests/{request.id}/accept/").status_code == 302
+    assert IndirectPartnership.objects.filter(provider=provider, reseller=reseller).count() == 1
+    assert intruder.post(f"/resellers/{reseller.id}/remove/", {"attest": "on"}).status_code == 404
+    assert other_client.post(f"/providers/{provider.id}/remove/", {"attest": "on"}).status_code == 404
+    assert IndirectPartnership.objects.get().status == PartnershipStatus.ACTIVE
+    # Link page: a used link is not found for a stranger.
+    assert client_for(member(other_reseller, Role.ADMIN_AGENT)).get(services.partnership_path(raw)).status_code == 404
+
+
+def test_link_page_accepts_for_the_signed_in_reseller(provider, provider_admin, reseller, reseller_admin):
+    _request, raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    client = client_for(reseller_admin)
+    assert "Accept" in client.get(services.partnership_path(raw)).content.decode()
+    assert client.post(services.partnership_path(raw), {"answer": "accept"}).status_code == 302
+    assert IndirectPartnership.objects.filter(provider=provider, reseller=reseller).exists()
+    assert client_for(reseller_admin).get(services.partnership_path("A" * 43)).status_code == 404
