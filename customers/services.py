@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerRelationship
+from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
 from partnercenter.models import ActivityKind, Tenant, User
 from partnercenter.services import activity_record
 
@@ -89,3 +89,23 @@ def customer_name_sync(*, customer: Tenant) -> int:
     return ResellerRelationship.objects.filter(customer=customer).exclude(customer_name=customer.name).update(
         customer_name=customer.name
     )
+
+
+def reseller_association_ensure(*, customer: Tenant, reseller: Tenant, provider: Tenant, actor: User | None) -> None:
+    """Associate the customer with the reseller under this provider (one active per provider)."""
+    current = ResellerAssociation.objects.filter(customer=customer, provider=provider,
+                                                 status=RelationshipStatus.ACTIVE).first()
+    if current is not None:
+        if current.reseller_id == reseller.id:
+            return
+        current.status, current.removed_at = RelationshipStatus.REMOVED, timezone.now()
+        current.save(update_fields=["status", "removed_at"])
+    try:
+        with transaction.atomic():
+            ResellerAssociation.objects.create(customer=customer, reseller=reseller, provider=provider)
+    except IntegrityError:
+        return  # a concurrent acceptance associated it first
+    data = {"customer": customer.name, "reseller": reseller.name, "provider": provider.name}
+    for tenant in (provider, reseller, customer):
+        activity_record(tenant=tenant, kind=ActivityKind.ASSOCIATION_CREATED, actor=actor, customer=customer,
+                        data=data)

@@ -25,6 +25,10 @@ class RelationshipRequest(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     partner = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="relationship_requests")
+    # Combined invitation (F3): an indirect reseller invites for itself and this partnered provider.
+    provider = models.ForeignKey(
+        Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("Indirect provider")
+    )
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     include_dap = models.BooleanField(_("Include delegated administration privileges"), default=False)
     # Normalised (NFKC + casefold) when addressed; empty for an unaddressed link.

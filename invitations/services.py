@@ -16,14 +16,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from customers.models import Service
-from customers.services import dap_grant, dap_holders, reseller_relationship_ensure
+from customers.services import dap_grant, dap_holders, reseller_association_ensure, reseller_relationship_ensure
 from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpired, RequestNotFound
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.refusals import refusal_text
 from invitations.tokens import email_normalize, token_digest, token_new, token_well_formed
 from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, Cloud, Membership, Tenant, TenantKind, User
+from partnercenter.models import ActivityKind, Cloud, Membership, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role, permissions_for
 from partnercenter.selectors import same_region, tenant_users_with_roles
 from partnercenter.services import activity_record, outbox_email_create, outbox_email_create_raw
@@ -53,6 +53,7 @@ def invitation_create(
     include_dap: bool,
     customer_email: str = "",
     reusable: bool = False,
+    provider: Tenant | None = None,
     ip: str | None = None,
 ) -> tuple[RelationshipRequest, str]:
     """A new request with a fresh link. An addressed email that already has a pending request gets
@@ -68,6 +69,13 @@ def invitation_create(
         raise NotAllowed(
             _("Your role may request a reseller relationship without admin permissions only."), field="include_dap"
         )
+    if provider is not None:
+        from resellers.selectors import is_partnered_reseller
+
+        if partner.partner_type != PartnerType.INDIRECT_RESELLER or not is_partnered_reseller(
+            provider=provider, reseller_id=partner.id
+        ):
+            raise DomainError(_("Choose one of your indirect providers."), field="provider")
     email = email_normalize(customer_email)
     if email:
         try:
@@ -81,7 +89,8 @@ def invitation_create(
         try:
             with transaction.atomic():
                 return _invitation_create_once(
-                    partner=partner, actor=actor, include_dap=include_dap, email=email, reusable=reusable, ip=ip
+                    partner=partner, actor=actor, include_dap=include_dap, email=email, reusable=reusable, ip=ip,
+                    provider=provider,
                 )
         except IntegrityError:
             # A concurrent request for the same email won the insert; the next round re-issues it.
@@ -90,7 +99,8 @@ def invitation_create(
 
 
 def _invitation_create_once(
-    *, partner: Tenant, actor: User, include_dap: bool, email: str, reusable: bool, ip: str | None
+    *, partner: Tenant, actor: User, include_dap: bool, email: str, reusable: bool, ip: str | None,
+    provider: Tenant | None,
 ) -> tuple[RelationshipRequest, str]:
     now = timezone.now()
     token = token_new()
@@ -113,8 +123,10 @@ def _invitation_create_once(
                 old_last4 = existing.token_last4
                 existing.token_digest, existing.token_last4 = token.digest, token.last4
                 existing.include_dap = include_dap
+                existing.provider = provider
                 existing.expires_at = expires_at
-                existing.save(update_fields=["token_digest", "token_last4", "include_dap", "expires_at", "updated_at"])
+                existing.save(update_fields=["token_digest", "token_last4", "include_dap", "provider", "expires_at",
+                                             "updated_at"])
                 activity_record(
                     tenant=partner, kind=ActivityKind.REQUEST_RESENT, actor=actor, ip=ip,
                     data={"last4": token.last4, "old_last4": old_last4, "email": email},
@@ -122,6 +134,7 @@ def _invitation_create_once(
                 return existing, token.raw
     request = RelationshipRequest.objects.create(
         partner=partner,
+        provider=provider,
         created_by=actor,
         include_dap=include_dap,
         customer_email=email,
@@ -315,19 +328,21 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
     if customer.kind != TenantKind.CUSTOMER:
         blockers.append(Blocker("not_customer", {}))
         return blockers
-    if customer.cloud != partner.cloud:
-        blockers.append(Blocker("cloud", {"partner": partner.name, "partner_cloud": partner.cloud,
-                                          "customer_cloud": customer.cloud}))
-    if not same_region(partner, customer):
-        blockers.append(
-            Blocker("region", {"partner": partner.name, "partner_country": str(partner.country),
-                               "customer_country": str(customer.country)})
-        )
+    for seller in (partner, request.provider) if request.provider_id else (partner,):
+        if customer.cloud != seller.cloud:
+            blockers.append(Blocker("cloud", {"partner": seller.name, "partner_cloud": seller.cloud,
+                                              "customer_cloud": customer.cloud}))
+        if not same_region(seller, customer):
+            blockers.append(
+                Blocker("region", {"partner": seller.name, "partner_country": str(seller.country),
+                                   "customer_country": str(customer.country)})
+            )
     from customers.models import RelationshipStatus, ResellerRelationship
 
+    sellers = [partner.id] + ([request.provider_id] if request.provider_id else [])
     if not request.include_dap and ResellerRelationship.objects.filter(
-        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
-    ).exists():
+        partner_id__in=sellers, customer=customer, status=RelationshipStatus.ACTIVE
+    ).count() == len(sellers):
         blockers.append(Blocker("exists", {"partner": partner.name}))
     return blockers
 
@@ -460,6 +475,9 @@ def _notify_partner(*, request: RelationshipRequest, customer: Tenant, template:
     recipients: dict[str, User] = {
         u.email.lower(): u for u in tenant_users_with_roles(tenant=request.partner, roles=[Role.GLOBAL_ADMIN])
     }
+    if request.provider_id:
+        for user in tenant_users_with_roles(tenant=request.provider, roles=[Role.GLOBAL_ADMIN]):
+            recipients.setdefault(user.email.lower(), user)
     if request.created_by is not None:
         recipients.setdefault(request.created_by.email.lower(), request.created_by)
     for user in recipients.values():
@@ -512,6 +530,12 @@ def acceptance_process(*, acceptance_id: str) -> str:
         _relationship, _created = reseller_relationship_ensure(
             partner=partner, customer=customer, actor=actor, source_request=request, ip=acceptance.ip_address
         )
+        if request.provider_id:
+            # Combined invitation: the provider becomes reseller too, and the customer is associated
+            # with the reseller under that provider — all in this one transaction.
+            reseller_relationship_ensure(partner=request.provider, customer=customer, actor=actor,
+                                         source_request=request, ip=acceptance.ip_address)
+            reseller_association_ensure(customer=customer, reseller=partner, provider=request.provider, actor=actor)
         granted: list[str] = []
         if acceptance.include_dap:
             # Another partner's admin permissions move only when the customer chose so on the page;

@@ -47,7 +47,7 @@ def _draft_context(request: HttpRequest, rel_request: RelationshipRequest, raw_t
     return {"rel_request": rel_request, "link": link, "form": form, "raw_token": raw_token}
 
 
-def _render_draft(request: HttpRequest, rel_request: RelationshipRequest, raw_token: str,
+def render_draft(request: HttpRequest, rel_request: RelationshipRequest, raw_token: str,
                   form: DraftForm | None = None, status: int = 200) -> HttpResponse:
     return render(request, "invitations/draft.html", _draft_context(request, rel_request, raw_token, form),
                   status=status)
@@ -73,7 +73,7 @@ def request_relationship(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             # The raw link exists only in this response: the database keeps its digest.
-            return _render_draft(request, rel_request, raw_token)
+            return render_draft(request, rel_request, raw_token)
     return render(
         request,
         "invitations/request_form.html",
@@ -107,13 +107,13 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The request was sent to %(email)s.") % {"email": rel_request.customer_email})
             return redirect("invitations:list")
-    return _render_draft(request, rel_request, raw_token, form=form, status=400)
+    return render_draft(request, rel_request, raw_token, form=form, status=400)
 
 
 @tenant_view(Perm.REQUESTS_VIEW)
 def request_list(request: HttpRequest) -> HttpResponse:
     qs = RelationshipRequest.objects.filter(partner=request.tenant).select_related(  # type: ignore[attr-defined]
-        "created_by", "sent_by", "accepted_customer"
+        "created_by", "sent_by", "accepted_customer", "provider"
     )
     status = request.GET.get("status", "")
     if status in RequestStatus.values:
@@ -151,7 +151,7 @@ def request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("invitations:list")
     messages.success(request, _("A new link was issued. The previous link no longer works."))
-    return _render_draft(request, rel_request, raw_token)
+    return render_draft(request, rel_request, raw_token)
 
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)

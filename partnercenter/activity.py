@@ -21,6 +21,7 @@ DESCRIPTIONS = {
     ActivityKind.REQUEST_DECLINED: _("%(customer)s declined the relationship request from %(partner)s."),
     ActivityKind.ACCEPTANCE_FAILED: _("Acceptance by %(customer)s was refused: %(reason)s"),
     ActivityKind.RELATIONSHIP_CREATED: _("Reseller relationship between %(partner)s and %(customer)s created."),
+    ActivityKind.ASSOCIATION_CREATED: _("%(customer)s is now associated with %(reseller)s under %(provider)s."),
     ActivityKind.DAP_GRANTED: _("Delegated admin permissions for %(services)s granted to %(partner)s."),
     ActivityKind.DAP_REMOVED: _("Delegated admin permissions for %(services)s removed from %(partner)s."),
     ActivityKind.AGREEMENT_RECORDED: _("Customer agreement of %(customer)s recorded (signed by %(signer)s on %(date)s)."),

@@ -209,6 +209,7 @@ class ActivityKind(models.TextChoices):
     REQUEST_DECLINED = "request.declined", _("Relationship request declined")
     ACCEPTANCE_FAILED = "request.acceptance_failed", _("Relationship request acceptance refused")
     RELATIONSHIP_CREATED = "relationship.created", _("Reseller relationship created")
+    ASSOCIATION_CREATED = "association.created", _("Customer associated with an indirect reseller")
     DAP_GRANTED = "dap.granted", _("Delegated admin permissions granted")
     DAP_REMOVED = "dap.removed", _("Delegated admin permissions removed")
     AGREEMENT_RECORDED = "agreement.recorded", _("Customer agreement recorded")

@@ -20,3 +20,15 @@ class RemovePartnershipForm(forms.Form):
                 "consistent with our contract with this partner."),
         required=True,
     )
+
+
+class CombinedInvitationForm(forms.Form):
+    provider = forms.ChoiceField(label=_("Indirect provider"))
+    include_dap = forms.BooleanField(label=_("Include delegated administration privileges"), required=False)
+    customer_email = forms.EmailField(label=_("Customer email"), required=False, max_length=254)
+
+    def __init__(self, *args: object, providers: list, allow_dap: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["provider"].choices = [(str(p.id), f"{p.name} ({p.mpn_id})") for p in providers]
+        if not allow_dap:
+            del self.fields["include_dap"]

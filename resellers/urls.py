@@ -12,6 +12,7 @@ urlpatterns = [
     path("resellers/requests/<int:request_id>/revoke/", views.partnership_request_revoke, name="revoke"),
     path("resellers/<uuid:reseller_id>/remove/", views.reseller_remove, name="remove"),
     path("providers/", views.provider_list, name="providers"),
+    path("providers/invite/", views.invite_customers, name="invite"),
     path("providers/requests/<int:request_id>/accept/", views.provider_request_answer, {"answer": "accept"},
          name="accept"),
     path("providers/requests/<int:request_id>/decline/", views.provider_request_answer, {"answer": "decline"},

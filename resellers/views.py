@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 
 from customers.models import RelationshipStatus
 from invitations.forms import DraftForm
+from invitations.services import invitation_create
 from invitations.tokens import token_digest
 from partnercenter.errors import DomainError
 from partnercenter.models import CompanyProfile, PartnerType, Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 from resellers import services
-from resellers.forms import PartnershipRequestForm, RemovePartnershipForm
+from resellers.forms import CombinedInvitationForm, PartnershipRequestForm, RemovePartnershipForm
 from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
 
 REQUESTS_SHOWN = 50
@@ -242,6 +243,33 @@ def provider_request_answer(request: HttpRequest, request_id: int, answer: str) 
 def provider_remove(request: HttpRequest, provider_id: str) -> HttpResponse:
     partnership = _partnership_of(_reseller(request), provider_id, as_provider=False)
     return _remove(request, partnership, partnership.provider, "resellers:providers")
+
+
+@tenant_view(Perm.RELATIONSHIP_REQUEST)
+def invite_customers(request: HttpRequest) -> HttpResponse:
+    """F3: one link that makes the customer a customer of this reseller and of the chosen provider."""
+    from invitations.views import render_draft
+
+    reseller = _reseller(request)
+    providers = [p.provider for p in IndirectPartnership.objects.filter(
+        reseller=reseller, status=PartnershipStatus.ACTIVE).select_related("provider").order_by("provider__name")]
+    may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP) and reseller.cloud != "usgov"  # type: ignore[attr-defined]
+    form = CombinedInvitationForm(request.POST if request.method == "POST" else None, providers=providers,
+                                  allow_dap=may_dap)
+    if request.method == "POST" and form.is_valid():
+        provider = next(p for p in providers if str(p.id) == form.cleaned_data["provider"])
+        try:
+            rel_request, raw = invitation_create(
+                partner=reseller, actor=request.user, provider=provider,  # type: ignore[arg-type]
+                include_dap=bool(form.cleaned_data.get("include_dap")),
+                customer_email=form.cleaned_data.get("customer_email") or "",
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return render_draft(request, rel_request, raw)
+    return render(request, "resellers/invite.html", {"form": form, "providers": providers},
+                  status=400 if request.method == "POST" else 200)
 
 
 # --- The link page -------------------------------------------------------------------------------

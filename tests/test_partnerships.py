@@ -187,3 +187,71 @@ def test_link_page_accepts_for_the_signed_in_reseller(provider, provider_admin, 
     assert client.post(services.partnership_path(raw), {"answer": "accept"}).status_code == 302
     assert IndirectPartnership.objects.filter(provider=provider, reseller=reseller).exists()
     assert client_for(reseller_admin).get(services.partnership_path("A" * 43)).status_code == 404
+
+
+# --- F3 combined invitation ----------------------------------------------------------------------
+
+
+def test_combined_invitation_creates_both_relationships_and_the_association_once(provider, provider_admin, reseller,
+                                                                                 reseller_admin):
+    from customers.models import DelegatedAdminPermission, ResellerAssociation, ResellerRelationship
+    from invitations import services as invitation_services
+
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    _accept(request, reseller, reseller_admin)
+    rel_request, raw = invitation_services.invitation_create(partner=reseller, actor=reseller_admin,
+                                                             provider=provider, include_dap=True)
+    customer = TenantFactory(country="HU")
+    admin = member(customer, Role.CUSTOMER_GLOBAL_ADMIN)
+    acceptance = invitation_services.invitation_accept(raw_token=raw, user=admin, customer=customer)
+    assert invitation_services.acceptance_process(acceptance_id=str(acceptance.id)) == "done-already"
+    with pytest.raises(DomainError):
+        invitation_services.invitation_accept(raw_token=raw, user=admin, customer=customer)
+    assert set(ResellerRelationship.objects.filter(customer=customer, status="active")
+               .values_list("partner_id", flat=True)) == {reseller.id, provider.id}
+    association = ResellerAssociation.objects.get(customer=customer, status="active")
+    assert (association.reseller_id, association.provider_id) == (reseller.id, provider.id)
+    assert set(DelegatedAdminPermission.objects.filter(customer=customer, status="active")
+               .values_list("partner_id", flat=True)) == {reseller.id}
+    for tenant in (provider, reseller, customer):
+        assert ActivityLog.objects.filter(tenant=tenant, kind=ActivityKind.ASSOCIATION_CREATED).exists()
+    assert provider_admin.email in {m.to[0] for m in mail.outbox}
+
+
+def test_combined_invitation_needs_a_partnered_provider(provider, reseller, reseller_admin):
+    from invitations import services as invitation_services
+
+    with pytest.raises(DomainError) as info:
+        invitation_services.invitation_create(partner=reseller, actor=reseller_admin, provider=provider,
+                                              include_dap=False)
+    assert info.value.field == "provider"
+
+
+def test_customers_are_not_inherited_when_partnering(provider, provider_admin, reseller, reseller_admin):
+    from customers.models import ResellerRelationship
+    from customers.services import reseller_relationship_ensure
+
+    reseller_relationship_ensure(partner=provider, customer=TenantFactory(name="Provider's own", country="HU"),
+                                 actor=None)
+    reseller_relationship_ensure(partner=reseller, customer=TenantFactory(name="Reseller's own", country="HU"),
+                                 actor=None)
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    _accept(request, reseller, reseller_admin)
+    assert list(ResellerRelationship.objects.filter(partner=reseller).values_list("customer__name", flat=True)) == [
+        "Reseller's own"]
+    assert list(ResellerRelationship.objects.filter(partner=provider).values_list("customer__name", flat=True)) == [
+        "Provider's own"]
+    page = client_for(reseller_admin).get("/customers/").content.decode()
+    assert "Provider&#x27;s own" not in page and "Provider's own" not in page
+
+
+def test_invite_page_for_resellers(provider, provider_admin, reseller, reseller_admin):
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    _accept(request, reseller, reseller_admin)
+    client = client_for(reseller_admin)
+    response = client.post("/providers/invite/", {"provider": str(provider.id), "customer_email": "x@example.com"})
+    assert response.status_code == 200 and "/admin-center/partner-request/" in response.content.decode()
+    other_provider = PartnerFactory(partner_type="indirect_provider", country="HU")
+    response = client.post("/providers/invite/", {"provider": str(other_provider.id)})
+    assert response.status_code == 400 and "provider" in response.context["form"].errors
+    assert client_for(provider_admin).get("/providers/invite/").status_code == 404

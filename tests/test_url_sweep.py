@@ -27,7 +27,7 @@ SIGNED_IN = {"", "switch-tenant/"}
 TENANT = {
     "customers/", "customers/export.csv", "customers/request-relationship/", "customers/requests/",
     "offers/", "subscriptions/export.csv", "admin-center/subscriptions/",
-    "resellers/", "resellers/request-partnership/", "providers/",
+    "resellers/", "resellers/request-partnership/", "providers/", "providers/invite/",
     "company-profile/", "company-profile/edit/", "company-profile/security/", "activity/", "admin-center/", "admin-center/activity/",
 }
 TENANT_OBJECT = {
