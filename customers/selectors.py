@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
-from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerRelationship
+from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
 from partnercenter.domains import search_term_to_ascii
 from partnercenter.models import Tenant
 
@@ -31,10 +31,17 @@ SORTS = {
 DEFAULT_SORT = "name"
 
 
-def customer_relationships(*, partner: Tenant, search: str = "") -> QuerySet[ResellerRelationship]:
+def customer_relationships(
+    *, partner: Tenant, search: str = "", reseller: Tenant | None = None
+) -> QuerySet[ResellerRelationship]:
     qs = ResellerRelationship.objects.filter(partner=partner, status=RelationshipStatus.ACTIVE).select_related(
         "customer"
     )
+    if reseller is not None:
+        # A subquery the planner runs first: a reseller's few customers, then their rows by index.
+        qs = qs.filter(customer_id__in=ResellerAssociation.objects.filter(
+            provider=partner, reseller=reseller, status=RelationshipStatus.ACTIVE
+        ).values("customer_id"))
     term = search.replace("\x00", "").strip()[:100]  # PostgreSQL text cannot hold NUL
     if term:
         condition = Q(customer__name__icontains=term) | Q(customer__primary_domain__icontains=term.lower())
@@ -101,11 +108,11 @@ def _seek(qs: QuerySet[ResellerRelationship], sort: str, key: dict[str, Any], fo
 
 def customers_page(
     *, partner: Tenant, search: str = "", sort: str = DEFAULT_SORT, cursor: str = "", direction: str = "next",
-    page_size: int = 50,
+    page_size: int = 50, reseller: Tenant | None = None,
 ) -> Page:
     """One page of the partner's customers. Constant number of queries whatever the size."""
     sort = sort if sort in SORTS else DEFAULT_SORT
-    qs = customer_relationships(partner=partner, search=search)
+    qs = customer_relationships(partner=partner, search=search, reseller=reseller)
     forward = direction != "prev"
     if cursor:
         qs = _seek(qs, sort, _decode(cursor), forward)
@@ -119,6 +126,7 @@ def customers_page(
         rows.reverse()
     _attach_dap(partner, rows)
     _attach_subscriptions(partner, rows)
+    _attach_channel(partner, rows)
     has_next = more if forward else bool(cursor)
     has_previous = bool(cursor) if forward else more
     return Page(
@@ -141,6 +149,28 @@ def _attach_dap(partner: Tenant, rows: list[ResellerRelationship]) -> None:
         row.has_dap = row.customer_id in with_dap  # type: ignore[attr-defined]
 
 
+def channel_of(partner: Tenant, customer_ids: list) -> dict[object, tuple[str, str]]:
+    """customer id → (indirect reseller, indirect provider) as seen by this partner, in one query."""
+    out: dict[object, tuple[str, str]] = {}
+    if not customer_ids:
+        return out
+    rows = ResellerAssociation.objects.filter(
+        Q(provider=partner) | Q(reseller=partner), customer_id__in=customer_ids, status=RelationshipStatus.ACTIVE
+    ).values_list("customer_id", "provider_id", "reseller__name", "reseller__mpn_id", "provider__name")
+    for customer_id, provider_id, reseller_name, reseller_mpn, provider_name in rows:
+        if provider_id == partner.id:
+            out[customer_id] = (f"{reseller_name} ({reseller_mpn})", "")
+        else:
+            out[customer_id] = ("", provider_name)
+    return out
+
+
+def _attach_channel(partner: Tenant, rows: list[ResellerRelationship]) -> None:
+    channel = channel_of(partner, [row.customer_id for row in rows])
+    for row in rows:
+        row.indirect_reseller, row.via_provider = channel.get(row.customer_id, ("", ""))  # type: ignore[attr-defined]
+
+
 def _attach_subscriptions(partner: Tenant, rows: list[ResellerRelationship]) -> None:
     from subscriptions.selectors import subscriptions_for_rows
 
@@ -149,9 +179,36 @@ def _attach_subscriptions(partner: Tenant, rows: list[ResellerRelationship]) -> 
         row.subscriptions = grouped.get(row.customer_id, [])  # type: ignore[attr-defined]
 
 
-def customers_export_rows(*, partner: Tenant, search: str = "") -> Iterator[ResellerRelationship]:
-    qs = customer_relationships(partner=partner, search=search).order_by("customer_name", "id")
-    return qs.iterator(chunk_size=2000)
+def customers_export_rows(
+    *, partner: Tenant, search: str = "", reseller: Tenant | None = None, chunk: int = 2000
+) -> Iterator[ResellerRelationship]:
+    """Every row of the list (or of the current filter), in chunks, each chunk with its channel."""
+    qs = customer_relationships(partner=partner, search=search, reseller=reseller).order_by("customer_name", "id")
+    batch: list[ResellerRelationship] = []
+    for row in qs.iterator(chunk_size=chunk):
+        batch.append(row)
+        if len(batch) == chunk:
+            _attach_channel(partner, batch)
+            yield from batch
+            batch = []
+    _attach_channel(partner, batch)
+    yield from batch
+
+
+def reseller_filter_choice(*, partner: Tenant, reseller_id: str) -> Tenant | None:
+    """The partnered reseller named in "Filter by indirect reseller"; another tenant's id is a 404."""
+    if not reseller_id:
+        return None
+    from resellers.models import IndirectPartnership
+
+    try:
+        return IndirectPartnership.objects.select_related("reseller").get(
+            provider=partner, reseller_id=reseller_id
+        ).reseller
+    except (IndirectPartnership.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    except IndirectPartnership.MultipleObjectsReturned:
+        return Tenant.objects.get(id=reseller_id)
 
 
 def customer_for_partner(*, partner: Tenant, customer_id: object) -> ResellerRelationship:

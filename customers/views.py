@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -11,23 +13,29 @@ from django.utils.translation import gettext as _
 from customers import selectors
 from customers.models import CustomerAgreement, DelegatedAdminPermission, RelationshipStatus, ResellerRelationship
 from partnercenter.csvexport import csv_response
-from partnercenter.models import TenantKind
+from partnercenter.models import PartnerType, Tenant, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
+from resellers.selectors import partnered_resellers
 
 
-def _list_params(request: HttpRequest) -> tuple[str, str]:
+def _list_params(request: HttpRequest) -> tuple[str, str, Tenant | None]:
     search = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
     sort = request.GET.get("sort") or selectors.DEFAULT_SORT
     if sort not in selectors.SORTS:
         sort = selectors.DEFAULT_SORT
-    return search, sort
+    partner = request.tenant  # type: ignore[attr-defined]
+    reseller = None
+    if partner.partner_type == PartnerType.INDIRECT_PROVIDER:
+        reseller = selectors.reseller_filter_choice(partner=partner, reseller_id=request.GET.get("reseller", "")[:64])
+    return search, sort, reseller
 
 
 @tenant_view(Perm.CUSTOMERS_VIEW)
 def customer_list(request: HttpRequest) -> HttpResponse:
-    search, sort = _list_params(request)
+    search, sort, reseller = _list_params(request)
     page = selectors.customers_page(
+        reseller=reseller,
         partner=request.tenant,  # type: ignore[attr-defined]
         search=search,
         sort=sort,
@@ -35,23 +43,31 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         direction="prev" if request.GET.get("dir") == "prev" else "next",
         page_size=settings.CUSTOMERS_PAGE_SIZE,
     )
-    context = {"page": page, "search": search, "sort": sort}
+    partner = request.tenant  # type: ignore[attr-defined]
+    resellers = (
+        list(partnered_resellers(provider=partner)) if partner.partner_type == PartnerType.INDIRECT_PROVIDER else None
+    )
+    context = {"page": page, "search": search, "sort": sort, "reseller": reseller, "resellers": resellers,
+               "filter_query": urlencode({k: v for k, v in (("q", search), ("reseller", reseller.id if reseller else ""))
+                                          if v})}
     template = "customers/_table.html" if request.htmx else "customers/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
 def relationship_label(row: ResellerRelationship) -> str:
-    return _("Reseller")
+    via = getattr(row, "via_provider", "")
+    return _("Reseller via indirect provider (%(provider)s)") % {"provider": via} if via else _("Reseller")
 
 
 @tenant_view(Perm.CUSTOMERS_EXPORT)
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the whole list, or of the current search when one is given. Streams at any size."""
-    search, _sort = _list_params(request)
+    search, _sort, reseller = _list_params(request)
     partner = request.tenant  # type: ignore[attr-defined]
     rows = (
-        [str(row.customer_id), row.customer.name, row.customer.domain_display, relationship_label(row), ""]
-        for row in selectors.customers_export_rows(partner=partner, search=search)
+        [str(row.customer_id), row.customer.name, row.customer.domain_display, relationship_label(row),
+         row.indirect_reseller]  # type: ignore[attr-defined]
+        for row in selectors.customers_export_rows(partner=partner, search=search, reseller=reseller)
     )
     header = [_("Tenant ID"), _("Company name"), _("Primary domain"), _("Relationship"), _("Indirect reseller")]
     return csv_response("customers.csv", header, rows)

@@ -255,3 +255,36 @@ def test_invite_page_for_resellers(provider, provider_admin, reseller, reseller_
     response = client.post("/providers/invite/", {"provider": str(other_provider.id)})
     assert response.status_code == 400 and "provider" in response.context["form"].errors
     assert client_for(provider_admin).get("/providers/invite/").status_code == 404
+
+
+def test_provider_filters_customers_by_reseller_and_exports_the_column(provider, provider_admin, reseller,
+                                                                      reseller_admin):
+    import csv
+    import io
+
+    from customers.models import ResellerAssociation
+    from customers.services import reseller_relationship_ensure
+
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    _accept(request, reseller, reseller_admin)
+    via = TenantFactory(name="Via Reseller AG", country="HU")
+    own = TenantFactory(name="Own Customer AG", country="HU")
+    for customer in (via, own):
+        reseller_relationship_ensure(partner=provider, customer=customer, actor=None)
+    reseller_relationship_ensure(partner=reseller, customer=via, actor=None)
+    ResellerAssociation.objects.create(customer=via, reseller=reseller, provider=provider)
+    client = client_for(provider_admin)
+    page = client.get("/customers/", {"reseller": str(reseller.id)})
+    assert [r.customer.name for r in page.context["page"].rows] == ["Via Reseller AG"]
+    assert f"Tailspin Bt. ({reseller.mpn_id})" in page.content.decode()
+    assert "Filter by indirect reseller" in client.get("/customers/").content.decode()
+    response = client.get("/customers/export.csv", {"reseller": str(reseller.id)})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+    assert [(r[1], r[4]) for r in rows[1:]] == [("Via Reseller AG", f"Tailspin Bt. ({reseller.mpn_id})")]
+    # Another provider's reseller, or any other id, is a 404.
+    stranger = PartnerFactory(partner_type="indirect_reseller", country="HU")
+    assert client.get("/customers/", {"reseller": str(stranger.id)}).status_code == 404
+    assert client.get("/customers/", {"reseller": "not-a-uuid"}).status_code == 404
+    # The reseller sees the customer as reached through its provider.
+    html = client_for(reseller_admin).get("/customers/").content.decode()
+    assert "Reseller via indirect provider (Fabrikam Kft.)" in html

@@ -20,7 +20,7 @@ _ROW = (
     '<tr><td><button class="btn btn-sm btn-link p-0" type="button" data-bs-toggle="collapse" '
     'data-bs-target="#c-{id}" aria-expanded="false" aria-controls="c-{id}" aria-label="{show}">'
     '<span aria-hidden="true">▾</span></button></td>'
-    "<td>{name}</td><td>{domain}</td><td>{relationship}</td><td>—</td><td>{dap}</td>"
+    "<td>{name}</td><td>{domain}</td><td>{relationship}</td><td>{reseller}</td><td>{dap}</td>"
     '<td class="text-nowrap">{date}</td></tr>'
     '<tr class="collapse" id="c-{id}"><td></td><td colspan="6" class="bg-light"><dl class="row mb-2 small">'
     '<dt class="col-sm-3">{l_tenant}</dt><dd class="col-sm-9"><code>{id}</code></dd>'
@@ -44,9 +44,10 @@ def customer_rows(context: template.Context, rows: list) -> SafeString:
         "l_admin": escape(_("Admin permissions")),
         "l_account": escape(_("Account")),
         "l_subscriptions": escape(_("Subscriptions")),
-        "relationship": escape(_("Reseller")),
         "base": base,
     }
+    reseller_label = escape(_("Reseller"))
+    via_label = _("Reseller via indirect provider (%(provider)s)")
     dap_badge = '<span class="badge text-bg-success">DAP</span>'
     none_muted = f'<span class="text-muted">{none}</span>'
     dap_long = escape(_("Delegated admin permissions (DAP)"))
@@ -86,6 +87,9 @@ def customer_rows(context: template.Context, rows: list) -> SafeString:
             dap_long=dap_long if row.has_dap else none,
             date=escape(date_format(localtime(row.created_at), "SHORT_DATE_FORMAT")),
             subscriptions=subscriptions(row),
+            relationship=escape(via_label % {"provider": row.via_provider}) if getattr(row, "via_provider", "")
+            else reseller_label,
+            reseller=escape(getattr(row, "indirect_reseller", "")) or "—",
             actions=actions.format(id=cid),
             **labels,
         ))
