@@ -22,6 +22,7 @@ DESCRIPTIONS = {
     ActivityKind.ACCEPTANCE_FAILED: _("Acceptance by %(customer)s was refused: %(reason)s"),
     ActivityKind.RELATIONSHIP_CREATED: _("Reseller relationship between %(partner)s and %(customer)s created."),
     ActivityKind.ASSOCIATION_CREATED: _("%(customer)s is now associated with %(reseller)s under %(provider)s."),
+    ActivityKind.CUSTOMER_ADDED: _("%(partner)s added the customer %(customer)s (%(domain)s)."),
     ActivityKind.DAP_GRANTED: _("Delegated admin permissions for %(services)s granted to %(partner)s."),
     ActivityKind.DAP_REMOVED: _("Delegated admin permissions for %(services)s removed from %(partner)s."),
     ActivityKind.AGREEMENT_RECORDED: _("Customer agreement of %(customer)s recorded (signed by %(signer)s on %(date)s)."),

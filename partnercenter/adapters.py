@@ -23,6 +23,11 @@ class AccountAdapter(DefaultAccountAdapter):
             request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
         super().login(request, user)
 
+    def set_password(self, user: Any, password: str) -> None:
+        # Any password change or reset ends the "change your temporary password" requirement.
+        user.must_change_password = False
+        super().set_password(user, password)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's mails (password reset …) go through the durable outbox like every other mail."""
         from partnercenter.services import outbox_email_create_raw

@@ -99,3 +99,23 @@ def _user_has_mfa(request: HttpRequest) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user created with a temporary password changes it before anything else."""
+
+    ALLOWED_PREFIXES = ("/accounts/password/change/", "/accounts/logout/", "/static/", "/language/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            return redirect(reverse("account_change_password"))
+        return self.get_response(request)

@@ -42,6 +42,8 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    # Set when a partner created the account with a temporary password: change it before anything else.
+    must_change_password = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -115,6 +117,9 @@ class Tenant(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    contact_first_name = models.CharField(_("First name"), max_length=100, blank=True)
+    contact_last_name = models.CharField(_("Last name"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("Contact email"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     # Partner-only fields.
     mpn_id = models.CharField(_("MPN ID"), max_length=7, null=True, blank=True, unique=True)
@@ -210,6 +215,7 @@ class ActivityKind(models.TextChoices):
     ACCEPTANCE_FAILED = "request.acceptance_failed", _("Relationship request acceptance refused")
     RELATIONSHIP_CREATED = "relationship.created", _("Reseller relationship created")
     ASSOCIATION_CREATED = "association.created", _("Customer associated with an indirect reseller")
+    CUSTOMER_ADDED = "customer.added", _("Customer added")
     DAP_GRANTED = "dap.granted", _("Delegated admin permissions granted")
     DAP_REMOVED = "dap.removed", _("Delegated admin permissions removed")
     AGREEMENT_RECORDED = "agreement.recorded", _("Customer agreement recorded")

@@ -29,6 +29,7 @@ CUSTOMER_ROLES = frozenset({Role.CUSTOMER_GLOBAL_ADMIN, Role.CUSTOMER_USER})
 class Perm(models.TextChoices):
     CUSTOMERS_VIEW = "customers.view", _("View customers")
     CUSTOMERS_EXPORT = "customers.export", _("Export customers")
+    CUSTOMERS_ADD = "customers.add", _("Add customers")
     RELATIONSHIP_REQUEST = "relationship.request", _("Request a reseller relationship")
     RELATIONSHIP_REQUEST_DAP = "relationship.request_dap", _("Request delegated admin permissions")
     REQUESTS_VIEW = "requests.view", _("View relationship requests")
@@ -48,7 +49,7 @@ class Perm(models.TextChoices):
 
 
 # Who may buy on a customer's behalf and manage what was bought (seeds 002/004: Admin agent, Sales agent).
-_BUYER = (Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_BUY, Perm.AGREEMENT_RECORD)
+_BUYER = (Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_BUY, Perm.AGREEMENT_RECORD, Perm.CUSTOMERS_ADD)
 
 _ALL_PARTNER = {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT, Role.HELPDESK_AGENT, Role.BILLING_ADMIN}
 

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "partnercenter.middleware.UserLanguageMiddleware",
     "partnercenter.middleware.ActiveTenantMiddleware",
+    "partnercenter.middleware.PasswordChangeRequiredMiddleware",
     "partnercenter.middleware.TenantMfaMiddleware",
 ]
 

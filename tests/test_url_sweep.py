@@ -28,6 +28,7 @@ TENANT = {
     "customers/", "customers/export.csv", "customers/request-relationship/", "customers/requests/",
     "offers/", "subscriptions/export.csv", "admin-center/subscriptions/",
     "resellers/", "resellers/request-partnership/", "providers/", "providers/invite/",
+    "customers/add/", "customers/add/subscriptions/", "customers/add/review/", "customers/add/cancel/",
     "company-profile/", "company-profile/edit/", "company-profile/security/", "activity/", "admin-center/", "admin-center/activity/",
 }
 TENANT_OBJECT = {
