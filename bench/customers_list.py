@@ -37,6 +37,8 @@ SMALL_CUSTOMERS = 1_000
 LARGE_CUSTOMERS = 200_000
 DAP_SHARE = 0.10
 SUBSCRIPTION_SHARE = 0.30  # customers with 1–3 subscriptions (shown in the expanded rows)
+RESELLERS = 10_000  # indirect resellers partnered with the 200k partner (an indirect provider)
+ASSOCIATED_SHARE = 0.60  # its customers that one of them serves; the rest are its own
 SEARCH_TERM = "harbor"  # a word of NOUNS below: in roughly 1 % of the names
 SEED = 20261121
 
@@ -185,6 +187,7 @@ def data_present() -> bool:
         and Membership.objects.filter(tenant=large, user__email=LARGE_ADMIN).exists()
         and User.objects.filter(email=SUPERUSER, is_staff=True, is_superuser=True).exists()
         and Subscription.objects.filter(partner=large).exists()
+        and large.partner_type == small.partner_type == "indirect_provider"
     )
 
 
@@ -203,6 +206,11 @@ def load_data() -> None:
     from subscriptions.models import Offer, Subscription
 
     sub_table = Subscription._meta.db_table
+    from customers.models import ResellerAssociation
+    from resellers.models import IndirectPartnership
+
+    part_table = IndirectPartnership._meta.db_table
+    assoc_table = ResellerAssociation._meta.db_table
     offer_ids = list(Offer.objects.values_list("id", flat=True))
 
     with transaction.atomic():
@@ -220,7 +228,9 @@ def load_data() -> None:
         ):
             partner = Tenant.objects.create(
                 kind=TenantKind.PARTNER, name=label, primary_domain=domain, country="DE",
-                mpn_id=f"{9000001 + i}", partner_type=PartnerType.DIRECT,
+                mpn_id=f"{9000001 + i}",
+                # Both are providers, so both pages carry the same parts (the reseller filter).
+                partner_type=PartnerType.INDIRECT_PROVIDER,
             )
             CompanyProfile.objects.create(tenant=partner, legal_name=label, support_email=f"support@{domain}")
             user = User.objects.create_user(email, None)  # unusable password: force_login only
@@ -229,11 +239,23 @@ def load_data() -> None:
         User.objects.create_superuser(SUPERUSER, None)
         done(t0)
 
+        t0 = step(f"generating {RESELLERS:,} indirect resellers")
+        reseller_ids = []
+        reseller_rows = []
+        for r in range(RESELLERS):
+            rid = uuid.UUID(int=rng.getrandbits(128), version=4)
+            reseller_ids.append(rid)
+            reseller_rows.append((rid, TenantKind.PARTNER.value, f"Reseller {r:05d} Kft.", f"r{r:05d}.example", "DE",
+                                  "public", "", "", "", "", "", now, f"{8000000 + r}",
+                                  PartnerType.INDIRECT_RESELLER.value, False, False, "", "", ""))
+        done(t0)
+
         t0 = step(f"generating {SMALL_CUSTOMERS + LARGE_CUSTOMERS:,} customers")
         tenants: list[tuple] = []
         rels: list[tuple] = []
         daps: list[tuple] = []
         subs: list[tuple] = []
+        assocs: list[tuple] = []
         services = [s.value for s in Service]
         n = 0
         for domain, count in ((SMALL_DOMAIN, SMALL_CUSTOMERS), (LARGE_DOMAIN, LARGE_CUSTOMERS)):
@@ -244,12 +266,17 @@ def load_data() -> None:
                 created = now - timedelta(seconds=rng.randrange(3 * 365 * 86400))
                 tenants.append(
                     (cid, TenantKind.CUSTOMER.value, company_name(rng), f"c{n:06d}.example", rng.choice(COUNTRIES),
-                     "public", "", "", rng.choice(CITIES), "", "", created, None, "", False, False)
+                     "public", "", "", rng.choice(CITIES), "", "", created, None, "", False, False, "", "", "")
                 )
                 rel_at = created + timedelta(seconds=rng.randrange(86400 * 30))
                 rels.append((partner_id, cid, "active", rel_at, tenants[-1][2]))
                 if rng.random() < DAP_SHARE:
                     daps.append((partner_id, cid, rng.choice(services), "active", rel_at + timedelta(hours=1)))
+                if domain == LARGE_DOMAIN and rng.random() < ASSOCIATED_SHARE:
+                    # Skewed like a real channel: a few resellers carry many customers, most a few.
+                    reseller = reseller_ids[min(int(rng.paretovariate(1.2)) - 1, RESELLERS - 1)] if rng.random() < 0.3 \
+                        else rng.choice(reseller_ids)
+                    assocs.append((cid, reseller, partner_id, "active", rel_at))
                 if rng.random() < SUBSCRIPTION_SHARE:
                     for offer_id in rng.sample(offer_ids, rng.randint(1, 3)):
                         at = rel_at + timedelta(days=1)
@@ -264,10 +291,13 @@ def load_data() -> None:
             t0 = step("COPY tenants")
             cols = (
                 "id, kind, name, primary_domain, country, cloud, address_line1, address_line2, city, postal_code, "
-                "phone, created_at, mpn_id, partner_type, is_advisor, mfa_required"
+                "phone, created_at, mpn_id, partner_type, is_advisor, mfa_required, contact_first_name, "
+                "contact_last_name, contact_email"
             )
             with cur.copy(f"COPY {tenant_table} ({cols}) FROM STDIN") as copy:
                 for row in tenants:
+                    copy.write_row(row)
+                for row in reseller_rows:
                     copy.write_row(row)
             done(t0)
             t0 = step("COPY reseller relationships")
@@ -275,6 +305,16 @@ def load_data() -> None:
                 for row in rels:
                     copy.write_row(row)
             done(t0)
+            t0 = step("COPY partnerships and reseller associations")
+            with cur.copy(f"COPY {part_table} (provider_id, reseller_id, status, created_at) FROM STDIN") as copy:
+                for rid in reseller_ids:
+                    copy.write_row((partners[LARGE_DOMAIN].id, rid, "active", now))
+            with cur.copy(
+                f"COPY {assoc_table} (customer_id, reseller_id, provider_id, status, created_at) FROM STDIN"
+            ) as copy:
+                for row in assocs:
+                    copy.write_row(row)
+            done(t0, f"({len(assocs):,} associations)")
             t0 = step("COPY subscriptions")
             with cur.copy(
                 f"COPY {sub_table} (id, partner_id, customer_id, offer_id, quantity, status, version, created_at, "
@@ -299,12 +339,15 @@ def vacuum_analyze() -> None:
     touched the database in between (an experiment's rolled-back UPDATE doubles the heap to scan)."""
     from django.db import connection
 
-    from customers.models import DelegatedAdminPermission, ResellerRelationship
+    from customers.models import DelegatedAdminPermission, ResellerAssociation, ResellerRelationship
     from partnercenter.models import Membership, Tenant, User
+    from resellers.models import IndirectPartnership
+    from subscriptions.models import Subscription
 
     t0 = step("VACUUM ANALYZE")
     with connection.cursor() as cur:
-        for model in (Tenant, ResellerRelationship, DelegatedAdminPermission, Membership, User):
+        for model in (Tenant, ResellerRelationship, DelegatedAdminPermission, Membership, User, ResellerAssociation,
+                      IndirectPartnership, Subscription):
             cur.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     done(t0)
 
@@ -399,6 +442,25 @@ def build_cases() -> list[Case]:
         raise SystemExit(f"search {SEARCH_TERM!r} finds nothing, benchmark aborted")
     small_first = selectors.customers_page(partner=small, page_size=settings.CUSTOMERS_PAGE_SIZE).rows[0]
 
+    from django.db.models import Count
+
+    from customers.models import ResellerAssociation
+
+    per_reseller = (
+        ResellerAssociation.objects.filter(provider=large, status="active").values("reseller_id")
+        .annotate(n=Count("id")).order_by("-n")
+    )
+    big = per_reseller.first()
+    typical = per_reseller[len(per_reseller) // 2]
+    print(f"  {RESELLERS:,} resellers; the biggest serves {big['n']:,} customers, a typical one {typical['n']:,}")
+    filter_cases = []
+    for key, label, row in (("reseller_big", "filter: biggest reseller (200k)", big),
+                            ("reseller_typical", "filter: typical reseller (200k)", typical)):
+        reseller = Tenant.objects.get(id=row["reseller_id"])
+        shown = selectors.customers_page(partner=large, reseller=reseller, page_size=settings.CUSTOMERS_PAGE_SIZE)
+        filter_cases.append(Case(key, label, c_large, f"/customers/?reseller={reseller.id}",
+                                 escape(shown.rows[0].customer.name)))
+
     return [
         Case("list_1k", "list /customers/ (1k)", c_small, "/customers/", escape(small_first.customer.name)),
         Case("list_200k", "list /customers/ (200k)", c_large, "/customers/", escape(first.rows[0].customer.name)),
@@ -407,6 +469,7 @@ def build_cases() -> list[Case]:
         Case("page2_200k", "page 2 via next cursor (200k)", c_large, page2, escape(second.rows[0].customer.name)),
         Case("deep_200k", "page at 75 % via cursor (200k)", c_large, deep_url, escape(deep.rows[0].customer.name),
              info=True),
+        *filter_cases,
         Case("admin_200k", "admin changelist (200k)", c_super, f"{admin_url}?partner__id__exact={large.id}",
              str(LARGE_CUSTOMERS)),
         Case("admin_1k", "admin changelist (1k)", c_super, f"{admin_url}?partner__id__exact={small.id}",
@@ -461,11 +524,18 @@ def report(cases: list[Case], strict: bool) -> int:
 
     scale = by["list_200k"].median() / by["list_1k"].median()
     admin = by["admin_200k"].median() / by["list_200k"].median()
+    worst_filter = max(by["reseller_big"].median(), by["reseller_typical"].median())
+    filter_scale = worst_filter / by["list_1k"].median()
+    filter_admin = by["admin_200k"].median() / worst_filter
     q_list = set(by["list_1k"].queries) | set(by["list_200k"].queries)
     q_const = len(q_list) == 1
     results = [
         (f"list 200k / list 1k            = {scale:6.2f}  (target <= {TARGET_SCALE})", scale <= TARGET_SCALE),
         (f"admin 200k / our list 200k     = {admin:6.2f}  (target >= {TARGET_ADMIN})", admin >= TARGET_ADMIN),
+        (f"reseller filter 200k / list 1k = {filter_scale:6.2f}  (target <= {TARGET_SCALE})",
+         filter_scale <= TARGET_SCALE),
+        (f"admin 200k / reseller filter   = {filter_admin:6.2f}  (target >= {TARGET_ADMIN})",
+         filter_admin >= TARGET_ADMIN),
         (
             f"queries list 1k vs 200k        = {by['list_1k'].queries[0]} vs {by['list_200k'].queries[0]}"
             f"  (target: equal and constant)",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 
 from partnercenter.models import Tenant
 from resellers.models import IndirectPartnership, PartnershipStatus
@@ -15,6 +16,41 @@ def partnered_resellers(*, provider: Tenant) -> QuerySet[Tenant]:
 
 
 def is_partnered_reseller(*, provider: Tenant, reseller_id: object) -> bool:
-    return IndirectPartnership.objects.filter(
-        provider=provider, reseller_id=reseller_id, status=PartnershipStatus.ACTIVE
-    ).exists()
+    try:
+        return IndirectPartnership.objects.filter(
+            provider=provider, reseller_id=reseller_id, status=PartnershipStatus.ACTIVE
+        ).exists()
+    except (ValueError, ValidationError):  # not even a UUID: certainly not a partnered reseller
+        return False
+
+
+SELECT_LIMIT = 300
+
+
+def reseller_filter_options(*, provider: Tenant) -> list[Tenant] | None:
+    """Partnered resellers for a drop-down, or None when there are too many for one (type instead)."""
+    # One query from the partnership side, whatever the count: a name-ordered join over every
+    # tenant would be the slow way to learn that there are 10,000.
+    rows = list(
+        IndirectPartnership.objects.filter(provider=provider, status=PartnershipStatus.ACTIVE)
+        .select_related("reseller").only("reseller__id", "reseller__name", "reseller__mpn_id")[: SELECT_LIMIT + 1]
+    )
+    if len(rows) > SELECT_LIMIT:
+        return None
+    return sorted((row.reseller for row in rows), key=lambda t: t.name.casefold())
+
+
+def reseller_lookup(*, provider: Tenant, text: str) -> tuple[Tenant | None, list[Tenant]]:
+    """Resolve what was typed into "Filter by indirect reseller": an MPN ID or (part of) a name.
+    Returns the reseller when the answer is unique, else up to ten candidates."""
+    term = text.replace("\x00", "").strip()[:100]
+    if not term:
+        return None, []
+    qs = partnered_resellers(provider=provider).only("id", "name", "mpn_id")
+    exact = qs.filter(Q(mpn_id=term) | Q(name__iexact=term)).first()
+    if exact is not None:
+        return exact, []
+    candidates = list(qs.filter(name__icontains=term)[:10])
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, candidates

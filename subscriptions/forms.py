@@ -73,7 +73,7 @@ class SupportContactForm(forms.Form):
 
     def __init__(self, *args: object, partner, resellers: list, **kwargs: object) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["support_contact"].choices = [("", f"{partner.name} ({_('your organisation')})")] + [
+        self.fields["support_contact"].choices = [("", _("%(name)s (your organisation)") % {"name": partner.name})] + [
             (str(r.id), f"{r.name} ({r.mpn_id})") for r in resellers
         ]
 

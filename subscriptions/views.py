@@ -52,7 +52,14 @@ def subscription_add(request: HttpRequest, customer_id: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = OrderForm(data, offers=offers, resellers=resellers, initial={"idempotency_key": uuid.uuid4().hex})
     line_errors: dict = {}
-    if data is not None and form.is_valid():
+    if data is not None and not form.is_valid() and "idempotency_key" in form.errors:
+        # A tampered or truncated form: start it afresh with a new key, keep the quantities typed.
+        data = data.copy()
+        data["idempotency_key"] = uuid.uuid4().hex
+        form = OrderForm(data, offers=offers, resellers=resellers)
+        form.is_valid()
+        form.add_error(None, _("The form expired. Check the quantities and submit again."))
+    elif data is not None and form.is_valid():
         lines = [
             services.Line(offer_id=offer.id, quantity=form.cleaned_data.get(f"qty_{offer.id}") or 0)
             for offer in offers
@@ -168,7 +175,12 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
         for form in forms.values():
             if exc.field in form.fields and not form.errors.get(exc.field):
                 form.add_error(exc.field, exc.message)
-        if not forms:
+        shown = {
+            "quantity_form": subscription.status == SubscriptionStatus.ACTIVE,
+            "contact_form": subscription.status != SubscriptionStatus.CANCELLED,
+        }
+        if not forms or not all(shown.get(name, True) for name in forms):
+            # The page made stale by someone else no longer shows that form: say why at the top.
             messages.error(request, exc.message)
         return render(request, "subscriptions/detail.html", _detail_context(request, subscription, **forms),
                       status=400)
