@@ -58,3 +58,45 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+# --- Playwright: one Chromium for the whole session, shared by every browser module ---------------
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    import os
+    from pathlib import Path
+
+    from tests.browser_support import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but Chromium is missing at {CHROMIUM}")
+        pytest.skip(f"SKIPPED LOUDLY: Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):  # noqa: ANN001, ANN201
+    """new_page(locale="en-US") → a page in a fresh context (own cookies) against the live server."""
+    contexts = []
+
+    def make(locale: str = "en-US"):  # noqa: ANN202
+        context = browser.new_context(locale=locale, base_url=live_server.url, accept_downloads=True)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
