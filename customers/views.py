@@ -16,24 +16,26 @@ from partnercenter.csvexport import csv_response
 from partnercenter.models import PartnerType, Tenant, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from resellers.selectors import partnered_resellers
+from resellers.selectors import reseller_filter_options, reseller_lookup
 
 
-def _list_params(request: HttpRequest) -> tuple[str, str, Tenant | None]:
+def _list_params(request: HttpRequest) -> tuple[str, str, Tenant | None, list[Tenant]]:
     search = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
     sort = request.GET.get("sort") or selectors.DEFAULT_SORT
     if sort not in selectors.SORTS:
         sort = selectors.DEFAULT_SORT
     partner = request.tenant  # type: ignore[attr-defined]
-    reseller = None
+    reseller, candidates = None, []
     if partner.partner_type == PartnerType.INDIRECT_PROVIDER:
         reseller = selectors.reseller_filter_choice(partner=partner, reseller_id=request.GET.get("reseller", "")[:64])
-    return search, sort, reseller
+        if reseller is None and request.GET.get("reseller_q"):
+            reseller, candidates = reseller_lookup(provider=partner, text=request.GET["reseller_q"])
+    return search, sort, reseller, candidates
 
 
 @tenant_view(Perm.CUSTOMERS_VIEW)
 def customer_list(request: HttpRequest) -> HttpResponse:
-    search, sort, reseller = _list_params(request)
+    search, sort, reseller, candidates = _list_params(request)
     page = selectors.customers_page(
         reseller=reseller,
         partner=request.tenant,  # type: ignore[attr-defined]
@@ -44,10 +46,10 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         page_size=settings.CUSTOMERS_PAGE_SIZE,
     )
     partner = request.tenant  # type: ignore[attr-defined]
-    resellers = (
-        list(partnered_resellers(provider=partner)) if partner.partner_type == PartnerType.INDIRECT_PROVIDER else None
-    )
-    context = {"page": page, "search": search, "sort": sort, "reseller": reseller, "resellers": resellers,
+    is_provider = partner.partner_type == PartnerType.INDIRECT_PROVIDER
+    context = {"page": page, "search": search, "sort": sort, "reseller": reseller, "is_provider": is_provider,
+               "resellers": reseller_filter_options(provider=partner) if is_provider else None,
+               "candidates": candidates, "reseller_q": request.GET.get("reseller_q", "")[:100],
                "filter_query": urlencode({k: v for k, v in (("q", search), ("reseller", reseller.id if reseller else ""))
                                           if v})}
     template = "customers/_table.html" if request.htmx else "customers/list.html"  # type: ignore[attr-defined]
@@ -62,7 +64,7 @@ def relationship_label(row: ResellerRelationship) -> str:
 @tenant_view(Perm.CUSTOMERS_EXPORT)
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the whole list, or of the current search when one is given. Streams at any size."""
-    search, _sort, reseller = _list_params(request)
+    search, _sort, reseller, _candidates = _list_params(request)
     partner = request.tenant  # type: ignore[attr-defined]
     rows = (
         [str(row.customer_id), row.customer.name, row.customer.domain_display, relationship_label(row),

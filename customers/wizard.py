@@ -107,11 +107,14 @@ def subscriptions_step(request: HttpRequest) -> HttpResponse:
                     "min": offer.min_quantity, "max": offer.max_quantity}
                 continue
             lines[str(offer.id)] = int(raw)
+        if request.POST.get("back"):
+            # Going back never blocks: keep the valid quantities, the others are asked for again later.
+            state["lines"] = lines
+            _save(request, state)
+            return redirect("customers:add")
         if not errors:
             state["lines"] = lines
             _save(request, state)
-            if request.POST.get("back"):
-                return redirect("customers:add")
             return redirect("customers:add_review")
     rows = [(offer, values[offer.id], errors.get(offer.id)) for offer in offers]
     return render(request, "customers/add/subscriptions.html", {"rows": rows, "step": 2},

@@ -65,6 +65,15 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
         values["to"] = str(_("anyone with the link"))
     if "email" in values and not values["email"]:
         values["email"] = str(_("anyone with the link"))
+    if isinstance(values.get("date"), str):
+        from datetime import date
+
+        from django.utils.formats import date_format
+
+        try:
+            values["date"] = date_format(date.fromisoformat(values["date"]), "SHORT_DATE_FORMAT")
+        except ValueError:
+            pass
     if "required" in values:
         values["state"] = str(_("required") if values["required"] else _("optional"))
     if "reason_code" in values:

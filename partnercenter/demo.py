@@ -34,6 +34,9 @@ PARTNERS = [
     ("Tailspin Informatika Bt.", "tailspin.example", "HU", Cloud.PUBLIC, "3456789", PartnerType.INDIRECT_RESELLER,
      {"phone": "+36 62 123 456", "support_email": "hello@tailspin.example", "website": "https://tailspin.example",
       "address_line1": "Kárász utca 5", "city": "Szeged", "postal_code": "6720"}),
+    ("Lucerne Tech Kft.", "lucerne.example", "HU", Cloud.PUBLIC, "5678901", PartnerType.INDIRECT_RESELLER,
+     {"phone": "+36 1 555 0101", "support_email": "info@lucerne.example", "website": "https://lucerne.example",
+      "address_line1": "Andrássy út 10", "city": "Budapest", "postal_code": "1061"}),
     ("Northwind Federal LLC", "northwind-federal.example", "US", Cloud.USGOV, "4567890", PartnerType.DIRECT,
      {"phone": "+1 202 555 0100", "support_email": "support@northwind-federal.example",
       "website": "https://northwind-federal.example", "address_line1": "1 Federal Plaza", "city": "Washington",
@@ -47,6 +50,8 @@ CUSTOMERS = [
     ("Alpine Ski Haus AG", "alpineskihaus.example", "AT", Cloud.PUBLIC, ["contoso.example"], None),
     ("Wingtip Játék Kft.", "wingtip.example", "HU", Cloud.PUBLIC, ["fabrikam.example"], "fabrikam.example"),
     ("Proseware Kft.", "proseware.example", "HU", Cloud.PUBLIC, ["tailspin.example"], "tailspin.example"),
+    ("Northwind Kereskedelmi Zrt.", "northwind-kereskedelmi.example", "HU", Cloud.PUBLIC,
+     ["fabrikam.example", "tailspin.example"], "tailspin.example"),
     ("Litware Studio GmbH", "litware.example", "DE", Cloud.PUBLIC, [], None),
 ]
 
@@ -59,6 +64,7 @@ USERS = [
     DemoUser("admin@fabrikam.example", "fabrikam.example", (Role.GLOBAL_ADMIN,), "hu"),
     DemoUser("agent@fabrikam.example", "fabrikam.example", (Role.ADMIN_AGENT, Role.SALES_AGENT), "hu"),
     DemoUser("admin@tailspin.example", "tailspin.example", (Role.GLOBAL_ADMIN,), "hu"),
+    DemoUser("admin@lucerne.example", "lucerne.example", (Role.GLOBAL_ADMIN,)),
     DemoUser("admin@northwind-federal.example", "northwind-federal.example", (Role.GLOBAL_ADMIN,)),
     DemoUser("admin@adatum.example", "adatum.example", (Role.CUSTOMER_GLOBAL_ADMIN,), "de"),
     DemoUser("user@adatum.example", "adatum.example", (Role.CUSTOMER_USER,), "de"),
@@ -120,11 +126,21 @@ def _demo_channel_and_purchases(tenants: dict[str, Tenant]) -> None:
 
     from django.utils import timezone
 
+    from customers.services import reseller_association_ensure
     from resellers.models import IndirectPartnership
+    from resellers.services import partnership_request_create
     from subscriptions.models import Offer
     from subscriptions.services import Line, customer_agreement_record, order_place
 
-    IndirectPartnership.objects.create(provider=tenants["fabrikam.example"], reseller=tenants["tailspin.example"])
+    fabrikam, tailspin = tenants["fabrikam.example"], tenants["tailspin.example"]
+    IndirectPartnership.objects.create(provider=fabrikam, reseller=tailspin)
+    # A customer of each kind: Fabrikam's own (Wingtip), Tailspin's own (Proseware), and one that
+    # Tailspin serves under Fabrikam (Northwind Kereskedelmi).
+    reseller_association_ensure(customer=tenants["northwind-kereskedelmi.example"], reseller=tailspin,
+                                provider=fabrikam, actor=None)
+    # Lucerne, another reseller, has a pending partnership request from Fabrikam on its page.
+    partnership_request_create(provider=fabrikam, actor=User.objects.get(email="admin@fabrikam.example"),
+                               reseller_mpn_id=tenants["lucerne.example"].mpn_id)
     contoso_admin = User.objects.get(email="admin@contoso.example")
     fabrikam_agent = User.objects.get(email="agent@fabrikam.example")
     offers = {o.sku: o.id for o in Offer.objects.all()}

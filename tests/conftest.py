@@ -14,6 +14,17 @@ def require_postgres() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english():
+    """A request activates its language in the thread and nothing switches it back: start each test in
+    the default language so service messages do not depend on which test ran before."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _regions(request):  # noqa: ANN001, ANN202
     """Transactional tests flush the tables, data migrations included: put the region table back."""
     from partnercenter.models import CountryRegion, Region
