@@ -12,4 +12,5 @@ urlpatterns = [
     path("add/review/", wizard.review, name="add_review"),
     path("add/cancel/", wizard.cancel, name="add_cancel"),
     path("<uuid:customer_id>/account/", views.customer_account, name="account"),
+    path("<uuid:customer_id>/row/", views.customer_row, name="row"),
 ]

@@ -75,6 +75,18 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     return csv_response("customers.csv", header, rows)
 
 
+@tenant_view(Perm.CUSTOMERS_VIEW)
+def customer_row(request: HttpRequest, customer_id: str) -> HttpResponse:
+    """The expanded part of a Customers row, fetched when it is opened."""
+    from customers.templatetags.customer_rows import customer_row_details
+    from subscriptions.selectors import subscriptions_for_rows
+
+    partner = request.tenant  # type: ignore[attr-defined]
+    row = selectors.customer_for_partner(partner=partner, customer_id=customer_id)
+    subscriptions = subscriptions_for_rows(partner=partner, customer_ids=[row.customer_id])[row.customer_id]
+    return HttpResponse(customer_row_details(row, subscriptions, request.tenancy.perms))  # type: ignore[attr-defined]
+
+
 def account_context(request: HttpRequest, relationship: ResellerRelationship, agreement_form: object = None) -> dict:
     from subscriptions.forms import AgreementForm
 

@@ -38,6 +38,7 @@ TENANT_OBJECT = {
     "customers/requests/<int:request_id>/revoke/",
     "admin-center/acceptances/<uuid:acceptance_id>/",
     "customers/<uuid:customer_id>/agreement/",
+    "customers/<uuid:customer_id>/row/",
     "customers/<uuid:customer_id>/subscriptions/",
     "customers/<uuid:customer_id>/subscriptions/add/",
     "customers/<uuid:customer_id>/subscriptions/export.csv",
@@ -104,6 +105,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
     sub = f"/customers/{customer.id}/subscriptions/{subscription.id}/"
     urls = {
         "customers/<uuid:customer_id>/agreement/": f"/customers/{customer.id}/agreement/",
+        "customers/<uuid:customer_id>/row/": f"/customers/{customer.id}/row/",
         "customers/<uuid:customer_id>/subscriptions/": f"/customers/{customer.id}/subscriptions/",
         "customers/<uuid:customer_id>/subscriptions/add/": f"/customers/{customer.id}/subscriptions/add/",
         "customers/<uuid:customer_id>/subscriptions/export.csv": f"/customers/{customer.id}/subscriptions/export.csv",

@@ -1,8 +1,9 @@
 """The rows of the Customers table, rendered in Python.
 
-This is the hot path of the busiest page (50 rows × 2 table rows each, plus their subscriptions);
-the template engine spent most of the request on it. Every value that comes from data or
-translations goes through escape() exactly once before it is placed in the markup."""
+This is the hot path of the busiest page (50 rows); the template engine spent most of the request on
+it. Every value that comes from data or translations goes through escape() exactly once before it is
+placed in the markup. The expanded part of a row (subscriptions, actions) is fetched when the row is
+opened, so the list itself never reads subscriptions."""
 
 from __future__ import annotations
 
@@ -22,75 +23,91 @@ _ROW = (
     '<span aria-hidden="true">▾</span></button></td>'
     "<td>{name}</td><td>{domain}</td><td>{relationship}</td><td>{reseller}</td><td>{dap}</td>"
     '<td class="text-nowrap">{date}</td></tr>'
-    '<tr class="collapse" id="c-{id}"><td></td><td colspan="6" class="bg-light"><dl class="row mb-2 small">'
+    '<tr class="collapse" id="c-{id}"><td></td><td colspan="6" class="bg-light">'
+    '<div hx-get="{base}{id}/row/" hx-trigger="intersect once" hx-swap="innerHTML" aria-live="polite">'
+    '<a class="btn btn-sm btn-outline-primary" href="{base}{id}/account/">{l_account}</a></div></td></tr>'
+)
+
+_DETAILS = (
+    '<dl class="row mb-2 small">'
     '<dt class="col-sm-3">{l_tenant}</dt><dd class="col-sm-9"><code>{id}</code></dd>'
     '<dt class="col-sm-3">{l_relationship}</dt><dd class="col-sm-9">{relationship}</dd>'
     '<dt class="col-sm-3">{l_since}</dt><dd class="col-sm-9">{date}</dd>'
     '<dt class="col-sm-3">{l_admin}</dt><dd class="col-sm-9">{dap_long}</dd>'
     '<dt class="col-sm-3">{l_subscriptions}</dt><dd class="col-sm-9">{subscriptions}</dd></dl>'
-    '<a class="btn btn-sm btn-outline-primary me-1" href="{base}{id}/account/">{l_account}</a>{actions}</td></tr>'
+    '<a class="btn btn-sm btn-outline-primary me-1" href="{base}{id}/account/">{l_account}</a>{actions}'
 )
 
 
-@register.simple_tag(takes_context=True)
-def customer_rows(context: template.Context, rows: list) -> SafeString:
-    perms = context.get("perms_in_tenant") or frozenset()
+def _relationship(row) -> str:  # noqa: ANN001
+    via = getattr(row, "via_provider", "")
+    if via:
+        return escape(_("Reseller via indirect provider (%(provider)s)") % {"provider": via})
+    return escape(_("Reseller"))
+
+
+def _date(row) -> str:  # noqa: ANN001
+    return escape(date_format(localtime(row.created_at), "SHORT_DATE_FORMAT"))
+
+
+@register.simple_tag
+def customer_rows(rows: list) -> SafeString:
     base = reverse("customers:list")
     none = escape(_("None"))
-    labels = {
-        "l_tenant": escape(_("Tenant ID")),
-        "l_relationship": escape(_("Relationship")),
-        "l_since": escape(_("Relationship since")),
-        "l_admin": escape(_("Admin permissions")),
-        "l_account": escape(_("Account")),
-        "l_subscriptions": escape(_("Subscriptions")),
-        "base": base,
-    }
-    reseller_label = escape(_("Reseller"))
-    via_label = _("Reseller via indirect provider (%(provider)s)")
+    account = escape(_("Account"))
     dap_badge = '<span class="badge text-bg-success">DAP</span>'
     none_muted = f'<span class="text-muted">{none}</span>'
-    dap_long = escape(_("Delegated admin permissions (DAP)"))
     show = _("Show details for %(name)s")
-    action_templates = []
-    if "subscriptions.view" in perms:
-        action_templates.append(
-            f'<a class="btn btn-sm btn-outline-primary me-1" href="{base}{{id}}/subscriptions/">'
-            f"{escape(_('Subscriptions'))}</a>"
-        )
-    if "subscriptions.buy" in perms:
-        action_templates.append(
-            f'<a class="btn btn-sm btn-primary" href="{base}{{id}}/subscriptions/add/">{escape(_("Add subscription"))}</a>'
-        )
-    actions = "".join(action_templates)
-
-    def subscriptions(row) -> str:  # noqa: ANN001
-        items = getattr(row, "subscriptions", ())
-        if not items:
-            return none
-        lines = []
-        for item in items:
-            reseller = f" · {escape(item.reseller)}" if item.reseller else ""
-            lines.append(f"<li>{escape(item.offer)} × {item.quantity} · {escape(item.status)}{reseller}</li>")
-        return '<ul class="list-unstyled mb-0">' + "".join(lines) + "</ul>"
-
     out = []
     for row in rows:
         customer = row.customer
-        cid = str(row.customer_id)
         out.append(_ROW.format(
-            id=cid,
+            id=str(row.customer_id),
+            base=base,
             name=escape(customer.name),
             domain=escape(customer.domain_display),
             show=escape(show % {"name": customer.name}),
-            dap=dap_badge if row.has_dap else none_muted,
-            dap_long=dap_long if row.has_dap else none,
-            date=escape(date_format(localtime(row.created_at), "SHORT_DATE_FORMAT")),
-            subscriptions=subscriptions(row),
-            relationship=escape(via_label % {"provider": row.via_provider}) if getattr(row, "via_provider", "")
-            else reseller_label,
+            relationship=_relationship(row),
             reseller=escape(getattr(row, "indirect_reseller", "")) or "—",
-            actions=actions.format(id=cid),
-            **labels,
+            dap=dap_badge if row.has_dap else none_muted,
+            date=_date(row),
+            l_account=account,
         ))
     return SafeString("".join(out))
+
+
+def customer_row_details(row, subscriptions: list, perms: frozenset[str]) -> SafeString:  # noqa: ANN001
+    """The expanded part of one row: IDs, relationship, admin permissions, subscriptions, actions."""
+    base = reverse("customers:list")
+    cid = str(row.customer_id)
+    none = escape(_("None"))
+    if subscriptions:
+        items = []
+        for item in subscriptions:
+            reseller = f" · {escape(item.reseller)}" if item.reseller else ""
+            items.append(f"<li>{escape(item.offer)} × {item.quantity} · {escape(item.status)}{reseller}</li>")
+        listing = '<ul class="list-unstyled mb-0">' + "".join(items) + "</ul>"
+    else:
+        listing = none
+    actions = []
+    if "subscriptions.view" in perms:
+        actions.append(f'<a class="btn btn-sm btn-outline-primary me-1" href="{base}{cid}/subscriptions/">'
+                       f"{escape(_('Subscriptions'))}</a>")
+    if "subscriptions.buy" in perms:
+        actions.append(f'<a class="btn btn-sm btn-primary" href="{base}{cid}/subscriptions/add/">'
+                       f"{escape(_('Add subscription'))}</a>")
+    return SafeString(_DETAILS.format(
+        id=cid,
+        base=base,
+        l_tenant=escape(_("Tenant ID")),
+        l_relationship=escape(_("Relationship")),
+        l_since=escape(_("Relationship since")),
+        l_admin=escape(_("Admin permissions")),
+        l_subscriptions=escape(_("Subscriptions")),
+        l_account=escape(_("Account")),
+        relationship=_relationship(row),
+        date=_date(row),
+        dap_long=escape(_("Delegated admin permissions (DAP)")) if row.has_dap else none,
+        subscriptions=listing,
+        actions="".join(actions),
+    ))
