@@ -39,6 +39,7 @@ DAP_SHARE = 0.10
 SUBSCRIPTION_SHARE = 0.30  # customers with 1–3 subscriptions (shown in the expanded rows)
 RESELLERS = 10_000  # indirect resellers partnered with the 200k partner (an indirect provider)
 ASSOCIATED_SHARE = 0.60  # its customers that one of them serves; the rest are its own
+PARTNER_TYPE = "indirect_provider"  # --plain: "direct", with no resellers and no subscriptions
 SEARCH_TERM = "harbor"  # a word of NOUNS below: in roughly 1 % of the names
 SEED = 20261121
 
@@ -186,8 +187,8 @@ def data_present() -> bool:
         and Membership.objects.filter(tenant=small, user__email=SMALL_ADMIN).exists()
         and Membership.objects.filter(tenant=large, user__email=LARGE_ADMIN).exists()
         and User.objects.filter(email=SUPERUSER, is_staff=True, is_superuser=True).exists()
-        and Subscription.objects.filter(partner=large).exists()
-        and large.partner_type == small.partner_type == "indirect_provider"
+        and large.partner_type == small.partner_type == PARTNER_TYPE
+        and (PARTNER_TYPE == "direct" or Subscription.objects.filter(partner=large).exists())
     )
 
 
@@ -229,8 +230,8 @@ def load_data() -> None:
             partner = Tenant.objects.create(
                 kind=TenantKind.PARTNER, name=label, primary_domain=domain, country="DE",
                 mpn_id=f"{9000001 + i}",
-                # Both are providers, so both pages carry the same parts (the reseller filter).
-                partner_type=PartnerType.INDIRECT_PROVIDER,
+                # Both of one type, so both pages carry the same parts (the reseller filter).
+                partner_type=PARTNER_TYPE,
             )
             CompanyProfile.objects.create(tenant=partner, legal_name=label, support_email=f"support@{domain}")
             user = User.objects.create_user(email, None)  # unusable password: force_login only
@@ -451,11 +452,14 @@ def build_cases() -> list[Case]:
         .annotate(n=Count("id")).order_by("-n")
     )
     big = per_reseller.first()
-    typical = per_reseller[len(per_reseller) // 2]
-    print(f"  {RESELLERS:,} resellers; the biggest serves {big['n']:,} customers, a typical one {typical['n']:,}")
+    typical = per_reseller[len(per_reseller) // 2] if big is not None else None
     filter_cases = []
+    if big is None:  # --plain: no channel data
+        per_reseller = []
+    else:
+        print(f"  {RESELLERS:,} resellers; the biggest serves {big['n']:,} customers, a typical one {typical['n']:,}")
     for key, label, row in (("reseller_big", "filter: biggest reseller (200k)", big),
-                            ("reseller_typical", "filter: typical reseller (200k)", typical)):
+                            ("reseller_typical", "filter: typical reseller (200k)", typical)) if big else ():
         reseller = Tenant.objects.get(id=row["reseller_id"])
         shown = selectors.customers_page(partner=large, reseller=reseller, page_size=settings.CUSTOMERS_PAGE_SIZE)
         filter_cases.append(Case(key, label, c_large, f"/customers/?reseller={reseller.id}",
@@ -524,9 +528,10 @@ def report(cases: list[Case], strict: bool) -> int:
 
     scale = by["list_200k"].median() / by["list_1k"].median()
     admin = by["admin_200k"].median() / by["list_200k"].median()
-    worst_filter = max(by["reseller_big"].median(), by["reseller_typical"].median())
+    plain = "reseller_big" not in by
+    worst_filter = 0.0 if plain else max(by["reseller_big"].median(), by["reseller_typical"].median())
     filter_scale = worst_filter / by["list_1k"].median()
-    filter_admin = by["admin_200k"].median() / worst_filter
+    filter_admin = by["admin_200k"].median() / worst_filter if worst_filter else 0.0
     q_list = set(by["list_1k"].queries) | set(by["list_200k"].queries)
     q_const = len(q_list) == 1
     results = [
@@ -542,6 +547,8 @@ def report(cases: list[Case], strict: bool) -> int:
             q_const,
         ),
     ]
+    if plain:
+        results = [results[0], results[1], results[4]]
     print()
     for text, ok in results:
         print(f"{'PASS' if ok else 'FAIL'}  {text}")
@@ -567,11 +574,17 @@ def main() -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the list query")
     parser.add_argument("--drop", action="store_true", help="drop the bench database at the end")
+    parser.add_argument("--plain", action="store_true",
+                        help="direct partners only: no resellers, associations or subscriptions (own database)")
     args = parser.parse_args()
     if args.repeat < 1 or args.warmup < 0:
         parser.error("--repeat must be >= 1 and --warmup >= 0")
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    if args.plain:
+        global RESELLERS, ASSOCIATED_SHARE, SUBSCRIPTION_SHARE, PARTNER_TYPE
+        RESELLERS, ASSOCIATED_SHARE, SUBSCRIPTION_SHARE, PARTNER_TYPE = 0, 0.0, 0.0, "direct"
+        url = url.rstrip("/") + "_plain"
     cfg = db_params(url)
     started = time.perf_counter()
     print(f"Customers list benchmark — database {cfg['NAME']} on {cfg['HOST'] or 'localhost'}:{cfg['PORT'] or 5432}")

@@ -14,13 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
 from partnercenter.domains import search_term_to_ascii
-from partnercenter.models import Tenant
+from partnercenter.models import PartnerType, Tenant
 
 SORTS = {
     "name": ("customer_name", "id"),
@@ -156,28 +156,18 @@ def channel_of(partner: Tenant, customer_ids: list) -> dict[object, tuple[str, s
 
 
 def _attach_dap_and_channel(partner: Tenant, rows: list[ResellerRelationship]) -> None:
-    """Admin permissions and channel of a page of customers in ONE query (a UNION of both tables):
-    the list page is the busiest one, and each round trip costs more than the rows it returns."""
+    """Admin permissions and (for two-tier partners) the channel of a page of customers: one query
+    each, for the page's rows only (an annotation would be planned over the whole list)."""
     ids = [row.customer_id for row in rows]
     with_dap: set = set()
     channel: dict[object, tuple[str, str]] = {}
     if ids:
-        dap = DelegatedAdminPermission.objects.filter(
+        with_dap = set(DelegatedAdminPermission.objects.filter(
             partner=partner, customer_id__in=ids, status=RelationshipStatus.ACTIVE
-        ).values_list("customer_id", "partner_id", Value(""), Value(""), Value(""), Value("dap"))
-        channel_rows = ResellerAssociation.objects.filter(
-            Q(provider=partner) | Q(reseller=partner), customer_id__in=ids, status=RelationshipStatus.ACTIVE
-        ).values_list("customer_id", "provider_id", "reseller__name", "reseller__mpn_id", "provider__name",
-                      Value("channel"))
-        for customer_id, provider_id, reseller_name, reseller_mpn, provider_name, kind in dap.union(
-            channel_rows, all=True
-        ):
-            if kind == "dap":
-                with_dap.add(customer_id)
-            elif provider_id == partner.id:
-                channel[customer_id] = (f"{reseller_name} ({reseller_mpn})", "")
-            else:
-                channel[customer_id] = ("", provider_name)
+        ).values_list("customer_id", flat=True))
+        if partner.partner_type != PartnerType.DIRECT:
+            # A direct-bill partner takes part in no two-tier association.
+            channel = channel_of(partner, ids)
     for row in rows:
         row.has_dap = row.customer_id in with_dap  # type: ignore[attr-defined]
         row.indirect_reseller, row.via_provider = channel.get(row.customer_id, ("", ""))  # type: ignore[attr-defined]
@@ -213,12 +203,11 @@ def reseller_filter_choice(*, partner: Tenant, reseller_id: str) -> Tenant | Non
 
     try:
         return IndirectPartnership.objects.select_related("reseller").get(
-            provider=partner, reseller_id=reseller_id
+            provider=partner, reseller_id=reseller_id, status="active"
         ).reseller
     except (IndirectPartnership.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
-    except IndirectPartnership.MultipleObjectsReturned:
-        return Tenant.objects.get(id=reseller_id)
+
 
 
 def customer_for_partner(*, partner: Tenant, customer_id: object) -> ResellerRelationship:

@@ -91,13 +91,20 @@ def customer_name_sync(*, customer: Tenant) -> int:
     )
 
 
-def reseller_association_ensure(*, customer: Tenant, reseller: Tenant, provider: Tenant, actor: User | None) -> None:
-    """Associate the customer with the reseller under this provider (one active per provider)."""
+def reseller_association_ensure(
+    *, customer: Tenant, reseller: Tenant, provider: Tenant, actor: User | None, reassign: bool = False
+) -> None:
+    """Associate the customer with the reseller under this provider (one active per provider). Moving
+    a customer away from another reseller is the provider's explicit decision (reassign=True)."""
     current = ResellerAssociation.objects.filter(customer=customer, provider=provider,
                                                  status=RelationshipStatus.ACTIVE).first()
     if current is not None:
         if current.reseller_id == reseller.id:
             return
+        if not reassign:
+            from partnercenter.errors import DomainError
+
+            raise DomainError("associated with another reseller of this provider", code="associated")
         current.status, current.removed_at = RelationshipStatus.REMOVED, timezone.now()
         current.save(update_fields=["status", "removed_at"])
     try:

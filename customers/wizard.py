@@ -9,8 +9,10 @@ import uuid
 from datetime import date
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -102,7 +104,7 @@ def subscriptions_step(request: HttpRequest) -> HttpResponse:
             values[offer.id] = raw
             if not raw or raw == "0":
                 continue
-            if not raw.isdigit() or not offer.min_quantity <= int(raw) <= offer.max_quantity:
+            if not (raw.isascii() and raw.isdigit()) or not offer.min_quantity <= int(raw) <= offer.max_quantity:
                 errors[offer.id] = _("Enter a quantity from %(min)d to %(max)d.") % {
                     "min": offer.min_quantity, "max": offer.max_quantity}
                 continue
@@ -129,15 +131,25 @@ def review(request: HttpRequest) -> HttpResponse:
         return redirect("customers:add")
     data = _new_customer(state)
     if request.method == "POST":
+        # One submit per wizard, even from two tabs or a double click: the second one must not end on
+        # a "domain taken" error while the first one's password page is lost.
+        if not cache.add(f"add-customer-submit:{state['key']}", 1, timeout=3600):
+            messages.info(request, _("This customer is being added or was added already; find it in Customers."))
+            return redirect("customers:list")
         try:
             created = customer_add(partner=partner, actor=request.user, data=data,  # type: ignore[arg-type]
                                    idempotency_key=state["key"])
         except DomainError as exc:
+            cache.delete(f"add-customer-submit:{state['key']}")
             messages.error(request, exc.message)
-            return redirect("customers:add" if exc.field else "customers:add_review")
+            target = {"lines": "customers:add_subscriptions", None: "customers:add_review"}.get(exc.field, "customers:add")
+            return redirect(target)
         request.session.pop(SESSION_KEY, None)
-        # The temporary password exists only in this response: it is never stored unhashed.
-        return render(request, "customers/add/done.html", {"created": created, "step": 4})
+        # The temporary password exists only in this response: it is never stored unhashed, and the
+        # page must not come back from a cache or the back button.
+        response = render(request, "customers/add/done.html", {"created": created, "step": 4})
+        add_never_cache_headers(response)
+        return response
     offers = {o.id: o for o in offers_search(country=data.country)}
     lines = [(offers[line.offer_id], line.quantity) for line in data.lines if line.offer_id in offers]
     reseller = Tenant.objects.filter(id=data.reseller_id).first() if data.reseller_id else None

@@ -18,6 +18,9 @@ REFUSALS = {
     "revoked": _("The partner withdrew this request."),
     "expired": _("This request has expired."),
     "answered": _("This request has already been answered."),
+    "partnership": _("%(partner)s no longer works with %(provider)s. Ask %(partner)s for a new link."),
+    "associated": _("Another reseller of %(provider)s serves your organisation already. Ask %(provider)s to "
+                    "reassign you."),
 }
 
 

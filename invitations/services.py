@@ -339,6 +339,17 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
             )
     from customers.models import RelationshipStatus, ResellerRelationship
 
+    if request.provider_id:
+        from customers.models import ResellerAssociation
+        from resellers.selectors import is_partnered_reseller
+
+        # Re-checked at every step: the partnership may have ended since the link was made.
+        if not is_partnered_reseller(provider=request.provider, reseller_id=partner.id):
+            blockers.append(Blocker("partnership", {"partner": partner.name, "provider": request.provider.name}))
+        elif ResellerAssociation.objects.filter(
+            customer=customer, provider_id=request.provider_id, status=RelationshipStatus.ACTIVE
+        ).exclude(reseller=partner).exists():
+            blockers.append(Blocker("associated", {"provider": request.provider.name}))
     sellers = [partner.id] + ([request.provider_id] if request.provider_id else [])
     if not request.include_dap and ResellerRelationship.objects.filter(
         partner_id__in=sellers, customer=customer, status=RelationshipStatus.ACTIVE

@@ -112,6 +112,8 @@ def order_place(
         raise DomainError(_("The form expired. Open it again."))
     existing = Order.objects.filter(partner=partner, idempotency_key=idempotency_key).first()
     if existing is not None:
+        if existing.customer_id != customer.id:
+            raise DomainError(_("The form expired. Open it again."))
         return existing, False
     lines = [line for line in lines if line.quantity]
     if not lines:

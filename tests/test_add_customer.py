@@ -169,3 +169,27 @@ def test_new_admin_must_change_the_temporary_password(partner, partner_admin):
     admin = User.objects.get(email="admin@adatum-new.example")
     assert not admin.must_change_password and admin.check_password(new)
     assert client.get("/admin-center/").status_code == 200
+
+
+def test_unicode_digits_in_a_quantity_are_a_message_not_a_500(partner, partner_admin):
+    client = client_for(partner_admin)
+    client.post("/customers/add/", ACCOUNT)
+    offer = Offer.objects.get(sku="mail-basic")
+    response = client.post("/customers/add/subscriptions/", {f"qty_{offer.id}": "²"})
+    assert response.status_code == 400
+
+
+def test_a_second_submit_does_not_hide_the_first_ones_password(partner, partner_admin):
+    client = client_for(partner_admin)
+    assert client.post("/customers/add/", ACCOUNT).status_code == 302
+    client.post("/customers/add/subscriptions/", {})
+    session_state = dict(client.session)  # a second tab holds the same wizard
+    first = client.post("/customers/add/review/")
+    assert first.status_code == 200 and "no-store" in first["Cache-Control"]
+    twin = client_for(partner_admin)
+    session = twin.session
+    session.update(session_state)
+    session.save()
+    second = twin.post("/customers/add/review/")
+    assert second.status_code == 302 and second["Location"] == "/customers/"
+    assert Tenant.objects.filter(kind="customer").count() == 1

@@ -288,3 +288,53 @@ def test_provider_filters_customers_by_reseller_and_exports_the_column(provider,
     # The reseller sees the customer as reached through its provider.
     html = client_for(reseller_admin).get("/customers/").content.decode()
     assert "Reseller via indirect provider (Fabrikam Kft.)" in html
+
+
+def test_combined_invitation_is_refused_once_the_partnership_ended(provider, provider_admin, reseller,
+                                                                   reseller_admin):
+    from customers.models import ResellerAssociation, ResellerRelationship
+    from invitations import services as invitation_services
+
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    partnership = _accept(request, reseller, reseller_admin)
+    _r, raw = invitation_services.invitation_create(partner=reseller, actor=reseller_admin, provider=provider,
+                                                    include_dap=False)
+    services.partnership_remove(partnership=partnership, actor=provider_admin, acting_tenant=provider)
+    customer = TenantFactory(country="HU")
+    with pytest.raises(DomainError) as info:
+        invitation_services.invitation_accept(raw_token=raw, user=member(customer, Role.CUSTOMER_GLOBAL_ADMIN),
+                                              customer=customer)
+    assert info.value.code == "partnership"
+    assert not ResellerRelationship.objects.filter(customer=customer).exists()
+    assert not ResellerAssociation.objects.filter(customer=customer).exists()
+
+
+def test_another_resellers_invitation_cannot_take_over_an_associated_customer(provider, provider_admin, reseller,
+                                                                             reseller_admin):
+    from customers.models import ResellerAssociation
+    from invitations import services as invitation_services
+
+    other = PartnerFactory(partner_type="indirect_reseller", country="HU")
+    other_admin = member(other, Role.GLOBAL_ADMIN)
+    for r, admin in ((reseller, reseller_admin), (other, other_admin)):
+        req, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+        _accept(req, r, admin)
+    customer = TenantFactory(country="HU")
+    customer_admin = member(customer, Role.CUSTOMER_GLOBAL_ADMIN)
+    _r, first = invitation_services.invitation_create(partner=reseller, actor=reseller_admin, provider=provider,
+                                                      include_dap=False)
+    invitation_services.invitation_accept(raw_token=first, user=customer_admin, customer=customer)
+    _r, second = invitation_services.invitation_create(partner=other, actor=other_admin, provider=provider,
+                                                       include_dap=False)
+    with pytest.raises(DomainError) as info:
+        invitation_services.invitation_accept(raw_token=second, user=customer_admin, customer=customer)
+    assert info.value.code == "associated"
+    assert list(ResellerAssociation.objects.filter(customer=customer, status="active")
+                .values_list("reseller_id", flat=True)) == [reseller.id]
+
+
+def test_filter_by_a_former_reseller_is_not_found(provider, provider_admin, reseller, reseller_admin):
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    partnership = _accept(request, reseller, reseller_admin)
+    services.partnership_remove(partnership=partnership, actor=provider_admin, acting_tenant=provider)
+    assert client_for(provider_admin).get("/customers/", {"reseller": str(reseller.id)}).status_code == 404
