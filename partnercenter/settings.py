@@ -19,11 +19,16 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 _EMBEDDED_SECRET = "embedded-default-only-for-make-demo-and-tests-never-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_EMBEDDED_SECRET)
-if SECRET_KEY == _EMBEDDED_SECRET and not (DEBUG or env.bool("TESTING", default=False)):
-    from django.core.exceptions import ImproperlyConfigured
+SECRET_KEY = env.str("SECRET_KEY", default="")
+SECRET_KEY_MISSING = not SECRET_KEY and not (DEBUG or env.bool("TESTING", default=False))
+if not SECRET_KEY:
+    # Development and tests share a fixed key. Without DEBUG a missing key gets a random one for this
+    # process only (nothing signed survives a restart or reaches another process) and
+    # `manage.py check --deploy` fails with partnercenter.E001 until SECRET_KEY is set.
+    import secrets as _secrets
 
-    raise ImproperlyConfigured("Set SECRET_KEY (a long random string) when DEBUG is off.")
+    SECRET_KEY = _EMBEDDED_SECRET if not SECRET_KEY_MISSING else _secrets.token_urlsafe(50)
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute origin used in links inside emails and drafts (no request is at hand in a task).
