@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import threading
 import time
 import uuid
 from collections import Counter
@@ -39,6 +38,7 @@ from partnercenter.models import ActivityKind, ActivityLog, OutboxEmail, OutboxS
 from partnercenter.roles import Role
 from partnercenter.services import outbox_sweep
 from tests.celery_worker import CeleryWorker, RedisServer, redis_ping, wait_until
+from tests.concurrency import race
 from tests.factories import TenantFactory, member
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -228,32 +228,6 @@ def wait_quiet(worker: CeleryWorker | None = None, timeout: float = WAIT) -> Non
         )
 
     wait_until(quiet, timeout=timeout, what="the worker to finish all queued work")
-
-
-def race(n: int, target: Callable[[int], Any]) -> list[tuple[str, Any]]:
-    """Run target(i) in n threads released together by a barrier. Each thread has its own database
-    connection (Django's are per thread) and closes it. Returns ("ok", value) or ("error", exception)."""
-    barrier = threading.Barrier(n, timeout=30)
-    results: list[tuple[str, Any]] = [("missing", None)] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = ("ok", target(i))
-        except BaseException as exc:  # noqa: BLE001 - every outcome is recorded and checked
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,), name=f"racer-{i}", daemon=True) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + THREAD_JOIN_TIMEOUT
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    stuck = [thread.name for thread in threads if thread.is_alive()]
-    assert not stuck, f"{len(stuck)} threads did not finish within {THREAD_JOIN_TIMEOUT:.0f}s (deadlock?): {stuck}"
-    return results
 
 
 def error_types(results: list[tuple[str, Any]]) -> Counter:

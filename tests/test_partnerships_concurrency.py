@@ -8,8 +8,8 @@ from partnercenter.errors import DomainError
 from partnercenter.roles import Role
 from resellers import services
 from resellers.models import IndirectPartnership
+from tests.concurrency import outcomes, race, require_postgres
 from tests.factories import PartnerFactory, TenantFactory, member
-from tests.test_subscriptions_concurrency import outcomes, race, require_postgres
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

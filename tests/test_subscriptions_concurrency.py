@@ -6,16 +6,11 @@ connection, which the thread closes when it is done."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -25,49 +20,12 @@ from partnercenter.models import ActivityKind, ActivityLog
 from partnercenter.roles import Role
 from subscriptions import services
 from subscriptions.models import EventKind, Offer, Order, OrderLine, Subscription, SubscriptionEvent
+from tests.concurrency import outcomes, race, require_postgres
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-THREAD_JOIN_TIMEOUT = 60.0  # seconds: a thread still alive after this is taken for a deadlock
 RACERS = 10
-
-
-def require_postgres() -> None:
-    """Skip loudly without PostgreSQL; under CI a missing database is a failure, never a skip."""
-    if not settings.POSTGRES_AVAILABLE:
-        if settings.CI:
-            pytest.fail(f"CI=true but PostgreSQL is not reachable at {settings.TEST_DATABASE_URL}")
-        pytest.skip("SKIPPED LOUDLY: PostgreSQL is not reachable; the concurrency tests need it (CI never skips)")
-    assert connection.vendor == "postgresql"
-
-
-def race(n: int, target: Callable[[int], Any]) -> list[tuple[str, Any]]:
-    """Run target(i) in n threads released together. Returns ("ok", value) or ("error", exception) each."""
-    barrier = threading.Barrier(n, timeout=30)
-    results: list[tuple[str, Any]] = [("missing", None)] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = ("ok", target(i))
-        except BaseException as exc:  # noqa: BLE001 - every outcome is recorded and checked
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,), name=f"racer-{i}", daemon=True) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(THREAD_JOIN_TIMEOUT)
-    stuck = [thread.name for thread in threads if thread.is_alive()]
-    assert not stuck, f"threads did not finish within {THREAD_JOIN_TIMEOUT:.0f}s (deadlock?): {stuck}"
-    return results
-
-
-def outcomes(results: list[tuple[str, Any]]) -> Counter:
-    return Counter("ok" if kind == "ok" else type(value).__name__ for kind, value in results)
 
 
 def make_ready(partner, customer) -> None:
