@@ -46,7 +46,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 # A Redis database of its own, flushed when the module's worker starts.
 REDIS_URL = os.environ.get("REDIS_INTEGRATION_URL", "redis://127.0.0.1:6379/14")
 WAIT = 20.0  # seconds: upper bound of the polling loops
-THREAD_JOIN_TIMEOUT = 60.0  # seconds: a thread still alive after this is taken for a deadlock
 RACERS = 50
 
 
