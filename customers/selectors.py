@@ -128,7 +128,7 @@ def customers_page(
     rows = rows[:page_size]
     if not forward:
         rows.reverse()
-    _attach_dap_and_channel(partner, rows)
+    _attach_dap_and_channel(partner, rows, only_reseller=reseller)
     has_next = more if forward else bool(cursor)
     has_previous = bool(cursor) if forward else more
     return Page(
@@ -155,7 +155,9 @@ def channel_of(partner: Tenant, customer_ids: list) -> dict[object, tuple[str, s
     return out
 
 
-def _attach_dap_and_channel(partner: Tenant, rows: list[ResellerRelationship]) -> None:
+def _attach_dap_and_channel(
+    partner: Tenant, rows: list[ResellerRelationship], only_reseller: Tenant | None = None
+) -> None:
     """Admin permissions and (for two-tier partners) the channel of a page of customers: one query
     each, for the page's rows only (an annotation would be planned over the whole list)."""
     ids = [row.customer_id for row in rows]
@@ -165,7 +167,11 @@ def _attach_dap_and_channel(partner: Tenant, rows: list[ResellerRelationship]) -
         with_dap = set(DelegatedAdminPermission.objects.filter(
             partner=partner, customer_id__in=ids, status=RelationshipStatus.ACTIVE
         ).values_list("customer_id", flat=True))
-        if partner.partner_type != PartnerType.DIRECT:
+        if only_reseller is not None:
+            # Filtered by one reseller: every row is that reseller's, no need to ask.
+            label = f"{only_reseller.name} ({only_reseller.mpn_id})"
+            channel = dict.fromkeys(ids, (label, ""))
+        elif partner.partner_type != PartnerType.DIRECT:
             # A direct-bill partner takes part in no two-tier association.
             channel = channel_of(partner, ids)
     for row in rows:
