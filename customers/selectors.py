@@ -179,6 +179,14 @@ def _attach_dap_and_channel(
         row.indirect_reseller, row.via_provider = channel.get(row.customer_id, ("", ""))  # type: ignore[attr-defined]
 
 
+def relationship_label(row: ResellerRelationship) -> str:
+    """The "Relationship" column (list, row details and export) in the reader's language."""
+    from django.utils.translation import gettext as _
+
+    via = getattr(row, "via_provider", "")
+    return _("Reseller via indirect provider (%(provider)s)") % {"provider": via} if via else _("Reseller")
+
+
 def _attach_channel(partner: Tenant, rows: list[ResellerRelationship]) -> None:
     channel = channel_of(partner, [row.customer_id for row in rows])
     for row in rows:

@@ -56,18 +56,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def relationship_label(row: ResellerRelationship) -> str:
-    via = getattr(row, "via_provider", "")
-    return _("Reseller via indirect provider (%(provider)s)") % {"provider": via} if via else _("Reseller")
-
-
 @tenant_view(Perm.CUSTOMERS_EXPORT)
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the whole list, or of the current search when one is given. Streams at any size."""
     search, _sort, reseller, _candidates = _list_params(request)
     partner = request.tenant  # type: ignore[attr-defined]
     rows = (
-        [str(row.customer_id), row.customer.name, row.customer.domain_display, relationship_label(row),
+        [str(row.customer_id), row.customer.name, row.customer.domain_display, selectors.relationship_label(row),
          row.indirect_reseller]  # type: ignore[attr-defined]
         for row in selectors.customers_export_rows(partner=partner, search=search, reseller=reseller)
     )

@@ -370,7 +370,7 @@ def dap_conflicts(*, request: RelationshipRequest, customer: Tenant) -> list[tup
     ]
 
 
-def _check_actor(*, user: User, customer: Tenant, request: RelationshipRequest) -> None:
+def acceptance_actor_check(*, user: User, customer: Tenant, request: RelationshipRequest) -> None:
     if customer.kind != TenantKind.CUSTOMER or not Membership.objects.filter(
         user=user, tenant=customer, role=Role.CUSTOMER_GLOBAL_ADMIN, is_active=True
     ).exists():
@@ -402,7 +402,7 @@ def invitation_accept(
     try:
         with transaction.atomic():
             request = _lock_request(raw_token)
-            _check_actor(user=user, customer=customer, request=request)
+            acceptance_actor_check(user=user, customer=customer, request=request)
             previous = Acceptance.objects.filter(request=request, customer=customer).first()
             if previous is not None and previous.status in (AcceptanceStatus.FAILED, AcceptanceStatus.DECLINED) \
                     and request.status == RequestStatus.PENDING:
@@ -451,7 +451,7 @@ def invitation_accept(
 def invitation_decline(*, raw_token: str, user: User, customer: Tenant, ip: str | None = None) -> None:
     with transaction.atomic():
         request = _lock_request(raw_token)
-        _check_actor(user=user, customer=customer, request=request)
+        acceptance_actor_check(user=user, customer=customer, request=request)
         answers = request.acceptances.exclude(status=AcceptanceStatus.FAILED)
         if request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED) or answers.filter(
             customer=customer

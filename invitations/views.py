@@ -211,7 +211,7 @@ def _page_context(request: HttpRequest, rel_request: RelationshipRequest, token:
         )
         return context
     try:
-        services._check_actor(user=user, customer=customer, request=rel_request)  # type: ignore[arg-type]
+        services.acceptance_actor_check(user=user, customer=customer, request=rel_request)  # type: ignore[arg-type]
     except NotAllowed as exc:
         context["actor_problem"] = exc.message
         return context

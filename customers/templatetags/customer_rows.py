@@ -15,6 +15,8 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from customers.selectors import relationship_label
+
 register = template.Library()
 
 _ROW = (
@@ -40,10 +42,7 @@ _DETAILS = (
 
 
 def _relationship(row) -> str:  # noqa: ANN001
-    via = getattr(row, "via_provider", "")
-    if via:
-        return escape(_("Reseller via indirect provider (%(provider)s)") % {"provider": via})
-    return escape(_("Reseller"))
+    return escape(relationship_label(row))
 
 
 def _date(row) -> str:  # noqa: ANN001
