@@ -16,7 +16,7 @@ from partnercenter.csvexport import csv_response
 from partnercenter.models import PartnerType, Tenant, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from resellers.selectors import reseller_filter_options, reseller_lookup
+from resellers.selectors import partnered_reseller, reseller_filter_options, reseller_lookup
 
 
 def _list_params(request: HttpRequest) -> tuple[str, str, Tenant | None, list[Tenant]]:
@@ -27,8 +27,10 @@ def _list_params(request: HttpRequest) -> tuple[str, str, Tenant | None, list[Te
     partner = request.tenant  # type: ignore[attr-defined]
     reseller, candidates = None, []
     if partner.partner_type == PartnerType.INDIRECT_PROVIDER:
-        reseller = selectors.reseller_filter_choice(partner=partner, reseller_id=request.GET.get("reseller", "")[:64])
-        if reseller is None and request.GET.get("reseller_q"):
+        reseller_id = request.GET.get("reseller", "")[:64]
+        if reseller_id:
+            reseller = partnered_reseller(provider=partner, reseller_id=reseller_id)
+        elif request.GET.get("reseller_q"):
             reseller, candidates = reseller_lookup(provider=partner, text=request.GET["reseller_q"])
     return search, sort, reseller, candidates
 
@@ -47,12 +49,14 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     )
     partner = request.tenant  # type: ignore[attr-defined]
     is_provider = partner.partner_type == PartnerType.INDIRECT_PROVIDER
+    full_page = not request.htmx  # type: ignore[attr-defined]
     context = {"page": page, "search": search, "sort": sort, "reseller": reseller, "is_provider": is_provider,
-               "resellers": reseller_filter_options(provider=partner) if is_provider else None,
+               "resellers": reseller_filter_options(provider=partner, chosen=reseller)
+               if is_provider and full_page else None,
                "candidates": candidates, "reseller_q": request.GET.get("reseller_q", "")[:100],
                "filter_query": urlencode({k: v for k, v in (("q", search), ("reseller", reseller.id if reseller else ""))
                                           if v})}
-    template = "customers/_table.html" if request.htmx else "customers/list.html"  # type: ignore[attr-defined]
+    template = "customers/list.html" if full_page else "customers/_table.html"
     return render(request, template, context)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
+from django.http import Http404
 
 from partnercenter.models import Tenant
 from resellers.models import IndirectPartnership, PartnershipStatus
@@ -27,8 +28,26 @@ def is_partnered_reseller(*, provider: Tenant, reseller_id: object) -> bool:
 SELECT_LIMIT = 300
 
 
-def reseller_filter_options(*, provider: Tenant) -> list[Tenant] | None:
-    """Partnered resellers for a drop-down, or None when there are too many for one (type instead)."""
+def partnered_reseller(*, provider: Tenant, reseller_id: object) -> Tenant:
+    """The provider's partnered reseller with this id; any other tenant (or no UUID at all) is a 404.
+    It carries `too_many_for_select`, so the page that filters by it learns in the same query how to
+    offer the filter (a drop-down or a box to type in)."""
+    more = IndirectPartnership.objects.filter(provider=provider, status=PartnershipStatus.ACTIVE).order_by()
+    try:
+        return (
+            partnered_resellers(provider=provider).only("id", "name", "mpn_id")
+            .annotate(too_many_for_select=Exists(more[SELECT_LIMIT:]))
+            .get(id=reseller_id)
+        )
+    except (Tenant.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def reseller_filter_options(*, provider: Tenant, chosen: Tenant | None = None) -> list[Tenant] | None:
+    """Partnered resellers for a drop-down, or None when there are too many for one (type instead).
+    `chosen` is the reseller the page is filtered by, when it came from partnered_reseller()."""
+    if getattr(chosen, "too_many_for_select", False):
+        return None
     # One query from the partnership side, whatever the count: a name-ordered join over every
     # tenant would be the slow way to learn that there are 10,000.
     ids = list(

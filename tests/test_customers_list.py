@@ -173,3 +173,26 @@ def test_renamed_customer_moves_in_the_name_order(partner, partner_admin):
     assert customer_name_sync(customer=second) == 1
     page = selectors.customers_page(partner=partner, sort="name")
     assert [row.customer.name for row in page.rows] == ["Aardvark AG", "Alpha AG"]
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "date", "-date"])
+def test_admin_permissions_column_marks_exactly_the_customers_with_dap(partner, partner_admin, sort):
+    tenants = _customers(partner, [f"Kunde {i:02d}" for i in range(7)])
+    granted = {tenants[1].id, tenants[4].id}
+    for tenant in tenants:
+        if tenant.id in granted:
+            dap_grant(partner=partner, customer=tenant, services=["productivity", "security"], reassign=False,
+                      actor=None)
+    # Another partner's permission for one of these customers does not count.
+    other = PartnerFactory()
+    reseller_relationship_ensure(partner=other, customer=tenants[2], actor=None)
+    dap_grant(partner=other, customer=tenants[2], services=["productivity"], reassign=False, actor=None)
+    first = selectors.customers_page(partner=partner, sort=sort, page_size=4)
+    second = selectors.customers_page(partner=partner, sort=sort, cursor=first.next_cursor, page_size=4)
+    back = selectors.customers_page(partner=partner, sort=sort, cursor=second.prev_cursor, direction="prev",
+                                    page_size=4)
+    searched = selectors.customers_page(partner=partner, sort=sort, search="kunde", page_size=4)
+    for page in (first, second, back, searched):
+        assert {row.customer_id for row in page.rows if row.has_dap} == granted & {r.customer_id for r in page.rows}
+    html = client_for(partner_admin).get("/customers/", {"sort": sort}).content.decode()
+    assert html.count(">DAP</span>") == 2

@@ -338,3 +338,32 @@ def test_filter_by_a_former_reseller_is_not_found(provider, provider_admin, rese
     partnership = _accept(request, reseller, reseller_admin)
     services.partnership_remove(partnership=partnership, actor=provider_admin, acting_tenant=provider)
     assert client_for(provider_admin).get("/customers/", {"reseller": str(reseller.id)}).status_code == 404
+
+
+def test_reseller_filter_is_a_select_up_to_the_limit_then_a_box(provider, provider_admin, reseller, reseller_admin,
+                                                                 monkeypatch):
+    from resellers import selectors
+
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    _accept(request, reseller, reseller_admin)
+    second = PartnerFactory(name="Wingtip Kft.", partner_type="indirect_reseller", country="HU")
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    _accept(request, second, member(second, Role.GLOBAL_ADMIN))
+    client = client_for(provider_admin)
+
+    monkeypatch.setattr(selectors, "SELECT_LIMIT", 2)
+    chosen = selectors.partnered_reseller(provider=provider, reseller_id=reseller.id)
+    assert chosen.too_many_for_select is False
+    assert [r.name for r in selectors.reseller_filter_options(provider=provider, chosen=chosen)] == [
+        "Tailspin Bt.", "Wingtip Kft."]
+    html = client.get("/customers/", {"reseller": str(second.id)}).content.decode()
+    assert f'<option value="{second.id}" selected>' in html and 'name="reseller_q"' not in html
+
+    monkeypatch.setattr(selectors, "SELECT_LIMIT", 1)
+    chosen = selectors.partnered_reseller(provider=provider, reseller_id=reseller.id)
+    assert chosen.too_many_for_select is True
+    assert selectors.reseller_filter_options(provider=provider, chosen=chosen) is None
+    assert selectors.reseller_filter_options(provider=provider) is None
+    html = client.get("/customers/", {"reseller": str(second.id)}).content.decode()
+    assert 'name="reseller_q"' in html and f'value="{second.mpn_id}"' in html and "<option" not in html.split(
+        'id="reseller-filter"')[1].split("</div>")[0]
