@@ -196,3 +196,24 @@ def test_admin_permissions_column_marks_exactly_the_customers_with_dap(partner, 
         assert {row.customer_id for row in page.rows if row.has_dap} == granted & {r.customer_id for r in page.rows}
     html = client_for(partner_admin).get("/customers/", {"sort": sort}).content.decode()
     assert html.count(">DAP</span>") == 2
+
+
+@pytest.mark.parametrize("language", ["en", "de", "hu"])
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Budapest", "America/Los_Angeles"])
+def test_short_date_formatter_writes_what_date_format_writes(language, zone, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone, translation
+    from django.utils.formats import date_format
+
+    from customers.templatetags import customer_rows
+
+    moments = [datetime(2026, 1, 1, 0, 30, tzinfo=UTC) + timedelta(days=97 * i, hours=7 * i) for i in range(12)]
+    with translation.override(language), timezone.override(zone):
+        fast = customer_rows.short_date_formatter()
+        for moment in moments:
+            assert fast(moment) == date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
+        # A format with letters strftime cannot write (day and month without zeros) takes Django's way.
+        monkeypatch.setattr(customer_rows, "get_format", lambda name: "j. n. Y & <y>")
+        expected = "31. 12. 2025 &amp; &lt;25&gt;" if zone == "America/Los_Angeles" else "1. 1. 2026 &amp; &lt;26&gt;"
+        assert customer_rows.short_date_formatter()(moments[0]) == expected

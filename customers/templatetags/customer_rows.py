@@ -7,12 +7,16 @@ opened, so the list itself never reads subscriptions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from django import template
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext as _
 
 from customers.selectors import relationship_label
@@ -45,8 +49,20 @@ def _relationship(row) -> str:  # noqa: ANN001
     return escape(relationship_label(row))
 
 
-def _date(row) -> str:  # noqa: ANN001
-    return escape(date_format(localtime(row.created_at), "SHORT_DATE_FORMAT"))
+# Django's date format letters that have a strftime twin; the short date formats of our languages
+# ("m/d/Y", "d.m.Y", "Y.m.d.") use nothing else.
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y"}
+
+
+def short_date_formatter() -> Callable[[datetime], str]:
+    """date_format(localtime(value), "SHORT_DATE_FORMAT"), escaped, with the format and time zone of
+    this request looked up once: per row, Django's formatter parses the format again (~25 µs)."""
+    fmt = get_format("SHORT_DATE_FORMAT")
+    zone = get_current_timezone()
+    if all(ch in _STRFTIME or not (ch.isalpha() or ch in "\\%") for ch in fmt):
+        pattern = "".join(_STRFTIME.get(ch, ch) for ch in fmt)
+        return lambda value: escape(value.astimezone(zone).strftime(pattern))
+    return lambda value: escape(dateformat.format(value.astimezone(zone), fmt))
 
 
 @register.simple_tag
@@ -57,19 +73,24 @@ def customer_rows(rows: list) -> SafeString:
     dap_badge = '<span class="badge text-bg-success">DAP</span>'
     none_muted = f'<span class="text-muted">{none}</span>'
     show = _("Show details for %(name)s")
+    date = short_date_formatter()
+    relationships: dict[str, str] = {}  # one label per provider a row is reached through
     out = []
     for row in rows:
         customer = row.customer
+        via = getattr(row, "via_provider", "")
+        if via not in relationships:
+            relationships[via] = _relationship(row)
         out.append(_ROW.format(
             id=str(row.customer_id),
             base=base,
             name=escape(customer.name),
             domain=escape(customer.domain_display),
             show=escape(show % {"name": customer.name}),
-            relationship=_relationship(row),
+            relationship=relationships[via],
             reseller=escape(getattr(row, "indirect_reseller", "")) or "—",
             dap=dap_badge if row.has_dap else none_muted,
-            date=_date(row),
+            date=date(row.created_at),
             l_account=account,
         ))
     return SafeString("".join(out))
@@ -105,7 +126,7 @@ def customer_row_details(row, subscriptions: list, perms: frozenset[str]) -> Saf
         l_subscriptions=escape(_("Subscriptions")),
         l_account=escape(_("Account")),
         relationship=_relationship(row),
-        date=_date(row),
+        date=short_date_formatter()(row.created_at),
         dap_long=escape(_("Delegated admin permissions (DAP)")) if row.has_dap else none,
         subscriptions=listing,
         actions="".join(actions),
