@@ -284,7 +284,7 @@ def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: Custom
     except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="partnercenter.backends.ModelBackend")
     request.session[ACTIVE_TENANT_SESSION_KEY] = str(customer.id)
     messages.success(request, _("Your organisation %(name)s was created. You are its Global admin.") % {
         "name": customer.name})

@@ -63,7 +63,11 @@ def load_tenant_context(request: HttpRequest) -> TenantContext:
         return TenantContext()
     roles_by_tenant: dict[object, set[str]] = {}
     tenants: dict[object, Tenant] = {}
-    for membership in memberships_of_user(user=user):
+    # Loaded with the user by partnercenter.backends when the session was read.
+    memberships = getattr(user, "loaded_memberships", None)
+    if memberships is None:
+        memberships = memberships_of_user(user_id=user.pk)
+    for membership in memberships:
         roles_by_tenant.setdefault(membership.tenant_id, set()).add(membership.role)
         tenants[membership.tenant_id] = membership.tenant
     if not tenants:

@@ -11,8 +11,8 @@ from partnercenter.models import ActivityLog, CountryRegion, Membership, OutboxE
 from partnercenter.roles import Role
 
 
-def memberships_of_user(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user, is_active=True).select_related("tenant")
+def memberships_of_user(*, user_id: object) -> QuerySet[Membership]:
+    return Membership.objects.filter(user_id=user_id, is_active=True).select_related("tenant")
 
 
 def region_code_for_country(country: str) -> str:

@@ -141,9 +141,9 @@ PASSWORD_HASHERS = env.list(
     ],
 )
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+AUTHENTICATION_BACKENDS = [  # Django's and allauth's, each loading the user's memberships with the user
+    "partnercenter.backends.ModelBackend",
+    "partnercenter.backends.EmailBackend",
 ]
 
 # --- django-allauth -----------------------------------------------------------------------------

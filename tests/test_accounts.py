@@ -128,3 +128,35 @@ def test_sign_in_message_is_in_the_users_language(partner):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Erfolgreich als anna@contoso.example angemeldet." in html and "Successfully" not in html
+
+
+def test_backend_loads_the_user_and_its_active_memberships_in_one_query(partner, django_assert_num_queries):
+    from partnercenter.backends import EmailBackend, ModelBackend
+
+    other = PartnerFactory()
+    user = member(partner, Role.GLOBAL_ADMIN, Role.SALES_AGENT)
+    Membership.objects.create(user=user, tenant=other, role=Role.HELPDESK_AGENT, is_active=False)
+    for backend in (ModelBackend(), EmailBackend()):
+        with django_assert_num_queries(1):
+            loaded = backend.get_user(str(user.pk))
+            assert loaded == user
+            assert sorted(m.role for m in loaded.loaded_memberships) == sorted([Role.GLOBAL_ADMIN, Role.SALES_AGENT])
+            assert {m.tenant.name for m in loaded.loaded_memberships} == {partner.name}
+            assert all(m.user is loaded for m in loaded.loaded_memberships)
+    # A user without memberships (an operator) is still found; an inactive user or junk is not.
+    operator = User.objects.create_superuser("operator@example.com", None)
+    with django_assert_num_queries(2):
+        loaded = ModelBackend().get_user(operator.pk)
+        assert loaded == operator and loaded.loaded_memberships == []
+    user.is_active = False
+    user.save()
+    assert ModelBackend().get_user(user.pk) is None
+    assert ModelBackend().get_user("not-a-number") is None
+
+
+def test_a_revoked_membership_takes_effect_on_the_next_request(partner):
+    user = member(partner, Role.GLOBAL_ADMIN)
+    client = client_for(user)
+    assert client.get("/customers/").status_code == 200
+    Membership.objects.filter(user=user).update(is_active=False)
+    assert client.get("/customers/").status_code == 404  # no organisation any more
