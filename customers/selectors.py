@@ -12,15 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
-from partnercenter.domains import search_term_to_ascii
+from partnercenter.domains import domain_to_unicode, search_term_to_ascii
 from partnercenter.models import PartnerType, Tenant
 
 SORTS = {
@@ -33,15 +34,11 @@ DEFAULT_SORT = "name"
 
 
 def customer_relationships(
-    *, partner: Tenant, search: str = "", reseller: Tenant | None = None, lean: bool = True
+    *, partner: Tenant, search: str = "", reseller: Tenant | None = None
 ) -> QuerySet[ResellerRelationship]:
     qs = ResellerRelationship.objects.filter(partner=partner, status=RelationshipStatus.ACTIVE).select_related(
         "customer"
     )
-    if lean:
-        # Only what the list, its export and the row details show: a tenant row is wide.
-        qs = qs.only("id", "partner_id", "customer_id", "customer_name", "created_at", "status",
-                     "customer__id", "customer__name", "customer__primary_domain")
     if reseller is not None:
         # A subquery the planner runs first: a reseller's few customers, then their rows by index.
         qs = qs.filter(customer_id__in=ResellerAssociation.objects.filter(
@@ -58,9 +55,49 @@ def customer_relationships(
     return qs
 
 
+@dataclass(frozen=True, slots=True)
+class CustomerRef:
+    id: UUID
+    name: str
+    primary_domain: str
+
+    @property
+    def domain_display(self) -> str:
+        return domain_to_unicode(self.primary_domain)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    """A line of the Customers list and its export: what they show and what the cursor needs. Plain
+    values, not model instances: building two models per row was a twentieth of the page."""
+
+    id: int
+    customer_id: UUID
+    customer_name: str
+    created_at: datetime
+    customer: CustomerRef
+    has_dap: bool
+    indirect_reseller: str
+    via_provider: str
+
+
+_ROW_COLUMNS = ("id", "customer_id", "customer_name", "created_at", "customer__name", "customer__primary_domain",
+                "has_dap", "indirect_reseller", "via_provider")
+
+
+def _rows(qs: QuerySet[ResellerRelationship], *, chunk: int = 0) -> Iterator[CustomerRow]:
+    """The rows of a list query (with _with_dap and _with_channel); `chunk` streams them in chunks."""
+    values = qs.values_list(*_ROW_COLUMNS)
+    for row_id, customer_id, sort_name, created_at, name, domain, has_dap, reseller, via in (
+        values.iterator(chunk_size=chunk) if chunk else values
+    ):
+        yield CustomerRow(row_id, customer_id, sort_name, created_at, CustomerRef(customer_id, name, domain),
+                          has_dap, reseller, via)
+
+
 @dataclass
 class Page:
-    rows: list[ResellerRelationship]
+    rows: list[CustomerRow]
     next_cursor: str | None
     prev_cursor: str | None
     has_previous: bool
@@ -81,7 +118,7 @@ def _decode(cursor: str) -> dict[str, Any]:
         raise Http404 from exc
 
 
-def _key(row: ResellerRelationship, sort: str) -> dict[str, Any]:
+def _key(row: CustomerRow | ResellerRelationship, sort: str) -> dict[str, Any]:
     if sort.lstrip("-") == "name":
         return {"v": row.customer_name, "id": row.id}
     return {"v": row.created_at.isoformat(), "id": row.id}
@@ -117,19 +154,19 @@ def customers_page(
 ) -> Page:
     """One page of the partner's customers. Constant number of queries whatever the size."""
     sort = sort if sort in SORTS else DEFAULT_SORT
-    qs = _with_dap(customer_relationships(partner=partner, search=search, reseller=reseller), partner)
+    qs = _with_channel(_with_dap(customer_relationships(partner=partner, search=search, reseller=reseller), partner),
+                       partner, reseller)
     forward = direction != "prev"
     if cursor:
         qs = _seek(qs, sort, _decode(cursor), forward)
     ordering = SORTS[sort]
     if not forward:
         ordering = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
-    rows = list(qs.order_by(*ordering)[: page_size + 1])
+    rows = list(_rows(qs.order_by(*ordering)[: page_size + 1]))
     more = len(rows) > page_size
     rows = rows[:page_size]
     if not forward:
         rows.reverse()
-    _attach_channel(partner, rows, only_reseller=reseller)
     has_next = more if forward else bool(cursor)
     has_previous = bool(cursor) if forward else more
     return Page(
@@ -138,22 +175,6 @@ def customers_page(
         prev_cursor=_encode(_key(rows[0], sort)) if rows and has_previous else None,
         has_previous=has_previous,
     )
-
-
-def channel_of(partner: Tenant, customer_ids: list) -> dict[object, tuple[str, str]]:
-    """customer id → (indirect reseller, indirect provider) as seen by this partner, in one query."""
-    out: dict[object, tuple[str, str]] = {}
-    if not customer_ids:
-        return out
-    rows = ResellerAssociation.objects.filter(
-        Q(provider=partner) | Q(reseller=partner), customer_id__in=customer_ids, status=RelationshipStatus.ACTIVE
-    ).values_list("customer_id", "provider_id", "reseller__name", "reseller__mpn_id", "provider__name")
-    for customer_id, provider_id, reseller_name, reseller_mpn, provider_name in rows:
-        if provider_id == partner.id:
-            out[customer_id] = (f"{reseller_name} ({reseller_mpn})", "")
-        else:
-            out[customer_id] = ("", provider_name)
-    return out
 
 
 def _with_dap(qs: QuerySet[ResellerRelationship], partner: Tenant) -> QuerySet[ResellerRelationship]:
@@ -168,7 +189,7 @@ def _with_dap(qs: QuerySet[ResellerRelationship], partner: Tenant) -> QuerySet[R
     return qs.annotate(has_dap=Coalesce(Subquery(granted), Value(False)))
 
 
-def relationship_label(row: ResellerRelationship) -> str:
+def relationship_label(row: CustomerRow | ResellerRelationship) -> str:
     """The "Relationship" column (list, row details and export) in the reader's language."""
     from django.utils.translation import gettext as _
 
@@ -176,44 +197,42 @@ def relationship_label(row: ResellerRelationship) -> str:
     return _("Reseller via indirect provider (%(provider)s)") % {"provider": via} if via else _("Reseller")
 
 
-def _attach_channel(
-    partner: Tenant, rows: list[ResellerRelationship], only_reseller: Tenant | None = None
-) -> None:
-    """The channel of a page of customers for two-tier partners: one query for the page's rows only."""
-    channel: dict[object, tuple[str, str]] = {}
-    if only_reseller is not None:
-        # Filtered by one reseller: every row is that reseller's, no need to ask.
-        label = f"{only_reseller.name} ({only_reseller.mpn_id})"
-        channel = dict.fromkeys((row.customer_id for row in rows), (label, ""))
-    elif rows and partner.partner_type != PartnerType.DIRECT:
-        # A direct-bill partner takes part in no two-tier association.
-        channel = channel_of(partner, [row.customer_id for row in rows])
-    for row in rows:
-        row.indirect_reseller, row.via_provider = channel.get(row.customer_id, ("", ""))  # type: ignore[attr-defined]
+def _with_channel(
+    qs: QuerySet[ResellerRelationship], partner: Tenant, reseller: Tenant | None = None
+) -> QuerySet[ResellerRelationship]:
+    """Each row's two-tier channel as this partner sees it, in the same query (a scalar subquery per
+    returned row): `indirect_reseller`, the reseller serving the customer under this provider, as
+    "Name (MPN ID)"; `via_provider`, the provider through which this reseller reaches the customer."""
+    empty = Value("", output_field=CharField())
+    active = ResellerAssociation.objects.filter(customer_id=OuterRef("customer_id"), status=RelationshipStatus.ACTIVE)
+    if reseller is not None:  # filtered by one reseller: every row is that reseller's, no need to ask
+        return qs.annotate(indirect_reseller=Value(f"{reseller.name} ({reseller.mpn_id})", output_field=CharField()),
+                           via_provider=empty)
+    if partner.partner_type == PartnerType.INDIRECT_PROVIDER:
+        label = Concat("reseller__name", Value(" ("), "reseller__mpn_id", Value(")"), output_field=CharField())
+        served = active.filter(provider=partner).values(label=label)[:1]  # one per provider (a constraint)
+        return qs.annotate(indirect_reseller=Coalesce(Subquery(served), empty), via_provider=empty)
+    if partner.partner_type == PartnerType.INDIRECT_RESELLER:
+        through = active.filter(reseller=partner).order_by("id").values("provider__name")[:1]
+        return qs.annotate(indirect_reseller=empty, via_provider=Coalesce(Subquery(through), empty))
+    return qs.annotate(indirect_reseller=empty, via_provider=empty)  # a direct-bill partner has no channel
 
 
 def customers_export_rows(
     *, partner: Tenant, search: str = "", reseller: Tenant | None = None, chunk: int = 2000
-) -> Iterator[ResellerRelationship]:
-    """Every row of the list (or of the current filter), in chunks, each chunk with its channel."""
-    qs = customer_relationships(partner=partner, search=search, reseller=reseller).order_by("customer_name", "id")
-    batch: list[ResellerRelationship] = []
-    for row in qs.iterator(chunk_size=chunk):
-        batch.append(row)
-        if len(batch) == chunk:
-            _attach_channel(partner, batch, only_reseller=reseller)
-            yield from batch
-            batch = []
-    _attach_channel(partner, batch, only_reseller=reseller)
-    yield from batch
+) -> Iterator[CustomerRow]:
+    """Every row of the list (or of the current filter) with its channel, read in chunks."""
+    qs = _with_channel(_with_dap(customer_relationships(partner=partner, search=search, reseller=reseller), partner),
+                       partner, reseller)
+    return _rows(qs.order_by("customer_name", "id"), chunk=chunk)
 
 
 def customer_for_partner(*, partner: Tenant, customer_id: object) -> ResellerRelationship:
     """The partner's active relationship with this customer; 404 for anybody else's customer."""
     try:
-        row = _with_dap(customer_relationships(partner=partner, lean=False), partner).get(customer_id=customer_id)
-        _attach_channel(partner, [row])
-        return row
+        return _with_channel(_with_dap(customer_relationships(partner=partner), partner), partner).get(
+            customer_id=customer_id
+        )
     except (ResellerRelationship.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
 

@@ -285,9 +285,19 @@ def test_provider_filters_customers_by_reseller_and_exports_the_column(provider,
     stranger = PartnerFactory(partner_type="indirect_reseller", country="HU")
     assert client.get("/customers/", {"reseller": str(stranger.id)}).status_code == 404
     assert client.get("/customers/", {"reseller": "not-a-uuid"}).status_code == 404
-    # The reseller sees the customer as reached through its provider.
-    html = client_for(reseller_admin).get("/customers/").content.decode()
+    # Unfiltered, the column names the reseller on its customer's row only.
+    rows = {r.customer.name: r.indirect_reseller for r in client.get("/customers/").context["page"].rows}
+    assert rows == {"Via Reseller AG": f"Tailspin Bt. ({reseller.mpn_id})", "Own Customer AG": ""}
+    # The reseller sees the customer as reached through its provider: list, row details, export.
+    reseller_client = client_for(reseller_admin)
+    html = reseller_client.get("/customers/").content.decode()
     assert "Reseller via indirect provider (Fabrikam Kft.)" in html
+    details = reseller_client.get(f"/customers/{via.id}/row/").content.decode()
+    assert "Reseller via indirect provider (Fabrikam Kft.)" in details
+    response = reseller_client.get("/customers/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+    assert [(r[1], r[3], r[4]) for r in rows[1:]] == [
+        ("Via Reseller AG", "Reseller via indirect provider (Fabrikam Kft.)", "")]
 
 
 def test_combined_invitation_is_refused_once_the_partnership_ended(provider, provider_admin, reseller,
