@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from customers.models import Service
 from customers.services import dap_grant, reseller_association_ensure, reseller_relationship_ensure
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, TenantKind, User
-from partnercenter.roles import Perm, Role, permissions_for
-from partnercenter.selectors import region_name_for_country, same_region
+from partnercenter.models import ActivityKind, PartnerType, Tenant, TenantKind, User
+from partnercenter.roles import Perm, Role
+from partnercenter.selectors import permissions_of, region_name_for_country, same_region
 from partnercenter.services import activity_record, domain_normalize_or_error, membership_grant, tenant_create
 from resellers.selectors import is_partnered_reseller
 from subscriptions.services import Line, customer_agreement_record, order_place
@@ -87,8 +87,7 @@ def new_customer_checks(*, partner: Tenant, data: NewCustomer) -> dict[str, str]
 def customer_add(*, partner: Tenant, actor: User, data: NewCustomer, idempotency_key: str) -> Created:
     """Tenant, its Global admin (temporary password, must change it), reseller relationship, reseller
     association and admin permissions, customer agreement and orders — all or nothing."""
-    roles = Membership.objects.filter(user=actor, tenant=partner, is_active=True).values_list("role", flat=True)
-    if Perm.CUSTOMERS_ADD not in permissions_for(roles):
+    if Perm.CUSTOMERS_ADD not in permissions_of(user=actor, tenant=partner):
         raise DomainError(_("Your role does not allow this."), code="forbidden")
     errors = new_customer_checks(partner=partner, data=data)
     if errors:

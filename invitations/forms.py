@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from invitations.drafts import MAX_BODY, MAX_SUBJECT
 from invitations.models import DapChoice
-from invitations.services import MAX_BODY, MAX_SUBJECT
 
 
 class RelationshipRequestForm(forms.Form):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Service
 from customers.services import dap_grant, dap_holders, reseller_association_ensure, reseller_relationship_ensure
+from invitations.drafts import draft_checked
 from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpired, RequestNotFound
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.refusals import refusal_text
@@ -24,20 +25,11 @@ from invitations.tokens import email_normalize, token_digest, token_new, token_w
 from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Cloud, Membership, PartnerType, Tenant, TenantKind, User
-from partnercenter.roles import Perm, Role, permissions_for
-from partnercenter.selectors import same_region, tenant_users_with_roles
+from partnercenter.roles import Perm, Role
+from partnercenter.selectors import permissions_of, same_region, tenant_users_with_roles
 from partnercenter.services import activity_record, outbox_email_create, outbox_email_create_raw
 
 logger = logging.getLogger(__name__)
-
-MAX_SUBJECT = 200
-MAX_BODY = 10_000
-
-
-def _actor_perms(actor: User, tenant: Tenant) -> frozenset[str]:
-    roles = Membership.objects.filter(user=actor, tenant=tenant, is_active=True).values_list("role", flat=True)
-    return permissions_for(roles)
-
 
 def acceptance_path(raw_token: str) -> str:
     return f"/admin-center/partner-request/{raw_token}/"
@@ -58,7 +50,7 @@ def invitation_create(
 ) -> tuple[RelationshipRequest, str]:
     """A new request with a fresh link. An addressed email that already has a pending request gets
     that request back with a new link (the old one dies): one pending request per customer email."""
-    perms = _actor_perms(actor, partner)
+    perms = permissions_of(user=actor, tenant=partner)
     if partner.kind != TenantKind.PARTNER or Perm.RELATIONSHIP_REQUEST not in perms:
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
     if include_dap and partner.cloud == Cloud.USGOV:
@@ -164,7 +156,7 @@ def invitation_send(
     ip: str | None = None,
 ) -> None:
     """Email the (edited) draft to the addressed customer through the outbox."""
-    if Perm.RELATIONSHIP_REQUEST not in _actor_perms(actor, request.partner):
+    if Perm.RELATIONSHIP_REQUEST not in permissions_of(user=actor, tenant=request.partner):
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
     with transaction.atomic():
         locked = RelationshipRequest.objects.select_for_update().get(pk=request.pk)
@@ -174,18 +166,7 @@ def invitation_send(
             raise DomainError(_("Only a pending request can be sent."))
         if not locked.customer_email:
             raise DomainError(_("Enter a customer email to send the request from the portal."), field="body")
-        subject = (subject or "").strip()
-        if not subject:
-            raise DomainError(_("Enter a subject."), field="subject")
-        if len(subject) > MAX_SUBJECT:
-            raise DomainError(_("The subject can have at most %(n)d characters.") % {"n": MAX_SUBJECT},
-                              field="subject")
-        if len(body or "") > MAX_BODY:
-            raise DomainError(_("The message can have at most %(n)d characters.") % {"n": MAX_BODY}, field="body")
-        if link not in (body or ""):
-            raise DomainError(
-                _("The message must contain the personalised link. Put it back before sending."), field="body"
-            )
+        subject, body = draft_checked(subject=subject, body=body, link=link)
         reply_to = actor.email
         outbox_email_create_raw(
             to_email=locked.customer_email, subject=subject, body=body, language=get_language() or "en",
@@ -202,9 +183,9 @@ def invitation_send(
 
 def invitation_resend(*, request: RelationshipRequest, actor: User, ip: str | None = None) -> str:
     """A new link for the same request; the old one stops working at once."""
-    if Perm.RELATIONSHIP_REQUEST not in _actor_perms(actor, request.partner):
+    if Perm.RELATIONSHIP_REQUEST not in permissions_of(user=actor, tenant=request.partner):
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
-    if request.include_dap and Perm.RELATIONSHIP_REQUEST_DAP not in _actor_perms(actor, request.partner):
+    if request.include_dap and Perm.RELATIONSHIP_REQUEST_DAP not in permissions_of(user=actor, tenant=request.partner):
         raise NotAllowed(_("Your role may request a reseller relationship without admin permissions only."))
     token = token_new()
     try:
@@ -231,7 +212,7 @@ def invitation_resend(*, request: RelationshipRequest, actor: User, ip: str | No
 
 
 def invitation_revoke(*, request: RelationshipRequest, actor: User, ip: str | None = None) -> None:
-    if Perm.RELATIONSHIP_REQUEST not in _actor_perms(actor, request.partner):
+    if Perm.RELATIONSHIP_REQUEST not in permissions_of(user=actor, tenant=request.partner):
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
     with transaction.atomic():
         locked = RelationshipRequest.objects.select_for_update().get(pk=request.pk)

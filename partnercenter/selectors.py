@@ -8,7 +8,14 @@ from datetime import date
 from django.db.models import QuerySet
 
 from partnercenter.models import ActivityLog, CountryRegion, Membership, OutboxEmail, Tenant, User
-from partnercenter.roles import Role
+from partnercenter.roles import Role, permissions_for
+
+
+def permissions_of(*, user: User, tenant: Tenant) -> frozenset[str]:
+    """What the user may do in the tenant now, from its active memberships (services check this)."""
+    return permissions_for(
+        Membership.objects.filter(user=user, tenant=tenant, is_active=True).values_list("role", flat=True)
+    )
 
 
 def memberships_of_user(*, user_id: object) -> QuerySet[Membership]:

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from invitations.drafts import draft_checked
 from invitations.tokens import email_normalize, token_digest, token_new, token_well_formed
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, TenantKind, User
-from partnercenter.roles import Perm, Role, permissions_for
-from partnercenter.selectors import region_name_for_country, same_region, tenant_users_with_roles
+from partnercenter.roles import Perm, Role
+from partnercenter.selectors import permissions_of, region_name_for_country, same_region, tenant_users_with_roles
 from partnercenter.services import activity_record, outbox_email_create, outbox_email_create_raw
 from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
 
@@ -29,15 +30,10 @@ def partnership_path(raw_token: str) -> str:
     return f"/partnerships/{raw_token}/"
 
 
-def _perms(actor: User, tenant: Tenant) -> frozenset[str]:
-    roles = Membership.objects.filter(user=actor, tenant=tenant, is_active=True).values_list("role", flat=True)
-    return permissions_for(roles)
-
-
 def _require_provider(actor: User, provider: Tenant) -> None:
     if provider.partner_type != PartnerType.INDIRECT_PROVIDER:
         raise DomainError(_("Only indirect providers request partnerships with resellers."), code="forbidden")
-    if Perm.PARTNERSHIPS_MANAGE not in _perms(actor, provider):
+    if Perm.PARTNERSHIPS_MANAGE not in permissions_of(user=actor, tenant=provider):
         raise DomainError(_("Your role does not allow this."), code="forbidden")
 
 
@@ -123,14 +119,8 @@ def partnership_request_send(
         to = locked.email or (_first_admin_email(locked.reseller) if locked.reseller else "")
         if not to:
             raise DomainError(_("Enter a reseller email to send the request from the portal."), field="body")
-        subject = (subject or "").strip()
-        if not subject:
-            raise DomainError(_("Enter a subject."), field="subject")
-        if link not in (body or ""):
-            raise DomainError(
-                _("The message must contain the personalised link. Put it back before sending."), field="body"
-            )
-        outbox_email_create_raw(to_email=to, subject=subject[:200], body=body[:10_000],
+        subject, body = draft_checked(subject=subject, body=body, link=link)
+        outbox_email_create_raw(to_email=to, subject=subject, body=body,
                                 language=get_language() or "en", kind="partnership_request",
                                 tenant=locked.provider, reply_to=actor.email)
         locked.sent_at = timezone.now()
@@ -285,7 +275,7 @@ def partnership_remove(*, partnership: IndirectPartnership, actor: User, acting_
     """Ends the partnership. Customers and granted admin permissions stay; nobody is notified."""
     if acting_tenant.id not in (partnership.provider_id, partnership.reseller_id):
         raise DomainError(_("Not found"), code="not_found")
-    if Perm.PARTNERSHIPS_MANAGE not in _perms(actor, acting_tenant):
+    if Perm.PARTNERSHIPS_MANAGE not in permissions_of(user=actor, tenant=acting_tenant):
         raise DomainError(_("Your role does not allow this."), code="forbidden")
     with transaction.atomic():
         updated = IndirectPartnership.objects.filter(pk=partnership.pk, status=PartnershipStatus.ACTIVE).update(

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from customers.models import CustomerAgreement, RelationshipStatus, ResellerRelationship
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, User
-from partnercenter.roles import Perm, permissions_for
+from partnercenter.models import ActivityKind, PartnerType, Tenant, User
+from partnercenter.roles import Perm
+from partnercenter.selectors import permissions_of
 from partnercenter.services import activity_record
 from resellers.selectors import is_partnered_reseller
 from subscriptions.models import (
@@ -36,8 +37,7 @@ class SubscriptionConflict(DomainError):
 
 
 def _require(actor: User, partner: Tenant, perm: str) -> None:
-    roles = Membership.objects.filter(user=actor, tenant=partner, is_active=True).values_list("role", flat=True)
-    if perm not in permissions_for(roles):
+    if perm not in permissions_of(user=actor, tenant=partner):
         raise DomainError(_("Your role does not allow this."), code="forbidden")
 
 

@@ -377,3 +377,27 @@ def test_reseller_filter_is_a_select_up_to_the_limit_then_a_box(provider, provid
     html = client.get("/customers/", {"reseller": str(second.id)}).content.decode()
     assert 'name="reseller_q"' in html and f'value="{second.mpn_id}"' in html and "<option" not in html.split(
         'id="reseller-filter"')[1].split("</div>")[0]
+
+
+@pytest.mark.parametrize(("subject", "body", "field"), [
+    ("", "{link}", "subject"), ("x" * 201, "{link}", "subject"), ("Hi", "no link", "body"),
+    ("Hi", "x" * 9_990 + "{link}", "body"),  # too long: cutting it at the limit would lose the link
+])
+def test_both_kinds_of_link_refuse_a_bad_draft_and_send_nothing(provider, provider_admin, subject, body, field):
+    from invitations import services as invitation_services
+    from partnercenter.models import OutboxEmail
+
+    partnership, raw = services.partnership_request_create(provider=provider, actor=provider_admin,
+                                                           email="admin@tailspin.example")
+    relationship, raw2 = invitation_services.invitation_create(partner=provider, actor=provider_admin,
+                                                               include_dap=False, customer_email="mike@adatum.example")
+    for send, request, token, path in (
+        (services.partnership_request_send, partnership, raw, services.partnership_path(raw)),
+        (invitation_services.invitation_send, relationship, raw2, invitation_services.acceptance_path(raw2)),
+    ):
+        link = "http://testserver" + path
+        with pytest.raises(DomainError) as info:
+            send(request=request, actor=provider_admin, raw_token=token, subject=subject,
+                 body=body.replace("{link}", link), link=link)
+        assert info.value.field == field
+    assert not OutboxEmail.objects.exists()

@@ -1,0 +1,27 @@
+"""The editable email draft that carries a tokenised link (relationship and partnership requests)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from partnercenter.errors import DomainError
+
+MAX_SUBJECT = 200
+MAX_BODY = 10_000
+
+
+def draft_checked(*, subject: str, body: str, link: str) -> tuple[str, str]:
+    """The subject and body to send, or a DomainError beside the field that is wrong. Nothing is cut
+    short: a body cut at the limit could lose the link."""
+    subject = (subject or "").strip()
+    body = body or ""
+    if not subject:
+        raise DomainError(_("Enter a subject."), field="subject")
+    if len(subject) > MAX_SUBJECT:
+        raise DomainError(_("The subject can have at most %(n)d characters.") % {"n": MAX_SUBJECT}, field="subject")
+    if len(body) > MAX_BODY:
+        raise DomainError(_("The message can have at most %(n)d characters.") % {"n": MAX_BODY}, field="body")
+    if link not in body:
+        raise DomainError(_("The message must contain the personalised link. Put it back before sending."),
+                          field="body")
+    return subject, body
