@@ -103,7 +103,9 @@ def new_page(browser, live_server):  # noqa: ANN001, ANN201
     contexts = []
 
     def make(locale: str = "en-US"):  # noqa: ANN202
-        context = browser.new_context(locale=locale, base_url=live_server.url, accept_downloads=True)
+        # A desktop window: below 1400 px the navigation folds into the menu button.
+        context = browser.new_context(locale=locale, base_url=live_server.url, accept_downloads=True,
+                                      viewport={"width": 1440, "height": 900})
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -171,3 +171,17 @@ def test_german_and_hungarian_ui(new_page, contoso, locale, language, customers,
     page.get_by_role("heading", name="Customers").wait_for()
     agent.refresh_from_db()
     assert agent.language == "en"
+
+
+def test_narrow_window_folds_the_navigation_into_the_menu_button(new_page, partner):
+    from playwright.sync_api import expect
+
+    page = new_page()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, member(partner, Role.GLOBAL_ADMIN, language="hu").email)  # Hungarian: the longest labels
+    activity = page.get_by_role("link", name="Tevékenységnapló")
+    expect(activity).to_be_hidden()
+    page.get_by_role("button", name="Navigáció megjelenítése/elrejtése").click()
+    activity.click()
+    page.wait_for_url("**/activity/")
+    expect(page.get_by_role("heading", name="Tevékenységnapló")).to_be_visible()
