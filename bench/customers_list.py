@@ -270,7 +270,7 @@ def load_data() -> None:
                      "public", "", "", rng.choice(CITIES), "", "", created, None, "", False, False, "", "", "")
                 )
                 rel_at = created + timedelta(seconds=rng.randrange(86400 * 30))
-                rels.append((partner_id, cid, "active", rel_at, tenants[-1][2]))
+                rels.append((partner_id, cid, "active", rel_at, tenants[-1][2], tenants[-1][3]))
                 if rng.random() < DAP_SHARE:
                     daps.append((partner_id, cid, rng.choice(services), "active", rel_at + timedelta(hours=1)))
                 if domain == LARGE_DOMAIN and rng.random() < ASSOCIATED_SHARE:
@@ -302,7 +302,9 @@ def load_data() -> None:
                     copy.write_row(row)
             done(t0)
             t0 = step("COPY reseller relationships")
-            with cur.copy(f"COPY {rel_table} (partner_id, customer_id, status, created_at, customer_name) FROM STDIN") as copy:
+            with cur.copy(
+                f"COPY {rel_table} (partner_id, customer_id, status, created_at, customer_name, customer_domain) FROM STDIN"
+            ) as copy:
                 for row in rels:
                     copy.write_row(row)
             done(t0)

@@ -21,9 +21,11 @@ class ResellerRelationship(models.Model):
     partner = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="customer_relationships")
     customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="partner_relationships")
     status = models.CharField(max_length=16, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE)
-    # Copy of customer.name, the sort key of the Customers list: one index (partner, status, name, id)
-    # serves every page of every partner. Kept in step by tenant_update().
+    # Copies of customer.name and customer.primary_domain: the sort key of the Customers list (one
+    # index (partner, status, name, id) serves every page of every partner) and what its search box
+    # matches (trigram indexes, PostgreSQL), without a join. Kept in step by customer_sync_to_relationships().
     customer_name = models.CharField(max_length=200, default="")
+    customer_domain = models.CharField(max_length=253, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     source_request = models.ForeignKey(
@@ -43,10 +45,11 @@ class ResellerRelationship(models.Model):
         indexes = [
             # Customers list, keyset on (created_at, id) or (customer_name, id). Covering (PostgreSQL):
             # a page, or the walk along the names that the reseller filter does, never reads the table.
+            # The domain is included so that a search can walk either index without reading the table.
             models.Index(fields=["partner", "status", "-created_at", "-id"], name="reseller_rel_list_idx",
-                         include=["customer", "customer_name"]),
+                         include=["customer", "customer_name", "customer_domain"]),
             models.Index(fields=["partner", "status", "customer_name", "id"], name="reseller_rel_name_idx",
-                         include=["customer", "created_at"]),
+                         include=["customer", "created_at", "customer_domain"]),
             models.Index(fields=["customer", "status"], name="reseller_rel_customer_idx"),
         ]
 

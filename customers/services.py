@@ -22,7 +22,8 @@ def reseller_relationship_ensure(
     try:
         with transaction.atomic():
             relationship = ResellerRelationship.objects.create(
-                partner=partner, customer=customer, customer_name=customer.name, created_by=actor,
+                partner=partner, customer=customer, customer_name=customer.name,
+                customer_domain=customer.primary_domain, created_by=actor,
                 source_request=source_request,
             )
     except IntegrityError:
@@ -84,10 +85,13 @@ def dap_grant(
     return granted
 
 
-def customer_name_sync(*, customer: Tenant) -> int:
-    """Carry a renamed tenant's name into the list sort key of every relationship it has."""
-    return ResellerRelationship.objects.filter(customer=customer).exclude(customer_name=customer.name).update(
-        customer_name=customer.name
+def customer_sync_to_relationships(*, customer: Tenant) -> int:
+    """Carry a tenant's changed name or primary domain into the copies its relationships keep for the
+    Customers list (sort key and search)."""
+    return (
+        ResellerRelationship.objects.filter(customer=customer)
+        .exclude(customer_name=customer.name, customer_domain=customer.primary_domain)
+        .update(customer_name=customer.name, customer_domain=customer.primary_domain)
     )
 
 

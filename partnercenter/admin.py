@@ -62,11 +62,11 @@ class TenantAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
         from django.db import transaction
 
-        from customers.services import customer_name_sync
+        from customers.services import customer_sync_to_relationships
 
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            customer_name_sync(customer=obj)
+            customer_sync_to_relationships(customer=obj)
 
 
 @admin.register(CompanyProfile)

@@ -165,14 +165,31 @@ def test_live_search_returns_the_table_and_an_export_link_for_the_filter(partner
 
 
 def test_renamed_customer_moves_in_the_name_order(partner, partner_admin):
-    from customers.services import customer_name_sync
+    from customers.services import customer_sync_to_relationships
 
     first, second = _customers(partner, ["Alpha AG", "Beta AG"])
     second.name = "Aardvark AG"
     second.save()
-    assert customer_name_sync(customer=second) == 1
+    assert customer_sync_to_relationships(customer=second) == 1
+    assert customer_sync_to_relationships(customer=second) == 0  # nothing left to carry
     page = selectors.customers_page(partner=partner, sort="name")
     assert [row.customer.name for row in page.rows] == ["Aardvark AG", "Alpha AG"]
+
+
+def test_operator_renaming_a_tenant_in_django_admin_changes_the_list_and_its_search(partner, rf):
+    from django.contrib.admin.sites import site
+
+    from partnercenter.models import Tenant
+
+    (customer,) = _customers(partner, ["Beta AG"])
+    customer.name, customer.primary_domain = "Gamma GmbH", "gamma-neu.example"
+    site._registry[Tenant].save_model(rf.post("/"), customer, form=None, change=True)
+
+    def names(term):
+        return [row.customer_name for row in selectors.customers_page(partner=partner, search=term).rows]
+
+    assert names("gamma") == names("gamma-neu") == ["Gamma GmbH"]
+    assert names("beta") == []
 
 
 @pytest.mark.parametrize("sort", ["name", "-name", "date", "-date"])
