@@ -155,8 +155,7 @@ def customers_page(
 ) -> Page:
     """One page of the partner's customers. Constant number of queries whatever the size."""
     sort = sort if sort in SORTS else DEFAULT_SORT
-    qs = _with_channel(_with_dap(customer_relationships(partner=partner, search=search, reseller=reseller), partner),
-                       partner, reseller)
+    qs = _listed(partner=partner, search=search, reseller=reseller)
     forward = direction != "prev"
     if cursor:
         qs = _seek(qs, sort, _decode(cursor), forward)
@@ -219,21 +218,24 @@ def _with_channel(
     return qs.annotate(indirect_reseller=empty, via_provider=empty)  # a direct-bill partner has no channel
 
 
+def _listed(*, partner: Tenant, search: str = "", reseller: Tenant | None = None) -> QuerySet[ResellerRelationship]:
+    """The partner's relationships as the list shows them: with admin permissions and channel."""
+    qs = customer_relationships(partner=partner, search=search, reseller=reseller)
+    return _with_channel(_with_dap(qs, partner), partner, reseller)
+
+
 def customers_export_rows(
     *, partner: Tenant, search: str = "", reseller: Tenant | None = None, chunk: int = 2000
 ) -> Iterator[CustomerRow]:
     """Every row of the list (or of the current filter) with its channel, read in chunks."""
-    qs = _with_channel(_with_dap(customer_relationships(partner=partner, search=search, reseller=reseller), partner),
-                       partner, reseller)
-    return _rows(qs.order_by("customer_name", "id"), chunk=chunk)
+    return _rows(_listed(partner=partner, search=search, reseller=reseller).order_by("customer_name", "id"),
+                 chunk=chunk)
 
 
 def customer_for_partner(*, partner: Tenant, customer_id: object) -> ResellerRelationship:
     """The partner's active relationship with this customer; 404 for anybody else's customer."""
     try:
-        return _with_channel(_with_dap(customer_relationships(partner=partner), partner), partner).get(
-            customer_id=customer_id
-        )
+        return _listed(partner=partner).get(customer_id=customer_id)
     except (ResellerRelationship.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
 
