@@ -39,3 +39,10 @@ def test_production_without_a_secret_key_fails_the_deploy_check() -> None:
     assert result.returncode != 0 and "partnercenter.E001" in result.stderr + result.stdout
     # Ordinary management commands still work (they get a throw-away key for the process).
     assert _manage("check", env=env).returncode == 0
+
+
+def test_with_redis_sessions_are_read_from_the_cache_and_kept_in_the_database() -> None:
+    show = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"]
+    assert _manage(*show, env={**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/14"}).stdout.strip() == (
+        "django.contrib.sessions.backends.cached_db")
+    assert _manage(*show, env=PRODUCTION).stdout.strip() == "django.contrib.sessions.backends.db"

@@ -491,3 +491,26 @@ def test_worker_killed_mid_task_loses_nothing(partner, partner_admin, customer, 
         assert ActivityLog.objects.filter(tenant=tenant, kind=ActivityKind.REQUEST_ACCEPTED).count() == 1
     assert_sent_exactly_once(partner, {partner_admin.email})
     assert services.acceptances_sweep(older_than_seconds=0) == 0
+
+
+def test_sessions_on_redis_are_read_from_it_and_survive_a_flush(partner, partner_admin, settings):  # noqa: ANN001
+    """REDIS_URL in production means cached_db sessions: pages read the session from Redis, and a
+    Redis that lost its data (restart, flush) signs nobody out."""
+    from django.test.utils import CaptureQueriesContext
+
+    url = "redis://127.0.0.1:6379/13"
+    require_redis(url)
+    redis.Redis.from_url(url).flushdb()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client = Client()
+    client.force_login(partner_admin)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/customers/").status_code == 200
+    assert not any("django_session" in query["sql"] for query in ctx.captured_queries)
+    redis.Redis.from_url(url).flushdb()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/customers/").status_code == 200
+    assert any("django_session" in query["sql"] for query in ctx.captured_queries)  # from the database
+    assert client.get("/customers/").status_code == 200
+    redis.Redis.from_url(url).flushdb()
