@@ -21,7 +21,14 @@ from invitations.drafts import draft_checked
 from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpired, RequestNotFound
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.refusals import refusal_text
-from invitations.tokens import email_normalize, token_digest, token_new, token_well_formed
+from invitations.tokens import (
+    email_normalize,
+    link_expiry,
+    token_digest,
+    token_new,
+    token_reissue,
+    token_well_formed,
+)
 from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Cloud, Membership, PartnerType, Tenant, TenantKind, User
@@ -95,8 +102,6 @@ def _invitation_create_once(
     provider: Tenant | None,
 ) -> tuple[RelationshipRequest, str]:
     now = timezone.now()
-    token = token_new()
-    expires_at = now + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
     if email:
         existing = (
             RelationshipRequest.objects.select_for_update()
@@ -112,11 +117,9 @@ def _invitation_create_once(
                     field="customer_email",
                 )
             else:
-                old_last4 = existing.token_last4
-                existing.token_digest, existing.token_last4 = token.digest, token.last4
+                token, old_last4 = token_reissue(existing)
                 existing.include_dap = include_dap
                 existing.provider = provider
-                existing.expires_at = expires_at
                 existing.save(update_fields=["token_digest", "token_last4", "include_dap", "provider", "expires_at",
                                              "updated_at"])
                 activity_record(
@@ -124,6 +127,7 @@ def _invitation_create_once(
                     data={"last4": token.last4, "old_last4": old_last4, "email": email},
                 )
                 return existing, token.raw
+    token = token_new()
     request = RelationshipRequest.objects.create(
         partner=partner,
         provider=provider,
@@ -133,7 +137,7 @@ def _invitation_create_once(
         reusable=reusable and not email,
         token_digest=token.digest,
         token_last4=token.last4,
-        expires_at=expires_at,
+        expires_at=link_expiry(),
     )
     activity_record(
         tenant=partner, kind=ActivityKind.REQUEST_CREATED, actor=actor, ip=ip,
@@ -187,7 +191,6 @@ def invitation_resend(*, request: RelationshipRequest, actor: User, ip: str | No
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
     if request.include_dap and Perm.RELATIONSHIP_REQUEST_DAP not in permissions_of(user=actor, tenant=request.partner):
         raise NotAllowed(_("Your role may request a reseller relationship without admin permissions only."))
-    token = token_new()
     try:
         with transaction.atomic():
             locked = RelationshipRequest.objects.select_for_update().get(pk=request.pk)
@@ -195,11 +198,9 @@ def invitation_resend(*, request: RelationshipRequest, actor: User, ip: str | No
                 raise DomainError(_("An accepted or revoked request cannot be resent."))
             if locked.acceptances.filter(status=AcceptanceStatus.PROCESSING).exists():
                 raise DomainError(_("A customer is accepting this request right now. Try again in a minute."))
-            old_last4 = locked.token_last4
-            locked.token_digest, locked.token_last4 = token.digest, token.last4
+            token, old_last4 = token_reissue(locked)
             locked.status = RequestStatus.PENDING
             locked.declined_at = None
-            locked.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
             locked.save()
             activity_record(
                 tenant=locked.partner, kind=ActivityKind.REQUEST_RESENT, actor=actor, ip=ip,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -13,7 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from invitations.drafts import draft_checked
-from invitations.tokens import email_normalize, token_digest, token_new, token_well_formed
+from invitations.tokens import (
+    email_normalize,
+    link_expiry,
+    token_digest,
+    token_new,
+    token_reissue,
+    token_well_formed,
+)
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
@@ -67,8 +72,6 @@ def partnership_request_create(
             validate_email(address)
         except ValidationError:
             raise DomainError(_("Enter a valid email address."), field="email") from None
-    token = token_new()
-    expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -78,16 +81,16 @@ def partnership_request_create(
                         provider=provider, reseller=reseller, status=PartnershipRequestStatus.PENDING
                     ).first()
                 if existing is not None:
-                    old = existing.token_last4
-                    existing.token_digest, existing.token_last4 = token.digest, token.last4
-                    existing.expires_at, existing.email = expires_at, address or existing.email
+                    token, old = token_reissue(existing)
+                    existing.email = address or existing.email
                     existing.save()
                     activity_record(tenant=provider, kind=ActivityKind.PARTNERSHIP_RESENT, actor=actor,
                                     data={"last4": token.last4, "old_last4": old})
                     return existing, token.raw
+                token = token_new()
                 request = PartnershipRequest.objects.create(
                     provider=provider, created_by=actor, reseller=reseller, email=address,
-                    token_digest=token.digest, token_last4=token.last4, expires_at=expires_at,
+                    token_digest=token.digest, token_last4=token.last4, expires_at=link_expiry(),
                 )
                 activity_record(tenant=provider, kind=ActivityKind.PARTNERSHIP_REQUESTED, actor=actor,
                                 data={"last4": token.last4, "to": reseller.name if reseller else address})
@@ -136,17 +139,14 @@ def _first_admin_email(tenant: Tenant) -> str:
 
 def partnership_request_resend(*, request: PartnershipRequest, actor: User) -> str:
     _require_provider(actor, request.provider)
-    token = token_new()
     try:
         with transaction.atomic():
             locked = PartnershipRequest.objects.select_for_update().get(pk=request.pk)
             if locked.status not in (PartnershipRequestStatus.PENDING, PartnershipRequestStatus.EXPIRED,
                                      PartnershipRequestStatus.DECLINED):
                 raise DomainError(_("An accepted or revoked request cannot be resent."))
-            old = locked.token_last4
-            locked.token_digest, locked.token_last4 = token.digest, token.last4
+            token, old = token_reissue(locked)
             locked.status = PartnershipRequestStatus.PENDING
-            locked.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
             locked.save()
             activity_record(tenant=locked.provider, kind=ActivityKind.PARTNERSHIP_RESENT, actor=actor,
                             data={"last4": token.last4, "old_last4": old})

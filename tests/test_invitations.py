@@ -475,3 +475,18 @@ def test_sent_mail_keeps_no_live_link_when_the_dev_outbox_is_off(partner, partne
     row = OutboxEmail.objects.get()
     assert row.status == OutboxStatus.SENT and row.body == "" and raw not in row.subject
     assert link in mail.outbox[0].body
+
+
+def test_token_reissue_gives_a_new_link_and_a_fresh_expiry(settings):
+    from types import SimpleNamespace
+
+    from invitations.tokens import token_digest, token_reissue
+
+    settings.INVITATION_EXPIRY_DAYS = 7
+    old = SimpleNamespace(token_digest=token_digest("old-raw-token-0123456789"), token_last4="6789",
+                          expires_at=timezone.now() - timedelta(days=1))
+    token, old_last4 = token_reissue(old)
+    assert old_last4 == "6789"
+    assert old.token_digest == token_digest(token.raw) != token_digest("old-raw-token-0123456789")
+    assert old.token_last4 == token.raw[-4:]
+    assert timedelta(days=7) - timedelta(minutes=1) < old.expires_at - timezone.now() <= timedelta(days=7)
