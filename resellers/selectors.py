@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, Q, QuerySet
 from django.http import Http404
 
 from partnercenter.models import Tenant
@@ -26,6 +27,31 @@ def is_partnered_reseller(*, provider: Tenant, reseller_id: object) -> bool:
 
 
 SELECT_LIMIT = 300
+RESELLERS_PAGE_SIZE = 50
+
+
+def partnerships_page(*, provider: Tenant, search: str = "", number: object = 1, per_page: int = 0) -> Page:
+    """A page of the provider's partnerships (active first, then by reseller name), found by the
+    reseller's name or MPN ID. Each carries `customer_count`, the customers its reseller serves under
+    this provider, counted for the page's rows only (a distributor has thousands of resellers)."""
+    from customers.models import RelationshipStatus, ResellerAssociation
+
+    qs = IndirectPartnership.objects.filter(provider=provider).select_related("reseller").order_by(
+        "status", "reseller__name", "id"
+    )
+    term = search.replace("\x00", "").strip()[:100]
+    if term:
+        qs = qs.filter(Q(reseller__name__icontains=term) | Q(reseller__mpn_id=term))
+    page = Paginator(qs, per_page or RESELLERS_PAGE_SIZE).get_page(number)
+    page.object_list = list(page.object_list)
+    counts = dict(
+        ResellerAssociation.objects.filter(
+            provider=provider, status=RelationshipStatus.ACTIVE, reseller_id__in=[p.reseller_id for p in page]
+        ).values("reseller_id").annotate(n=Count("id")).values_list("reseller_id", "n")
+    )
+    for partnership in page:
+        partnership.customer_count = counts.get(partnership.reseller_id, 0)
+    return page
 
 
 def partnered_reseller(*, provider: Tenant, reseller_id: object) -> Tenant:

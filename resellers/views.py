@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from customers.models import RelationshipStatus
 from invitations.forms import DraftForm
 from invitations.services import invitation_create
 from invitations.tokens import token_digest
@@ -22,6 +20,7 @@ from partnercenter.roles import Perm
 from resellers import services
 from resellers.forms import CombinedInvitationForm, PartnershipRequestForm, RemovePartnershipForm
 from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
+from resellers.selectors import partnerships_page
 
 REQUESTS_SHOWN = 50
 
@@ -46,22 +45,15 @@ def _reseller(request: HttpRequest) -> Tenant:
 @tenant_view(Perm.PARTNERSHIPS_VIEW)
 def reseller_list(request: HttpRequest) -> HttpResponse:
     provider = _provider(request)
-    partnerships = list(
-        IndirectPartnership.objects.filter(provider=provider).select_related("reseller")
-        .annotate(customer_count=Count(
-            "reseller__associated_customers",
-            filter=Q(reseller__associated_customers__provider=provider,
-                     reseller__associated_customers__status=RelationshipStatus.ACTIVE),
-        ))
-        .order_by("status", "reseller__name")
-    )
+    search = (request.GET.get("q") or "").strip()[:100]
+    page = partnerships_page(provider=provider, search=search, number=request.GET.get("page") or 1)
     requests = list(
         PartnershipRequest.objects.filter(provider=provider).select_related("reseller", "created_by",
                                                                            "accepted_reseller")
         .order_by("-id")[:REQUESTS_SHOWN]
     )
     return render(request, "resellers/reseller_list.html", {
-        "partnerships": partnerships, "requests": requests,
+        "page": page, "search": search, "requests": requests,
         "may_manage": request.tenancy.has(Perm.PARTNERSHIPS_MANAGE),  # type: ignore[attr-defined]
     })
 

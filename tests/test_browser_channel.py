@@ -114,6 +114,14 @@ def test_provider_requests_partnership_and_reseller_accepts(
     expect(page.get_by_role("row").filter(has_text=f"Accepted by {reseller.name}")).to_have_count(1)
     assert IndirectPartnership.objects.filter(provider=provider, reseller=reseller,
                                               status=PartnershipStatus.ACTIVE).count() == 1
+    # The list is searchable by MPN ID or name; a search that finds nobody says so.
+    search = page.get_by_placeholder("Search by name or MPN ID")
+    search.fill(reseller.mpn_id)
+    search.press("Enter")
+    expect(page.get_by_role("row").filter(has=page.get_by_role("link", name="Add new customer"))).to_have_count(1)
+    search.fill("Nobody GmbH")
+    search.press("Enter")
+    page.get_by_text("No indirect reseller matches “Nobody GmbH”.").wait_for()
 
 
 def test_provider_adds_customer_for_reseller_and_new_admin_changes_password(new_page, partnered, provider_admin):

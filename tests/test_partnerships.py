@@ -401,3 +401,48 @@ def test_both_kinds_of_link_refuse_a_bad_draft_and_send_nothing(provider, provid
                  body=body.replace("{link}", link), link=link)
         assert info.value.field == field
     assert not OutboxEmail.objects.exists()
+
+
+def test_resellers_list_pages_searches_and_counts_only_this_providers_customers(provider, provider_admin,
+                                                                                monkeypatch):
+    from customers.models import ResellerAssociation
+    from resellers import selectors
+    from resellers.selectors import partnerships_page
+
+    resellers = [PartnerFactory(name=f"Reseller {name} Kft.", partner_type="indirect_reseller", country="HU")
+                 for name in ("Delta", "Alpha", "Charlie", "Bravo")]
+    for reseller in resellers:
+        request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+        _accept(request, reseller, member(reseller, Role.GLOBAL_ADMIN))
+    delta, alpha, charlie, _bravo = resellers
+    services.partnership_remove(partnership=IndirectPartnership.objects.get(provider=provider, reseller=alpha),
+                                actor=provider_admin, acting_tenant=provider)
+    other_provider = PartnerFactory(partner_type="indirect_provider", country="HU")
+    for reseller, provider_ in ((delta, provider), (delta, provider), (charlie, provider), (delta, other_provider)):
+        ResellerAssociation.objects.create(customer=TenantFactory(country="HU"), reseller=reseller, provider=provider_)
+
+    def names(page):  # noqa: ANN001, ANN202
+        return [(p.reseller.name.split()[1], p.status, p.customer_count) for p in page]
+
+    first = partnerships_page(provider=provider, per_page=2)
+    assert names(first) == [("Bravo", "active", 0), ("Charlie", "active", 1)]
+    assert (first.paginator.num_pages, first.paginator.count) == (2, 4)
+    # Active first, then removed; another provider's association is not counted.
+    assert names(partnerships_page(provider=provider, per_page=2, number=2)) == [
+        ("Delta", "active", 2), ("Alpha", "removed", 0)]
+    assert partnerships_page(provider=provider, per_page=2, number=99).number == 2
+    assert partnerships_page(provider=provider, per_page=2, number="x").number == 1
+    assert names(partnerships_page(provider=provider, search="charl")) == [("Charlie", "active", 1)]
+    assert names(partnerships_page(provider=provider, search=delta.mpn_id)) == [("Delta", "active", 2)]
+    assert list(partnerships_page(provider=other_provider)) == []
+
+    client = client_for(provider_admin)
+    response = client.get("/resellers/", {"q": "bravo"})
+    assert [p.reseller.name for p in response.context["page"]] == ["Reseller Bravo Kft."]
+    assert "Page 1 of 1" not in response.content.decode()  # one page: no pager
+    assert client.get("/resellers/", {"page": "not-a-number", "q": "\x00"}).status_code == 200
+    assert "No indirect reseller matches" in client.get("/resellers/", {"q": "zzz"}).content.decode()
+    monkeypatch.setattr(selectors, "RESELLERS_PAGE_SIZE", 1)
+    html = client.get("/resellers/", {"q": "Reseller", "page": "2"}).content.decode()
+    assert "Page 2 of 4 (4 resellers)" in html
+    assert 'href="?q=Reseller&amp;page=1"' in html and 'href="?q=Reseller&amp;page=3"' in html
