@@ -7,6 +7,8 @@ from django_countries.fields import CountryField
 
 from partnercenter.domains import InvalidDomain, normalize_domain
 from partnercenter.forms import phone_normalize
+from partnercenter.models import Tenant
+from resellers.forms import reseller_field
 
 
 class AccountInfoForm(forms.Form):
@@ -29,16 +31,15 @@ class AccountInfoForm(forms.Form):
     signer_name = forms.CharField(label=_("Signer name"), max_length=200)
     signer_email = forms.EmailField(label=_("Signer email"), max_length=254)
     accepted_on = forms.DateField(label=_("Acceptance date"), widget=forms.DateInput(attrs={"type": "date"}))
-    reseller = forms.ChoiceField(label=_("Indirect reseller"), required=False)
 
-    def __init__(self, *args: object, resellers: list | None, **kwargs: object) -> None:
+    def __init__(self, *args: object, provider: Tenant | None, **kwargs: object) -> None:
+        """`provider`: the indirect provider adding the customer (it may name a reseller), else None."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        if resellers is None:
-            del self.fields["reseller"]
-        else:
-            self.fields["reseller"].choices = [("", _("None (your own customer)"))] + [
-                (str(r.id), f"{r.name} ({r.mpn_id})") for r in resellers
-            ]
+        if provider is not None:
+            self.fields["reseller"] = reseller_field(
+                provider=provider, label=_("Indirect reseller"), empty_label=_("None (your own customer)"),
+                empty_help=_("The reseller's MPN ID; leave it empty for your own customer."),
+            )
 
     def _text(self, name: str) -> str:
         value = " ".join(self.cleaned_data[name].split())

@@ -23,17 +23,16 @@ from partnercenter.errors import DomainError
 from partnercenter.models import PartnerType, Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from resellers.selectors import partnered_resellers
+from resellers.selectors import is_partnered_reseller
 from subscriptions.selectors import offers_search
 from subscriptions.services import Line
 
 SESSION_KEY = "add_customer_wizard"
 
 
-def _resellers(partner: Tenant) -> list | None:
-    if partner.partner_type != PartnerType.INDIRECT_PROVIDER:
-        return None
-    return list(partnered_resellers(provider=partner))
+def _provider_or_none(partner: Tenant) -> Tenant | None:
+    """The partner when it is an indirect provider (it may add customers for its resellers)."""
+    return partner if partner.partner_type == PartnerType.INDIRECT_PROVIDER else None
 
 
 def _state(request: HttpRequest) -> dict:
@@ -67,15 +66,15 @@ def _new_customer(state: dict) -> NewCustomer:
 @tenant_view(Perm.CUSTOMERS_ADD)
 def account_info(request: HttpRequest) -> HttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
-    resellers = _resellers(partner)
+    provider = _provider_or_none(partner)
     state = _state(request)
-    if request.method == "GET" and "reseller" in request.GET and resellers is not None:
+    if request.method == "GET" and "reseller" in request.GET and provider is not None:
         # "Add new customer" on a reseller's row: that reseller preselected (only a partnered one).
-        wanted = request.GET["reseller"]
-        if any(str(r.id) == wanted for r in resellers):
+        wanted = request.GET["reseller"][:64]
+        if is_partnered_reseller(provider=provider, reseller_id=wanted):
             state["account"]["reseller"] = wanted
             _save(request, state)
-    form = AccountInfoForm(request.POST if request.method == "POST" else None, resellers=resellers,
+    form = AccountInfoForm(request.POST if request.method == "POST" else None, provider=provider,
                            initial=state["account"])
     if request.method == "POST" and form.is_valid():
         data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in form.cleaned_data.items()}

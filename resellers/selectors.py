@@ -17,6 +17,10 @@ def partnered_resellers(*, provider: Tenant) -> QuerySet[Tenant]:
     ).order_by("name")
 
 
+def has_partnered_resellers(*, provider: Tenant) -> bool:
+    return IndirectPartnership.objects.filter(provider=provider, status=PartnershipStatus.ACTIVE).exists()
+
+
 def is_partnered_reseller(*, provider: Tenant, reseller_id: object) -> bool:
     try:
         return IndirectPartnership.objects.filter(
@@ -67,6 +71,18 @@ def partnered_reseller(*, provider: Tenant, reseller_id: object) -> Tenant:
         )
     except (Tenant.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
+
+
+def partnered_reseller_typed(*, provider: Tenant, text: str) -> Tenant | None:
+    """The provider's partnered reseller whose MPN ID (or id) was typed; None for anybody else."""
+    term = text.replace("\x00", "").strip()[:64]
+    if not term:
+        return None
+    qs = partnered_resellers(provider=provider).only("id", "name", "mpn_id")
+    try:
+        return qs.filter(Q(mpn_id=term) | Q(id=term)).first()
+    except (ValueError, ValidationError):  # not a UUID: the MPN ID alone
+        return qs.filter(mpn_id=term).first()
 
 
 def reseller_filter_options(*, provider: Tenant, chosen: Tenant | None = None) -> list[Tenant] | None:

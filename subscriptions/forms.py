@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnercenter.models import Tenant
+from resellers.forms import reseller_field
 from subscriptions.models import Offer
 
 
@@ -32,9 +34,9 @@ class OrderForm(forms.Form):
     """One quantity field per offer the customer can buy, plus the reseller of record."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    partner_of_record = forms.ChoiceField(label=_("Reseller (MPN ID)"), required=False)
 
-    def __init__(self, *args: object, offers: list[Offer], resellers: list | None, **kwargs: object) -> None:
+    def __init__(self, *args: object, offers: list[Offer], provider: Tenant | None, **kwargs: object) -> None:
+        """`provider`: the indirect provider placing the order (it may name a reseller of record), else None."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.offers = offers
         for offer in offers:
@@ -42,12 +44,11 @@ class OrderForm(forms.Form):
                 label=offer.name, required=False, min_value=0, max_value=offer.max_quantity,
                 widget=forms.NumberInput(attrs={"min": 0, "max": offer.max_quantity, "class": "form-control qty"}),
             )
-        if resellers is None:
-            del self.fields["partner_of_record"]
-        else:
-            self.fields["partner_of_record"].choices = [("", _("None"))] + [
-                (str(r.id), f"{r.name} ({r.mpn_id})") for r in resellers
-            ]
+        if provider is not None:
+            self.fields["partner_of_record"] = reseller_field(
+                provider=provider, label=_("Reseller (MPN ID)"), empty_label=_("None"),
+                empty_help=_("The MPN ID of the reseller of record; leave it empty for none."),
+            )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -68,14 +69,16 @@ class QuantityForm(forms.Form):
 
 
 class SupportContactForm(forms.Form):
-    support_contact = forms.ChoiceField(label=_("Designated support contact"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: object, partner, resellers: list, **kwargs: object) -> None:  # noqa: ANN001
+    def __init__(self, *args: object, provider: Tenant, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["support_contact"].choices = [("", _("%(name)s (your organisation)") % {"name": partner.name})] + [
-            (str(r.id), f"{r.name} ({r.mpn_id})") for r in resellers
-        ]
+        self.fields["support_contact"] = reseller_field(
+            provider=provider, label=_("Designated support contact"),
+            empty_label=_("%(name)s (your organisation)") % {"name": provider.name},
+            empty_help=_("The reseller's MPN ID; leave it empty for your own organisation."),
+        )
+        self.order_fields(["support_contact", "version"])
 
 
 class VersionForm(forms.Form):

@@ -18,7 +18,7 @@ from partnercenter.errors import DomainError
 from partnercenter.models import PartnerType, Tenant, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from resellers.selectors import partnered_resellers
+from resellers.selectors import has_partnered_resellers
 from subscriptions import selectors, services
 from subscriptions.forms import AgreementForm, OrderForm, QuantityForm, SupportContactForm, VersionForm
 from subscriptions.models import EventKind, Subscription, SubscriptionStatus
@@ -28,11 +28,9 @@ def _customer(request: HttpRequest, customer_id: object) -> Tenant:
     return customer_for_partner(partner=request.tenant, customer_id=customer_id).customer  # type: ignore[attr-defined]
 
 
-def _resellers_or_none(partner: Tenant) -> list | None:
-    """Partnered resellers for a provider's "Reseller (MPN ID)" field; None hides the field."""
-    if partner.partner_type != PartnerType.INDIRECT_PROVIDER:
-        return None
-    return list(partnered_resellers(provider=partner))
+def _provider_or_none(partner: Tenant) -> Tenant | None:
+    """The partner when it is an indirect provider (its orders may name a reseller); None hides the field."""
+    return partner if partner.partner_type == PartnerType.INDIRECT_PROVIDER else None
 
 
 @tenant_view(Perm.OFFERS_VIEW)
@@ -47,16 +45,16 @@ def subscription_add(request: HttpRequest, customer_id: str) -> HttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
     customer = _customer(request, customer_id)
     offers = selectors.offers_search(country=str(customer.country))
-    resellers = _resellers_or_none(partner)
+    provider = _provider_or_none(partner)
     blockers = services.purchase_blockers(partner=partner, customer=customer)
     data = request.POST if request.method == "POST" else None
-    form = OrderForm(data, offers=offers, resellers=resellers, initial={"idempotency_key": uuid.uuid4().hex})
+    form = OrderForm(data, offers=offers, provider=provider, initial={"idempotency_key": uuid.uuid4().hex})
     line_errors: dict = {}
     if data is not None and not form.is_valid() and "idempotency_key" in form.errors:
         # A tampered or truncated form: start it afresh with a new key, keep the quantities typed.
         data = data.copy()
         data["idempotency_key"] = uuid.uuid4().hex
-        form = OrderForm(data, offers=offers, resellers=resellers)
+        form = OrderForm(data, offers=offers, provider=provider)
         form.is_valid()
         form.add_error(None, _("The form expired. Check the quantities and submit again."))
     elif data is not None and form.is_valid():
@@ -85,7 +83,7 @@ def subscription_add(request: HttpRequest, customer_id: str) -> HttpResponse:
     return render(
         request,
         "subscriptions/add.html",
-        {"customer": customer, "form": form, "blockers": blockers, "resellers": resellers},
+        {"customer": customer, "form": form, "blockers": blockers},
         status=400 if data is not None else 200,
     )
 
@@ -100,8 +98,8 @@ def customer_subscriptions(request: HttpRequest, customer_id: str) -> HttpRespon
 
 def _detail_context(request: HttpRequest, subscription: Subscription, **forms: object) -> dict:
     partner = request.tenant  # type: ignore[attr-defined]
-    resellers = list(partnered_resellers(provider=partner)) if partner.partner_type == PartnerType.INDIRECT_PROVIDER \
-        else []
+    # Only a provider with resellers has someone to name as the support contact.
+    can_contact = partner.partner_type == PartnerType.INDIRECT_PROVIDER and has_partnered_resellers(provider=partner)
     version = {"version": subscription.version}
     context = {
         "subscription": subscription,
@@ -109,12 +107,11 @@ def _detail_context(request: HttpRequest, subscription: Subscription, **forms: o
         "events": list(subscription.events.select_related("actor")[:100]),
         "quantity_form": QuantityForm(initial={"quantity": subscription.quantity, **version}),
         "contact_form": SupportContactForm(
-            partner=partner, resellers=resellers,
-            initial={"support_contact": str(subscription.support_contact_id or ""), **version},
-        ),
+            provider=partner, initial={"support_contact": str(subscription.support_contact_id or ""), **version},
+        ) if can_contact else None,
         "version_form": VersionForm(initial=version),
         "may_manage": request.tenancy.has(Perm.SUBSCRIPTIONS_BUY),  # type: ignore[attr-defined]
-        "can_contact": bool(resellers),
+        "can_contact": can_contact,
     }
     context.update(forms)
     return context
@@ -143,8 +140,7 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
             )
             messages.success(request, _("The quantity was changed."))
         elif action == "support_contact":
-            resellers = list(partnered_resellers(provider=partner))
-            form = SupportContactForm(request.POST, partner=partner, resellers=resellers)
+            form = SupportContactForm(request.POST, provider=partner)
             forms["contact_form"] = form
             if not form.is_valid():
                 raise DomainError(_("Choose a support contact from the list."), field="support_contact")

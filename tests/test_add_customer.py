@@ -131,14 +131,20 @@ def test_quantity_outside_bounds_on_the_subscriptions_step(partner, partner_admi
     assert response.status_code == 400 and 'value="2"' in response.content.decode()
 
 
-def test_provider_adds_a_customer_for_its_reseller(db):
+@pytest.mark.parametrize("many", [False, True], ids=["drop-down", "mpn-id-box"])
+def test_provider_adds_a_customer_for_its_reseller(db, monkeypatch, many):
+    if many:  # more resellers than a drop-down holds: the reseller is typed as its MPN ID
+        from resellers import selectors as reseller_selectors
+
+        monkeypatch.setattr(reseller_selectors, "SELECT_LIMIT", 0)
     provider = PartnerFactory(partner_type="indirect_provider", country="HU")
     reseller = PartnerFactory(partner_type="indirect_reseller", country="HU")
     IndirectPartnership.objects.create(provider=provider, reseller=reseller)
     client = client_for(member(provider, Role.SALES_AGENT))
     page = client.get(f"/customers/add/?reseller={reseller.id}")
-    assert page.context["form"]["reseller"].value() == str(reseller.id)  # preselected
-    _run(client, {**ACCOUNT, "country": "HU", "contact_phone": "+36 1 234 5678", "reseller": str(reseller.id)})
+    typed = reseller.mpn_id if many else str(reseller.id)
+    assert page.context["form"]["reseller"].value() == typed  # preselected (the box shows the MPN ID)
+    _run(client, {**ACCOUNT, "country": "HU", "contact_phone": "+36 1 234 5678", "reseller": typed})
     customer = Tenant.objects.get(kind="customer")
     association = ResellerAssociation.objects.get(customer=customer)
     assert (association.reseller_id, association.provider_id) == (reseller.id, provider.id)
@@ -149,7 +155,8 @@ def test_provider_adds_a_customer_for_its_reseller(db):
     # Another provider's reseller cannot be preselected or posted.
     stranger = PartnerFactory(partner_type="indirect_reseller", country="HU")
     response = client.post("/customers/add/", {**ACCOUNT, "primary_domain": "other.example", "country": "HU",
-                                               "contact_phone": "+36 1 234 5678", "reseller": str(stranger.id)})
+                                               "contact_phone": "+36 1 234 5678",
+                                               "reseller": stranger.mpn_id if many else str(stranger.id)})
     assert response.status_code == 400 and "reseller" in response.context["form"].errors
 
 

@@ -1347,3 +1347,58 @@ def test_support_contact_missing_version_keeps_the_choice(provider_admin, resell
     assert response.status_code == 400
     assert response.context["contact_form"]["support_contact"].value() == str(reseller.id)
     assert state(provider_subscription) == snapshot
+
+
+# --- Providers with more resellers than a drop-down holds: the reseller is typed as its MPN ID ----
+
+
+@pytest.fixture
+def many_resellers(monkeypatch):
+    """Pretend the provider has more resellers than a drop-down holds (the limit is 300)."""
+    from resellers import selectors as reseller_selectors
+
+    monkeypatch.setattr(reseller_selectors, "SELECT_LIMIT", 0)
+
+
+def test_order_form_takes_the_reseller_of_record_by_mpn_id(provider, provider_admin, customer, reseller,
+                                                           foreign_reseller, many_resellers):
+    make_ready(provider, customer)
+    client = client_for(provider_admin)
+    html = client.get(add_url(customer)).content.decode()
+    assert 'name="partner_of_record"' in html and "<option" not in html.split('name="partner_of_record"')[1][:300]
+    assert reseller.name not in html  # no list of resellers on the page
+    # Another provider's reseller is refused beside the field, and what was typed stays.
+    response = client.post(add_url(customer), order_data(("mail-basic", "2"), partner_of_record=foreign_reseller.mpn_id))
+    assert response.status_code == 400
+    assert response.context["form"].errors["partner_of_record"] == ["None of your indirect resellers has this MPN ID."]
+    assert response.context["form"]["partner_of_record"].value() == foreign_reseller.mpn_id
+    assert not Order.objects.exists()
+    response = client.post(add_url(customer), order_data(("mail-basic", "2"), partner_of_record=f" {reseller.mpn_id} "))
+    assert response.status_code == 302
+    assert Order.objects.get(partner=provider).partner_of_record == reseller
+
+
+def test_support_contact_by_mpn_id(provider, provider_admin, provider_subscription, reseller, foreign_reseller,
+                                   many_resellers):
+    client = client_for(provider_admin)
+    url = detail_url(provider_subscription)
+    html = client.get(url).content.decode()
+    assert 'name="support_contact"' in html and "The reseller's MPN ID; leave it empty for your own organisation." in html
+    data = {"action": "support_contact", "version": provider_subscription.version}
+    response = client.post(url, {**data, "support_contact": foreign_reseller.mpn_id})
+    assert response.status_code == 400 and fresh(provider_subscription).support_contact is None
+    client.post(url, {**data, "support_contact": reseller.mpn_id})
+    assert fresh(provider_subscription).support_contact == reseller
+    # The page shows the chosen contact's MPN ID in the box.
+    assert f'value="{reseller.mpn_id}"' in client.get(url).content.decode()
+
+
+def test_add_customer_wizard_preselects_the_reseller_as_its_mpn_id(provider, provider_admin, reseller,
+                                                                  foreign_reseller, many_resellers):
+    client = client_for(provider_admin)
+    html = client.get("/customers/add/", {"reseller": str(reseller.id)}).content.decode()
+    assert 'name="reseller"' in html and f'value="{reseller.mpn_id}"' in html
+    # Another provider's reseller in the link is not preselected.
+    other = client_for(member(provider, Role.GLOBAL_ADMIN))
+    assert f'value="{foreign_reseller.mpn_id}"' not in other.get(
+        "/customers/add/", {"reseller": str(foreign_reseller.id)}).content.decode()
