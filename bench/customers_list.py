@@ -466,6 +466,15 @@ def build_cases() -> list[Case]:
         shown = selectors.customers_page(partner=large, reseller=reseller, page_size=settings.CUSTOMERS_PAGE_SIZE)
         filter_cases.append(Case(key, label, c_large, f"/customers/?reseller={reseller.id}",
                                  escape(shown.rows[0].customer.name)))
+    if big:
+        # Other pages of a provider with 10,000 resellers (informational): its Indirect resellers
+        # page and a form that names a reseller (a box for the MPN ID above 300 resellers).
+        filter_cases += [
+            Case("resellers_page", "Indirect resellers page (10k)", c_large, "/resellers/",
+                 "Reseller 00000 Kft.", info=True),
+            Case("order_form", "Add subscription form (10k)", c_large,
+                 f"/customers/{first.rows[0].customer_id}/subscriptions/add/", 'name="partner_of_record"', info=True),
+        ]
 
     return [
         Case("list_1k", "list /customers/ (1k)", c_small, "/customers/", escape(small_first.customer.name)),
