@@ -20,19 +20,14 @@ from customers.forms import AccountInfoForm
 from customers.onboarding import NewCustomer, admin_sign_in_for, customer_add, new_customer_checks
 from partnercenter.domains import normalize_domain
 from partnercenter.errors import DomainError
-from partnercenter.models import PartnerType, Tenant
+from partnercenter.models import Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from resellers.selectors import is_partnered_reseller
+from resellers.selectors import as_provider, is_partnered_reseller
 from subscriptions.selectors import offers_search
 from subscriptions.services import Line
 
 SESSION_KEY = "add_customer_wizard"
-
-
-def _provider_or_none(partner: Tenant) -> Tenant | None:
-    """The partner when it is an indirect provider (it may add customers for its resellers)."""
-    return partner if partner.partner_type == PartnerType.INDIRECT_PROVIDER else None
 
 
 def _state(request: HttpRequest) -> dict:
@@ -66,7 +61,7 @@ def _new_customer(state: dict) -> NewCustomer:
 @tenant_view(Perm.CUSTOMERS_ADD)
 def account_info(request: HttpRequest) -> HttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
-    provider = _provider_or_none(partner)
+    provider = as_provider(partner)
     state = _state(request)
     if request.method == "GET" and "reseller" in request.GET and provider is not None:
         # "Add new customer" on a reseller's row: that reseller preselected (only a partnered one).

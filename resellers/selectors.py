@@ -7,7 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Q, QuerySet
 from django.http import Http404
 
-from partnercenter.models import Tenant
+from partnercenter.models import PartnerType, Tenant
 from resellers.models import IndirectPartnership, PartnershipStatus
 
 
@@ -15,6 +15,11 @@ def partnered_resellers(*, provider: Tenant) -> QuerySet[Tenant]:
     return Tenant.objects.filter(
         provider_partnerships__provider=provider, provider_partnerships__status=PartnershipStatus.ACTIVE
     ).order_by("name")
+
+
+def as_provider(tenant: Tenant) -> Tenant | None:
+    """The tenant when it is an indirect provider (its forms may name one of its resellers), else None."""
+    return tenant if tenant.partner_type == PartnerType.INDIRECT_PROVIDER else None
 
 
 def has_partnered_resellers(*, provider: Tenant) -> bool:

@@ -18,7 +18,7 @@ from partnercenter.errors import DomainError
 from partnercenter.models import PartnerType, Tenant, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from resellers.selectors import has_partnered_resellers
+from resellers.selectors import as_provider, has_partnered_resellers
 from subscriptions import selectors, services
 from subscriptions.forms import AgreementForm, OrderForm, QuantityForm, SupportContactForm, VersionForm
 from subscriptions.models import EventKind, Subscription, SubscriptionStatus
@@ -26,11 +26,6 @@ from subscriptions.models import EventKind, Subscription, SubscriptionStatus
 
 def _customer(request: HttpRequest, customer_id: object) -> Tenant:
     return customer_for_partner(partner=request.tenant, customer_id=customer_id).customer  # type: ignore[attr-defined]
-
-
-def _provider_or_none(partner: Tenant) -> Tenant | None:
-    """The partner when it is an indirect provider (its orders may name a reseller); None hides the field."""
-    return partner if partner.partner_type == PartnerType.INDIRECT_PROVIDER else None
 
 
 @tenant_view(Perm.OFFERS_VIEW)
@@ -45,7 +40,7 @@ def subscription_add(request: HttpRequest, customer_id: str) -> HttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
     customer = _customer(request, customer_id)
     offers = selectors.offers_search(country=str(customer.country))
-    provider = _provider_or_none(partner)
+    provider = as_provider(partner)  # None hides the Reseller (MPN ID) field
     blockers = services.purchase_blockers(partner=partner, customer=customer)
     data = request.POST if request.method == "POST" else None
     form = OrderForm(data, offers=offers, provider=provider, initial={"idempotency_key": uuid.uuid4().hex})
