@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from customers.models import Service
 from invitations import services
-from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpired, RequestNotFound
+from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestNotFound
 from invitations.forms import AcceptForm, CustomerSignupForm, DraftForm, RelationshipRequestForm
 from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
 from invitations.tokens import email_normalize
+from partnercenter import ratelimit
 from partnercenter.errors import DomainError
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
 from partnercenter.models import Cloud, CompanyProfile, TenantKind
@@ -172,8 +173,17 @@ def request_revoke(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
-    """One page for unknown, revoked, foreign and (to anyone but the rightful customer) used links."""
+    """One page for unknown, revoked, foreign and (to anyone but the rightful customer) used links.
+    Each one counts against the client address's limit of not-found look-ups."""
+    if not ratelimit.hit(request, ratelimit.LINK_PROBE):
+        return ratelimit.too_many_requests(request)
     return render(request, "invitations/not_found.html", status=404)
+
+
+def link_probe_blocked(request: HttpRequest) -> bool:
+    """Once an address used up its not-found look-ups, every link look-up of it answers 429: found
+    links too, or the 429 itself would tell which tokens exist."""
+    return ratelimit.exhausted(request, ratelimit.LINK_PROBE)
 
 
 def _customer_tenant(request: HttpRequest):
@@ -223,22 +233,20 @@ def _page_context(request: HttpRequest, rel_request: RelationshipRequest, token:
 
 
 def partner_request(request: HttpRequest, token: str) -> HttpResponse:
+    if link_probe_blocked(request):
+        return ratelimit.too_many_requests(request)
     rel_request = services.request_by_token(token)
-    if rel_request is None or rel_request.status == RequestStatus.REVOKED:
+    customer = _customer_tenant(request)
+    if not services.link_visible(request=rel_request, user=request.user, customer=customer):  # type: ignore[arg-type]
         return not_found(request)
     status = rel_request.effective_status
     if status != RequestStatus.PENDING:
-        if services.is_rightful_customer(user=request.user, customer=_customer_tenant(request), request=rel_request):  # type: ignore[arg-type]
-            previous = None
-            customer = _customer_tenant(request)
-            if customer is not None:
-                previous = rel_request.acceptances.filter(customer=customer).first()
-            return render(
-                request, "invitations/request_closed.html",
-                {"rel_request": rel_request, "status": status, "partner": rel_request.partner, "previous": previous},
-                status=410,
-            )
-        return not_found(request)
+        previous = rel_request.acceptances.filter(customer=customer).first() if customer is not None else None
+        return render(
+            request, "invitations/request_closed.html",
+            {"rel_request": rel_request, "status": status, "partner": rel_request.partner, "previous": previous},
+            status=410,
+        )
     context = _page_context(request, rel_request, token)
     if request.method == "POST" and not request.user.is_authenticated:
         form = CustomerSignupForm(request.POST)
@@ -302,13 +310,17 @@ def partner_request_decline(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
+    """Accept or decline. The link is judged exactly as its page judges it: whoever the page gives
+    the not-found answer gets it here too, also when the request changed between page and click."""
+    if link_probe_blocked(request):
+        return ratelimit.too_many_requests(request)
     page_url = reverse("partner_request", args=[token])
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={page_url}")
     customer = _customer_tenant(request)
     rel_request = services.request_by_token(token)
-    if rel_request is None or rel_request.status == RequestStatus.REVOKED:
+    if not services.link_visible(request=rel_request, user=request.user, customer=customer):  # type: ignore[arg-type]
         return not_found(request)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={page_url}")
     if customer is None:
         messages.error(request, _("Sign in as a Global admin of the customer organisation to answer this request."))
         return redirect(page_url)
@@ -325,12 +337,16 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
         return redirect("admin_center_home")
     except RequestNotFound:
         return not_found(request)
-    except RequestAlreadyAnswered as exc:
-        messages.info(request, exc.message)
-        if exc.acceptance_id:
-            return redirect("acceptance_status", acceptance_id=exc.acceptance_id)
-        return redirect(page_url)
-    except (RequestExpired, DomainError) as exc:
+    except DomainError as exc:
+        # The request may have closed since the look-up above: judge it again as the page would.
+        if not services.link_visible(request=services.request_by_token(token), user=request.user,  # type: ignore[arg-type]
+                                     customer=customer):
+            return not_found(request)
+        if isinstance(exc, RequestAlreadyAnswered):
+            messages.info(request, exc.message)
+            if exc.acceptance_id:
+                return redirect("acceptance_status", acceptance_id=exc.acceptance_id)
+            return redirect(page_url)
         messages.error(request, exc.message)
         return redirect(page_url)
 
