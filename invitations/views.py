@@ -21,7 +21,7 @@ from invitations.tokens import email_normalize
 from partnercenter import ratelimit
 from partnercenter.errors import DomainError
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
-from partnercenter.models import Cloud, CompanyProfile, TenantKind
+from partnercenter.models import Cloud, CompanyProfile, TenantKind, User
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 from partnercenter.selectors import region_name_for_country, same_region
@@ -247,8 +247,14 @@ def partner_request(request: HttpRequest, token: str) -> HttpResponse:
             {"rel_request": rel_request, "status": status, "partner": rel_request.partner, "previous": previous},
             status=410,
         )
+    confirm_key = (request.POST.get("confirm") if request.method == "POST" else request.GET.get("confirm")) or ""
+    if confirm_key:
+        return _signup_confirm(request, rel_request, token, confirm_key[:100])
     context = _page_context(request, rel_request, token)
     if request.method == "POST" and not request.user.is_authenticated:
+        # Every post of the sign-up form counts, valid or not: it is the form someone would probe.
+        if not ratelimit.hit(request, ratelimit.CUSTOMER_SIGNUP):
+            return ratelimit.too_many_requests(request)
         form = CustomerSignupForm(request.POST)
         context["signup_form"] = form
         if form.is_valid():
@@ -257,6 +263,43 @@ def partner_request(request: HttpRequest, token: str) -> HttpResponse:
                 return response
         return render(request, "invitations/partner_request.html", context, status=400)
     return render(request, "invitations/partner_request.html", context)
+
+
+def _portal_name(rel_request: RelationshipRequest) -> str:
+    return _("Office admin portal") if rel_request.partner.cloud == Cloud.USGOV else _("Admin center")
+
+
+def _signup_confirm(request: HttpRequest, rel_request: RelationshipRequest, token: str, key: str) -> HttpResponse:
+    """The link of the confirmation mail: shows what will be created, creates it on POST."""
+    from invitations import signup
+    from partnercenter.domains import domain_to_unicode
+
+    pending = signup.signup_pending(rel_request=rel_request, key=key)
+    if pending is None:
+        return not_found(request)
+    context = {"rel_request": rel_request, "partner": rel_request.partner, "portal_name": _portal_name(rel_request),
+               "pending": pending, "domain_display": domain_to_unicode(pending["primary_domain"]),
+               "confirm_key": key, "error": ""}
+    if request.method != "POST":
+        return render(request, "invitations/signup_confirm.html", context)
+    try:
+        customer, user = signup.signup_confirm(rel_request=rel_request, key=key, ip=client_ip(request))
+    except RequestNotFound:
+        return not_found(request)
+    except DomainError as exc:
+        # Told only now, to the person who holds the mailbox, after a rate-limited round trip.
+        if exc.field == "primary_domain":
+            context["error"] = _("This domain is already registered to an organisation. If it is your "
+                                 "organisation's, ask its Global admin to accept the request. Otherwise start "
+                                 "again with your organisation's own domain.")
+        else:
+            context["error"] = exc.message
+        return render(request, "invitations/signup_confirm.html", context, status=400)
+    login(request, user, backend="partnercenter.backends.ModelBackend")
+    request.session[ACTIVE_TENANT_SESSION_KEY] = str(customer.id)
+    messages.success(request, _("Your organisation %(name)s was created. You are its Global admin.") % {
+        "name": customer.name})
+    return redirect(request.path)
 
 
 def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: CustomerSignupForm) -> HttpResponse | None:
@@ -276,6 +319,16 @@ def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: Custom
     if addressed and email_normalize(data["email"]) != addressed:
         form.add_error("email", _("This request was sent to a different email address. Use that address."))
         return None
+    if not addressed:
+        # A link anyone may hold: the same answer whether the account or the domain exists or not.
+        from invitations import signup
+
+        signup.signup_start(rel_request=rel_request, raw_token=request.resolver_match.kwargs["token"],
+                            data=data, language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE))
+        return render(request, "invitations/signup_check_email.html", {
+            "email": User.objects.normalize_email(data["email"]), "partner_name": rel_request.partner.name,
+            "portal_name": _portal_name(rel_request), "hours": signup.CONFIRM_SECONDS // 3600,
+        })
     try:
         customer, user = customer_with_admin_create(
             company_name=data["company_name"],

@@ -283,3 +283,110 @@ def test_accepting_a_second_request_of_a_partnered_provider_sends_no_second_mail
     assert second.status == PartnershipRequestStatus.ACCEPTED and second.accepted_reseller == reseller
     assert ActivityLog.objects.filter(tenant=provider, kind=ActivityKind.PARTNERSHIP_ACCEPTED).count() == 2
     assert PartnershipRequest.objects.filter(status=PartnershipRequestStatus.PENDING).count() == 0
+
+
+# --- 2. The sign-up form of an unaddressed link tells nobody who exists ---------------------------
+
+SIGNUP = {"company_name": "Adatum AG", "primary_domain": "adatum.example", "country": "DE",
+          "email": "mike@adatum.example", "password": "a-Long-enough-passw0rd"}
+
+
+def _signup_answer(response, email: str) -> str:
+    return _strip(response.content.decode()).replace(email, "EMAIL")
+
+
+def test_signup_answers_the_same_for_new_and_existing_accounts_and_domains(partner, partner_admin):
+    from partnercenter.models import Tenant, User
+
+    _r, raw = create(partner, partner_admin, reusable=True)
+    url = services.acceptance_path(raw)
+    taken = TenantFactory(primary_domain="taken.example")
+    owner = member(taken, Role.CUSTOMER_GLOBAL_ADMIN, email="owner@taken.example", language="de")
+    tenants, users = Tenant.objects.count(), User.objects.count()
+    attempts = [
+        {**SIGNUP},  # new account, new domain
+        {**SIGNUP, "email": "OWNER@taken.example", "primary_domain": "fresh.example"},  # existing account
+        {**SIGNUP, "email": "eve@fresh.example", "primary_domain": "taken.example"},  # existing domain
+    ]
+    answers = set()
+    for data in attempts:
+        response = Client().post(url, data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "already" not in html and "registered" not in html and "Check your email" in html
+        answers.add(_signup_answer(response, User.objects.normalize_email(data["email"])))
+    assert len(answers) == 1
+    assert (Tenant.objects.count(), User.objects.count()) == (tenants, users)
+    # The owner of the existing account is told, in their language, through the outbox.
+    to_owner = [m for m in mail.outbox if m.to == ["owner@taken.example"]]
+    assert len(to_owner) == 1
+    assert OutboxEmail.objects.filter(to_email="owner@taken.example", kind="customer_signup_account_exists",
+                                      language="de").count() == 1
+    assert url in to_owner[0].body and "/accounts/password/reset/" in to_owner[0].body
+    assert "?confirm=" not in to_owner[0].body
+    # The new addresses get a confirmation link; nothing in it names a domain or an account.
+    for address in ("mike@adatum.example", "eve@fresh.example"):
+        (message,) = [m for m in mail.outbox if m.to == [address]]
+        assert f"{url}?confirm=" in message.body
+    assert owner.email == "owner@taken.example"
+
+
+def _confirm_url(address: str) -> str:
+    (message,) = [m for m in mail.outbox if m.to == [address]]
+    return re.search(r"http://\S+\?confirm=\S+", message.body).group(0).replace("http://127.0.0.1:8000", "")
+
+
+def test_the_confirmation_link_creates_the_organisation_once_and_the_customer_can_accept(partner, partner_admin):
+    from allauth.account.models import EmailAddress
+
+    from partnercenter.models import Tenant
+
+    _r, raw = create(partner, partner_admin, reusable=True)
+    client = Client()
+    client.post(services.acceptance_path(raw), SIGNUP)
+    confirm = _confirm_url("mike@adatum.example")
+    page = client.get(confirm)
+    assert page.status_code == 200 and "Adatum AG" in page.content.decode()
+    assert not Tenant.objects.filter(name="Adatum AG").exists()  # a mail scanner's GET creates nothing
+    key = confirm.split("?confirm=")[1]
+    response = client.post(services.acceptance_path(raw), {"confirm": key})
+    assert response.status_code == 302 and response.url == services.acceptance_path(raw)
+    customer = Tenant.objects.get(name="Adatum AG")
+    assert EmailAddress.objects.get(email="mike@adatum.example").verified  # the mailbox is proven
+    assert ActivityLog.objects.filter(tenant=customer, kind=ActivityKind.TENANT_CREATED).exists()
+    assert client.post(services.acceptance_path(raw) + "accept/").status_code == 302
+    assert Acceptance.objects.get(customer=customer).status == AcceptanceStatus.SUCCEEDED
+    # The link works once.
+    assert Client().get(confirm).status_code == 404
+
+
+def test_a_domain_taken_is_named_only_at_confirmation_and_nothing_is_created(partner, partner_admin):
+    from partnercenter.models import Tenant, User
+
+    _r, raw = create(partner, partner_admin, reusable=True)
+    client = Client()
+    client.post(services.acceptance_path(raw), {**SIGNUP, "primary_domain": "taken.example"})
+    TenantFactory(primary_domain="taken.example")
+    key = _confirm_url("mike@adatum.example").split("?confirm=")[1]
+    response = client.post(services.acceptance_path(raw), {"confirm": key})
+    assert response.status_code == 400
+    assert "already registered" in response.content.decode()
+    assert not User.objects.filter(email="mike@adatum.example").exists()
+    assert Tenant.objects.filter(primary_domain="taken.example").count() == 1
+
+
+def test_a_forged_confirmation_key_is_not_found(partner, partner_admin):
+    _r, raw = create(partner, partner_admin, reusable=True)
+    assert Client().get(services.acceptance_path(raw) + "?confirm=" + "x" * 43).status_code == 404
+    assert Client().post(services.acceptance_path(raw), {"confirm": "x" * 43}).status_code == 404
+
+
+def test_the_signup_form_is_rate_limited_per_address(partner, partner_admin, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "customer_signup": "2/m/ip"}
+    _r, raw = create(partner, partner_admin, reusable=True)
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    for i in range(2):
+        assert client.post(services.acceptance_path(raw), {**SIGNUP, "email": f"u{i}@x.example"}).status_code == 200
+    assert client.post(services.acceptance_path(raw), {**SIGNUP, "email": "u9@x.example"}).status_code == 429
+    assert len(mail.outbox) == 2
+    assert Client(REMOTE_ADDR="198.51.100.10").post(services.acceptance_path(raw), SIGNUP).status_code == 200
