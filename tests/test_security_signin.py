@@ -128,3 +128,14 @@ def test_trusted_proxies(settings, remote, forwarded, expected):
 def test_proxy_count(settings, forwarded, count, expected):
     settings.TRUSTED_PROXIES, settings.PROXY_COUNT = [], count
     assert client_ip(_request("10.0.0.5", forwarded)) == expected
+
+
+def test_allauths_own_limits_answer_with_the_localised_429_page(partner, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "1/m/ip"}
+    client = Client(REMOTE_ADDR="198.51.100.66")
+    client.post("/accounts/login/", {"login": "a@example.com", "password": "x"})
+    response = client.post("/accounts/login/", {"login": "a@example.com", "password": "x"},
+                           HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 429
+    assert response.headers["Content-Language"] == "de"
+    assert 'lang="de"' in response.content.decode()
