@@ -37,15 +37,18 @@ def _cache_key(key: str) -> str:
     return _PREFIX + token_digest(key)
 
 
-def signup_start(*, rel_request: RelationshipRequest, raw_token: str, data: dict[str, Any], language: str) -> None:
-    """Mail the address (confirmation link, or "you have an account already"). Answers nothing."""
+def signup_start(*, rel_request: RelationshipRequest, raw_token: str, data: dict[str, Any], language: str,
+                 origin: str = "") -> None:
+    """Mail the address (confirmation link, or "you have an account already"). Answers nothing.
+    `origin`: scheme and host the visitor used (as the draft's link does); SITE_URL without one."""
     from invitations.services import acceptance_path
 
+    origin = (origin or settings.SITE_URL).rstrip("/")
     email = User.objects.normalize_email(data["email"])
-    page_url = f"{settings.SITE_URL}{acceptance_path(raw_token)}"
+    page_url = f"{origin}{acceptance_path(raw_token)}"
     context = {"partner": rel_request.partner, "email": email, "page_url": page_url,
-               "login_url": f"{settings.SITE_URL}{reverse('account_login')}",
-               "password_reset_url": f"{settings.SITE_URL}{reverse('account_reset_password')}",
+               "login_url": f"{origin}{reverse('account_login')}",
+               "password_reset_url": f"{origin}{reverse('account_reset_password')}",
                "hours": CONFIRM_SECONDS // 3600}
     # Hashed on both paths: the time the answer takes must not tell an existing account either.
     password_hash = make_password(data["password"])

@@ -324,7 +324,8 @@ def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: Custom
         from invitations import signup
 
         signup.signup_start(rel_request=rel_request, raw_token=request.resolver_match.kwargs["token"],
-                            data=data, language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE))
+                            data=data, language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+                            origin=request.build_absolute_uri("/"))
         return render(request, "invitations/signup_check_email.html", {
             "email": User.objects.normalize_email(data["email"]), "partner_name": rel_request.partner.name,
             "portal_name": _portal_name(rel_request), "hours": signup.CONFIRM_SECONDS // 3600,

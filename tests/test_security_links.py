@@ -333,7 +333,7 @@ def test_signup_answers_the_same_for_new_and_existing_accounts_and_domains(partn
 
 def _confirm_url(address: str) -> str:
     (message,) = [m for m in mail.outbox if m.to == [address]]
-    return re.search(r"http://\S+\?confirm=\S+", message.body).group(0).replace("http://127.0.0.1:8000", "")
+    return re.search(r"http://\S+\?confirm=\S+", message.body).group(0).replace("http://testserver", "")
 
 
 def test_the_confirmation_link_creates_the_organisation_once_and_the_customer_can_accept(partner, partner_admin):
@@ -390,3 +390,28 @@ def test_the_signup_form_is_rate_limited_per_address(partner, partner_admin, set
     assert client.post(services.acceptance_path(raw), {**SIGNUP, "email": "u9@x.example"}).status_code == 429
     assert len(mail.outbox) == 2
     assert Client(REMOTE_ADDR="198.51.100.10").post(services.acceptance_path(raw), SIGNUP).status_code == 200
+
+
+@pytest.mark.browser
+def test_browser_reusable_link_signup_confirms_by_email_then_accepts(new_page, partner, partner_admin):
+    _r, raw = create(partner, partner_admin, reusable=True)
+    page = new_page()
+    page.goto(services.acceptance_path(raw))
+    page.get_by_label("Company name").fill("Adatum AG")
+    page.get_by_label("Primary domain").fill("adatum.example")
+    page.get_by_label("Country").select_option("DE")
+    page.get_by_label("Email").fill("mike@adatum.example")
+    page.get_by_label("Password").fill("A-very-good-passw0rd")
+    page.get_by_role("button", name="Create organisation").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    page.goto("/dev/outbox/")
+    page.get_by_role("link", name="Confirm your email").first.click()
+    page.locator("a[href*='?confirm=']").click()
+    page.get_by_role("heading", name="Create your organisation").wait_for()
+    page.get_by_role("button", name="Create organisation").click()
+    page.get_by_text("Your organisation Adatum AG was created.").wait_for()
+    page.get_by_role("button", name="Accept").click()
+    page.get_by_text("is now your reseller").wait_for()
+    from customers.models import ResellerRelationship
+
+    assert ResellerRelationship.objects.filter(partner=partner, customer__name="Adatum AG").count() == 1
