@@ -39,11 +39,12 @@ def client_ip(request: HttpRequest) -> str | None:
     remote = _address(request.META.get("REMOTE_ADDR", ""))
     proxies = _networks(tuple(settings.TRUSTED_PROXIES))
     count = settings.PROXY_COUNT
-    if remote is None or not (proxies or count):
+    if not (proxies or count):
         return remote
     forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if proxies:
-        if not _trusted(remote, proxies):
+        # No socket address (a Unix socket): only a local proxy can be the peer.
+        if remote is not None and not _trusted(remote, proxies):
             return remote  # a request that did not come through our proxy: its own address counts
         for part in reversed(forwarded):
             address = _address(part)

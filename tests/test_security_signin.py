@@ -106,6 +106,7 @@ def test_without_proxy_settings_the_socket_address_counts_whatever_the_header_sa
     ("10.0.0.5", "", "10.0.0.5"),
     ("10.0.0.5", "garbage", "10.0.0.5"),
     ("10.0.0.5", "2001:db8::1", "2001:db8::1"),
+    ("", "203.0.113.9", "203.0.113.9"),  # gunicorn on a Unix socket behind the proxy
 ])
 def test_trusted_proxies(settings, remote, forwarded, expected):
     settings.TRUSTED_PROXIES, settings.PROXY_COUNT = ["10.0.0.0/8"], 0
