@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 
 from partnercenter.errors import DomainError
@@ -17,6 +19,10 @@ def draft_checked(*, subject: str, body: str, link: str) -> tuple[str, str]:
     body = body or ""
     if not subject:
         raise DomainError(_("Enter a subject."), field="subject")
+    # A line break in a header would end it (a mail that can never go, or an injected Bcc:): refuse it
+    # here, beside the field, instead of reporting "sent" and failing in the outbox later.
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in subject):
+        raise DomainError(_("The subject must be a single line without control characters."), field="subject")
     if len(subject) > MAX_SUBJECT:
         raise DomainError(_("The subject can have at most %(n)d characters.") % {"n": MAX_SUBJECT}, field="subject")
     if len(body) > MAX_BODY:

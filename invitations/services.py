@@ -266,17 +266,25 @@ def request_by_token(raw_token: str) -> RelationshipRequest | None:
     )
 
 
-def user_email_matches(*, user: User, request: RelationshipRequest) -> bool:
-    """Addressed requests need the same address, verified, compared after NFKC + casefold."""
+def verified_email_matches(*, user: User | None, address: str) -> bool:
+    """Whether the user has this address, verified, compared after NFKC + casefold (relationship and
+    partnership requests addressed by email alike)."""
     from allauth.account.models import EmailAddress
 
+    if user is None or not user.is_authenticated:
+        return False
+    wanted = email_normalize(address)
+    return any(
+        email_normalize(value) == wanted
+        for value in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+
+
+def user_email_matches(*, user: User, request: RelationshipRequest) -> bool:
+    """Addressed requests need the same address, verified, compared after NFKC + casefold."""
     if not request.customer_email:
         return True
-    wanted = request.customer_email
-    for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True):
-        if email_normalize(address) == wanted:
-            return True
-    return False
+    return verified_email_matches(user=user, address=request.customer_email)
 
 
 def is_rightful_customer(*, user: User | None, customer: Tenant | None, request: RelationshipRequest) -> bool:
@@ -291,6 +299,16 @@ def is_rightful_customer(*, user: User | None, customer: Tenant | None, request:
         return True
     # An unaddressed link that nobody used names no customer: nobody learns more than "not found".
     return bool(request.customer_email) and user_email_matches(user=user, request=request)
+
+
+def link_visible(*, request: RelationshipRequest | None, user: User | None, customer: Tenant | None) -> bool:
+    """What the link's page shows at all, for GET and for the answers (POST) alike: a pending link to
+    anyone, a closed one to its rightful customer only; unknown and revoked links to nobody."""
+    if request is None or request.status == RequestStatus.REVOKED:
+        return False
+    if request.effective_status == RequestStatus.PENDING:
+        return True
+    return is_rightful_customer(user=user, customer=customer, request=request)
 
 
 @dataclass
@@ -446,7 +464,9 @@ def invitation_decline(*, raw_token: str, user: User, customer: Tenant, ip: str 
         if request.status == RequestStatus.EXPIRED or request.is_expired():
             raise RequestExpired(_("This request has expired. Ask your partner for a new link."))
         if request.reusable:
-            # A public link stays open for others; this customer's answer is recorded on its own.
+            # A public link stays open for others; this customer's answer is recorded on its own. An
+            # earlier refused attempt (refused at processing, given up) is replaced, as acceptance does.
+            Acceptance.objects.filter(request=request, customer=customer, status=AcceptanceStatus.FAILED).delete()
             Acceptance.objects.create(
                 request=request, customer=customer, user=user, status=AcceptanceStatus.DECLINED, ip_address=ip,
                 processed_at=timezone.now(),
@@ -508,6 +528,10 @@ def acceptance_process(*, acceptance_id: str) -> str:
             pk=acceptance.request_id
         )
         customer, partner, actor = acceptance.customer, request.partner, acceptance.user
+        # One acceptance per customer at a time: two combined invitations of two resellers of the same
+        # provider, accepted at the same moment, would both pass the "associated" check below before
+        # either is committed. The second waits here and then sees the first one's association.
+        Tenant.objects.select_for_update(no_key=True).filter(pk=customer.pk).values_list("pk").first()
         if acceptance.deliveries > settings.TASK_MAX_DELIVERIES:
             return _acceptance_fail(acceptance, request, "dead", {})
         if request.status == RequestStatus.REVOKED:
@@ -520,23 +544,14 @@ def acceptance_process(*, acceptance_id: str) -> str:
         blockers = [b for b in acceptance_blockers(request=request, customer=customer) if b.code != "exists"]
         if blockers:
             return _acceptance_fail(acceptance, request, blockers[0].code, blockers[0].params)
-        _relationship, _created = reseller_relationship_ensure(
-            partner=partner, customer=customer, actor=actor, source_request=request, ip=acceptance.ip_address
-        )
-        if request.provider_id:
-            # Combined invitation: the provider becomes reseller too, and the customer is associated
-            # with the reseller under that provider — all in this one transaction.
-            reseller_relationship_ensure(partner=request.provider, customer=customer, actor=actor,
-                                         source_request=request, ip=acceptance.ip_address)
-            reseller_association_ensure(customer=customer, reseller=partner, provider=request.provider, actor=actor)
-        granted: list[str] = []
-        if acceptance.include_dap:
-            # Another partner's admin permissions move only when the customer chose so on the page;
-            # a conflict that appeared after the click keeps the current admin partner.
-            granted = dap_grant(
-                partner=partner, customer=customer, services=list(Service.values),
-                reassign=acceptance.dap_choice == DapChoice.REASSIGN, actor=actor, ip=acceptance.ip_address,
-            )
+        try:
+            with transaction.atomic():
+                granted = _acceptance_apply(acceptance, request)
+        except DomainError as exc:
+            if exc.code != "associated":
+                raise
+            # The association went to another reseller after all: nothing of this acceptance stays.
+            return _acceptance_fail(acceptance, request, "associated", {"provider": request.provider.name})
         acceptance.status = AcceptanceStatus.SUCCEEDED
         acceptance.granted_services = granted
         acceptance.processed_at = timezone.now()
@@ -554,6 +569,34 @@ def acceptance_process(*, acceptance_id: str) -> str:
                             data=data, ip=acceptance.ip_address)
         _notify_partner(request=request, customer=customer, template="request_accepted")
         return "succeeded"
+
+
+def _acceptance_apply(acceptance: Acceptance, request: RelationshipRequest) -> list[str]:
+    """Create the relationship(s), the association and the admin permissions; the granted services."""
+    customer, partner, actor = acceptance.customer, request.partner, acceptance.user
+    reseller_relationship_ensure(
+        partner=partner, customer=customer, actor=actor, source_request=request, ip=acceptance.ip_address
+    )
+    if request.provider_id:
+        # Combined invitation: the provider becomes reseller too, and the customer is associated
+        # with the reseller under that provider — all in this one transaction.
+        reseller_relationship_ensure(partner=request.provider, customer=customer, actor=actor,
+                                     source_request=request, ip=acceptance.ip_address)
+        reseller_association_ensure(customer=customer, reseller=partner, provider=request.provider, actor=actor)
+        from customers.models import RelationshipStatus, ResellerAssociation
+
+        if not ResellerAssociation.objects.filter(customer=customer, provider_id=request.provider_id,
+                                                  reseller=partner, status=RelationshipStatus.ACTIVE).exists():
+            # reseller_association_ensure lost a race on the unique index to another reseller.
+            raise DomainError("associated with another reseller of this provider", code="associated")
+    if not acceptance.include_dap:
+        return []
+    # Another partner's admin permissions move only when the customer chose so on the page;
+    # a conflict that appeared after the click keeps the current admin partner.
+    return dap_grant(
+        partner=partner, customer=customer, services=list(Service.values),
+        reassign=acceptance.dap_choice == DapChoice.REASSIGN, actor=actor, ip=acceptance.ip_address,
+    )
 
 
 def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code: str, params: dict) -> str:

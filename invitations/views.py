@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from customers.models import Service
 from invitations import services
-from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpired, RequestNotFound
+from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestNotFound
 from invitations.forms import AcceptForm, CustomerSignupForm, DraftForm, RelationshipRequestForm
 from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
 from invitations.tokens import email_normalize
+from partnercenter import ratelimit
 from partnercenter.errors import DomainError
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
-from partnercenter.models import Cloud, CompanyProfile, TenantKind
+from partnercenter.models import Cloud, CompanyProfile, TenantKind, User
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 from partnercenter.selectors import region_name_for_country, same_region
@@ -172,8 +173,17 @@ def request_revoke(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
-    """One page for unknown, revoked, foreign and (to anyone but the rightful customer) used links."""
+    """One page for unknown, revoked, foreign and (to anyone but the rightful customer) used links.
+    Each one counts against the client address's limit of not-found look-ups."""
+    if not ratelimit.hit(request, ratelimit.LINK_PROBE):
+        return ratelimit.too_many_requests(request)
     return render(request, "invitations/not_found.html", status=404)
+
+
+def link_probe_blocked(request: HttpRequest) -> bool:
+    """Once an address used up its not-found look-ups, every link look-up of it answers 429: found
+    links too, or the 429 itself would tell which tokens exist."""
+    return ratelimit.exhausted(request, ratelimit.LINK_PROBE)
 
 
 def _customer_tenant(request: HttpRequest):
@@ -223,24 +233,28 @@ def _page_context(request: HttpRequest, rel_request: RelationshipRequest, token:
 
 
 def partner_request(request: HttpRequest, token: str) -> HttpResponse:
+    if link_probe_blocked(request):
+        return ratelimit.too_many_requests(request)
     rel_request = services.request_by_token(token)
-    if rel_request is None or rel_request.status == RequestStatus.REVOKED:
+    customer = _customer_tenant(request)
+    if not services.link_visible(request=rel_request, user=request.user, customer=customer):  # type: ignore[arg-type]
         return not_found(request)
     status = rel_request.effective_status
     if status != RequestStatus.PENDING:
-        if services.is_rightful_customer(user=request.user, customer=_customer_tenant(request), request=rel_request):  # type: ignore[arg-type]
-            previous = None
-            customer = _customer_tenant(request)
-            if customer is not None:
-                previous = rel_request.acceptances.filter(customer=customer).first()
-            return render(
-                request, "invitations/request_closed.html",
-                {"rel_request": rel_request, "status": status, "partner": rel_request.partner, "previous": previous},
-                status=410,
-            )
-        return not_found(request)
+        previous = rel_request.acceptances.filter(customer=customer).first() if customer is not None else None
+        return render(
+            request, "invitations/request_closed.html",
+            {"rel_request": rel_request, "status": status, "partner": rel_request.partner, "previous": previous},
+            status=410,
+        )
+    confirm_key = (request.POST.get("confirm") if request.method == "POST" else request.GET.get("confirm")) or ""
+    if confirm_key:
+        return _signup_confirm(request, rel_request, token, confirm_key[:100])
     context = _page_context(request, rel_request, token)
     if request.method == "POST" and not request.user.is_authenticated:
+        # Every post of the sign-up form counts, valid or not: it is the form someone would probe.
+        if not ratelimit.hit(request, ratelimit.CUSTOMER_SIGNUP):
+            return ratelimit.too_many_requests(request)
         form = CustomerSignupForm(request.POST)
         context["signup_form"] = form
         if form.is_valid():
@@ -249,6 +263,43 @@ def partner_request(request: HttpRequest, token: str) -> HttpResponse:
                 return response
         return render(request, "invitations/partner_request.html", context, status=400)
     return render(request, "invitations/partner_request.html", context)
+
+
+def _portal_name(rel_request: RelationshipRequest) -> str:
+    return _("Office admin portal") if rel_request.partner.cloud == Cloud.USGOV else _("Admin center")
+
+
+def _signup_confirm(request: HttpRequest, rel_request: RelationshipRequest, token: str, key: str) -> HttpResponse:
+    """The link of the confirmation mail: shows what will be created, creates it on POST."""
+    from invitations import signup
+    from partnercenter.domains import domain_to_unicode
+
+    pending = signup.signup_pending(rel_request=rel_request, key=key)
+    if pending is None:
+        return not_found(request)
+    context = {"rel_request": rel_request, "partner": rel_request.partner, "portal_name": _portal_name(rel_request),
+               "pending": pending, "domain_display": domain_to_unicode(pending["primary_domain"]),
+               "confirm_key": key, "error": ""}
+    if request.method != "POST":
+        return render(request, "invitations/signup_confirm.html", context)
+    try:
+        customer, user = signup.signup_confirm(rel_request=rel_request, key=key, ip=client_ip(request))
+    except RequestNotFound:
+        return not_found(request)
+    except DomainError as exc:
+        # Told only now, to the person who holds the mailbox, after a rate-limited round trip.
+        if exc.field == "primary_domain":
+            context["error"] = _("This domain is already registered to an organisation. If it is your "
+                                 "organisation's, ask its Global admin to accept the request. Otherwise start "
+                                 "again with your organisation's own domain.")
+        else:
+            context["error"] = exc.message
+        return render(request, "invitations/signup_confirm.html", context, status=400)
+    login(request, user, backend="partnercenter.backends.ModelBackend")
+    request.session[ACTIVE_TENANT_SESSION_KEY] = str(customer.id)
+    messages.success(request, _("Your organisation %(name)s was created. You are its Global admin.") % {
+        "name": customer.name})
+    return redirect(request.path)
 
 
 def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: CustomerSignupForm) -> HttpResponse | None:
@@ -268,6 +319,17 @@ def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: Custom
     if addressed and email_normalize(data["email"]) != addressed:
         form.add_error("email", _("This request was sent to a different email address. Use that address."))
         return None
+    if not addressed:
+        # A link anyone may hold: the same answer whether the account or the domain exists or not.
+        from invitations import signup
+
+        signup.signup_start(rel_request=rel_request, raw_token=request.resolver_match.kwargs["token"],
+                            data=data, language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+                            origin=request.build_absolute_uri("/"))
+        return render(request, "invitations/signup_check_email.html", {
+            "email": User.objects.normalize_email(data["email"]), "partner_name": rel_request.partner.name,
+            "portal_name": _portal_name(rel_request), "hours": signup.CONFIRM_SECONDS // 3600,
+        })
     try:
         customer, user = customer_with_admin_create(
             company_name=data["company_name"],
@@ -302,13 +364,17 @@ def partner_request_decline(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
+    """Accept or decline. The link is judged exactly as its page judges it: whoever the page gives
+    the not-found answer gets it here too, also when the request changed between page and click."""
+    if link_probe_blocked(request):
+        return ratelimit.too_many_requests(request)
     page_url = reverse("partner_request", args=[token])
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={page_url}")
     customer = _customer_tenant(request)
     rel_request = services.request_by_token(token)
-    if rel_request is None or rel_request.status == RequestStatus.REVOKED:
+    if not services.link_visible(request=rel_request, user=request.user, customer=customer):  # type: ignore[arg-type]
         return not_found(request)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={page_url}")
     if customer is None:
         messages.error(request, _("Sign in as a Global admin of the customer organisation to answer this request."))
         return redirect(page_url)
@@ -325,12 +391,16 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
         return redirect("admin_center_home")
     except RequestNotFound:
         return not_found(request)
-    except RequestAlreadyAnswered as exc:
-        messages.info(request, exc.message)
-        if exc.acceptance_id:
-            return redirect("acceptance_status", acceptance_id=exc.acceptance_id)
-        return redirect(page_url)
-    except (RequestExpired, DomainError) as exc:
+    except DomainError as exc:
+        # The request may have closed since the look-up above: judge it again as the page would.
+        if not services.link_visible(request=services.request_by_token(token), user=request.user,  # type: ignore[arg-type]
+                                     customer=customer):
+            return not_found(request)
+        if isinstance(exc, RequestAlreadyAnswered):
+            messages.info(request, exc.message)
+            if exc.acceptance_id:
+                return redirect("acceptance_status", acceptance_id=exc.acceptance_id)
+            return redirect(page_url)
         messages.error(request, exc.message)
         return redirect(page_url)
 

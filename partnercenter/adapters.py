@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
@@ -22,6 +23,40 @@ class AccountAdapter(DefaultAccountAdapter):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
         super().login(request, user)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The same client address as the activity log and the portal's own limits (trusted proxies)."""
+        from django.core.exceptions import PermissionDenied
+
+        from partnercenter.clientip import client_ip
+
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Failed sign-ins are counted per address ("ip") and per address and account ("key" is the
+        address plus the email), so failures from one address never lock the owner out elsewhere;
+        "login_failed_account" is a much higher ceiling per account from all addresses together.
+        A successful sign-in rolls back its own counts, as allauth does."""
+        login = str(credentials.get("email", credentials.get("username", ""))).strip().lower()
+        pair = ratelimit.consume(request, app="allauth.account", action="login_failed",
+                                 key=f"{self.get_client_ip(request)}|{login}")
+        if pair is None:
+            raise self.validation_error("too_many_login_attempts")
+        account = ratelimit.consume(request, app="allauth.account", action="login_failed_account", key=login)
+        if account is None:
+            pair.rollback()
+            raise self.validation_error("too_many_login_attempts")
+        self._login_failed_rl_usage = ratelimit.RateLimitUsage(usage=pair.usage + account.usage)
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # After a password reset (itself rate limited): the account's ceiling and this address's count.
+        login = str(credentials.get("email", credentials.get("username", ""))).strip().lower()
+        ratelimit.clear(request, app="allauth.account", action="login_failed_account", key=login)
+        ratelimit.clear(request, app="allauth.account", action="login_failed",
+                        key=f"{self.get_client_ip(request)}|{login}")
 
     def set_password(self, user: Any, password: str) -> None:
         # Any password change or reset ends the "change your temporary password" requirement.

@@ -250,8 +250,10 @@ def customer_with_admin_create(
     language: str,
     email_verified: bool,
     ip: str | None = None,
+    password_hash: str = "",
 ) -> tuple[Tenant, User]:
-    """A new customer tenant and its first Global admin, in one transaction."""
+    """A new customer tenant and its first Global admin, in one transaction. `password_hash`: a
+    password hashed earlier (a sign-up confirmed by email) instead of `password`."""
     from allauth.account.models import EmailAddress
     from django.utils.translation import gettext as _
 
@@ -261,7 +263,10 @@ def customer_with_admin_create(
                 _("An account with this email already exists. Sign in instead."), field="email"
             )
         user = User(email=User.objects.normalize_email(email), language=language)
-        user.set_password(password)
+        if password_hash:
+            user.password = password_hash
+        else:
+            user.set_password(password)
         try:
             with transaction.atomic():
                 user.save()

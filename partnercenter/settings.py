@@ -161,11 +161,23 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Failed logins are counted per IP and per account (key). A success only clears its own key.
+# Failed sign-ins are counted per client address ("ip") and per address + account ("key", see
+# partnercenter.adapters), with a much higher ceiling per account from all addresses: failures from
+# one address never lock the owner out of another. A success rolls back its own counts.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="20/m/ip,5/5m/key"),
+    "login_failed_account": env.str("LOGIN_FAILED_ACCOUNT_RATE_LIMIT", default="100/h/key"),
     "login": "30/m/ip",
+    # Look-ups of unknown, revoked or foreign links per client address (partnercenter.ratelimit).
+    "link_not_found": env.str("LINK_NOT_FOUND_RATE_LIMIT", default="30/m/ip"),
+    # The customer sign-up form on a relationship request's page, per client address.
+    "customer_signup": env.str("CUSTOMER_SIGNUP_RATE_LIMIT", default="10/10m/ip"),
 }
+# The client address behind a reverse proxy (partnercenter.clientip). Neither set: the socket address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+for _proxy in TRUSTED_PROXIES:  # a typo fails at start-up, not on every request
+    __import__("ipaddress").ip_network(_proxy.strip(), strict=False)
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

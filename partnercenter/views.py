@@ -26,7 +26,9 @@ ACTIVITY_PAGE_SIZE = 50
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    from partnercenter.clientip import client_ip as resolved
+
+    return resolved(request)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -53,7 +53,8 @@ class PartnershipRequestForm(forms.Form):
         help_text=_("Optional. A registered indirect reseller also sees the request on its Indirect providers page."),
     )
     email = forms.EmailField(label=_("Reseller email"), required=False, max_length=254,
-                             help_text=_("Optional. Needed to send the request from the portal."))
+                             help_text=_("Optional. Needed to send the request from the portal. Without an MPN ID, only "
+                                         "a user signed in with this verified address can accept it."))
 
 
 class RemovePartnershipForm(forms.Form):

@@ -195,6 +195,14 @@ def partnership_refusal(*, request: PartnershipRequest, reseller: Tenant | None,
         return _("Only a Global admin or Admin agent of the reseller can answer this request.")
     if request.reseller_id and request.reseller_id != reseller.id:
         return _("This request was made for another reseller.")
+    if not request.reseller_id and request.email:
+        # Addressed by email only: bound to that address as relationship requests are (the signed-in
+        # user's verified email, NFKC + casefold). With an MPN ID the reseller organisation is the binding.
+        from invitations.services import verified_email_matches
+
+        if not verified_email_matches(user=actor, address=request.email):
+            return _("This request was sent to a different email address. Sign in with the account it was "
+                     "sent to.")
     if reseller.cloud != request.provider.cloud:
         return _("%(provider)s works in another cloud; a partnership is only possible inside one cloud.") % {
             "provider": request.provider.name}
@@ -232,6 +240,7 @@ def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> Ind
             raise DomainError(_("This request was declined."), code="answered")
         if request.effective_status == PartnershipRequestStatus.EXPIRED:
             raise DomainError(_("This request has expired. Ask the provider for a new link."), code="expired")
+        already_partnered = existing is not None
         if existing is None:
             try:
                 with transaction.atomic():
@@ -244,6 +253,10 @@ def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> Ind
         request.answered_at = timezone.now()
         request.save(update_fields=["status", "accepted_reseller", "answered_at"])
         _log_both(request.provider, reseller, ActivityKind.PARTNERSHIP_ACCEPTED, actor)
+        if already_partnered:
+            # Accepting another request of a provider one is partnered with already changes nothing
+            # for the provider: no second "accepted" mail.
+            return existing
         for user in tenant_users_with_roles(tenant=request.provider, roles=[Role.GLOBAL_ADMIN]):
             outbox_email_create(
                 to_email=user.email, template="partnership_accepted", language=user.language or settings.LANGUAGE_CODE,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from invitations.forms import DraftForm
 from invitations.services import invitation_create
 from invitations.tokens import token_digest
+from partnercenter import ratelimit
 from partnercenter.errors import DomainError
 from partnercenter.models import CompanyProfile, PartnerType, Tenant
 from partnercenter.permissions import tenant_view
@@ -268,21 +269,28 @@ def invite_customers(request: HttpRequest) -> HttpResponse:
 
 
 def partnership_link(request: HttpRequest, token: str) -> HttpResponse:
+    from invitations.views import link_probe_blocked, not_found
+
+    if link_probe_blocked(request):
+        return ratelimit.too_many_requests(request)
     partnership_request = services.partnership_request_by_token(token)
     if partnership_request is None:
-        return render(request, "invitations/not_found.html", status=404)
+        return not_found(request)
     tenant = getattr(request, "tenant", None)
     problem = ""
+    closed = partnership_request.effective_status != PartnershipRequestStatus.PENDING
     if request.user.is_authenticated:
         problem = services.partnership_refusal(request=partnership_request, reseller=tenant, actor=request.user)  # type: ignore[arg-type]
-        if problem and partnership_request.effective_status != PartnershipRequestStatus.PENDING:
+        taken_by_other = bool(partnership_request.accepted_reseller_id) and (
+            tenant is None or partnership_request.accepted_reseller_id != tenant.id)
+        if closed and (problem or taken_by_other):
             # Used or expired links explain themselves to the reseller they belong to only.
-            return render(request, "invitations/not_found.html", status=404)
-    elif partnership_request.effective_status != PartnershipRequestStatus.PENDING:
-        return render(request, "invitations/not_found.html", status=404)
+            return not_found(request)
+    elif closed:
+        return not_found(request)
     if request.method == "POST":
         if not request.user.is_authenticated or problem:
-            raise Http404
+            return not_found(request)
         return _answer(request, partnership_request, accept=request.POST.get("answer") == "accept",
                        back="resellers:providers")
     return render(request, "resellers/link.html", {
