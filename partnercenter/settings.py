@@ -206,6 +206,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "sent-mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Center <no-reply@partnercenter.example>")
+# allauth's mails carry no "[host]" subject prefix (the adapter names the site "Partner Center").
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # The developer outbox page lists stored mail so a person can click the links (embedded default).
 DEV_OUTBOX_ENABLED = env.bool("DEV_OUTBOX_ENABLED", default=DEBUG)
 if DEV_OUTBOX_ENABLED and not (DEBUG or env.bool("TESTING", default=False)):
