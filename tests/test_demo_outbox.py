@@ -114,6 +114,14 @@ def test_the_demo_serves_on_the_asked_address_and_port(host, public, bind, url, 
     assert settings.SITE_URL + "/" == url and os.environ["SITE_URL"] + "/" == url  # links in the demo's mails
 
 
+def test_the_dev_servers_reloaded_child_does_not_load_again(monkeypatch):
+    calls = []
+    monkeypatch.setattr("partnercenter.management.commands.demo.call_command", lambda *a, **k: calls.append(a[0]))
+    monkeypatch.setenv("RUN_MAIN", "true")
+    call_command("demo", host="127.0.0.1", port="8000")
+    assert calls == ["runserver"]
+
+
 @pytest.mark.parametrize("port", ["", "0", "80000", "eighty"])
 def test_the_demo_refuses_a_bad_port(port):
     with pytest.raises(CommandError, match="PORT"):

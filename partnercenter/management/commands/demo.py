@@ -63,10 +63,14 @@ class Command(BaseCommand):
             # dev server's child process reads the same environment.
             os.environ["SITE_URL"] = url.rstrip("/")
             settings.SITE_URL = url.rstrip("/")
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        call_command("load_demo", url=url, stdout=self.stdout)
-        if not is_loopback_host(host):
+        # The dev server's autoreloader runs this command again in its child process (RUN_MAIN):
+        # the data is loaded and the banner printed once, by the parent.
+        reloaded_child = os.environ.get("RUN_MAIN") == "true"
+        if not reloaded_child:
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)
+            call_command("load_demo", url=url, stdout=self.stdout)
+        if not is_loopback_host(host) and not reloaded_child:
             self.stdout.write(self.style.WARNING(
                 f"Serving on {host}: anyone who reaches this machine can sign in with the demo accounts. "
                 "Add the host name to ALLOWED_HOSTS to be reachable under it."))
