@@ -85,6 +85,10 @@ class Catalog:
                 english.add(msgid)
                 if value == msgid:
                     same.add(msgid)
+        # The language menu names each language in itself ("English" on a German page is right).
+        from django.utils.translation import get_language_info
+
+        same |= {get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES}
         self.exact: dict[str, str] = {}
         patterns: list[str] = []
         for msgid in english - same:
