@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv messages makemessages worker beat bench clean
+.PHONY: demo demo-reset test venv messages makemessages worker beat bench clean
 
 $(STAMP): requirements.lock requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -24,11 +24,17 @@ makemessages: $(STAMP)
 	DEBUG=true $(PY) manage.py makemessages -l de -l hu -e html,txt,py --no-obsolete \
 		--ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench
 
+# `make demo PORT=8001`; another HOST than a loopback address only with DEMO_PUBLIC=yes (the demo's
+# accounts are public). Re-running is safe: the demo data is loaded once. `make demo-reset` starts over.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PUBLIC ?= no
+
 demo: $(STAMP)
-	DEBUG=true $(PY) manage.py migrate --no-input -v0
-	DEBUG=true $(PY) manage.py createcachetable
-	DEBUG=true $(PY) manage.py load_demo
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(PY) manage.py demo --host "$(HOST)" --port "$(PORT)" --public "$(DEMO_PUBLIC)"
+
+demo-reset:
+	rm -rf var/partnercenter.sqlite3 var/sent-mail
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -104,6 +104,10 @@ class Page:
     has_previous: bool
 
 
+class InvalidCursor(Http404):
+    """A `cursor=` that this list did not make (edited, truncated or forged)."""
+
+
 def _encode(values: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
 
@@ -116,7 +120,7 @@ def _decode(cursor: str) -> dict[str, Any]:
             raise ValueError
         return data
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Http404 from exc
+        raise InvalidCursor from exc
 
 
 def _key(row: CustomerRow | ResellerRelationship, sort: str) -> dict[str, Any]:
@@ -132,15 +136,15 @@ def _seek(qs: QuerySet[ResellerRelationship], sort: str, key: dict[str, Any], fo
         if field == "created_at":
             value = parse_datetime(str(value)) if value else None
             if not isinstance(value, datetime):
-                raise Http404
+                raise InvalidCursor
         elif not isinstance(value, str) or "\x00" in value:
-            raise Http404
+            raise InvalidCursor
         row_id = int(key.get("id"))  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError) as exc:
         # A cursor is ours only if it decodes to sane values; anything else was made up.
-        raise Http404 from exc
+        raise InvalidCursor from exc
     if not -(2**63) < row_id < 2**63:
-        raise Http404
+        raise InvalidCursor
     descending = sort.startswith("-")
     after = descending != forward  # going forward on a descending sort means "less than"
     op = "gt" if after else "lt"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -38,15 +39,15 @@ def _list_params(request: HttpRequest) -> tuple[str, str, Tenant | None, list[Te
 @tenant_view(Perm.CUSTOMERS_VIEW)
 def customer_list(request: HttpRequest) -> HttpResponse:
     search, sort, reseller, candidates = _list_params(request)
-    page = selectors.customers_page(
-        reseller=reseller,
-        partner=request.tenant,  # type: ignore[attr-defined]
-        search=search,
-        sort=sort,
-        cursor=request.GET.get("cursor", "")[:500],
-        direction="prev" if request.GET.get("dir") == "prev" else "next",
-        page_size=settings.CUSTOMERS_PAGE_SIZE,
-    )
+    page_args = {"reseller": reseller, "partner": request.tenant, "search": search, "sort": sort,  # type: ignore[attr-defined]
+                 "direction": "prev" if request.GET.get("dir") == "prev" else "next",
+                 "page_size": settings.CUSTOMERS_PAGE_SIZE}
+    try:
+        page = selectors.customers_page(cursor=request.GET.get("cursor", "")[:500], **page_args)
+    except selectors.InvalidCursor:
+        # An edited or truncated page link: the first page, saying why, never an error page.
+        messages.info(request, _("That page link was not valid, so the first page is shown."))
+        page = selectors.customers_page(**{**page_args, "direction": "next"})
     partner = request.tenant  # type: ignore[attr-defined]
     is_provider = partner.partner_type == PartnerType.INDIRECT_PROVIDER
     full_page = not request.htmx  # type: ignore[attr-defined]

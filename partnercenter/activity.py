@@ -61,6 +61,10 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
         values["services"] = ", ".join(
             str(Service(code).label) if code in Service.values else code for code in values["services"]
         )
+    if isinstance(values.get("offer"), str):  # stored in English; the seeded names are in the catalog
+        from django.utils.translation import gettext
+
+        values["offer"] = gettext(values["offer"]) if values["offer"] else ""
     if "to" in values and not values["to"]:
         values["to"] = str(_("anyone with the link"))
     if "email" in values and not values["email"]:

@@ -11,6 +11,26 @@ from django.utils import translation
 from django.utils.translation import get_language
 
 
+class PortalSite:
+    """The site allauth's mails greet from ("Hello from Partner Center!"), in the mail's language, also
+    where no request is at hand (a Celery task): the product name and SITE_URL's host."""
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext("Partner Center")
+
+    @property
+    def domain(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(settings.SITE_URL).netloc
+
+    def __str__(self) -> str:
+        return self.domain
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Sign-up is never open: people join through an invitation or a partner's link."""
 
@@ -58,6 +78,10 @@ class AccountAdapter(DefaultAccountAdapter):
         ratelimit.clear(request, app="allauth.account", action="login_failed",
                         key=f"{self.get_client_ip(request)}|{login}")
 
+    def format_email_subject(self, subject: str) -> str:
+        # No "[site]" prefix: the subjects name the portal themselves where it matters.
+        return subject
+
     def set_password(self, user: Any, password: str) -> None:
         # Any password change or reset ends the "change your temporary password" requirement.
         user.must_change_password = False
@@ -65,8 +89,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's mails (password reset …) go through the durable outbox like every other mail."""
+        from allauth.core import context as allauth_context
+
         from partnercenter.services import outbox_email_create_raw
 
+        # Like allauth's own send_mail: the site (named, not the request's host), the address, the request.
+        context = {"request": allauth_context.request, "email": email, **context, "current_site": PortalSite()}
         message = self.render_mail(template_prefix, email, context)
         with transaction.atomic():
             outbox_email_create_raw(

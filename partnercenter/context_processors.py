@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from partnercenter.devtools import dev_outbox_visible
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -12,5 +13,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "tenancy": tenancy,
         "active_tenant": getattr(request, "tenant", None),
         "perms_in_tenant": tenancy.perms if tenancy else frozenset(),
-        "dev_outbox_enabled": settings.DEV_OUTBOX_ENABLED,
+        "dev_outbox_enabled": dev_outbox_visible(request),
     }

@@ -13,6 +13,8 @@ from partnercenter.roles import Role
 from partnercenter.services import membership_grant, partner_tenant_create, tenant_create
 
 DEMO_PASSWORD = "partnercenter"
+OPERATOR_EMAIL = "operator@partnercenter.example"
+LANGUAGE_NAMES = {"": "browser's language", "en": "English", "de": "German", "hu": "Hungarian"}
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,10 @@ def demo_load() -> bool:
                 EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
             membership_grant(user=user, tenant=tenants[demo_user.tenant], roles=list(demo_user.roles))
         _demo_channel_and_purchases(tenants)
-        operator = User.objects.create_superuser(email="operator@partnercenter.example", password=DEMO_PASSWORD)
-        EmailAddress.objects.create(user=operator, email=operator.email, primary=True, verified=True)
+        operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
+            email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
+        EmailAddress.objects.get_or_create(user=operator, email=operator.email,
+                                           defaults={"primary": True, "verified": True})
     return True
 
 
@@ -161,7 +165,8 @@ def _demo_channel_and_purchases(tenants: dict[str, Tenant]) -> None:
                     partner_of_record_id=tenants[reseller].id if reseller else None)
 
 
-def demo_sign_ins() -> list[tuple[str, str, str]]:
+def demo_sign_ins() -> list[tuple[str, str, str, str]]:
+    """(email, organisation, roles, language of the pages) for the banner of `make demo`."""
     rows = []
     seen: set[tuple[str, str]] = set()
     for demo_user in USERS:
@@ -175,6 +180,6 @@ def demo_sign_ins() -> list[tuple[str, str, str]]:
             continue
         seen.add(key)
         roles = ", ".join(str(Role(r).label) for r in demo_user.roles)
-        rows.append((demo_user.email, tenant.name, roles))
-    rows.append(("operator@partnercenter.example", "Django admin (/django-admin/)", "Operator (superuser)"))
+        rows.append((demo_user.email, tenant.name, roles, LANGUAGE_NAMES[demo_user.language]))
+    rows.append((OPERATOR_EMAIL, "Django admin (/django-admin/)", "Operator (superuser)", LANGUAGE_NAMES[""]))
     return rows

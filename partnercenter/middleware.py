@@ -83,19 +83,23 @@ class TenantMfaMiddleware:
     """Tenants that require MFA send their users to set up TOTP before anything else."""
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/language/", "/switch-tenant/")
+    SETUP_PREFIXES = ("/accounts/reauthenticate/", "/accounts/2fa/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         tenant = getattr(request, "tenant", None)
-        if (
-            tenant is not None
-            and tenant.mfa_required
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and not _user_has_mfa(request)
-        ):
-            return redirect(reverse("mfa_activate_totp"))
+        # The set-up pages (re-authentication, authenticator app) say why they are shown.
+        request.mfa_setup_required = False  # type: ignore[attr-defined]
+        if tenant is not None and tenant.mfa_required:
+            allowed = request.path.startswith(self.ALLOWED_PREFIXES)
+            if allowed and not request.path.startswith(self.SETUP_PREFIXES):
+                return self.get_response(request)
+            if not _user_has_mfa(request):
+                if not allowed:
+                    return redirect(reverse("mfa_activate_totp"))
+                request.mfa_setup_required = True  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

@@ -87,6 +87,21 @@ def activity_for_tenant(
     return qs.order_by("-id")
 
 
+def outbox_for_developer() -> QuerySet[OutboxEmail]:
+    """Mail the developer outbox may show: never mail to an operator (superuser or staff), whose
+    password reset link would hand out the Django admin."""
+    from allauth.account.models import EmailAddress
+    from django.db.models import Q
+    from django.db.models.functions import Lower
+
+    privileged = Q(is_superuser=True) | Q(is_staff=True)
+    emails = User.objects.filter(privileged).annotate(address=Lower("email")).values("address")
+    addresses = EmailAddress.objects.filter(
+        Q(user__is_superuser=True) | Q(user__is_staff=True)).annotate(address=Lower("email")).values("address")
+    return (OutboxEmail.objects.annotate(to_lower=Lower("to_email"))
+            .exclude(to_lower__in=emails).exclude(to_lower__in=addresses))
+
+
 def outbox_recent(*, limit: int = 100) -> QuerySet[OutboxEmail]:
-    return OutboxEmail.objects.order_by("-id")[:limit]
+    return outbox_for_developer().order_by("-id")[:limit]
 

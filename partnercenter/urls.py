@@ -32,3 +32,6 @@ urlpatterns = [
     path("dev/outbox/<int:email_id>/", views.dev_outbox_detail, name="dev_outbox_detail"),
     path("django-admin/", admin.site.urls),
 ]
+
+# Error pages in the layout (templates/400.html, 403.html, 404.html; 500.html is static).
+handler500 = "partnercenter.error_views.server_error"

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnercenter.activity import describe
 from partnercenter.csvexport import csv_response
+from partnercenter.devtools import dev_outbox_visible
 from partnercenter.forms import ActivityFilterForm, CompanyProfileForm
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
 from partnercenter.models import CompanyProfile, OutboxEmail, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from partnercenter.selectors import activity_for_tenant, outbox_recent
+from partnercenter.selectors import activity_for_tenant, outbox_for_developer, outbox_recent
 from partnercenter.services import company_profile_update, tenant_mfa_requirement_set, user_language_set
 
 ACTIVITY_PAGE_SIZE = 50
@@ -161,20 +162,20 @@ def admin_center_activity(request: HttpRequest) -> HttpResponse:
     return _activity_view(request)
 
 
-def _dev_outbox_guard() -> None:
-    if not settings.DEV_OUTBOX_ENABLED:
+def _dev_outbox_guard(request: HttpRequest) -> None:
+    if not dev_outbox_visible(request):
         raise Http404
 
 
 def dev_outbox(request: HttpRequest) -> HttpResponse:
-    _dev_outbox_guard()
+    _dev_outbox_guard(request)
     return render(request, "partnercenter/dev_outbox.html", {"emails": outbox_recent(limit=100)})
 
 
 def dev_outbox_detail(request: HttpRequest, email_id: int) -> HttpResponse:
-    _dev_outbox_guard()
+    _dev_outbox_guard(request)
     try:
-        email = OutboxEmail.objects.get(id=email_id)
+        email = outbox_for_developer().get(id=email_id)
     except OutboxEmail.DoesNotExist as exc:
         raise Http404 from exc
     return render(request, "partnercenter/dev_outbox_detail.html", {"email": email})

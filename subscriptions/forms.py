@@ -41,7 +41,7 @@ class OrderForm(forms.Form):
         self.offers = offers
         for offer in offers:
             self.fields[f"qty_{offer.id}"] = forms.IntegerField(
-                label=offer.name, required=False, min_value=0, max_value=offer.max_quantity,
+                label=offer.display_name, required=False, min_value=0, max_value=offer.max_quantity,
                 widget=forms.NumberInput(attrs={"min": 0, "max": offer.max_quantity, "class": "form-control qty"}),
             )
         if provider is not None:

@@ -57,7 +57,21 @@ class Offer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the seeded catalog's names are in the translation
+        catalog (subscriptions/catalog.py); a name the operator entered shows as entered."""
+        from django.utils.translation import gettext
+
+        return gettext(self.name) if self.name else ""
+
+    @property
+    def display_product(self) -> str:
+        from django.utils.translation import gettext
+
+        return gettext(self.product) if self.product else ""
 
     def is_sold_in(self, country: str) -> bool:
         return str(country).upper() in {str(c).upper() for c in (self.countries or [])}

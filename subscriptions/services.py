@@ -129,7 +129,7 @@ def order_place(
             errors[line.offer_id] = _("This offer is not available.")
         elif not offer.is_sold_in(str(customer.country)):
             errors[line.offer_id] = _("%(offer)s is not sold in %(country)s.") % {
-                "offer": offer.name, "country": customer.country.name}
+                "offer": offer.display_name, "country": customer.country.name}
         elif not offer.min_quantity <= line.quantity <= offer.max_quantity:
             errors[line.offer_id] = _("Enter a quantity from %(min)d to %(max)d.") % {
                 "min": offer.min_quantity, "max": offer.max_quantity}

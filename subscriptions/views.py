@@ -212,7 +212,7 @@ def order_detail(request: HttpRequest, customer_id: str, order_id: str) -> HttpR
 def _export(partner: Tenant, customer: Tenant | None, filename: str) -> StreamingHttpResponse:
     header = [_("Subscription ID"), _("Customer"), _("Offer"), _("Quantity"), _("Status"), _("Reseller (MPN ID)")]
     rows = (
-        [str(s.id), s.customer.name, s.offer.name, s.quantity, s.get_status_display(),
+        [str(s.id), s.customer.name, s.offer.display_name, s.quantity, s.get_status_display(),
          f"{s.partner_of_record.name} ({s.partner_of_record.mpn_id})" if s.partner_of_record else ""]
         for s in selectors.subscriptions_export_rows(partner=partner, customer=customer)
     )

@@ -77,22 +77,26 @@ def test_keyset_paging_walks_every_row_once_both_ways(partner, sort):
     assert back == [[row.id for row in p.rows] for p in reversed(pages[:-1])]
 
 
-def test_tampered_cursor_is_404_not_500(partner, partner_admin):
+def test_tampered_cursor_shows_the_first_page_not_an_error(partner, partner_admin):
     client = client_for(partner_admin)
+
+    def first_page(response) -> bool:
+        return response.status_code == 200 and "first page is shown" in response.content.decode()
+
     from customers.selectors import _encode
 
     bad = ["%%%", "e30", "W10", "eyJ2IjpbMV0sImlkIjoieCJ9", _encode({"v": "a\u0000b", "id": 1})]
     for cursor in bad:
         for sort in ("name", "date"):
-            assert client.get("/customers/", {"cursor": cursor, "sort": sort}).status_code == 404
+            assert first_page(client.get("/customers/", {"cursor": cursor, "sort": sort}))
     impossible_date = _encode({"v": "2024-02-30T00:00:00", "id": 1})
-    assert client.get("/customers/", {"cursor": impossible_date, "sort": "date"}).status_code == 404
+    assert first_page(client.get("/customers/", {"cursor": impossible_date, "sort": "date"}))
     huge = '{"v":"a","id":1e999}'
     import base64
 
     cursor = base64.urlsafe_b64encode(huge.encode()).decode().rstrip("=")
-    assert client.get("/customers/", {"cursor": cursor}).status_code == 404
-    assert client.get("/customers/", {"cursor": _encode({"v": "a", "id": 2**70})}).status_code == 404
+    assert first_page(client.get("/customers/", {"cursor": cursor}))
+    assert first_page(client.get("/customers/", {"cursor": _encode({"v": "a", "id": 2**70})}))
 
 
 def test_nul_in_search_is_harmless(partner, partner_admin):

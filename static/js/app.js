@@ -5,6 +5,11 @@
     var el = event.target;
     if (el.classList && el.classList.contains("js-autosubmit") && el.form) { el.form.submit(); }
   });
+  // "Back to the previous page" on error pages: the browser's history when there is one, else the link.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".js-history-back") : null;
+    if (link && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+  });
 
   function draftText() {
     var subject = document.getElementById("id_subject");

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
 
 from partnercenter.demo import DEMO_PASSWORD, demo_load, demo_sign_ins
 
@@ -6,10 +7,14 @@ from partnercenter.demo import DEMO_PASSWORD, demo_load, demo_sign_ins
 class Command(BaseCommand):
     help = "Load the demo partners, customers and users (once) and print the demo sign-ins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--url", default="", help="the address the demo is served at (default SITE_URL)")
+
     def handle(self, *args: object, **options: object) -> None:
         created = demo_load()
-        self.stdout.write("Demo data loaded." if created else "Demo data already present.")
+        self.stdout.write("Demo data loaded." if created else "Demo data already present (nothing changed).")
         self.stdout.write("")
-        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}) at http://127.0.0.1:8000/")
-        for email, tenant, roles in demo_sign_ins():
-            self.stdout.write(f"  {email:<36} {tenant:<32} {roles}")
+        url = str(options.get("url") or settings.SITE_URL.rstrip("/") + "/")
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}) at {url}")
+        for email, tenant, roles, language in demo_sign_ins():
+            self.stdout.write(f"  {email:<36} {tenant:<32} {roles:<28} {language}")
