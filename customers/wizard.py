@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_countries import countries
 
 from customers.forms import AccountInfoForm
 from customers.onboarding import NewCustomer, admin_sign_in_for, customer_add, new_customer_checks
@@ -150,7 +151,7 @@ def review(request: HttpRequest) -> HttpResponse:
     domain = normalize_domain(data.primary_domain)
     return render(request, "customers/add/review.html", {
         "data": data, "lines": lines, "reseller": reseller, "step": 3,
-        "admin_email": admin_sign_in_for(domain), "country": state["account"]["country"],
+        "admin_email": admin_sign_in_for(domain), "country": countries.name(data.country) or data.country,
     })
 
 

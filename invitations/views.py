@@ -18,6 +18,7 @@ from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpire
 from invitations.forms import AcceptForm, CustomerSignupForm, DraftForm, RelationshipRequestForm
 from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
 from invitations.tokens import email_normalize
+from partnercenter.domains import to_unicode
 from partnercenter.errors import DomainError
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
 from partnercenter.models import Cloud, CompanyProfile, TenantKind
@@ -105,7 +106,7 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("The request was sent to %(email)s.") % {"email": rel_request.customer_email})
+            messages.success(request, _("The request was sent to %(email)s.") % {"email": to_unicode(rel_request.customer_email)})
             return redirect("invitations:list")
     return render_draft(request, rel_request, raw_token, form=form, status=400)
 

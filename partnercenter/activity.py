@@ -46,6 +46,7 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
     """Codes stored in an entry become words in the reader's language."""
     from customers.models import Service
     from invitations.refusals import refusal_text
+    from partnercenter.domains import to_unicode
     from partnercenter.models import CompanyProfile
 
     values = dict(data)
@@ -65,6 +66,9 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
         values["to"] = str(_("anyone with the link"))
     if "email" in values and not values["email"]:
         values["email"] = str(_("anyone with the link"))
+    for key in ("email", "to", "domain"):
+        if isinstance(values.get(key), str):
+            values[key] = to_unicode(values[key])  # people read Unicode; entries keep what was stored
     if isinstance(values.get("date"), str):
         from datetime import date
 

@@ -31,12 +31,37 @@ def normalize_domain(value: str) -> str:
 
 
 def domain_to_unicode(value: str) -> str:
-    if "xn--" not in value:
+    if "xn--" not in (value or "").lower():
         return value
     try:
         return idna.decode(value)
     except (idna.IDNAError, UnicodeError):
         return value
+
+
+def email_to_unicode(value: str) -> str:
+    """An address as a person reads it: the domain part in Unicode (the local part is as stored)."""
+    local, at, domain = (value or "").rpartition("@")
+    if not at:
+        return value
+    return f"{local}@{domain_to_unicode(domain)}"
+
+
+def email_to_ascii(value: str) -> str:
+    """An address as it is stored: a Unicode domain part in punycode (typed at sign-in, say)."""
+    local, at, domain = (value or "").strip().rpartition("@")
+    if not at or domain.isascii():
+        return value
+    try:
+        return f"{local}@{idna.encode(domain.lower(), uts46=True).decode('ascii')}"
+    except (idna.IDNAError, UnicodeError):
+        return value
+
+
+def to_unicode(value: object) -> str:
+    """The one display rule for domains and email addresses (template filter `idn`)."""
+    text = "" if value is None else str(value)
+    return email_to_unicode(text) if "@" in text else domain_to_unicode(text)
 
 
 def search_term_to_ascii(text: str) -> str | None:
