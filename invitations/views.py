@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import Service
-from invitations import services
+from invitations import selectors, services
 from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_keep
 from invitations.errors import (
     NotAllowed,
@@ -146,21 +146,14 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @tenant_view(Perm.REQUESTS_VIEW)
 def request_list(request: HttpRequest) -> HttpResponse:
-    qs = RelationshipRequest.objects.filter(partner=request.tenant).select_related(  # type: ignore[attr-defined]
-        "created_by", "sent_by", "accepted_customer", "provider"
-    )
     status = request.GET.get("status", "")
-    if status in RequestStatus.values:
-        qs = qs.filter(status=status)
+    status = status if status in RequestStatus.values else ""
     try:
         before = int(request.GET.get("before") or 0) or None
-    except ValueError:
+    except (ValueError, OverflowError):
         before = None
-    if before:
-        qs = qs.filter(id__lt=before)
-    rows = list(qs.order_by("-id")[: REQUESTS_PAGE_SIZE + 1])
-    more = len(rows) > REQUESTS_PAGE_SIZE
-    rows = rows[:REQUESTS_PAGE_SIZE]
+    rows, more = selectors.requests_page(partner=request.tenant, status=status, before=before,  # type: ignore[attr-defined]
+                                         page_size=REQUESTS_PAGE_SIZE)
     return render(
         request,
         "invitations/request_list.html",
@@ -172,6 +165,16 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "may_manage": request.tenancy.has(Perm.RELATIONSHIP_REQUEST),  # type: ignore[attr-defined]
         },
     )
+
+
+@tenant_view(Perm.REQUESTS_VIEW)
+def request_acceptances(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The customers who accepted a reusable link (the list names the first few)."""
+    from django.core.paginator import Paginator
+
+    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    page = Paginator(selectors.accepted_by(request=rel_request), REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "invitations/request_acceptances.html", {"rel_request": rel_request, "page": page})
 
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)

@@ -60,10 +60,17 @@ class ActivityFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Until"), required=False,
                               widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
 
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("date_from"), data.get("date_to")
+        if since and until and since > until:
+            self.add_error("date_to", _("Enter a date on or after the “Since” date."))
+        return data
+
     def filters(self) -> dict:
-        """The valid filters only: a bad field is shown with its message and ignored."""
+        """The filters to apply. Call only when the form is valid: a bad filter is a message beside
+        its field, never silently dropped (the page then lists nothing until it is corrected)."""
         if not self.is_bound:
             return {}
-        self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data[name] for name in self.fields if data.get(name)}

@@ -112,16 +112,21 @@ def company_security(request: HttpRequest) -> HttpResponse:
 
 
 def _activity_view(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(request.GET or None)
-    filters = form.filters()
-    if request.GET.get("format") == "csv":
-        return _activity_csv(request, filters)
+    params = request.GET.copy()
+    for name in ("before", "format"):
+        params.pop(name, None)
+    form = ActivityFilterForm(params or None)
+    invalid = form.is_bound and not form.is_valid()
+    filters = {} if invalid else form.filters()
+    if request.GET.get("format") == "csv" and not invalid:
+        return _activity_csv(request, filters)  # with a bad filter: the page with its message
     try:
         before = int(request.GET.get("before", "") or 0) or None
     except (ValueError, OverflowError):
         before = None
     tenant = request.tenant  # type: ignore[attr-defined]
-    rows = list(activity_for_tenant(tenant=tenant, before_id=before, **filters)[: ACTIVITY_PAGE_SIZE + 1])
+    rows = [] if invalid else list(
+        activity_for_tenant(tenant=tenant, before_id=before, **filters)[: ACTIVITY_PAGE_SIZE + 1])
     more = len(rows) > ACTIVITY_PAGE_SIZE
     rows = rows[:ACTIVITY_PAGE_SIZE]
     query = request.GET.copy()
@@ -135,6 +140,8 @@ def _activity_view(request: HttpRequest) -> HttpResponse:
             "entries": [(row, describe(row)) for row in rows],
             "next_before": rows[-1].id if more and rows else None,
             "query": query.urlencode(),
+            "filtered": bool(filters),
+            "invalid": invalid,
         },
     )
 

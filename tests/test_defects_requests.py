@@ -154,3 +154,78 @@ def test_combined_invitation_asks_before_reissuing(provider, reseller):
     assert asked.status_code == 200 and "Re-issue the request" in asked.content.decode()
     assert client.post("/providers/invite/", {**data, "reissue": "1"}).status_code == 302
     assert RelationshipRequest.objects.get().reissued_at is not None
+
+
+# --- The Relationship requests list -----------------------------------------------------------------
+
+
+def _accepted_by(request, *names):  # noqa: ANN001, ANN202
+    from django.utils import timezone
+
+    from invitations.models import Acceptance, AcceptanceStatus
+    from tests.factories import TenantFactory
+
+    for name in names:
+        Acceptance.objects.create(request=request, customer=TenantFactory(name=name),
+                                  status=AcceptanceStatus.SUCCEEDED, processed_at=timezone.now())
+    RelationshipRequest.objects.filter(pk=request.pk).update(acceptance_count=len(names))
+
+
+def test_reusable_link_names_who_accepted_and_links_to_all_of_them(partner, partner_admin):
+    link, _raw = services.invitation_create(partner=partner, actor=partner_admin, include_dap=False, reusable=True)
+    _accepted_by(link, "Adatum AG", "Kávé Kft.", "Northwind GmbH", "Fourth Ltd")
+    client = client_for(partner_admin)
+    html = client.get("/customers/requests/").content.decode()
+    assert "Fourth Ltd" in html and "Northwind GmbH" in html  # the latest few by name
+    assert f'href="/customers/requests/{link.id}/accepted/"' in html and "All 4 customers" in html
+    page = client.get(f"/customers/requests/{link.id}/accepted/").content.decode()
+    for name in ("Adatum AG", "Kávé Kft.", "Northwind GmbH", "Fourth Ltd"):
+        assert name in page
+    foreign = client_for(member(PartnerFactory(), Role.GLOBAL_ADMIN))
+    assert foreign.get(f"/customers/requests/{link.id}/accepted/").status_code == 404
+
+
+def test_accepted_filter_includes_reusable_links_with_acceptances(partner, partner_admin):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    used, _ = services.invitation_create(partner=partner, actor=partner_admin, include_dap=False, reusable=True)
+    _accepted_by(used, "Adatum AG")
+    unused, _ = services.invitation_create(partner=partner, actor=partner_admin, include_dap=False, reusable=True)
+    late, _ = services.invitation_create(partner=partner, actor=partner_admin, include_dap=False,
+                                         customer_email="late@adatum.example")
+    RelationshipRequest.objects.filter(pk=late.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    client = client_for(partner_admin)
+
+    def listed(status: str) -> set[int]:
+        return {r.id for r in client.get("/customers/requests/", {"status": status}).context["rows"]}
+
+    assert listed("accepted") == {used.id}
+    assert listed("pending") == {used.id, unused.id}  # the expired one is shown as expired, not pending
+    assert listed("expired") == {late.id}
+
+
+def test_filtered_empty_lists_say_no_match_not_yet(partner, partner_admin):
+    client = client_for(partner_admin)
+    services.invitation_create(partner=partner, actor=partner_admin, include_dap=False)
+    html = client.get("/customers/requests/", {"status": "declined"}).content.decode()
+    assert "No requests match this filter." in html and "yet" not in html.split("<main", 1)[1]
+    html = client.get("/activity/", {"kind": "order.placed"}).content.decode()
+    assert "No entries match these filters." in html and "No activity yet." not in html
+    assert "No activity yet." not in client.get("/activity/").content.decode()  # there is activity
+
+
+def test_invalid_date_filter_is_a_message_beside_the_field(partner, partner_admin):
+    client = client_for(partner_admin)
+    services.invitation_create(partner=partner, actor=partner_admin, include_dap=False)
+    response = client.get("/activity/", {"date_from": "2026-13-45", "actor": partner_admin.email})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'aria-describedby="id_date_from_error"' in html and 'id="id_date_from_error"' in html
+    assert "Enter a valid date." in html and response.context["entries"] == []  # not silently dropped
+    assert f'value="{partner_admin.email}"' in html  # the other filters keep what was typed
+    response = client.get("/activity/", {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert "id_date_to_error" in response.content.decode() and response.context["entries"] == []
+    csv = client.get("/activity/", {"date_from": "2026-13-45", "format": "csv"})
+    assert csv["Content-Type"].startswith("text/html") and "id_date_from_error" in csv.content.decode()

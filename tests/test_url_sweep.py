@@ -34,6 +34,7 @@ TENANT = {
 TENANT_OBJECT = {
     "customers/<uuid:customer_id>/account/",
     "customers/requests/<int:request_id>/draft/",
+    "customers/requests/<int:request_id>/accepted/",
     "customers/requests/<int:request_id>/send/",
     "customers/requests/<int:request_id>/resend/",
     "customers/requests/<int:request_id>/revoke/",
@@ -116,6 +117,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/<uuid:customer_id>/orders/<uuid:order_id>/": f"/customers/{customer.id}/orders/{order.id}/",
         "customers/<uuid:customer_id>/account/": f"/customers/{customer.id}/account/",
         "customers/requests/<int:request_id>/draft/": f"/customers/requests/{request.id}/draft/",
+        "customers/requests/<int:request_id>/accepted/": f"/customers/requests/{request.id}/accepted/",
         "customers/requests/<int:request_id>/send/": f"/customers/requests/{request.id}/send/",
         "customers/requests/<int:request_id>/resend/": f"/customers/requests/{request.id}/resend/",
         "customers/requests/<int:request_id>/revoke/": f"/customers/requests/{request.id}/revoke/",
