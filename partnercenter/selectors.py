@@ -14,7 +14,8 @@ from partnercenter.roles import Role, permissions_for
 def permissions_of(*, user: User, tenant: Tenant) -> frozenset[str]:
     """What the user may do in the tenant now, from its active memberships (services check this)."""
     return permissions_for(
-        Membership.objects.filter(user=user, tenant=tenant, is_active=True).values_list("role", flat=True)
+        Membership.objects.filter(user=user, tenant=tenant, is_active=True).values_list("role", flat=True),
+        tenant.partner_type,
     )
 
 
