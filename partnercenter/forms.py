@@ -19,6 +19,29 @@ def phone_normalize(value: str, region: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def quantity_message(low: int, high: int) -> str:
+    """The product's one wording for a quantity out of range or not a whole number."""
+    return _("Enter a quantity from %(min)d to %(max)d.") % {"min": low, "max": high}
+
+
+class QuantityField(forms.IntegerField):
+    """A license quantity from `low` to `high`; with `allow_zero`, 0 (or empty) also means "none".
+    Every refusal (not a number, too small, too large, a fraction) is worded as quantity_message()."""
+
+    def __init__(self, *, low: int, high: int, allow_zero: bool = False, **kwargs: object) -> None:
+        message = quantity_message(low, high)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 0 if allow_zero else low, "max": high}))
+        super().__init__(min_value=0 if allow_zero else low, max_value=high,  # type: ignore[arg-type]
+                         error_messages={"invalid": message, "min_value": message, "max_value": message,
+                                         "step_size": message}, **kwargs)
+        self.low, self.allow_zero, self.message = low, allow_zero, message
+
+    def validate(self, value: object) -> None:
+        super().validate(value)
+        if self.allow_zero and isinstance(value, int) and 0 < value < self.low:
+            raise forms.ValidationError(self.message, code="min_value")
+
+
 class CompanyProfileForm(forms.ModelForm):
     class Meta:
         model = CompanyProfile
