@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.models import ActivityKind, ActivityLog
+from partnercenter.text import sentence
 
 DESCRIPTIONS = {
     ActivityKind.TENANT_CREATED: _("Tenant %(name)s was created."),
@@ -90,6 +91,6 @@ def describe(entry: ActivityLog) -> str:
     if template is None:
         return entry.get_kind_display()
     try:
-        return str(template) % _localise(entry.data or {})
+        return sentence(str(template) % _localise(entry.data or {}))
     except (KeyError, TypeError, ValueError):
         return entry.get_kind_display()
