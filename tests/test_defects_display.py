@@ -80,3 +80,5 @@ def test_agreement_line_activity_actor_user_menu_and_request_list_read_unicode(p
     for name, html in pages.items():
         assert "anna@müller-bäckerei.example" in html, name  # actor, creator, user menu
         assert PUNY not in html, name
+    csv_text = b"".join(client.get("/activity/", {"format": "csv"}).streaming_content).decode()
+    assert "anna@müller-bäckerei.example" in csv_text and PUNY not in csv_text
