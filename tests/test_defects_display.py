@@ -82,3 +82,6 @@ def test_agreement_line_activity_actor_user_menu_and_request_list_read_unicode(p
         assert PUNY not in html, name
     csv_text = b"".join(client.get("/activity/", {"format": "csv"}).streaming_content).decode()
     assert "anna@müller-bäckerei.example" in csv_text and PUNY not in csv_text
+    for term in ("anna@müller-bäckerei.example", "müller-bäckerei"):
+        entries = client.get("/activity/", {"actor": term}).context["entries"]
+        assert entries and all(entry.actor_email == f"anna@{PUNY}" for entry, _text in entries), term
