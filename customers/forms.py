@@ -62,8 +62,8 @@ class AccountInfoForm(forms.Form):
     def clean_primary_domain(self) -> str:
         try:
             normalize_domain(self.cleaned_data["primary_domain"])
-        except InvalidDomain:
-            raise forms.ValidationError(_("Enter a valid domain name, for example contoso.com.")) from None
+        except InvalidDomain as exc:
+            raise forms.ValidationError(exc.message) from None
         # Kept as typed (Unicode is fine); stored as punycode when the customer is created.
         return self.cleaned_data["primary_domain"].strip()
 

@@ -68,11 +68,12 @@ def new_customer_checks(*, partner: Tenant, data: NewCustomer) -> dict[str, str]
     try:
         domain = domain_normalize_or_error(data.primary_domain)
     except DomainError as exc:
-        return {"primary_domain": exc.message}
-    if Tenant.objects.filter(primary_domain=domain).exists():
-        errors["primary_domain"] = _("This domain is already registered to another organisation.")
-    elif User.objects.filter(email__iexact=admin_sign_in_for(domain)).exists():
-        errors["primary_domain"] = _("An account for this domain exists already.")
+        errors["primary_domain"] = exc.message
+    else:
+        if Tenant.objects.filter(primary_domain=domain).exists():
+            errors["primary_domain"] = _("This domain is already registered to another organisation.")
+        elif User.objects.filter(email__iexact=admin_sign_in_for(domain)).exists():
+            errors["primary_domain"] = _("An account for this domain exists already.")
     if not same_region(partner, Tenant(country=data.country)):
         errors["country"] = _("You can only add customers in %(region)s.") % {
             "region": region_name_for_country(str(partner.country))}
@@ -82,6 +83,12 @@ def new_customer_checks(*, partner: Tenant, data: NewCustomer) -> dict[str, str]
         ):
             errors["reseller"] = _("Choose one of your partnered indirect resellers.")
     return errors
+
+
+def dap_granted_on_add(*, actor: User, partner: Tenant) -> bool:
+    """Whether Add customer gives admin permissions: only when the actor's role may request them
+    (a Sales agent may not, PRODUCT.md section 1)."""
+    return Perm.RELATIONSHIP_REQUEST_DAP in permissions_of(user=actor, tenant=partner)
 
 
 def customer_add(*, partner: Tenant, actor: User, data: NewCustomer, idempotency_key: str) -> Created:
@@ -114,9 +121,11 @@ def customer_add(*, partner: Tenant, actor: User, data: NewCustomer, idempotency
         if reseller is not None:
             reseller_relationship_ensure(partner=reseller, customer=customer, actor=actor)
             reseller_association_ensure(customer=customer, reseller=reseller, provider=partner, actor=actor)
-        # The partner that will administer the new tenant gets admin permissions, as the creator does.
-        dap_grant(partner=reseller or partner, customer=customer, services=list(Service.values), reassign=False,
-                  actor=actor)
+        # The partner that will administer the new tenant gets admin permissions, as the creator does,
+        # when the actor's role may ask for them.
+        if dap_granted_on_add(actor=actor, partner=partner):
+            dap_grant(partner=reseller or partner, customer=customer, services=list(Service.values),
+                      reassign=False, actor=actor)
         if data.accepted_on is not None:
             customer_agreement_record(partner=partner, customer=customer, actor=actor, signer_name=data.signer_name,
                                       signer_email=data.signer_email, accepted_on=data.accepted_on)

@@ -15,11 +15,19 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_countries import countries
 
 from customers.forms import AccountInfoForm
-from customers.onboarding import NewCustomer, admin_sign_in_for, customer_add, new_customer_checks
+from customers.onboarding import (
+    NewCustomer,
+    admin_sign_in_for,
+    customer_add,
+    dap_granted_on_add,
+    new_customer_checks,
+)
 from partnercenter.domains import normalize_domain
 from partnercenter.errors import DomainError
+from partnercenter.forms import quantity_message
 from partnercenter.models import Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
@@ -71,12 +79,20 @@ def account_info(request: HttpRequest) -> HttpResponse:
             _save(request, state)
     form = AccountInfoForm(request.POST if request.method == "POST" else None, provider=provider,
                            initial=state["account"])
-    if request.method == "POST" and form.is_valid():
-        data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in form.cleaned_data.items()}
-        state["account"] = {k: str(v) if v is not None else "" for k, v in data.items()}
-        for field, message in new_customer_checks(partner=partner, data=_new_customer(state)).items():
-            form.add_error(field if field in form.fields else None, message)
+    if request.method == "POST":
+        form.is_valid()
+        cleaned = dict(form.cleaned_data)
+        # The product's rules (domain taken, region, reseller) speak in the same round as the form's
+        # own checks, for every field that is valid so far.
+        probe = NewCustomer(company_name=cleaned.get("company_name", ""),
+                            primary_domain=cleaned.get("primary_domain", ""),
+                            country=str(cleaned.get("country") or ""), reseller_id=cleaned.get("reseller") or "")
+        for field, message in new_customer_checks(partner=partner, data=probe).items():
+            if field in cleaned:
+                form.add_error(field if field in form.fields else None, message)
         if form.is_valid():
+            data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in form.cleaned_data.items()}
+            state["account"] = {k: str(v) if v is not None else "" for k, v in data.items()}
             _save(request, state)
             return redirect("customers:add_subscriptions")
     return render(request, "customers/add/account.html", {"form": form, "step": 1},
@@ -99,8 +115,7 @@ def subscriptions_step(request: HttpRequest) -> HttpResponse:
             if not raw or raw == "0":
                 continue
             if not (raw.isascii() and raw.isdigit()) or not offer.min_quantity <= int(raw) <= offer.max_quantity:
-                errors[offer.id] = _("Enter a quantity from %(min)d to %(max)d.") % {
-                    "min": offer.min_quantity, "max": offer.max_quantity}
+                errors[offer.id] = quantity_message(offer.min_quantity, offer.max_quantity)
                 continue
             lines[str(offer.id)] = int(raw)
         if request.POST.get("back"):
@@ -150,7 +165,9 @@ def review(request: HttpRequest) -> HttpResponse:
     domain = normalize_domain(data.primary_domain)
     return render(request, "customers/add/review.html", {
         "data": data, "lines": lines, "reseller": reseller, "step": 3,
-        "admin_email": admin_sign_in_for(domain), "country": state["account"]["country"],
+        "grants_dap": dap_granted_on_add(actor=request.user, partner=partner),  # type: ignore[arg-type]
+        "dap_to": reseller or partner,
+        "admin_email": admin_sign_in_for(domain), "country": countries.name(data.country) or data.country,
     })
 
 

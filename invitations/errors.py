@@ -19,3 +19,11 @@ class RequestAlreadyAnswered(DomainError):
 
 class NotAllowed(DomainError):
     pass
+
+
+class PendingRequestExists(DomainError):
+    """A pending request to this customer email exists: creating one re-issues it, once confirmed."""
+
+    def __init__(self, message: str, *, existing: object, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.existing = existing

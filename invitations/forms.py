@@ -70,8 +70,8 @@ class CustomerSignupForm(forms.Form):
 
         try:
             return normalize_domain(self.cleaned_data["primary_domain"])
-        except InvalidDomain:
-            raise forms.ValidationError(_("Enter a valid domain name, for example contoso.com.")) from None
+        except InvalidDomain as exc:
+            raise forms.ValidationError(exc.message) from None
 
     def clean(self) -> dict:
         from django.contrib.auth.password_validation import validate_password

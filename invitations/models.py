@@ -42,6 +42,8 @@ class RelationshipRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The last time the request got a new link (Resend, or a confirmed new request to the same email).
+    reissued_at = models.DateTimeField(null=True, blank=True)
     acceptance_count = models.PositiveIntegerField(default=0)
     accepted_customer = models.ForeignKey(
         Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -39,7 +39,9 @@ def refusal_text(code: str, params: dict[str, Any] | None = None) -> str:
     for key in ("partner_cloud", "customer_cloud"):
         if key in values and values[key] in Cloud.values:
             values[key] = Cloud(values[key]).label
+    from partnercenter.text import sentence
+
     try:
-        return str(template) % values
+        return sentence(str(template) % values)
     except (KeyError, TypeError, ValueError):
         return str(template)

@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from customers.models import Service
 from customers.services import dap_grant, dap_holders, reseller_association_ensure, reseller_relationship_ensure
 from invitations.drafts import draft_checked
-from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestExpired, RequestNotFound
+from invitations.errors import (
+    NotAllowed,
+    PendingRequestExists,
+    RequestAlreadyAnswered,
+    RequestExpired,
+    RequestNotFound,
+)
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.refusals import refusal_text
 from invitations.tokens import (
@@ -30,6 +36,7 @@ from invitations.tokens import (
     token_well_formed,
 )
 from partnercenter.dispatch import enqueue_on_commit
+from partnercenter.domains import to_unicode
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Cloud, Membership, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
@@ -54,9 +61,11 @@ def invitation_create(
     reusable: bool = False,
     provider: Tenant | None = None,
     ip: str | None = None,
+    reissue: bool = False,
 ) -> tuple[RelationshipRequest, str]:
-    """A new request with a fresh link. An addressed email that already has a pending request gets
-    that request back with a new link (the old one dies): one pending request per customer email."""
+    """A new request with a fresh link. One pending request per customer email: when the email has
+    one, PendingRequestExists says so, and only `reissue=True` (the user confirmed) gives that request
+    a new link and these settings (the link in the mail already sent dies)."""
     perms = permissions_of(user=actor, tenant=partner)
     if partner.kind != TenantKind.PARTNER or Perm.RELATIONSHIP_REQUEST not in perms:
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
@@ -68,6 +77,10 @@ def invitation_create(
         raise NotAllowed(
             _("Your role may request a reseller relationship without admin permissions only."), field="include_dap"
         )
+    if provider is None and partner.partner_type == PartnerType.INDIRECT_RESELLER:
+        # F2 is for direct partners and indirect providers; a reseller invites with its provider (F3).
+        raise NotAllowed(_("An indirect reseller invites customers together with one of its indirect providers: "
+                           "use Invite new customers."), field="provider")
     if provider is not None:
         from resellers.selectors import is_partnered_reseller
 
@@ -89,7 +102,7 @@ def invitation_create(
             with transaction.atomic():
                 return _invitation_create_once(
                     partner=partner, actor=actor, include_dap=include_dap, email=email, reusable=reusable, ip=ip,
-                    provider=provider,
+                    provider=provider, reissue=reissue,
                 )
         except IntegrityError:
             # A concurrent request for the same email won the insert; the next round re-issues it.
@@ -99,7 +112,7 @@ def invitation_create(
 
 def _invitation_create_once(
     *, partner: Tenant, actor: User, include_dap: bool, email: str, reusable: bool, ip: str | None,
-    provider: Tenant | None,
+    provider: Tenant | None, reissue: bool,
 ) -> tuple[RelationshipRequest, str]:
     now = timezone.now()
     if email:
@@ -116,12 +129,18 @@ def _invitation_create_once(
                     _("This customer is accepting your earlier request right now. Try again in a minute."),
                     field="customer_email",
                 )
+            elif not reissue:
+                raise PendingRequestExists(
+                    _("A pending request to %(email)s exists already.") % {"email": to_unicode(email)},
+                    existing=existing, field="customer_email",
+                )
             else:
                 token, old_last4 = token_reissue(existing)
                 existing.include_dap = include_dap
                 existing.provider = provider
+                existing.reissued_at = now
                 existing.save(update_fields=["token_digest", "token_last4", "include_dap", "provider", "expires_at",
-                                             "updated_at"])
+                                             "reissued_at", "updated_at"])
                 activity_record(
                     tenant=partner, kind=ActivityKind.REQUEST_RESENT, actor=actor, ip=ip,
                     data={"last4": token.last4, "old_last4": old_last4, "email": email},
@@ -201,6 +220,7 @@ def invitation_resend(*, request: RelationshipRequest, actor: User, ip: str | No
             token, old_last4 = token_reissue(locked)
             locked.status = RequestStatus.PENDING
             locked.declined_at = None
+            locked.reissued_at = timezone.now()
             locked.save()
             activity_record(
                 tenant=locked.partner, kind=ActivityKind.REQUEST_RESENT, actor=actor, ip=ip,

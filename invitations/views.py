@@ -13,15 +13,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import Service
-from invitations import services
-from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestNotFound
+from invitations import selectors, services
+from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_keep
+from invitations.errors import (
+    NotAllowed,
+    PendingRequestExists,
+    RequestAlreadyAnswered,
+    RequestNotFound,
+)
 from invitations.forms import AcceptForm, CustomerSignupForm, DraftForm, RelationshipRequestForm
 from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
 from invitations.tokens import email_normalize
 from partnercenter import ratelimit
+from partnercenter.domains import to_unicode
 from partnercenter.errors import DomainError
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
-from partnercenter.models import Cloud, CompanyProfile, TenantKind, User
+from partnercenter.models import Cloud, CompanyProfile, PartnerType, TenantKind, User
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 from partnercenter.selectors import region_name_for_country, same_region
@@ -54,33 +61,58 @@ def render_draft(request: HttpRequest, rel_request: RelationshipRequest, raw_tok
                   status=status)
 
 
+def reissue_context(exc: PendingRequestExists, include_dap: bool) -> dict:
+    """What the confirmation before re-issuing a pending request shows (relationship requests)."""
+    return {"existing": exc.existing, "new_include_dap": include_dap}
+
+
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
 def request_relationship(request: HttpRequest) -> HttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
+    if partner.partner_type == PartnerType.INDIRECT_RESELLER:
+        # An indirect reseller invites with its provider (F3, the combined invitation).
+        return redirect("resellers:invite")
     is_usgov = partner.cloud == Cloud.USGOV
     may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP)  # type: ignore[attr-defined]
     form = RelationshipRequestForm(request.POST if request.method == "POST" else None, allow_dap=not is_usgov)
+    reissue = None
     if request.method == "POST" and form.is_valid():
+        include_dap = bool(form.cleaned_data.get("include_dap"))
         try:
             rel_request, raw_token = services.invitation_create(
                 partner=partner,
                 actor=request.user,  # type: ignore[arg-type]
-                include_dap=bool(form.cleaned_data.get("include_dap")),
+                include_dap=include_dap,
                 customer_email=form.cleaned_data.get("customer_email") or "",
                 reusable=bool(form.cleaned_data.get("reusable")),
                 ip=client_ip(request),
+                reissue=request.POST.get("reissue") == "1",
             )
+        except PendingRequestExists as exc:
+            reissue = reissue_context(exc, include_dap)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            # The raw link exists only in this response: the database keeps its digest.
-            return render_draft(request, rel_request, raw_token)
+            # POST, redirect, GET: refreshing the draft shows it again and creates nothing.
+            draft_link_keep(request, "relationship", rel_request.id, raw_token)
+            return redirect("invitations:draft", request_id=rel_request.id)
     return render(
         request,
         "invitations/request_form.html",
-        {"form": form, "is_usgov": is_usgov, "may_dap": may_dap},
-        status=400 if request.method == "POST" else 200,
+        {"form": form, "is_usgov": is_usgov, "may_dap": may_dap, "reissue": reissue},
+        status=400 if request.method == "POST" and not reissue else 200,
     )
+
+
+@tenant_view(Perm.RELATIONSHIP_REQUEST)
+def request_draft(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The draft of a request just created or re-issued in this session."""
+    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    raw_token = draft_link_get(request, "relationship", rel_request.id, rel_request.token_digest)
+    if raw_token is None or rel_request.effective_status != RequestStatus.PENDING:
+        messages.info(request, _("This draft is no longer open. Use Resend to get a new link."))
+        return redirect("invitations:list")
+    return render_draft(request, rel_request, raw_token)
 
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
@@ -106,28 +138,22 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("The request was sent to %(email)s.") % {"email": rel_request.customer_email})
+            draft_link_drop(request, "relationship", rel_request.id)
+            messages.success(request, _("The request was sent to %(email)s.") % {"email": to_unicode(rel_request.customer_email)})
             return redirect("invitations:list")
     return render_draft(request, rel_request, raw_token, form=form, status=400)
 
 
 @tenant_view(Perm.REQUESTS_VIEW)
 def request_list(request: HttpRequest) -> HttpResponse:
-    qs = RelationshipRequest.objects.filter(partner=request.tenant).select_related(  # type: ignore[attr-defined]
-        "created_by", "sent_by", "accepted_customer", "provider"
-    )
     status = request.GET.get("status", "")
-    if status in RequestStatus.values:
-        qs = qs.filter(status=status)
+    status = status if status in RequestStatus.values else ""
     try:
         before = int(request.GET.get("before") or 0) or None
-    except ValueError:
+    except (ValueError, OverflowError):
         before = None
-    if before:
-        qs = qs.filter(id__lt=before)
-    rows = list(qs.order_by("-id")[: REQUESTS_PAGE_SIZE + 1])
-    more = len(rows) > REQUESTS_PAGE_SIZE
-    rows = rows[:REQUESTS_PAGE_SIZE]
+    rows, more = selectors.requests_page(partner=request.tenant, status=status, before=before,  # type: ignore[attr-defined]
+                                         page_size=REQUESTS_PAGE_SIZE)
     return render(
         request,
         "invitations/request_list.html",
@@ -141,6 +167,16 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@tenant_view(Perm.REQUESTS_VIEW)
+def request_acceptances(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The customers who accepted a reusable link (the list names the first few)."""
+    from django.core.paginator import Paginator
+
+    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    page = Paginator(selectors.accepted_by(request=rel_request), REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "invitations/request_acceptances.html", {"rel_request": rel_request, "page": page})
+
+
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
 def request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
     rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
@@ -152,7 +188,8 @@ def request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("invitations:list")
     messages.success(request, _("A new link was issued. The previous link no longer works."))
-    return render_draft(request, rel_request, raw_token)
+    draft_link_keep(request, "relationship", rel_request.id, raw_token)
+    return redirect("invitations:draft", request_id=rel_request.id)
 
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)

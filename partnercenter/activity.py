@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.models import ActivityKind, ActivityLog
+from partnercenter.text import sentence
 
 DESCRIPTIONS = {
     ActivityKind.TENANT_CREATED: _("Tenant %(name)s was created."),
@@ -46,6 +47,7 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
     """Codes stored in an entry become words in the reader's language."""
     from customers.models import Service
     from invitations.refusals import refusal_text
+    from partnercenter.domains import to_unicode
     from partnercenter.models import CompanyProfile
 
     values = dict(data)
@@ -69,6 +71,9 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
         values["to"] = str(_("anyone with the link"))
     if "email" in values and not values["email"]:
         values["email"] = str(_("anyone with the link"))
+    for key in ("email", "to", "domain"):
+        if isinstance(values.get(key), str):
+            values[key] = to_unicode(values[key])  # people read Unicode; entries keep what was stored
     if isinstance(values.get("date"), str):
         from datetime import date
 
@@ -90,6 +95,6 @@ def describe(entry: ActivityLog) -> str:
     if template is None:
         return entry.get_kind_display()
     try:
-        return str(template) % _localise(entry.data or {})
+        return sentence(str(template) % _localise(entry.data or {}))
     except (KeyError, TypeError, ValueError):
         return entry.get_kind_display()

@@ -7,4 +7,11 @@ class PartnerCenterConfig(AppConfig):
     verbose_name = _("Tenancy")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from partnercenter import checks  # noqa: F401  (registers the deployment checks)
+        from partnercenter.textmatch import lookups_register, on_connection_created
+
+        # Case-insensitive search is Unicode case-insensitive on SQLite too (textmatch.py).
+        lookups_register()
+        connection_created.connect(on_connection_created, dispatch_uid="partnercenter.textmatch")

@@ -11,6 +11,7 @@ from typing import Any
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
+from partnercenter.domains import email_to_ascii
 from partnercenter.selectors import memberships_of_user
 
 
@@ -38,3 +39,11 @@ class ModelBackend(MembershipsWithUserMixin, DjangoModelBackend):
 
 class EmailBackend(MembershipsWithUserMixin, AllauthBackend):
     """django-allauth's backend (sign-in by email)."""
+
+    def authenticate(self, request: Any, **credentials: Any):  # noqa: ANN201
+        # People read addresses in Unicode (admin@müller.example) and may type them so; stored
+        # addresses of an IDN domain are punycode.
+        for key in ("email", "username"):
+            if isinstance(credentials.get(key), str):
+                credentials[key] = email_to_ascii(credentials[key])
+        return super().authenticate(request, **credentials)

@@ -19,6 +19,29 @@ def phone_normalize(value: str, region: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def quantity_message(low: int, high: int) -> str:
+    """The product's one wording for a quantity out of range or not a whole number."""
+    return _("Enter a quantity from %(min)d to %(max)d.") % {"min": low, "max": high}
+
+
+class QuantityField(forms.IntegerField):
+    """A license quantity from `low` to `high`; with `allow_zero`, 0 (or empty) also means "none".
+    Every refusal (not a number, too small, too large, a fraction) is worded as quantity_message()."""
+
+    def __init__(self, *, low: int, high: int, allow_zero: bool = False, **kwargs: object) -> None:
+        message = quantity_message(low, high)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"min": 0 if allow_zero else low, "max": high}))
+        super().__init__(min_value=0 if allow_zero else low, max_value=high,  # type: ignore[arg-type]
+                         error_messages={"invalid": message, "min_value": message, "max_value": message,
+                                         "step_size": message}, **kwargs)
+        self.low, self.allow_zero, self.message = low, allow_zero, message
+
+    def validate(self, value: object) -> None:
+        super().validate(value)
+        if self.allow_zero and isinstance(value, int) and 0 < value < self.low:
+            raise forms.ValidationError(self.message, code="min_value")
+
+
 class CompanyProfileForm(forms.ModelForm):
     class Meta:
         model = CompanyProfile
@@ -60,10 +83,17 @@ class ActivityFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Until"), required=False,
                               widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
 
+    def clean(self) -> dict:
+        data = super().clean()
+        since, until = data.get("date_from"), data.get("date_to")
+        if since and until and since > until:
+            self.add_error("date_to", _("Enter a date on or after the “Since” date."))
+        return data
+
     def filters(self) -> dict:
-        """The valid filters only: a bad field is shown with its message and ignored."""
+        """The filters to apply. Call only when the form is valid: a bad filter is a message beside
+        its field, never silently dropped (the page then lists nothing until it is corrected)."""
         if not self.is_bound:
             return {}
-        self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data[name] for name in self.fields if data.get(name)}

@@ -76,7 +76,8 @@ def load_tenant_context(request: HttpRequest) -> TenantContext:
     wanted = request.session.get(ACTIVE_TENANT_SESSION_KEY)
     active = next((t for t in choices if str(t.id) == wanted), choices[0])
     roles = frozenset(roles_by_tenant[active.id])
-    return TenantContext(tenant=active, roles=roles, perms=permissions_for(roles), choices=choices)
+    return TenantContext(tenant=active, roles=roles, perms=permissions_for(roles, active.partner_type),
+                         choices=choices)
 
 
 class TenantMfaMiddleware:

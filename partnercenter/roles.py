@@ -106,8 +106,16 @@ assert set(ROLE_PERMISSIONS) == set(Role.values), "every role needs a row in the
 assert _ALL_PARTNER == set(PARTNER_ROLES)
 
 
-def permissions_for(roles: Iterable[str]) -> frozenset[str]:
+# What a partner type never does, whatever the role. An indirect reseller does not add customers
+# (F8 is for direct partners and providers; a provider adds a customer for its reseller, seed 004):
+# it invites them with its provider (F3), which the Relationship requests page leads it to.
+PARTNER_TYPE_EXCLUDED: dict[str, frozenset[str]] = {
+    "indirect_reseller": frozenset({Perm.CUSTOMERS_ADD}),
+}
+
+
+def permissions_for(roles: Iterable[str], partner_type: str = "") -> frozenset[str]:
     perms: set[str] = set()
     for role in roles:
         perms |= ROLE_PERMISSIONS.get(role, frozenset())
-    return frozenset(perms)
+    return frozenset(perms - PARTNER_TYPE_EXCLUDED.get(partner_type, frozenset()))

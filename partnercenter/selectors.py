@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from partnercenter.domains import email_to_ascii, search_term_to_ascii
 from partnercenter.models import ActivityLog, CountryRegion, Membership, OutboxEmail, Tenant, User
 from partnercenter.roles import Role, permissions_for
 
@@ -14,7 +15,8 @@ from partnercenter.roles import Role, permissions_for
 def permissions_of(*, user: User, tenant: Tenant) -> frozenset[str]:
     """What the user may do in the tenant now, from its active memberships (services check this)."""
     return permissions_for(
-        Membership.objects.filter(user=user, tenant=tenant, is_active=True).values_list("role", flat=True)
+        Membership.objects.filter(user=user, tenant=tenant, is_active=True).values_list("role", flat=True),
+        tenant.partner_type,
     )
 
 
@@ -75,7 +77,12 @@ def activity_for_tenant(
     if kind:
         qs = qs.filter(kind=kind)
     if actor:
-        qs = qs.filter(actor_email__icontains=actor)
+        # Addresses are shown in Unicode and stored with punycode domains: either form finds them.
+        ascii_term = email_to_ascii(actor) if "@" in actor else search_term_to_ascii(actor)
+        condition = Q(actor_email__icontains=actor)
+        if ascii_term and ascii_term != actor:
+            condition |= Q(actor_email__icontains=ascii_term)
+        qs = qs.filter(condition)
     if customer:
         qs = qs.filter(customer__name__icontains=customer)
     if date_from:

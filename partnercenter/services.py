@@ -173,12 +173,11 @@ def outbox_sweep(
 
 
 def domain_normalize_or_error(value: str, *, field: str = "primary_domain") -> str:
-    from django.utils.translation import gettext as _
 
     try:
         return normalize_domain(value)
-    except InvalidDomain:
-        raise DomainError(_("Enter a valid domain name, for example contoso.com."), field=field) from None
+    except InvalidDomain as exc:
+        raise DomainError(str(exc.message), field=field) from None
 
 
 def tenant_create(

@@ -312,3 +312,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Messages that end with a name or a Hungarian date keep one full stop (partnercenter/text.py).
+MESSAGE_STORAGE = "partnercenter.text.MessageStorage"

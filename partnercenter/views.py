@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from partnercenter.activity import describe
 from partnercenter.csvexport import csv_response
 from partnercenter.devtools import dev_outbox_visible
+from partnercenter.domains import to_unicode
 from partnercenter.forms import ActivityFilterForm, CompanyProfileForm
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
 from partnercenter.models import CompanyProfile, OutboxEmail, TenantKind
@@ -115,16 +116,21 @@ def company_security(request: HttpRequest) -> HttpResponse:
 
 
 def _activity_view(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(request.GET or None)
-    filters = form.filters()
-    if request.GET.get("format") == "csv":
-        return _activity_csv(request, filters)
+    params = request.GET.copy()
+    for name in ("before", "format"):
+        params.pop(name, None)
+    form = ActivityFilterForm(params or None)
+    invalid = form.is_bound and not form.is_valid()
+    filters = {} if invalid else form.filters()
+    if request.GET.get("format") == "csv" and not invalid:
+        return _activity_csv(request, filters)  # with a bad filter: the page with its message
     try:
         before = int(request.GET.get("before", "") or 0) or None
     except (ValueError, OverflowError):
         before = None
     tenant = request.tenant  # type: ignore[attr-defined]
-    rows = list(activity_for_tenant(tenant=tenant, before_id=before, **filters)[: ACTIVITY_PAGE_SIZE + 1])
+    rows = [] if invalid else list(
+        activity_for_tenant(tenant=tenant, before_id=before, **filters)[: ACTIVITY_PAGE_SIZE + 1])
     more = len(rows) > ACTIVITY_PAGE_SIZE
     rows = rows[:ACTIVITY_PAGE_SIZE]
     query = request.GET.copy()
@@ -138,6 +144,8 @@ def _activity_view(request: HttpRequest) -> HttpResponse:
             "entries": [(row, describe(row)) for row in rows],
             "next_before": rows[-1].id if more and rows else None,
             "query": query.urlencode(),
+            "filtered": bool(filters),
+            "invalid": invalid,
         },
     )
 
@@ -145,7 +153,7 @@ def _activity_view(request: HttpRequest) -> HttpResponse:
 def _activity_csv(request: HttpRequest, filters: dict) -> StreamingHttpResponse:
     header = [_("Date"), _("Kind"), _("Code"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
     rows = (
-        [row.created_at.isoformat(), row.get_kind_display(), row.kind, row.actor_email,
+        [row.created_at.isoformat(), row.get_kind_display(), row.kind, to_unicode(row.actor_email),
          row.customer.name if row.customer else "", describe(row), row.ip_address or ""]
         for row in activity_for_tenant(tenant=request.tenant, **filters).iterator(chunk_size=2000)  # type: ignore[attr-defined]
     )

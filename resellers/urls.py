@@ -7,6 +7,7 @@ app_name = "resellers"
 urlpatterns = [
     path("resellers/", views.reseller_list, name="list"),
     path("resellers/request-partnership/", views.partnership_request_new, name="request"),
+    path("resellers/requests/<int:request_id>/draft/", views.partnership_request_draft, name="draft"),
     path("resellers/requests/<int:request_id>/send/", views.partnership_request_send, name="send"),
     path("resellers/requests/<int:request_id>/resend/", views.partnership_request_resend, name="resend"),
     path("resellers/requests/<int:request_id>/revoke/", views.partnership_request_revoke, name="revoke"),

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_keep
+from invitations.errors import PendingRequestExists
 from invitations.forms import DraftForm
 from invitations.services import invitation_create
 from invitations.tokens import token_digest
@@ -88,9 +90,23 @@ def partnership_request_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            return _draft(request, partnership_request, raw)
+            # POST, redirect, GET: refreshing the draft shows it again and creates nothing.
+            draft_link_keep(request, "partnership", partnership_request.id, raw)
+            return redirect("resellers:draft", request_id=partnership_request.id)
     return render(request, "resellers/request_form.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+@tenant_view(Perm.PARTNERSHIPS_MANAGE)
+def partnership_request_draft(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The draft of a partnership request just created or re-issued in this session."""
+    provider = _provider(request)
+    partnership_request = services.partnership_request_for_provider(provider=provider, request_id=request_id)
+    raw = draft_link_get(request, "partnership", partnership_request.id, partnership_request.token_digest)
+    if raw is None or partnership_request.effective_status != PartnershipRequestStatus.PENDING:
+        messages.info(request, _("This draft is no longer open. Use Resend to get a new link."))
+        return redirect("resellers:list")
+    return _draft(request, partnership_request, raw)
 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
@@ -114,6 +130,7 @@ def partnership_request_send(request: HttpRequest, request_id: int) -> HttpRespo
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            draft_link_drop(request, "partnership", partnership_request.id)
             messages.success(request, _("The partnership request was sent."))
             return redirect("resellers:list")
     return _draft(request, partnership_request, raw, form=form, status=400)
@@ -131,7 +148,8 @@ def partnership_request_resend(request: HttpRequest, request_id: int) -> HttpRes
         messages.error(request, exc.message)
         return redirect("resellers:list")
     messages.success(request, _("A new link was issued. The previous link no longer works."))
-    return _draft(request, partnership_request, raw)
+    draft_link_keep(request, "partnership", partnership_request.id, raw)
+    return redirect("resellers:draft", request_id=partnership_request.id)
 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
@@ -241,7 +259,7 @@ def provider_remove(request: HttpRequest, provider_id: str) -> HttpResponse:
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
 def invite_customers(request: HttpRequest) -> HttpResponse:
     """F3: one link that makes the customer a customer of this reseller and of the chosen provider."""
-    from invitations.views import render_draft
+    from invitations.views import reissue_context
 
     reseller = _reseller(request)
     providers = [p.provider for p in IndirectPartnership.objects.filter(
@@ -249,20 +267,27 @@ def invite_customers(request: HttpRequest) -> HttpResponse:
     may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP) and reseller.cloud != "usgov"  # type: ignore[attr-defined]
     form = CombinedInvitationForm(request.POST if request.method == "POST" else None, providers=providers,
                                   allow_dap=may_dap)
+    reissue = None
     if request.method == "POST" and form.is_valid():
         provider = next(p for p in providers if str(p.id) == form.cleaned_data["provider"])
+        include_dap = bool(form.cleaned_data.get("include_dap"))
         try:
             rel_request, raw = invitation_create(
                 partner=reseller, actor=request.user, provider=provider,  # type: ignore[arg-type]
-                include_dap=bool(form.cleaned_data.get("include_dap")),
+                include_dap=include_dap,
                 customer_email=form.cleaned_data.get("customer_email") or "",
+                reissue=request.POST.get("reissue") == "1",
             )
+        except PendingRequestExists as exc:
+            reissue = {**reissue_context(exc, include_dap), "new_provider": provider}
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            return render_draft(request, rel_request, raw)
-    return render(request, "resellers/invite.html", {"form": form, "providers": providers},
-                  status=400 if request.method == "POST" else 200)
+            # The same draft page as F2's, after a redirect (refreshing it creates nothing).
+            draft_link_keep(request, "relationship", rel_request.id, raw)
+            return redirect("invitations:draft", request_id=rel_request.id)
+    return render(request, "resellers/invite.html", {"form": form, "providers": providers, "reissue": reissue},
+                  status=400 if request.method == "POST" and not reissue else 200)
 
 
 # --- The link page -------------------------------------------------------------------------------

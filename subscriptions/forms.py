@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnercenter.forms import QuantityField
 from partnercenter.models import Tenant
 from resellers.forms import reseller_field
 from subscriptions.models import Offer
@@ -40,8 +41,8 @@ class OrderForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.offers = offers
         for offer in offers:
-            self.fields[f"qty_{offer.id}"] = forms.IntegerField(
-                label=offer.display_name, required=False, min_value=0, max_value=offer.max_quantity,
+            self.fields[f"qty_{offer.id}"] = QuantityField(
+                label=offer.display_name, required=False, low=offer.min_quantity, high=offer.max_quantity, allow_zero=True,
                 widget=forms.NumberInput(attrs={"min": 0, "max": offer.max_quantity, "class": "form-control qty"}),
             )
         if provider is not None:
@@ -50,22 +51,17 @@ class OrderForm(forms.Form):
                 empty_help=_("The MPN ID of the reseller of record; leave it empty for none."),
             )
 
-    def clean(self) -> dict:
-        data = super().clean()
-        for offer in self.offers:
-            quantity = data.get(f"qty_{offer.id}")
-            if quantity and quantity < offer.min_quantity:
-                self.add_error(f"qty_{offer.id}", _("Enter a quantity from %(min)d to %(max)d.")
-                               % {"min": offer.min_quantity, "max": offer.max_quantity})
-        return data
-
     def quantity_fields(self) -> list:
         return [(offer, self[f"qty_{offer.id}"]) for offer in self.offers]
 
 
 class QuantityForm(forms.Form):
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: object, offer: Offer, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["quantity"] = QuantityField(label=_("Quantity"), low=offer.min_quantity, high=offer.max_quantity)
+        self.order_fields(["quantity", "version"])
 
 
 class SupportContactForm(forms.Form):

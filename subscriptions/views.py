@@ -100,7 +100,7 @@ def _detail_context(request: HttpRequest, subscription: Subscription, **forms: o
         "subscription": subscription,
         "customer": subscription.customer,
         "events": list(subscription.events.select_related("actor")[:100]),
-        "quantity_form": QuantityForm(initial={"quantity": subscription.quantity, **version}),
+        "quantity_form": QuantityForm(initial={"quantity": subscription.quantity, **version}, offer=subscription.offer),
         "contact_form": SupportContactForm(
             provider=partner, initial={"support_contact": str(subscription.support_contact_id or ""), **version},
         ) if can_contact else None,
@@ -125,7 +125,7 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
     forms: dict = {}
     try:
         if action == "quantity":
-            form = QuantityForm(request.POST)
+            form = QuantityForm(request.POST, offer=subscription.offer)
             forms["quantity_form"] = form
             if not form.is_valid():
                 raise DomainError(_("Correct the quantity."), field="quantity")

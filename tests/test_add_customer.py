@@ -140,7 +140,8 @@ def test_provider_adds_a_customer_for_its_reseller(db, monkeypatch, many):
     provider = PartnerFactory(partner_type="indirect_provider", country="HU")
     reseller = PartnerFactory(partner_type="indirect_reseller", country="HU")
     IndirectPartnership.objects.create(provider=provider, reseller=reseller)
-    client = client_for(member(provider, Role.SALES_AGENT))
+    # An Admin agent: a Sales agent's Add customer grants no admin permissions (test_defects_wizard.py).
+    client = client_for(member(provider, Role.ADMIN_AGENT))
     page = client.get(f"/customers/add/?reseller={reseller.id}")
     typed = reseller.mpn_id if many else str(reseller.id)
     assert page.context["form"]["reseller"].value() == typed  # preselected (the box shows the MPN ID)

@@ -97,7 +97,7 @@ def test_provider_requests_partnership_and_reseller_accepts(
     request_item = reseller_page.locator(".list-group-item", has_text=provider.name)
     expect(request_item).to_contain_text(provider.mpn_id)
     request_item.get_by_role("button", name="Accept").click()
-    reseller_page.get_by_text(f"You are now partnered with {provider.name}.").wait_for()
+    reseller_page.get_by_text(f"You are now partnered with {provider.name}", exact=True).wait_for()  # one full stop
     expect(reseller_page.get_by_role("heading", name="Pending partnership requests")).to_have_count(0)
     row = reseller_page.get_by_role("row").filter(has_text=provider.mpn_id)
     expect(row.get_by_role("cell").first).to_have_text(provider.name)

@@ -80,7 +80,7 @@ def test_addressed_request_is_single_use_and_unique_per_email(partner, partner_a
     first, raw1 = create(partner, partner_admin, customer_email="Mike@Adatum.example", reusable=True)
     assert first.customer_email == "mike@adatum.example"
     assert not first.reusable
-    second, raw2 = create(partner, partner_admin, customer_email="mike@adatum.example")
+    second, raw2 = create(partner, partner_admin, customer_email="mike@adatum.example", reissue=True)
     assert second.pk == first.pk
     assert raw1 != raw2
     assert RelationshipRequest.objects.filter(partner=partner, status=RequestStatus.PENDING).count() == 1

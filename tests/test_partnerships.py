@@ -165,7 +165,7 @@ def test_pages_and_cross_tenant(provider, provider_admin, reseller, reseller_adm
     other_provider = PartnerFactory(partner_type="indirect_provider", country="HU")
     intruder = client_for(member(other_provider, Role.GLOBAL_ADMIN))
     for url in (f"/resellers/requests/{request.id}/revoke/", f"/resellers/requests/{request.id}/resend/",
-                f"/resellers/requests/{request.id}/send/"):
+                f"/resellers/requests/{request.id}/send/", f"/resellers/requests/{request.id}/draft/"):
         assert intruder.post(url).status_code == 404
     other_reseller = PartnerFactory(partner_type="indirect_reseller", country="HU")
     other_client = client_for(member(other_reseller, Role.GLOBAL_ADMIN))
@@ -249,7 +249,8 @@ def test_invite_page_for_resellers(provider, provider_admin, reseller, reseller_
     request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
     _accept(request, reseller, reseller_admin)
     client = client_for(reseller_admin)
-    response = client.post("/providers/invite/", {"provider": str(provider.id), "customer_email": "x@example.com"})
+    response = client.post("/providers/invite/", {"provider": str(provider.id), "customer_email": "x@example.com"},
+                           follow=True)
     assert response.status_code == 200 and "/admin-center/partner-request/" in response.content.decode()
     other_provider = PartnerFactory(partner_type="indirect_provider", country="HU")
     response = client.post("/providers/invite/", {"provider": str(other_provider.id)})

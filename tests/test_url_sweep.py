@@ -33,6 +33,8 @@ TENANT = {
 }
 TENANT_OBJECT = {
     "customers/<uuid:customer_id>/account/",
+    "customers/requests/<int:request_id>/draft/",
+    "customers/requests/<int:request_id>/accepted/",
     "customers/requests/<int:request_id>/send/",
     "customers/requests/<int:request_id>/resend/",
     "customers/requests/<int:request_id>/revoke/",
@@ -46,6 +48,7 @@ TENANT_OBJECT = {
     "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/",
     "customers/<uuid:customer_id>/orders/<uuid:order_id>/",
     # Checked across tenants in tests/test_partnerships.py::test_pages_and_cross_tenant.
+    "resellers/requests/<int:request_id>/draft/",
     "resellers/requests/<int:request_id>/send/",
     "resellers/requests/<int:request_id>/resend/",
     "resellers/requests/<int:request_id>/revoke/",
@@ -113,6 +116,8 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/": sub + "cancel/",
         "customers/<uuid:customer_id>/orders/<uuid:order_id>/": f"/customers/{customer.id}/orders/{order.id}/",
         "customers/<uuid:customer_id>/account/": f"/customers/{customer.id}/account/",
+        "customers/requests/<int:request_id>/draft/": f"/customers/requests/{request.id}/draft/",
+        "customers/requests/<int:request_id>/accepted/": f"/customers/requests/{request.id}/accepted/",
         "customers/requests/<int:request_id>/send/": f"/customers/requests/{request.id}/send/",
         "customers/requests/<int:request_id>/resend/": f"/customers/requests/{request.id}/resend/",
         "customers/requests/<int:request_id>/revoke/": f"/customers/requests/{request.id}/revoke/",
