@@ -225,3 +225,12 @@ def test_channel_and_customer_pages_fit_and_pass_axe(new_page, demo, viewport, l
         page = new_page(locale=locale, viewport=viewport)
         sign_in(page, email)
         _walk(page, paths, f"{email} at {viewport}")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_account_pages_fit_and_pass_axe(new_page, demo, viewport):
+    require_axe()
+    page = new_page(viewport=viewport)
+    _walk(page, ["/accounts/login/", "/accounts/password/reset/"], f"signed out at {viewport}")
+    sign_in(page, "admin@contoso.example")
+    _walk(page, ["/accounts/password/change/", "/accounts/2fa/"], f"account pages at {viewport}")
