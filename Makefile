@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo demo-reset test venv messages makemessages worker beat bench clean
+.PHONY: demo demo-reset test venv node messages makemessages worker beat bench clean
 
 $(STAMP): requirements.lock requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -13,6 +13,16 @@ $(STAMP): requirements.lock requirements-dev.lock
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# The browser tests' accessibility checks inject axe-core (package.json, pinned in package-lock.json).
+# Only `make test` needs npm; without it the axe checks skip loudly (and fail under CI=true).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the axe accessibility checks of the browser tests will be skipped"; fi
+
+node: $(NODE_STAMP)
 
 # The compiled catalogs (.mo) are committed, so a fresh machine needs no gettext; after editing a
 # .po file run `make messages` (needs msgfmt) — a test fails while .mo and .po disagree.
@@ -36,7 +46,7 @@ demo: $(STAMP)
 demo-reset:
 	rm -rf var/partnercenter.sqlite3 var/sent-mail
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest
@@ -51,4 +61,4 @@ bench: $(STAMP)
 	$(PY) bench/customers_list.py
 
 clean:
-	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "bootstrap",
+    "bs_icon_templates",
     "partnercenter.apps.PartnerCenterConfig",
     "customers",
     "invitations",

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import warnings
+from pathlib import Path
+
+import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "partnercenter"
+
+# The windows the browser tests run in: a desktop, the common laptop, a phone.
+VIEWPORTS = {
+    "desktop": {"width": 1440, "height": 900},
+    "laptop": {"width": 1366, "height": 768},
+    "phone": {"width": 390, "height": 844},
+}
+
+# axe-core comes from npm (package.json at the project root; `make test` runs `npm ci`).
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_MISSING = f"axe-core is missing at {AXE_JS} (run `npm ci --no-audit --no-fund` or `make test`)"
 
 
 def sign_in(page, email: str, password: str = PASSWORD) -> None:  # noqa: ANN001
@@ -15,3 +31,75 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:  # noqa: ANN001
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r"/(customers|admin-center)/"))
+
+
+@functools.cache
+def axe_source() -> str | None:
+    return AXE_JS.read_text(encoding="utf-8") if AXE_JS.exists() else None
+
+
+def require_axe() -> str:
+    """The axe-core source; a failure under CI=true, a loud skip elsewhere."""
+    source = axe_source()
+    if source is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {AXE_MISSING}")
+        pytest.skip(f"SKIPPED LOUDLY: {AXE_MISSING}")
+    return source
+
+
+class AxeMissingWarning(UserWarning):
+    pass
+
+
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(" "), summary: n.failureSummary || ""})),
+  }));
+}"""
+
+
+def axe_violations(page) -> list[dict]:  # noqa: ANN001
+    """axe-core's violations on the page as it is now. axe is injected through the DevTools protocol
+    (page.evaluate), which the page's Content-Security-Policy (script-src 'self') does not block, so
+    the tests keep the real CSP."""
+    source = axe_source()
+    assert source is not None, AXE_MISSING
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(source + "\n;true")
+    return page.evaluate(_AXE_RUN)
+
+
+def assert_accessible(page, state: str = "") -> None:  # noqa: ANN001
+    """Fail with the list of axe-core violations of the page state. Without axe-core: a failure under
+    CI=true; locally a loud warning (the rest of the browser test still runs)."""
+    if axe_source() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {AXE_MISSING}")
+        warnings.warn(f"SKIPPED LOUDLY: accessibility check not run: {AXE_MISSING}", AxeMissingWarning, stacklevel=2)
+        return
+    page.wait_for_load_state()
+    violations = axe_violations(page)
+    if violations:
+        lines = [f"axe-core found {len(violations)} violation(s) on {page.url}{f' ({state})' if state else ''}:"]
+        for v in violations:
+            lines.append(f"- {v['id']} [{v['impact']}]: {v['help']}")
+            for node in v["nodes"]:
+                summary = " ".join(node["summary"].split())
+                lines.append(f"    {node['target']}: {summary}")
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def no_sideways_scroll(page) -> bool:  # noqa: ANN001
+    """The page does not scroll sideways (wide tables scroll inside their own container)."""
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def open_navigation(page) -> None:  # noqa: ANN001
+    """Below 1200 px the sidebar is off-canvas: open it from the top bar (no-op when it is visible)."""
+    menu = page.locator(".shell-menu-button")
+    if menu.is_visible():
+        menu.click()
+        page.locator("#sidebar.show").wait_for()

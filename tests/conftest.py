@@ -99,13 +99,19 @@ def browser():  # noqa: ANN201
 
 @pytest.fixture
 def new_page(browser, live_server):  # noqa: ANN001, ANN201
-    """new_page(locale="en-US") → a page in a fresh context (own cookies) against the live server."""
+    """new_page(locale="en-US", viewport="desktop") → a page in a fresh context (own cookies) against the
+    live server. The page keeps the portal's real Content-Security-Policy; axe-core is injected through
+    the DevTools protocol (tests/browser_support.py: assert_accessible)."""
     contexts = []
 
-    def make(locale: str = "en-US"):  # noqa: ANN202
-        # A desktop window: below 1400 px the navigation folds into the menu button.
+    from tests.browser_support import VIEWPORTS
+
+    def make(locale: str = "en-US", viewport: str | dict = "desktop"):  # noqa: ANN202
+        # viewport: "desktop" (1440×900), "laptop" (1366×768), "phone" (390×844) or a size dict.
+        # Below 1200 px the sidebar is an off-canvas menu behind the top bar's button.
+        size = VIEWPORTS[viewport] if isinstance(viewport, str) else viewport
         context = browser.new_context(locale=locale, base_url=live_server.url, accept_downloads=True,
-                                      viewport={"width": 1440, "height": 900})
+                                      viewport=size)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -13,7 +13,7 @@ from customers.models import ResellerRelationship
 from invitations.models import RelationshipRequest
 from partnercenter.models import Cloud
 from partnercenter.roles import Role
-from tests.browser_support import PASSWORD, sign_in
+from tests.browser_support import PASSWORD, assert_accessible, sign_in
 from tests.factories import PartnerFactory, TenantFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,9 @@ def create_request(page, *, email: str = "", dap: bool = False) -> str:
     if email:
         page.get_by_label("Customer email").fill(email)
     page.get_by_role("button", name="Create link and draft").click()
-    return page.locator("#draft-link").inner_text().strip()
+    link = page.locator("#draft-link").inner_text().strip()
+    assert_accessible(page, "email draft")
+    return link
 
 
 @pytest.fixture
@@ -38,9 +40,10 @@ def contoso(db):
     return partner, admin
 
 
-def test_partner_sends_customer_signs_up_and_accepts_partner_sees_customer(new_page, contoso):
+@pytest.mark.parametrize("viewport", ["desktop", "laptop", "phone"])
+def test_partner_sends_customer_signs_up_and_accepts_partner_sees_customer(new_page, contoso, viewport):
     partner, agent = contoso
-    page = new_page()
+    page = new_page(viewport=viewport)
     sign_in(page, agent.email)
     link = create_request(page, email="mike@adatum.example", dap=True)
     assert "/admin-center/partner-request/" in link
@@ -48,14 +51,16 @@ def test_partner_sends_customer_signs_up_and_accepts_partner_sees_customer(new_p
     page.get_by_role("button", name="Copy to clipboard").is_visible()
     page.get_by_role("button", name="Send").click()
     page.get_by_text("The request was sent to mike@adatum.example.").wait_for()
+    assert_accessible(page, "request sent")
     assert page.get_by_role("cell", name="mike@adatum.example").count() == 1 or page.get_by_text("Pending").count()
 
     # The customer opens the mail in the developer outbox and follows the link.
-    customer_page = new_page()
+    customer_page = new_page(viewport=viewport)
     customer_page.goto("/dev/outbox/")
     customer_page.get_by_role("link", name="invites you to a reseller relationship").first.click()
     customer_page.locator("a[href*='/admin-center/partner-request/']").click()
     customer_page.get_by_role("heading", name="Partner relationship request").wait_for()
+    assert_accessible(customer_page, "partner relationship request, visitor")
     assert customer_page.get_by_text(partner.mpn_id).is_visible()
     customer_page.get_by_label("Company name").fill("Adatum AG")
     customer_page.get_by_label("Primary domain").fill("adatum.example")
@@ -63,14 +68,18 @@ def test_partner_sends_customer_signs_up_and_accepts_partner_sees_customer(new_p
     customer_page.get_by_label("Email").fill("mike@adatum.example")
     customer_page.get_by_label("Password").fill("A-very-good-passw0rd")
     customer_page.get_by_role("button", name="Create organisation").click()
+    customer_page.get_by_role("button", name="Accept").wait_for()
+    assert_accessible(customer_page, "accept form")
     customer_page.get_by_role("button", name="Accept").click()
     customer_page.get_by_text("is now your reseller").wait_for()
+    assert_accessible(customer_page, "accepted")
 
     page.goto("/customers/")
     page.get_by_role("cell", name="Adatum AG", exact=True).wait_for()
     assert page.get_by_text("DAP").first.is_visible()
     page.get_by_role("button", name="Show details for Adatum AG").click()
     page.get_by_role("link", name="Account").wait_for()
+    assert_accessible(page, "customer row expanded")
     assert ResellerRelationship.objects.filter(partner=partner, customer__name="Adatum AG").count() == 1
 
 
@@ -82,6 +91,7 @@ def test_draft_without_the_link_is_refused_beside_the_field(new_page, contoso):
     page.get_by_label("Message").fill("Hello, please become our customer.")
     page.get_by_role("button", name="Send").click()
     page.get_by_text("The message must contain the personalised link").wait_for()
+    assert_accessible(page, "draft refused")
     assert page.get_by_label("Message").input_value() == "Hello, please become our customer."
 
 
@@ -97,8 +107,10 @@ def test_customer_declines(new_page, contoso):
     customer_page.goto(link)
     customer_page.get_by_role("button", name="Decline").click()
     customer_page.get_by_text("You declined the request from Contoso Cloud GmbH.").wait_for()
+    assert_accessible(customer_page, "declined")
     page.goto("/customers/requests/")
     page.locator(".badge", has_text="Declined").wait_for()
+    assert_accessible(page, "relationship requests")
     assert not ResellerRelationship.objects.filter(partner=partner).exists()
 
 
@@ -113,10 +125,12 @@ def test_expired_link_explains_itself_to_the_addressed_customer(new_page, contos
     stranger = new_page()
     stranger.goto(link)
     stranger.get_by_role("heading", name="This link is not valid").wait_for()
+    assert_accessible(stranger, "link not valid")
     customer_page = new_page()
     sign_in(customer_page, admin.email)
     customer_page.goto(link)
     customer_page.get_by_text("expired on").wait_for()
+    assert_accessible(customer_page, "link expired")
 
 
 def test_region_refusal_is_clear_and_creates_nothing(new_page, contoso):
@@ -133,6 +147,7 @@ def test_region_refusal_is_clear_and_creates_nothing(new_page, contoso):
     visitor.get_by_label("Password").fill("A-very-good-passw0rd")
     visitor.get_by_role("button", name="Create organisation").click()
     visitor.get_by_text("can only form reseller relationships with customers in EU/EFTA").wait_for()
+    assert_accessible(visitor, "region refused")
     assert visitor.get_by_label("Company name").input_value() == "Northwind Inc"
     assert not ResellerRelationship.objects.filter(partner=partner).exists()
 
@@ -144,6 +159,7 @@ def test_us_government_partner_has_no_dap_option(new_page):
     sign_in(page, admin.email)
     page.goto("/customers/request-relationship/")
     page.get_by_text("US Government cloud").wait_for()
+    assert_accessible(page, "US Government request form")
     assert page.get_by_label("Include delegated administration privileges").count() == 0
     link = create_request(page)
     visitor = new_page()
@@ -165,6 +181,7 @@ def test_german_and_hungarian_ui(new_page, contoso, locale, language, customers,
     page.locator("#id_password").fill(PASSWORD)
     page.locator("form button[type=submit]").click()
     page.get_by_role("heading", name=customers).wait_for()
+    assert_accessible(page, "customers, de/hu")
     page.get_by_role("link", name=request_label).first.wait_for()
     # Switching the language in the header is remembered for the user.
     page.get_by_label(re.compile("Sprache|Nyelv")).select_option("en")
@@ -173,7 +190,7 @@ def test_german_and_hungarian_ui(new_page, contoso, locale, language, customers,
     assert agent.language == "en"
 
 
-def test_narrow_window_folds_the_navigation_into_the_menu_button(new_page, partner):
+def test_below_1200_px_the_navigation_is_behind_the_menu_button(new_page, partner):
     from playwright.sync_api import expect
 
     page = new_page()

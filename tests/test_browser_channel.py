@@ -19,7 +19,7 @@ from partnercenter.roles import Role
 from resellers import services as partnerships
 from resellers.models import IndirectPartnership, PartnershipStatus
 from subscriptions.models import Subscription
-from tests.browser_support import sign_in
+from tests.browser_support import assert_accessible, open_navigation, sign_in
 from tests.factories import PartnerFactory, TenantFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,30 +74,38 @@ def _account_info(page, *, domain: str = "adatum-hu.example") -> None:
     page.get_by_label("Acceptance date").fill((timezone.localdate() - timedelta(days=3)).isoformat())
 
 
+@pytest.mark.parametrize("viewport", ["desktop", "laptop", "phone"])
 def test_provider_requests_partnership_and_reseller_accepts(
-    new_page, provider, provider_admin, reseller, reseller_admin,
+    new_page, provider, provider_admin, reseller, reseller_admin, viewport,
 ):
-    page = new_page()
+    page = new_page(viewport=viewport)
     sign_in(page, provider_admin.email)
+    open_navigation(page)
     page.get_by_role("link", name="Indirect resellers").click()
     page.get_by_role("heading", name="Indirect resellers").wait_for()
+    assert_accessible(page, "indirect resellers")
     page.get_by_role("link", name="Request a partnership").click()
     page.get_by_label("Reseller MPN ID").fill(reseller.mpn_id)
     page.get_by_role("button", name="Create link and draft").click()
     expect(page.locator("#draft-link")).to_contain_text("/partnerships/")
     page.get_by_text(f"{reseller.name} ({reseller.mpn_id})").wait_for()
+    assert_accessible(page, "partnership draft")
     page.get_by_role("link", name="Done").click()
     page.wait_for_url(re.compile(r"/resellers/$"))
+    assert_accessible(page, "indirect resellers, request pending")
     expect(page.locator("tr", has_text=reseller.name).locator(".badge")).to_have_text("Pending")
 
-    reseller_page = new_page()
+    reseller_page = new_page(viewport=viewport)
     sign_in(reseller_page, reseller_admin.email)
+    open_navigation(reseller_page)
     reseller_page.get_by_role("link", name="Indirect providers").click()
     reseller_page.get_by_role("heading", name="Pending partnership requests").wait_for()
+    assert_accessible(reseller_page, "indirect providers, request pending")
     request_item = reseller_page.locator(".list-group-item", has_text=provider.name)
     expect(request_item).to_contain_text(provider.mpn_id)
     request_item.get_by_role("button", name="Accept").click()
     reseller_page.get_by_text(f"You are now partnered with {provider.name}", exact=True).wait_for()  # one full stop
+    assert_accessible(reseller_page, "partnered")
     expect(reseller_page.get_by_role("heading", name="Pending partnership requests")).to_have_count(0)
     row = reseller_page.get_by_role("row").filter(has_text=provider.mpn_id)
     expect(row.get_by_role("cell").first).to_have_text(provider.name)
@@ -122,6 +130,7 @@ def test_provider_requests_partnership_and_reseller_accepts(
     search.fill("Nobody GmbH")
     search.press("Enter")
     page.get_by_text("No indirect reseller matches “Nobody GmbH”.").wait_for()
+    assert_accessible(page, "no reseller matches")
 
 
 def test_provider_adds_customer_for_reseller_and_new_admin_changes_password(new_page, partnered, provider_admin):
@@ -131,6 +140,7 @@ def test_provider_adds_customer_for_reseller_and_new_admin_changes_password(new_
     page.get_by_role("link", name="Indirect resellers").click()
     page.get_by_role("row").filter(has_text=reseller.mpn_id).get_by_role("link", name="Add new customer").click()
     page.get_by_role("heading", name="Add customer").wait_for()
+    assert_accessible(page, "add customer")
     reseller_select = page.get_by_role("combobox", name="Indirect reseller")
     expect(reseller_select.locator("option:checked")).to_have_text(f"{reseller.name} ({reseller.mpn_id})")
 
@@ -139,15 +149,18 @@ def test_provider_adds_customer_for_reseller_and_new_admin_changes_password(new_
     page.get_by_label("Business Mail Basic", exact=True).fill("5")
     page.get_by_role("button", name="Next: Review").click()
     page.get_by_text("Business Mail Basic × 5").wait_for()
+    assert_accessible(page, "add customer review")
     page.get_by_text(f"{reseller.name} ({reseller.mpn_id})").wait_for()
     page.get_by_text("admin@adatum-hu.example").wait_for()
     page.get_by_role("button", name="Submit").click()
     page.get_by_text("Adatum Kft. was added to your customers.").wait_for()
+    assert_accessible(page, "customer added")
     user_name = page.locator("#new-admin-user").inner_text().strip()
     temporary = page.locator("#new-admin-password").inner_text().strip()
     assert user_name == "admin@adatum-hu.example" and temporary
     page.get_by_role("link", name="Done").click()
     page.get_by_role("heading", name="Customers").wait_for()
+    assert_accessible(page, "customers")
     row = page.get_by_role("row").filter(has_text="Adatum Kft.")
     expect(row.first).to_contain_text(f"{reseller.name} ({reseller.mpn_id})")
     expect(page.get_by_text(temporary)).to_have_count(0)  # shown once only
@@ -164,6 +177,7 @@ def test_provider_adds_customer_for_reseller_and_new_admin_changes_password(new_
     admin_page.get_by_label("Password").fill(temporary)
     admin_page.get_by_role("button", name="Sign In").click()
     admin_page.wait_for_url(re.compile(r"/accounts/password/change/$"))
+    assert_accessible(admin_page, "password change")
     # Anything else sends the user back to the password change.
     admin_page.goto("/admin-center/")
     admin_page.wait_for_url(re.compile(r"/accounts/password/change/$"))
@@ -175,6 +189,7 @@ def test_provider_adds_customer_for_reseller_and_new_admin_changes_password(new_
     admin_page.goto("/")
     admin_page.wait_for_url(re.compile(r"/admin-center/$"))
     admin_page.get_by_role("heading", name="Partner relationships").wait_for()
+    assert_accessible(admin_page, "admin center")
     for partner in (provider, reseller):
         expect(admin_page.get_by_role("row").filter(has_text=partner.mpn_id)).to_have_count(1)
     admin = User.objects.get(email=user_name)
@@ -192,6 +207,7 @@ def test_wizard_keeps_input_after_a_field_error_and_on_back(new_page, partnered,
     page.get_by_role("button", name="Next: Subscriptions").click()
     domain = page.get_by_label("Primary domain")
     expect(domain).to_have_class(re.compile(r"\bis-invalid\b"))
+    assert_accessible(page, "wizard field error")
     # The message sits in the field's own wrapper, right under the input.
     wrapper = page.locator("#div_id_primary_domain")
     expect(wrapper).to_contain_text("Enter a valid domain name, for example contoso.com.")
@@ -237,6 +253,7 @@ def test_reseller_invites_and_customer_accepts_for_reseller_and_provider(
     visitor.goto(link)
     visitor.get_by_role("heading", name="Partner relationship request").wait_for()
     visitor.get_by_text(f"the indirect provider of {reseller.name}").wait_for()
+    assert_accessible(visitor, "combined invitation")
     visitor.get_by_label("Company name").fill("Northwind Kft.")
     visitor.get_by_label("Primary domain").fill("northwind-hu.example")
     visitor.get_by_label("Country").select_option(label="Hungary")
@@ -245,6 +262,7 @@ def test_reseller_invites_and_customer_accepts_for_reseller_and_provider(
     visitor.get_by_role("button", name="Create organisation").click()
     visitor.get_by_role("button", name="Accept").click()
     visitor.get_by_text("is now your reseller").wait_for()
+    assert_accessible(visitor, "accepted")
 
     customer = Tenant.objects.get(name="Northwind Kft.")
     for partner in (reseller, provider):
@@ -282,12 +300,14 @@ def test_provider_filters_customers_by_reseller(new_page, partnered, provider_ad
     page = new_page()
     sign_in(page, provider_admin.email)
     page.get_by_role("heading", name="Customers").wait_for()
+    assert_accessible(page, "customers of a provider")
     table = page.locator("#customer-table")
     for name in ("Adatum Kft.", "Contoso Kft.", "Litware Kft.", "Proseware Kft."):
         expect(table.get_by_role("cell", name=name, exact=True)).to_have_count(1)
 
     page.get_by_label("Filter by indirect reseller").select_option(label=f"{reseller.name} ({reseller.mpn_id})")
     page.wait_for_url(re.compile(rf"reseller={reseller.id}"))
+    assert_accessible(page, "filtered by reseller")
     expect(table.get_by_role("cell", name="Litware Kft.", exact=True)).to_have_count(0)
     expect(table.get_by_role("cell", name="Proseware Kft.", exact=True)).to_have_count(0)
     for name in ("Adatum Kft.", "Contoso Kft."):

@@ -18,7 +18,7 @@ from partnercenter.models import PartnerType
 from partnercenter.roles import Role
 from resellers.models import IndirectPartnership
 from subscriptions.models import EventKind, Offer, Order, Subscription, SubscriptionStatus
-from tests.browser_support import sign_in
+from tests.browser_support import assert_accessible, sign_in
 from tests.factories import PartnerFactory, TenantFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,6 +41,7 @@ def open_add_subscription(page, customer_name: str) -> None:
     page.get_by_role("button", name=f"Show details for {customer_name}").click()
     page.get_by_role("link", name="Add subscription").click()
     page.get_by_role("heading", name=re.compile(r"^Add subscription")).wait_for()
+    assert_accessible(page, "add subscription")
 
 
 @pytest.fixture
@@ -53,10 +54,11 @@ def two_tier(db):
     return provider, agent, reseller, customer
 
 
-def test_provider_buys_with_reseller_changes_quantity_contact_and_cancels(new_page, two_tier):
+@pytest.mark.parametrize("viewport", ["desktop", "laptop", "phone"])
+def test_provider_buys_with_reseller_changes_quantity_contact_and_cancels(new_page, two_tier, viewport):
     provider, agent, reseller, customer = two_tier
     reseller_label = f"{reseller.name} ({reseller.mpn_id})"
-    page = new_page()
+    page = new_page(viewport=viewport)
     sign_in(page, agent.email)
 
     open_add_subscription(page, customer.name)
@@ -67,6 +69,7 @@ def test_provider_buys_with_reseller_changes_quantity_contact_and_cancels(new_pa
     # The order page names the reseller of record and lists the line.
     page.get_by_text("The order was placed.").wait_for()
     page.get_by_role("heading", name=re.compile(r"^Order")).wait_for()
+    assert_accessible(page, "order")
     assert page.get_by_text(reseller_label).is_visible()
     line = page.get_by_role("row").filter(has_text="Business Mail Basic")
     expect(line).to_contain_text("3")
@@ -74,9 +77,11 @@ def test_provider_buys_with_reseller_changes_quantity_contact_and_cancels(new_pa
 
     # Subscription details: change the quantity.
     page.get_by_role("heading", name=re.compile(r"^Business Mail Basic")).wait_for()
+    assert_accessible(page, "subscription")
     page.get_by_label("Quantity").fill("7")
     page.get_by_role("button", name="Save quantity").click()
     page.get_by_text("The quantity was changed.").wait_for()
+    assert_accessible(page, "quantity changed")
     expect(page.get_by_label("Quantity")).to_have_value("7")
     expect(page.locator("dd", has_text="Licenses (per user)")).to_contain_text("7")
     changed = page.get_by_role("row").filter(has_text="Quantity changed")
@@ -95,6 +100,7 @@ def test_provider_buys_with_reseller_changes_quantity_contact_and_cancels(new_pa
     # Suspend and reactivate.
     page.get_by_role("button", name="Suspend").click()
     page.get_by_text("The subscription was suspended.").wait_for()
+    assert_accessible(page, "suspended")
     expect(page.get_by_role("heading", name=re.compile(r"^Business Mail Basic"))).to_contain_text("Suspended")
     assert page.get_by_role("button", name="Save quantity").count() == 0
     page.get_by_role("button", name="Reactivate").click()
@@ -104,6 +110,7 @@ def test_provider_buys_with_reseller_changes_quantity_contact_and_cancels(new_pa
     # The customer's subscriptions list and its CSV export.
     page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="Subscriptions").click()
     page.get_by_role("heading", name=re.compile(r"^Subscriptions")).wait_for()
+    assert_accessible(page, "customer subscriptions")
     row = page.get_by_role("row").filter(has_text="Business Mail Basic")
     expect(row).to_contain_text(reseller_label)
     with page.expect_download() as download_info:
@@ -117,8 +124,10 @@ def test_provider_buys_with_reseller_changes_quantity_contact_and_cancels(new_pa
     row.get_by_role("link", name="Business Mail Basic").click()
     page.get_by_role("link", name="Cancel subscription").click()
     page.get_by_role("heading", name="Cancel this subscription?").wait_for()
+    assert_accessible(page, "cancel confirmation")
     page.get_by_role("button", name="Cancel subscription").click()
     page.get_by_text("The subscription was cancelled.").wait_for()
+    assert_accessible(page, "cancelled")
     expect(page.get_by_role("heading", name=re.compile(r"^Business Mail Basic"))).to_contain_text("Cancelled")
     for label in ("Save quantity", "Save support contact", "Suspend", "Reactivate"):
         assert page.get_by_role("button", name=label).count() == 0
@@ -128,6 +137,7 @@ def test_provider_buys_with_reseller_changes_quantity_contact_and_cancels(new_pa
     page.get_by_role("navigation", name="breadcrumb").get_by_role("link", name="Customers").click()
     page.get_by_role("button", name=f"Show details for {customer.name}").click()
     page.get_by_text(f"Business Mail Basic × 7 · Cancelled · {reseller_label}").wait_for()
+    assert_accessible(page, "customer row expanded")
 
     order = Order.objects.get()
     assert (order.partner, order.customer, order.partner_of_record, order.ordered_by) == (
@@ -167,6 +177,7 @@ def test_purchase_is_refused_until_the_customer_agreement_is_recorded(new_page, 
     warning.get_by_role("link", name="Account").click()
     page.get_by_role("heading", name=re.compile(r"^Adatum AG")).wait_for()
     page.get_by_text("Not recorded yet.").wait_for()
+    assert_accessible(page, "account, no agreement")
 
     # A future acceptance date is refused beside the field; what was typed stays.
     tomorrow = timezone.localdate() + timedelta(days=1)
@@ -176,6 +187,7 @@ def test_purchase_is_refused_until_the_customer_agreement_is_recorded(new_page, 
     page.get_by_label("I confirm that the customer accepted the customer agreement").check()
     page.get_by_role("button", name="Record customer agreement").click()
     page.get_by_text("The acceptance date cannot be in the future.").wait_for()
+    assert_accessible(page, "agreement refused")
     assert page.get_by_label("Signer name").input_value() == "Mike Meyer"
     assert page.get_by_label("Signer email").input_value() == "mike@adatum.example"
     expect(page.get_by_label("Acceptance date")).to_have_attribute("aria-invalid", "true")
@@ -189,6 +201,7 @@ def test_purchase_is_refused_until_the_customer_agreement_is_recorded(new_page, 
     page.get_by_role("button", name="Record customer agreement").click()
     page.get_by_text("The customer agreement was recorded.").wait_for()
     page.get_by_text("Accepted by Mike Meyer (mike@adatum.example)").wait_for()
+    assert_accessible(page, "agreement recorded")
     agreement = CustomerAgreement.objects.get(customer=customer)
     assert (agreement.signer_name, agreement.accepted_on, agreement.recorded_by) == ("Mike Meyer", yesterday, agent)
 
@@ -218,6 +231,7 @@ def test_quantity_below_the_offer_minimum_is_refused_beside_the_field(new_page, 
     page.get_by_role("button", name="Submit").click()
     message = f"Enter a quantity from 5 to {crm.max_quantity}."
     page.get_by_text(message).wait_for()
+    assert_accessible(page, "quantity refused")
     field = page.get_by_label("CRM Sales Professional", exact=True)
     assert field.input_value() == "2"
     expect(field).to_have_class(re.compile(r"\bis-invalid\b"))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import get_format
@@ -24,12 +25,12 @@ from customers.selectors import relationship_label
 register = template.Library()
 
 _ROW = (
-    '<tr><td><button class="btn btn-sm btn-link p-0" type="button" data-bs-toggle="collapse" '
+    '<tr><td><button class="btn btn-outline-secondary row-toggle" type="button" data-bs-toggle="collapse" '
     'data-bs-target="#c-{id}" aria-expanded="false" aria-controls="c-{id}" aria-label="{show}">'
-    '<span aria-hidden="true">▾</span></button></td>'
+    "{chevron}</button></td>"
     "<td>{name}</td><td>{domain}</td><td>{relationship}</td><td>{reseller}</td><td>{dap}</td>"
     '<td class="text-nowrap">{date}</td></tr>'
-    '<tr class="collapse" id="c-{id}"><td></td><td colspan="6" class="bg-light">'
+    '<tr class="collapse" id="c-{id}"><td></td><td colspan="6" class="customer-details">'
     '<div hx-get="{base}{id}/row/" hx-trigger="intersect once" hx-swap="innerHTML" aria-live="polite">'
     '<a class="btn btn-sm btn-outline-primary" href="{base}{id}/account/">{l_account}</a></div></td></tr>'
 )
@@ -74,6 +75,8 @@ def customer_rows(rows: list) -> SafeString:
     none_muted = f'<span class="text-muted">{none}</span>'
     show = _("Show details for %(name)s")
     date = short_date_formatter()
+    # The row's state is visible: the chevron points right (▸), turned down (▾) while open (app.css).
+    chevron = f'<span aria-hidden="true">{render_to_string("bs_icon/chevron-right.svg", {"height": 16})}</span>'
     relationships: dict[str, str] = {}  # one label per provider a row is reached through
     out = []
     for row in rows:
@@ -92,6 +95,7 @@ def customer_rows(rows: list) -> SafeString:
             dap=dap_badge if row.has_dap else none_muted,
             date=date(row.created_at),
             l_account=account,
+            chevron=chevron,
         ))
     return SafeString("".join(out))
 

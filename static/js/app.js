@@ -1,6 +1,28 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
+  // The sidebar collapsed to icons (from 1200 px up) is remembered in this browser. app.js is loaded
+  // without defer, so the class is on <html> before the page is drawn.
+  var COLLAPSED = "pc.sidebar.collapsed";
+  var root = document.documentElement;
+  function remembered() {
+    try { return window.localStorage.getItem(COLLAPSED) === "1"; } catch (e) { return false; }
+  }
+  function remember(value) {
+    try { window.localStorage.setItem(COLLAPSED, value ? "1" : "0"); } catch (e) { /* private mode */ }
+  }
+  if (remembered()) { root.classList.add("sidebar-collapsed"); }
+
+  function applySidebar(collapsed) {
+    root.classList.toggle("sidebar-collapsed", collapsed);
+    var toggle = document.getElementById("sidebar-collapse");
+    if (toggle) { toggle.setAttribute("aria-pressed", collapsed ? "true" : "false"); }
+    // Collapsed, the labels are visually hidden (still the links' names): show them on hover.
+    document.querySelectorAll("#sidebar [data-label]").forEach(function (el) {
+      if (collapsed) { el.setAttribute("title", el.dataset.label); } else { el.removeAttribute("title"); }
+    });
+  }
+
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.classList && el.classList.contains("js-autosubmit") && el.form) { el.form.submit(); }
@@ -26,6 +48,18 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var sidebar = document.getElementById("sidebar");
+    if (sidebar) {
+      applySidebar(root.classList.contains("sidebar-collapsed"));
+      document.getElementById("sidebar-collapse").addEventListener("click", function () {
+        var collapsed = !root.classList.contains("sidebar-collapsed");
+        remember(collapsed);
+        applySidebar(collapsed);
+      });
+      // Below 1200 px the sidebar is an off-canvas dialog: named by its title while it is open.
+      sidebar.addEventListener("show.bs.offcanvas", function () { sidebar.setAttribute("aria-labelledby", "sidebar-title"); });
+      sidebar.addEventListener("hidden.bs.offcanvas", function () { sidebar.removeAttribute("aria-labelledby"); });
+    }
     refreshMailto();
     var form = document.getElementById("draft-form");
     if (form) { form.addEventListener("input", refreshMailto); }

@@ -1,0 +1,97 @@
+"""The shell every page shares: which workspace of the sidebar is current, and the page header.
+
+`{% nav_current as nav %}` names the sidebar entry of the current page (`nav.section`) and says whether
+the page is that entry itself (`nav.exact`: marked `aria-current="page"`) or a page inside it (marked
+as the current section, `aria-current="true"`).
+
+`{% pageheader %}Title{% primary %}<a …>The one primary action</a>{% secondary %}<a …>…</a>{% endpageheader %}`
+renders the page header: the h1, the primary action, the secondary actions in a group that wraps
+instead of cutting its labels. `{% primary %}` and `{% secondary %}` are optional."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# view name → sidebar entry. A page not listed belongs to the entry of its namespace, if any.
+_EXACT = {
+    "customers:list": "customers",
+    "invitations:list": "requests",
+    "resellers:list": "resellers",
+    "resellers:providers": "resellers",
+    "subscriptions:offers": "offers",
+    "activity_log": "activity",
+    "company_profile": "profile",
+    "dev_outbox": "outbox",
+    "admin_center_home": "admin_home",
+    "subscriptions:admin_center": "admin_subscriptions",
+    "admin_center_activity": "admin_activity",
+}
+_SECTION = {
+    "company_profile_edit": "profile",
+    "company_security": "profile",
+    "dev_outbox_detail": "outbox",
+    "partner_request": "admin_home",
+    "partner_request_accept": "admin_home",
+    "partner_request_decline": "admin_home",
+    "acceptance_status": "admin_home",
+    "resellers:link": "",
+}
+_NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
+              "subscriptions": "customers"}
+
+
+@dataclass(frozen=True)
+class NavState:
+    section: str = ""
+    exact: bool = False
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context: template.Context) -> NavState:
+    request: HttpRequest | None = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return NavState()
+    name = match.view_name
+    if name in _EXACT:
+        return NavState(_EXACT[name], True)
+    if name in _SECTION:
+        return NavState(_SECTION[name], False)
+    return NavState(_NAMESPACE.get(match.namespace, ""), False)
+
+
+class PageHeaderNode(template.Node):
+    def __init__(self, title: template.NodeList, primary: template.NodeList | None,
+                 secondary: template.NodeList | None) -> None:
+        self.title, self.primary, self.secondary = title, primary, secondary
+
+    def render(self, context: template.Context) -> str:
+        parts = {
+            "title": mark_safe(self.title.render(context).strip()),
+            "primary": mark_safe(self.primary.render(context).strip()) if self.primary else "",
+            "secondary": mark_safe(self.secondary.render(context).strip()) if self.secondary else "",
+        }
+        return render_to_string("partials/_page_header.html", parts)
+
+
+@register.tag
+def pageheader(parser: template.base.Parser, token: template.base.Token) -> PageHeaderNode:
+    nodelists: dict[str, template.NodeList] = {}
+    current = "title"
+    while True:
+        nodelist = parser.parse(("primary", "secondary", "endpageheader"))
+        nodelists[current] = nodelist
+        tag = parser.next_token().contents.strip()
+        if tag == "endpageheader":
+            break
+        if tag in nodelists:
+            raise template.TemplateSyntaxError(f"{{% {tag} %}} appears twice in {{% pageheader %}}")
+        current = tag
+    return PageHeaderNode(nodelists["title"], nodelists.get("primary"), nodelists.get("secondary"))

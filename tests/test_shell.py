@@ -1,0 +1,117 @@
+"""The shell without a browser: the sidebar's entries follow the permissions of the current membership
+and mark the current page; {% pageheader %} renders the one header of every page; table containers
+that scroll are keyboard-focusable regions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.test import override_settings
+
+from partnercenter.roles import Role
+from tests.conftest import client_for
+from tests.factories import PartnerFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def sidebar(html: str) -> str:
+    match = re.search(r'<nav class="sidebar-nav".*?</nav>', html, re.S)
+    assert match, "no sidebar on the page"
+    return match.group(0)
+
+
+def links(html: str) -> dict[str, str]:
+    """label → the attributes of its sidebar link."""
+    found = {}
+    for attrs, label in re.findall(r'<a class="nav-link sidebar-link([^>]*)>.*?<span class="sidebar-label">([^<]+)</span>',
+                                   sidebar(html), re.S):
+        found[label] = attrs
+    return found
+
+
+def test_direct_partner_admin_sees_every_workspace_and_customers_is_current(partner_admin):
+    html = client_for(partner_admin).get("/customers/").content.decode()
+    found = links(html)
+    assert list(found) == ["Customers", "Relationship requests", "Offers", "Activity log", "Company profile",
+                           "Developer outbox"]
+    assert 'aria-current="page"' in found["Customers"]
+    assert all("aria-current" not in attrs for label, attrs in found.items() if label != "Customers")
+    for group in ("Customers", "Channel", "Organisation"):
+        assert f">{group}</div>" in sidebar(html)
+
+
+@override_settings(DEV_OUTBOX_ENABLED=False)
+def test_helpdesk_agent_sees_only_what_its_role_may_open(partner):
+    helpdesk = member(partner, Role.HELPDESK_AGENT)
+    found = links(client_for(helpdesk).get("/company-profile/").content.decode())
+    assert list(found) == ["Customers", "Offers", "Company profile"]
+    assert 'aria-current="page"' in found["Company profile"]
+
+
+@pytest.mark.parametrize(("partner_type", "label", "path"), [
+    ("indirect_provider", "Indirect resellers", "/resellers/"),
+    ("indirect_reseller", "Indirect providers", "/providers/"),
+])
+def test_indirect_partners_see_their_channel_page(partner_type, label, path):
+    tenant = PartnerFactory(partner_type=partner_type)
+    html = client_for(member(tenant, Role.GLOBAL_ADMIN)).get(path).content.decode()
+    found = links(html)
+    assert label in found and 'aria-current="page"' in found[label]
+    assert {"Indirect resellers", "Indirect providers"} - {label} & set(found) == set()
+
+
+def test_a_page_inside_a_workspace_marks_the_workspace_as_current_section(partner_admin):
+    found = links(client_for(partner_admin).get("/customers/request-relationship/").content.decode())
+    assert 'aria-current="true"' in found["Relationship requests"]
+    assert "aria-current" not in found["Customers"]
+
+
+def test_customer_sees_its_admin_center_sections(customer_admin):
+    html = client_for(customer_admin).get("/admin-center/subscriptions/").content.decode()
+    found = links(html)
+    assert list(found)[:3] == ["Partner relationships", "Subscriptions", "Activity log"]
+    assert 'aria-current="page"' in found["Subscriptions"]
+    assert ">Admin center</div>" in sidebar(html)
+
+
+def test_a_wide_table_scrolls_in_a_focusable_named_region_and_the_row_toggle_is_a_button(partner, partner_admin,
+                                                                                         customer):
+    from customers.services import reseller_relationship_ensure
+
+    reseller_relationship_ensure(partner=partner, customer=customer, actor=None)
+    html = client_for(partner_admin).get("/customers/").content.decode()
+    # axe: scrollable-region-focusable — the container can take the keyboard focus and is named.
+    assert '<div class="table-responsive" tabindex="0" role="region" aria-label="Customers">' in html
+    toggle = re.search(r'<button class="btn btn-outline-secondary row-toggle"[^>]*>(.*?)</button>', html, re.S)
+    assert toggle and 'aria-expanded="false"' in toggle.group(0) and f"Show details for {customer.name}" in toggle.group(0)
+    assert "bi-chevron-right" in toggle.group(1)  # the visible state: ▸, turned to ▾ while open
+
+
+def test_the_top_bar_keeps_language_and_user_menu_and_opens_the_off_canvas_sidebar(partner_admin):
+    html = client_for(partner_admin).get("/customers/").content.decode()
+    header = re.search(r"<header.*?</header>", html, re.S).group(0)
+    assert 'id="language-switch"' in header and partner_admin.email in header
+    assert 'data-bs-toggle="offcanvas" data-bs-target="#sidebar"' in header
+    assert 'class="offcanvas-xl offcanvas-start"' in html
+    assert "<script>" not in html and " style=" not in html  # CSP: script-src and style-src 'self'
+
+
+def render(source: str, **context: object) -> str:
+    return Template("{% load shell %}" + source).render(Context(context))
+
+
+def test_pageheader_renders_title_primary_and_wrapping_secondary_group():
+    html = render("{% pageheader %}Customers <small>· {{ name }}</small>{% primary %}<a class='btn'>Add</a>"
+                  "{% secondary %}<a class='btn'>Export</a>{% endpageheader %}", name="<b>")
+    assert '<h1 class="page-title">Customers <small>· &lt;b&gt;</small></h1>' in html
+    assert re.search(r'<div class="page-actions"><a class=\'btn\'>Add</a><div class="page-secondary">'
+                     r"<a class='btn'>Export</a></div></div>", html)
+
+
+def test_pageheader_without_actions_has_no_empty_action_group():
+    html = render("{% pageheader %}Offers{% primary %}{% if no %}x{% endif %}{% endpageheader %}")
+    assert '<h1 class="page-title">Offers</h1>' in html
+    assert "page-actions" not in html
