@@ -32,7 +32,7 @@ messages: $(STAMP)
 # After changing visible strings: refresh the catalogs, translate the new entries, then `make test`.
 makemessages: $(STAMP)
 	DEBUG=true $(PY) manage.py makemessages -l de -l hu -e html,txt,py --no-obsolete \
-		--ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench
+		--ignore=.venv --ignore=staticfiles --ignore=var --ignore=tests --ignore=bench --ignore=node_modules
 
 # `make demo PORT=8001`; another HOST than a loopback address only with DEMO_PUBLIC=yes (the demo's
 # accounts are public). Re-running is safe: the demo data is loaded once. `make demo-reset` starts over.

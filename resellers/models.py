@@ -63,6 +63,8 @@ class PartnershipRequest(models.Model):
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the link was last replaced (Resend, or a confirmed new request to the same reseller).
+    reissued_at = models.DateTimeField(null=True, blank=True)
     accepted_reseller = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
 

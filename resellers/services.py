@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from invitations.drafts import draft_checked
+from invitations.errors import PendingRequestExists
 from invitations.tokens import (
     email_normalize,
     link_expiry,
@@ -52,10 +53,11 @@ def _log_both(provider: Tenant, reseller: Tenant, kind: str, actor: User | None)
 
 
 def partnership_request_create(
-    *, provider: Tenant, actor: User, reseller_mpn_id: str = "", email: str = ""
+    *, provider: Tenant, actor: User, reseller_mpn_id: str = "", email: str = "", reissue: bool = False
 ) -> tuple[PartnershipRequest, str]:
-    """A tailored link. Addressed to a registered reseller (MPN ID), it also shows on its page; a
-    reseller that already has a pending request from this provider gets that request re-issued."""
+    """A tailored link. Addressed to a registered reseller (MPN ID), it also shows on its page. One
+    pending request per reseller: when it has one, PendingRequestExists says so, and only
+    `reissue=True` (the user confirmed) gives that request a new link (the link already sent dies)."""
     _require_provider(actor, provider)
     reseller = None
     mpn = (reseller_mpn_id or "").strip()
@@ -80,9 +82,15 @@ def partnership_request_create(
                     existing = PartnershipRequest.objects.select_for_update().filter(
                         provider=provider, reseller=reseller, status=PartnershipRequestStatus.PENDING
                     ).first()
+                if existing is not None and not reissue:
+                    raise PendingRequestExists(
+                        _("A pending request to %(name)s exists already.") % {"name": reseller.name},
+                        existing=existing, field="reseller_mpn_id",
+                    )
                 if existing is not None:
                     token, old = token_reissue(existing)
                     existing.email = address or existing.email
+                    existing.reissued_at = timezone.now()
                     existing.save()
                     activity_record(tenant=provider, kind=ActivityKind.PARTNERSHIP_RESENT, actor=actor,
                                     data={"last4": token.last4, "old_last4": old})
@@ -147,6 +155,7 @@ def partnership_request_resend(*, request: PartnershipRequest, actor: User) -> s
                 raise DomainError(_("An accepted or revoked request cannot be resent."))
             token, old = token_reissue(locked)
             locked.status = PartnershipRequestStatus.PENDING
+            locked.reissued_at = timezone.now()
             locked.save()
             activity_record(tenant=locked.provider, kind=ActivityKind.PARTNERSHIP_RESENT, actor=actor,
                             data={"last4": token.last4, "old_last4": old})

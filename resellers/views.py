@@ -81,20 +81,24 @@ def _draft(request: HttpRequest, partnership_request: PartnershipRequest, raw_to
 def partnership_request_new(request: HttpRequest) -> HttpResponse:
     provider = _provider(request)
     form = PartnershipRequestForm(request.POST if request.method == "POST" else None)
+    reissue = None
     if request.method == "POST" and form.is_valid():
         try:
             partnership_request, raw = services.partnership_request_create(
                 provider=provider, actor=request.user,  # type: ignore[arg-type]
                 reseller_mpn_id=form.cleaned_data["reseller_mpn_id"], email=form.cleaned_data["email"],
+                reissue=request.POST.get("reissue") == "1",
             )
+        except PendingRequestExists as exc:
+            reissue = {"existing": exc.existing}
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             # POST, redirect, GET: refreshing the draft shows it again and creates nothing.
             draft_link_keep(request, "partnership", partnership_request.id, raw)
             return redirect("resellers:draft", request_id=partnership_request.id)
-    return render(request, "resellers/request_form.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "resellers/request_form.html", {"form": form, "reissue": reissue},
+                  status=400 if request.method == "POST" and not reissue else 200)
 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)

@@ -65,6 +65,26 @@ def customer_admin(customer):
     return member(customer, Role.CUSTOMER_GLOBAL_ADMIN)
 
 
+@pytest.fixture
+def provider(db):
+    return PartnerFactory(name="Fabrikam Kft.", partner_type="indirect_provider", country="HU")
+
+
+@pytest.fixture
+def provider_admin(provider):
+    return member(provider, Role.GLOBAL_ADMIN)
+
+
+@pytest.fixture
+def reseller(db):
+    return PartnerFactory(name="Tailspin Bt.", partner_type="indirect_reseller", country="HU")
+
+
+@pytest.fixture
+def reseller_admin(reseller):
+    return member(reseller, Role.GLOBAL_ADMIN)
+
+
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)

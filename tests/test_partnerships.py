@@ -16,25 +16,6 @@ from tests.factories import PartnerFactory, TenantFactory, member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def provider():
-    return PartnerFactory(name="Fabrikam Kft.", partner_type="indirect_provider", country="HU")
-
-
-@pytest.fixture
-def provider_admin(provider):
-    return member(provider, Role.GLOBAL_ADMIN)
-
-
-@pytest.fixture
-def reseller():
-    return PartnerFactory(name="Tailspin Bt.", partner_type="indirect_reseller", country="HU")
-
-
-@pytest.fixture
-def reseller_admin(reseller):
-    return member(reseller, Role.GLOBAL_ADMIN)
-
 
 def _accept(request, reseller, actor):  # noqa: ANN001, ANN202
     return services.partnership_accept(request_id=request.id, reseller=reseller, actor=actor)

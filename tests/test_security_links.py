@@ -32,20 +32,6 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture
-def provider():
-    return PartnerFactory(name="Fabrikam Kft.", partner_type="indirect_provider", country="HU")
-
-
-@pytest.fixture
-def provider_admin(provider):
-    return member(provider, Role.GLOBAL_ADMIN)
-
-
-@pytest.fixture
-def reseller():
-    return PartnerFactory(name="Tailspin Bt.", partner_type="indirect_reseller", country="HU")
-
 
 def create(partner, actor, **kwargs):
     kwargs.setdefault("include_dap", False)
