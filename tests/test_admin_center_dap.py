@@ -64,7 +64,7 @@ def test_page_lists_every_partner_with_relationships_dap_and_contact(setup):
     reseller_relationship_ensure(partner=tailspin, customer=customer, actor=None)
     reseller_association_ensure(customer=customer, reseller=tailspin, provider=provider, actor=None)
     items = {item.partner.name: item for item in partner_relationships(customer=customer)}
-    assert [s.service for s in items["Contoso Cloud GmbH"].dap] == sorted(ALL)
+    assert [s.service for s in items["Contoso Cloud GmbH"].dap] == ALL
     assert items["Tailspin Bt."].via_providers == [provider] and items["Fabrikam Kft."].dap == []
     page = client_for(admin).get("/admin-center/").content.decode()
     assert "Reseller via indirect provider Provider Kft." in page

@@ -52,7 +52,6 @@ def partner_relationships(*, customer: Tenant) -> list[PartnerItem]:
     for row in (
         DelegatedAdminPermission.objects.filter(customer=customer, status=RelationshipStatus.ACTIVE)
         .select_related("partner", "partner__profile")
-        .order_by("service")
     ):
         item = items.setdefault(row.partner_id, PartnerItem(partner=row.partner))
         item.dap.append(DapHeld(row.service, str(Service(row.service).label), row.granted_at))
@@ -61,6 +60,8 @@ def partner_relationships(*, customer: Tenant) -> list[PartnerItem]:
     ).select_related("provider"):
         if assoc.reseller_id in items:
             items[assoc.reseller_id].via_providers.append(assoc.provider)
+    for item in items.values():
+        item.dap.sort(key=lambda held: Service.values.index(held.service))  # the services' own order
     return sorted(items.values(), key=lambda item: (item.partner.name.lower(), str(item.partner.id)))
 
 
@@ -90,10 +91,11 @@ def _is_uuid(value: object) -> bool:
 
 
 def dap_services_held(*, customer: Tenant, partner: Tenant) -> list[str]:
-    return list(
+    held = set(
         DelegatedAdminPermission.objects.filter(customer=customer, partner=partner, status=RelationshipStatus.ACTIVE)
-        .order_by("service").values_list("service", flat=True)
+        .values_list("service", flat=True)
     )
+    return [service for service in Service.values if service in held]
 
 
 def reassign_candidates(*, customer: Tenant, partner: Tenant) -> list[Tenant]:
