@@ -268,3 +268,18 @@ def test_reassign_button_only_when_another_reseller_exists(db):
     assert "Remove delegated admin" in page and "Reassign admin permissions" not in page
     page = client_for(admin).get(reassign_url(only)).content.decode()
     assert "No other partner is your reseller." in page
+
+
+def test_demo_lets_adatum_reassign_contosos_admin_permissions_to_fabrikam(db):
+    from partnercenter.demo import demo_load
+    from partnercenter.models import Tenant, User
+
+    assert demo_load() is True
+    adatum = Tenant.objects.get(primary_domain="adatum.example")
+    contoso, fabrikam = (Tenant.objects.get(primary_domain=d) for d in ("contoso.example", "fabrikam.example"))
+    client = client_for(User.objects.get(email="admin@adatum.example"))
+    page = client.get("/admin-center/").content.decode()
+    assert reassign_url(contoso) in page and remove_url(contoso) in page
+    assert str(fabrikam.id) in client.get(reassign_url(contoso)).content.decode()
+    assert demo_load() is False  # still loaded once
+    assert ResellerRelationship.objects.filter(customer=adatum, status="active").count() == 2
