@@ -87,3 +87,34 @@ def test_ten_removals_at_once_remove_once():
     assert _active(customer) == []
     assert ActivityLog.objects.filter(tenant=customer, kind=ActivityKind.DAP_REMOVED).count() == 1
     assert OutboxEmail.objects.filter(kind="dap_removed").count() == 1
+
+
+@pytest.mark.parametrize("round_", range(2))
+def test_reassignment_racing_an_acceptance_that_reassigns_gives_one_admin_partner_per_service(round_):
+    """The acceptance of another partner's request ("reassign" chosen on the page) and the customer's
+    own reassignment to a third partner, processed at the same moment."""
+    require_postgres()
+    from invitations import services as invitation_services
+    from invitations.models import Acceptance, DapChoice
+
+    customer, admin, (holder, other, requester) = _customer_with_partners(3)
+    # The requester is a reseller already; its new request asks for admin permissions.
+    _r, raw = invitation_services.invitation_create(partner=requester,
+                                                    actor=member(requester, Role.GLOBAL_ADMIN), include_dap=True)
+    acceptance = Acceptance.objects.create(request=invitation_services.request_by_token(raw), customer=customer,
+                                           user=admin, include_dap=True, dap_choice=DapChoice.REASSIGN)
+
+    def act(i: int) -> object:
+        if i == 0:
+            return invitation_services.acceptance_process(acceptance_id=str(acceptance.id))
+        return services.dap_reassign(customer=customer, partner=holder, new_partner=other,
+                                     services=list(Service.values), actor=admin)
+
+    results = race(2, act)
+    assert results[0] == ("ok", "succeeded")
+    assert results[1][0] == "ok" or _refusals(results) == {"stale"}
+    active = _active(customer)
+    assert sorted(service for service, _partner in active) == sorted(Service.values)  # one holder each
+    # Either order ends with the requester: the acceptance takes them from whoever holds them, and a
+    # reassignment after it finds nothing left at the old holder.
+    assert {partner for _service, partner in active} == {requester.id}
