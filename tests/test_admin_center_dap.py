@@ -283,3 +283,19 @@ def test_demo_lets_adatum_reassign_contosos_admin_permissions_to_fabrikam(db):
     assert str(fabrikam.id) in client.get(reassign_url(contoso)).content.decode()
     assert demo_load() is False  # still loaded once
     assert ResellerRelationship.objects.filter(customer=adatum, status="active").count() == 2
+
+
+def test_reassign_is_refused_in_the_us_government_cloud(db):
+    from partnercenter.models import Cloud
+
+    customer = TenantFactory(country="US", cloud=Cloud.USGOV)
+    admin = member(customer, Role.CUSTOMER_GLOBAL_ADMIN)
+    old, new = PartnerFactory(country="US", cloud=Cloud.USGOV), PartnerFactory(country="US", cloud=Cloud.USGOV)
+    for partner in (old, new):
+        reseller_relationship_ensure(partner=partner, customer=customer, actor=None)
+    # Rows from before the rule (or an operator): the customer may remove them but not move them.
+    DelegatedAdminPermission.objects.create(partner=old, customer=customer, service=Service.PRODUCTIVITY)
+    with pytest.raises(DomainError) as info:
+        dap_services.dap_reassign(customer=customer, partner=old, new_partner=new, services=ALL, actor=admin)
+    assert info.value.code == "usgov" and info.value.field == "new_partner"
+    assert dap_services.dap_remove(customer=customer, partner=old, services=ALL, actor=admin) == [Service.PRODUCTIVITY]
