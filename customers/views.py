@@ -1,4 +1,4 @@
-"""Customers workspace (partner, F1) and Partner relationships (customer, Admin center)."""
+"""Customers workspace (partner, F1). The customer's Partner relationships page: customers/admin_center/."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers import selectors
-from customers.models import CustomerAgreement, DelegatedAdminPermission, RelationshipStatus, ResellerRelationship
+from customers.models import CustomerAgreement, ResellerRelationship
 from partnercenter.csvexport import csv_response
-from partnercenter.models import PartnerType, Tenant, TenantKind
+from partnercenter.models import PartnerType, Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 from resellers.selectors import partnered_reseller, reseller_filter_options, reseller_lookup
@@ -108,27 +108,3 @@ def customer_account(request: HttpRequest, customer_id: str) -> HttpResponse:
     relationship = selectors.customer_for_partner(partner=request.tenant, customer_id=customer_id)  # type: ignore[attr-defined]
     return render(request, "customers/account.html", account_context(request, relationship))
 
-
-@tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)
-def admin_center_home(request: HttpRequest) -> HttpResponse:
-    """Admin center → Partner relationships: each partner with its reseller and admin permissions."""
-    customer = request.tenant  # type: ignore[attr-defined]
-    relationships = list(
-        ResellerRelationship.objects.filter(customer=customer, status=RelationshipStatus.ACTIVE)
-        .select_related("partner", "partner__profile")
-        .order_by("partner__name")
-    )
-    dap_rows = DelegatedAdminPermission.objects.filter(
-        customer=customer, status=RelationshipStatus.ACTIVE
-    ).select_related("partner")
-    dap_by_partner: dict[object, list[str]] = {}
-    partners = {rel.partner_id: rel.partner for rel in relationships}
-    for row in dap_rows:
-        dap_by_partner.setdefault(row.partner_id, []).append(row.get_service_display())
-        partners.setdefault(row.partner_id, row.partner)
-    reseller_ids = {rel.partner_id for rel in relationships}
-    items = [
-        {"partner": partner, "reseller": pid in reseller_ids, "dap": dap_by_partner.get(pid, [])}
-        for pid, partner in sorted(partners.items(), key=lambda kv: kv[1].name.lower())
-    ]
-    return render(request, "customers/admin_center_home.html", {"items": items})

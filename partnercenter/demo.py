@@ -47,7 +47,10 @@ PARTNERS = [
 
 CUSTOMERS = [
     # name, domain, country, cloud, partner domains with relationship, dap partner
-    ("Adatum Maschinenbau AG", "adatum.example", "DE", Cloud.PUBLIC, ["contoso.example"], "contoso.example"),
+    # Adatum also buys from Fabrikam (same EU/EFTA region), so its admin can reassign Contoso's admin
+    # permissions to Fabrikam on Partner relationships.
+    ("Adatum Maschinenbau AG", "adatum.example", "DE", Cloud.PUBLIC, ["contoso.example", "fabrikam.example"],
+     "contoso.example"),
     ("Müller Bäckerei GmbH", "müller-bäckerei.example", "DE", Cloud.PUBLIC, ["contoso.example"], None),
     ("Alpine Ski Haus AG", "alpineskihaus.example", "AT", Cloud.PUBLIC, ["contoso.example"], None),
     ("Wingtip Játék Kft.", "wingtip.example", "HU", Cloud.PUBLIC, ["fabrikam.example"], "fabrikam.example"),

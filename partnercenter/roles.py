@@ -46,6 +46,7 @@ class Perm(models.TextChoices):
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
+    ADMIN_PERMISSIONS_MANAGE = "admincenter.admin_permissions", _("Remove or reassign admin permissions")
 
 
 # Who may buy on a customer's behalf and manage what was bought (seeds 002/004: Admin agent, Sales agent).
@@ -97,7 +98,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_EXPORT}
     ),
     Role.CUSTOMER_GLOBAL_ADMIN: frozenset(
-        {Perm.ADMIN_CENTER_VIEW, Perm.PARTNER_REQUEST_DECIDE, Perm.ACTIVITY_VIEW}
+        {Perm.ADMIN_CENTER_VIEW, Perm.PARTNER_REQUEST_DECIDE, Perm.ADMIN_PERMISSIONS_MANAGE, Perm.ACTIVITY_VIEW}
     ),
     Role.CUSTOMER_USER: frozenset({Perm.ADMIN_CENTER_VIEW}),
 }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from customers import views as customer_views
+from customers.admin_center import views as admin_center_views
 from invitations import views as invitation_views
 from partnercenter import views
 
@@ -19,7 +19,11 @@ urlpatterns = [
     path("company-profile/edit/", views.company_profile_edit, name="company_profile_edit"),
     path("company-profile/security/", views.company_security, name="company_security"),
     path("activity/", views.activity_log, name="activity_log"),
-    path("admin-center/", customer_views.admin_center_home, name="admin_center_home"),
+    path("admin-center/", admin_center_views.admin_center_home, name="admin_center_home"),
+    path("admin-center/partners/<uuid:partner_id>/remove-delegated-admin/", admin_center_views.dap_remove,
+         name="admin_center_dap_remove"),
+    path("admin-center/partners/<uuid:partner_id>/reassign-admin-permissions/", admin_center_views.dap_reassign,
+         name="admin_center_dap_reassign"),
     path("admin-center/activity/", views.admin_center_activity, name="admin_center_activity"),
     path("admin-center/partner-request/<str:token>/", invitation_views.partner_request, name="partner_request"),
     path("admin-center/partner-request/<str:token>/accept/", invitation_views.partner_request_accept,

@@ -56,8 +56,12 @@ TENANT_OBJECT = {
     "providers/requests/<int:request_id>/accept/",
     "providers/requests/<int:request_id>/decline/",
     "providers/<uuid:provider_id>/remove/",
+    # Checked across tenants in tests/test_admin_center_dap.py::test_another_tenants_partner_id_is_404.
+    "admin-center/partners/<uuid:partner_id>/remove-delegated-admin/",
+    "admin-center/partners/<uuid:partner_id>/reassign-admin-permissions/",
 }
 PARTNERSHIP_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("resellers/", "providers/"))}
+ADMIN_CENTER_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("admin-center/partners/")}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
 DELEGATED_PREFIXES = ("accounts/", "django-admin/")
 
@@ -123,7 +127,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/requests/<int:request_id>/revoke/": f"/customers/requests/{request.id}/revoke/",
         "admin-center/acceptances/<uuid:acceptance_id>/": f"/admin-center/acceptances/{acceptance.id}/",
     }
-    assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES
+    assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES
 
     intruder_partner = PartnerFactory()
     intruders = [

@@ -41,6 +41,8 @@ _SECTION = {
     "partner_request_accept": "admin_home",
     "partner_request_decline": "admin_home",
     "acceptance_status": "admin_home",
+    "admin_center_dap_remove": "admin_home",
+    "admin_center_dap_reassign": "admin_home",
     "resellers:link": "",
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",

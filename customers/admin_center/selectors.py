@@ -1,0 +1,107 @@
+"""Reads of the Partner relationships page, always scoped to the customer tenant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from customers.models import (
+    DelegatedAdminPermission,
+    RelationshipStatus,
+    ResellerAssociation,
+    ResellerRelationship,
+    Service,
+)
+from partnercenter.models import Tenant, TenantKind
+
+
+@dataclass
+class DapHeld:
+    service: str
+    label: str
+    since: datetime
+
+
+@dataclass
+class PartnerItem:
+    partner: Tenant
+    reseller_since: datetime | None = None
+    # The indirect providers under which this partner serves the customer as indirect reseller.
+    via_providers: list[Tenant] = field(default_factory=list)
+    dap: list[DapHeld] = field(default_factory=list)
+    # Room for GDAP: its relationships join here once they exist (F10).
+
+    @property
+    def is_reseller(self) -> bool:
+        return self.reseller_since is not None
+
+
+def partner_relationships(*, customer: Tenant) -> list[PartnerItem]:
+    """Every partner with an active reseller relationship or admin permissions. Three queries, whatever
+    the number of partners."""
+    items: dict[Any, PartnerItem] = {}
+    for rel in (
+        ResellerRelationship.objects.filter(customer=customer, status=RelationshipStatus.ACTIVE)
+        .select_related("partner", "partner__profile")
+    ):
+        items[rel.partner_id] = PartnerItem(partner=rel.partner, reseller_since=rel.created_at)
+    for row in (
+        DelegatedAdminPermission.objects.filter(customer=customer, status=RelationshipStatus.ACTIVE)
+        .select_related("partner", "partner__profile")
+    ):
+        item = items.setdefault(row.partner_id, PartnerItem(partner=row.partner))
+        item.dap.append(DapHeld(row.service, str(Service(row.service).label), row.granted_at))
+    for assoc in ResellerAssociation.objects.filter(
+        customer=customer, status=RelationshipStatus.ACTIVE
+    ).select_related("provider"):
+        if assoc.reseller_id in items:
+            items[assoc.reseller_id].via_providers.append(assoc.provider)
+    for item in items.values():
+        item.dap.sort(key=lambda held: Service.values.index(held.service))  # the services' own order
+    return sorted(items.values(), key=lambda item: (item.partner.name.lower(), str(item.partner.id)))
+
+
+def known_partner(*, customer: Tenant, partner_id: object) -> Tenant:
+    """A partner this customer has (or had) a reseller relationship or admin permissions with; any other
+    id — another tenant's partner, a customer, nothing — is a 404. A partner whose relationship or
+    permissions ended since the page was drawn is still known, so the page can say what changed."""
+    partner = (
+        Tenant.objects.filter(id=partner_id, kind=TenantKind.PARTNER)
+        .filter(Q(customer_relationships__customer=customer) | Q(dap_granted__customer=customer))
+        .select_related("profile")
+        .first()
+    ) if _is_uuid(partner_id) else None
+    if partner is None:
+        raise Http404
+    return partner
+
+
+def _is_uuid(value: object) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def dap_services_held(*, customer: Tenant, partner: Tenant) -> list[str]:
+    held = set(
+        DelegatedAdminPermission.objects.filter(customer=customer, partner=partner, status=RelationshipStatus.ACTIVE)
+        .values_list("service", flat=True)
+    )
+    return [service for service in Service.values if service in held]
+
+
+def reassign_candidates(*, customer: Tenant, partner: Tenant) -> list[Tenant]:
+    """The other partners with an active reseller relationship: who may receive the admin permissions."""
+    return [
+        rel.partner
+        for rel in ResellerRelationship.objects.filter(customer=customer, status=RelationshipStatus.ACTIVE)
+        .exclude(partner=partner).select_related("partner").order_by("partner__name", "partner_id")
+    ]
