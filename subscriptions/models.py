@@ -129,7 +129,7 @@ class Subscription(models.Model):
     # Set when the selling partner's reseller relationship ended and no partnered reseller of record
     # could take over: nobody is the designated support contact (empty support_contact no longer
     # means "the selling partner"). Choosing a contact again clears it.
-    no_support_contact = models.BooleanField(default=False)
+    no_support_contact = models.BooleanField(default=False, db_default=False)
     # Optimistic concurrency: every change bumps it; a change made from a stale page is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
