@@ -353,3 +353,19 @@ def test_other_partners_relationship_id_in_the_form_is_refused(partner, customer
     assert "was removed already" in response.content.decode()
     assert ResellerRelationship.objects.get(pk=foreign.pk).status == RelationshipStatus.ACTIVE
     assert ResellerRelationship.objects.get(pk=setup.pk).status == RelationshipStatus.ACTIVE
+
+
+def test_both_activity_logs_read_the_removal(partner, customer, partner_admin, setup):
+    reseller_relationship_remove(partner=partner, customer=customer, actor=partner_admin, attested=True)
+    sentence = "Contoso Cloud GmbH removed its reseller relationship with Adatum AG."
+    assert sentence in client_for(partner_admin).get("/activity/").content.decode()
+    customer_page = client_for(member(customer, Role.CUSTOMER_GLOBAL_ADMIN)).get("/admin-center/activity/")
+    assert sentence in customer_page.content.decode()
+    assert "Delegated admin permissions for Productivity suite" in customer_page.content.decode()
+
+
+def test_removed_partner_leaves_the_customers_admin_center(partner, customer, partner_admin, setup):
+    page = client_for(member(customer, Role.CUSTOMER_GLOBAL_ADMIN))
+    assert partner.name in page.get("/admin-center/").content.decode()
+    reseller_relationship_remove(partner=partner, customer=customer, actor=partner_admin, attested=True)
+    assert partner.name not in page.get("/admin-center/").content.decode()
