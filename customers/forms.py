@@ -91,4 +91,6 @@ class RemoveRelationshipForm(forms.Form):
 
     attest = forms.BooleanField(label=_("I have read and agree to the statement above."), required=True,
                                 error_messages={"required": _("Agree to the statement to remove the relationship.")})
-    relationship = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    relationship = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1, error_messages={
+        key: _("This page is out of date. Open it again from the customer's Account page.")
+        for key in ("required", "invalid", "min_value", "max_value", "max_digits")})

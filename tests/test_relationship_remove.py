@@ -299,6 +299,7 @@ def test_missing_attestation_is_a_message_beside_the_checkbox_and_nothing_change
 def test_tampered_relationship_field_is_400_and_nothing_changes(partner, customer, partner_admin, setup, value):
     response = client_for(partner_admin).post(remove_url(customer), {"attest": "on", "relationship": value})
     assert response.status_code == 400
+    assert "This page is out of date." in response.content.decode()
     assert ResellerRelationship.objects.get(pk=setup.pk).status == RelationshipStatus.ACTIVE
 
 
