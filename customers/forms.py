@@ -83,3 +83,14 @@ class AccountInfoForm(forms.Form):
             else:
                 data["contact_phone"] = formatted
         return data
+
+
+class RemoveRelationshipForm(forms.Form):
+    """The confirmation of "Remove reseller relationship": the agreement to the attestation, and the
+    relationship the page showed (a page older than the removal must not end a newer relationship)."""
+
+    attest = forms.BooleanField(label=_("I have read and agree to the statement above."), required=True,
+                                error_messages={"required": _("Agree to the statement to remove the relationship.")})
+    relationship = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1, error_messages={
+        key: _("This page is out of date. Open it again from the customer's Account page.")
+        for key in ("required", "invalid", "min_value", "max_value", "max_digits")})

@@ -31,7 +31,10 @@ class ResellerRelationship(models.Model):
     source_request = models.ForeignKey(
         "invitations.RelationshipRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Removal keeps the row (who ended it and when); the partial unique index covers active rows only,
+    # so the customer can be invited again later: a new row, a new history.
     removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("reseller relationship")
@@ -41,6 +44,8 @@ class ResellerRelationship(models.Model):
                 fields=["partner", "customer"], condition=Q(status="active"), name="reseller_rel_one_active"
             ),
             models.CheckConstraint(condition=~Q(partner=models.F("customer")), name="reseller_rel_not_self"),
+            models.CheckConstraint(condition=Q(status="active", removed_at__isnull=True)
+                                   | Q(status="removed", removed_at__isnull=False), name="reseller_rel_removed_at"),
         ]
         indexes = [
             # Customers list, keyset on (created_at, id) or (customer_name, id). Covering (PostgreSQL):

@@ -248,3 +248,58 @@ def dap_services(*, partner: Tenant, customer: Tenant) -> list[DelegatedAdminPer
     return list(
         DelegatedAdminPermission.objects.filter(partner=partner, customer=customer, status=RelationshipStatus.ACTIVE)
     )
+
+
+# --- Remove reseller relationship (F5) ------------------------------------------------------------
+
+
+def removal_blocking_subscriptions(*, partner: Tenant, customer: Tenant) -> list:
+    """Active subscriptions bought through this partner: they must be suspended or cancelled before
+    the relationship can end (suspended and cancelled ones don't block)."""
+    from subscriptions.models import Subscription, SubscriptionStatus
+
+    return list(
+        Subscription.objects.filter(partner=partner, customer=customer, status=SubscriptionStatus.ACTIVE)
+        .select_related("offer").order_by("offer__name", "created_at", "id")
+    )
+
+
+@dataclass
+class RemovalSummary:
+    """What the confirmation page of "Remove reseller relationship" shows, read in a few queries."""
+
+    blocking: list
+    dap: list[DelegatedAdminPermission]
+    associations: list[ResellerAssociation]
+    # GDAP does not exist yet. Its relationships survive a removal (seed 003); once they exist, this
+    # lists the ones that remain, and the page says they are ended separately.
+    gdap: list
+
+
+def removal_summary(*, partner: Tenant, customer: Tenant) -> RemovalSummary:
+    return RemovalSummary(
+        blocking=removal_blocking_subscriptions(partner=partner, customer=customer),
+        dap=dap_services(partner=partner, customer=customer),
+        associations=list(
+            ResellerAssociation.objects.filter(customer=customer, provider=partner, status=RelationshipStatus.ACTIVE)
+            .select_related("reseller").order_by("reseller__name")
+        ),
+        gdap=[],
+    )
+
+
+def relationship_to_remove(*, partner: Tenant, customer_id: object) -> tuple[ResellerRelationship | None, Tenant]:
+    """The partner's active relationship with this customer, or (None, customer) when the partner's
+    relationship with it has been removed already (a stale page gets a message, not a 404). Anybody
+    else's customer, or an id that is not one, is a 404."""
+    try:
+        rows = list(
+            ResellerRelationship.objects.filter(partner=partner, customer_id=customer_id)
+            .select_related("customer").order_by("status", "-id")[:1]  # "active" sorts before "removed"
+        )
+    except (ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc
+    if not rows:
+        raise Http404
+    row = rows[0]
+    return (row if row.status == RelationshipStatus.ACTIVE else None), row.customer

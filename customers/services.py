@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
+from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Tenant, User
+from partnercenter.roles import Perm
 from partnercenter.services import activity_record
 
 
@@ -120,3 +124,134 @@ def reseller_association_ensure(
     for tenant in (provider, reseller, customer):
         activity_record(tenant=tenant, kind=ActivityKind.ASSOCIATION_CREATED, actor=actor, customer=customer,
                         data=data)
+
+
+# --- Remove reseller relationship (F5, seed 003) ------------------------------------------------------
+
+
+class RelationshipRemovalBlocked(DomainError):
+    """Active subscriptions bought through the partner stop the removal; `subscriptions` lists them."""
+
+    def __init__(self, message: str, *, subscriptions: list) -> None:
+        super().__init__(message, code="subscriptions_active")
+        self.subscriptions = subscriptions
+
+
+def reseller_relationship_remove(
+    *,
+    partner: Tenant,
+    customer: Tenant,
+    actor: User,
+    attested: bool,
+    relationship_id: int | None = None,
+    ip: str | None = None,
+) -> ResellerRelationship:
+    """End the partner's reseller relationship with the customer, on the data as it is now.
+
+    One transaction: the relationship row is kept as removed (when, by whom); the partner's DAP for the
+    customer ends; GDAP stays; a provider's reseller associations for the customer end; the partner stops
+    being the designated support contact of the customer's subscriptions; activity in both tenants. No
+    email: the partner gives notice where its contract asks for it. `relationship_id` is the row the
+    confirmation page showed: a page older than a removal (and a later new relationship) is refused."""
+    from partnercenter.selectors import permissions_of
+
+    if Perm.RELATIONSHIP_REMOVE not in permissions_of(user=actor, tenant=partner):
+        raise DomainError(_("Your role does not allow this."), code="forbidden")
+    if not attested:
+        raise DomainError(_("Confirm the statement to remove the reseller relationship."), field="attest")
+    with transaction.atomic():
+        # The same lock as an acceptance's processing (invitations.services.acceptance_process): a new
+        # relationship request accepted at this moment is applied wholly before or wholly after this.
+        Tenant.objects.select_for_update(no_key=True).filter(pk=customer.pk).values_list("pk").first()
+        # Orders, reactivations and quantity changes lock this row too (subscriptions.services), so
+        # none commits after the removal and none is missed by the check for active subscriptions.
+        locked = ResellerRelationship.objects.select_for_update(of=("self",)).filter(
+            partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+        )
+        if relationship_id is not None:
+            locked = locked.filter(pk=relationship_id)
+        relationship = locked.first()
+        if relationship is None:
+            raise DomainError(
+                _("The reseller relationship with %(customer)s was removed already.") % {"customer": customer.name},
+                code="already_removed",
+            )
+        from customers.selectors import removal_blocking_subscriptions
+
+        blocking = removal_blocking_subscriptions(partner=partner, customer=customer)
+        if blocking:
+            raise RelationshipRemovalBlocked(
+                _("Suspend or cancel the active subscriptions first; then remove the reseller relationship."),
+                subscriptions=blocking,
+            )
+        now = timezone.now()
+        relationship.status, relationship.removed_at, relationship.removed_by = RelationshipStatus.REMOVED, now, actor
+        relationship.save(update_fields=["status", "removed_at", "removed_by"])
+        services = _dap_end(partner=partner, customer=customer, actor=actor, now=now, ip=ip)
+        _associations_end(provider=partner, customer=customer, actor=actor, now=now, ip=ip)
+        released = _support_contacts_release(partner=partner, customer=customer, actor=actor, now=now)
+        data = {"partner": partner.name, "customer": customer.name, "relationship": relationship.pk,
+                "services": services, "support_released": released}
+        for tenant in (partner, customer):
+            activity_record(tenant=tenant, kind=ActivityKind.RELATIONSHIP_REMOVED, actor=actor, customer=customer,
+                            data=data, ip=ip)
+    return relationship
+
+
+def _dap_end(*, partner: Tenant, customer: Tenant, actor: User, now: object, ip: str | None) -> list[str]:
+    rows = DelegatedAdminPermission.objects.filter(partner=partner, customer=customer, status=RelationshipStatus.ACTIVE)
+    services = sorted(rows.values_list("service", flat=True))
+    if services:
+        rows.update(status=RelationshipStatus.REMOVED, removed_at=now)
+        data = {"partner": partner.name, "services": services}
+        for tenant in (partner, customer):
+            activity_record(tenant=tenant, kind=ActivityKind.DAP_REMOVED, actor=actor, customer=customer, data=data,
+                            ip=ip)
+    return services
+
+
+def _associations_end(*, provider: Tenant, customer: Tenant, actor: User, now: object, ip: str | None) -> None:
+    """A provider's associations of this customer with its resellers end with its relationship. The
+    resellers' own relationships with the customer stay: they are theirs."""
+    rows = list(ResellerAssociation.objects.select_for_update(of=("self",)).filter(
+        customer=customer, provider=provider, status=RelationshipStatus.ACTIVE).select_related("reseller"))
+    for row in rows:
+        ResellerAssociation.objects.filter(pk=row.pk).update(status=RelationshipStatus.REMOVED, removed_at=now)
+        data = {"customer": customer.name, "reseller": row.reseller.name, "provider": provider.name}
+        for tenant in (provider, row.reseller, customer):
+            activity_record(tenant=tenant, kind=ActivityKind.ASSOCIATION_REMOVED, actor=actor, customer=customer,
+                            data=data, ip=ip)
+
+
+def _support_contacts_release(*, partner: Tenant, customer: Tenant, actor: User, now: object) -> int:
+    """The partner stops being the designated support contact of the customer's subscriptions.
+
+    Where it was (by name, or as the selling partner with no contact named), the contact becomes the
+    subscription's reseller of record when that indirect reseller is still partnered with the selling
+    partner and still has its own active reseller relationship with the customer (it goes on serving
+    the customer); otherwise nobody (`no_support_contact`). Versions move on, so a subscription page
+    opened before the removal cannot write over this."""
+    from resellers.selectors import is_partnered_reseller
+    from subscriptions.models import EventKind, Subscription, SubscriptionEvent
+
+    rows = list(
+        Subscription.objects.select_for_update(of=("self",)).filter(customer=customer).filter(
+            Q(support_contact=partner) | Q(partner=partner, support_contact__isnull=True, no_support_contact=False)
+        ).select_related("partner_of_record").order_by("id")
+    )
+    for subscription in rows:
+        fallback = subscription.partner_of_record
+        if fallback is not None and not (
+            fallback.id != partner.id
+            and is_partnered_reseller(provider=subscription.partner, reseller_id=fallback.id)
+            and ResellerRelationship.objects.filter(partner=fallback, customer=customer,
+                                                    status=RelationshipStatus.ACTIVE).exists()
+        ):
+            fallback = None
+        Subscription.objects.filter(pk=subscription.pk).update(
+            support_contact=fallback, no_support_contact=fallback is None, version=F("version") + 1, updated_at=now
+        )
+        SubscriptionEvent.objects.create(subscription=subscription, kind=EventKind.SUPPORT_CONTACT,
+                                         status=subscription.status, quantity=subscription.quantity, actor=actor,
+                                         detail=(fallback.name if fallback else "—")[:200])
+    return len(rows)

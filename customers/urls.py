@@ -12,5 +12,6 @@ urlpatterns = [
     path("add/review/", wizard.review, name="add_review"),
     path("add/cancel/", wizard.cancel, name="add_cancel"),
     path("<uuid:customer_id>/account/", views.customer_account, name="account"),
+    path("<uuid:customer_id>/remove/", views.customer_remove, name="remove"),
     path("<uuid:customer_id>/row/", views.customer_row, name="row"),
 ]

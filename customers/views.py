@@ -6,14 +6,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers import selectors
+from customers import selectors, services
+from customers.forms import RemoveRelationshipForm
 from customers.models import CustomerAgreement, ResellerRelationship
+from partnercenter.clientip import client_ip
 from partnercenter.csvexport import csv_response
+from partnercenter.errors import DomainError
 from partnercenter.models import PartnerType, Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
@@ -108,3 +112,44 @@ def customer_account(request: HttpRequest, customer_id: str) -> HttpResponse:
     relationship = selectors.customer_for_partner(partner=request.tenant, customer_id=customer_id)  # type: ignore[attr-defined]
     return render(request, "customers/account.html", account_context(request, relationship))
 
+
+@tenant_view(Perm.RELATIONSHIP_REMOVE)
+def customer_remove(request: HttpRequest, customer_id: str) -> HttpResponse:
+    """Customers → Account → "Remove reseller relationship": the confirmation page and its answer."""
+    partner = request.tenant  # type: ignore[attr-defined]
+    relationship, customer = selectors.relationship_to_remove(partner=partner, customer_id=customer_id)
+    if relationship is None:  # removed already, from another page or by a colleague
+        messages.info(request, _("The reseller relationship with %(customer)s was removed already.")
+                      % {"customer": customer.name})
+        return redirect("customers:list")
+    posted = request.method == "POST"
+    form = RemoveRelationshipForm(request.POST if posted else None, initial={"relationship": relationship.pk})
+    status = 200
+    if posted and form.is_valid():
+        try:
+            services.reseller_relationship_remove(
+                partner=partner, customer=customer, actor=request.user,  # type: ignore[arg-type]
+                attested=form.cleaned_data["attest"], relationship_id=form.cleaned_data["relationship"],
+                ip=client_ip(request),
+            )
+        except services.RelationshipRemovalBlocked as exc:
+            form.add_error(None, exc.message)  # the page below lists them as they are now
+            status = 409
+        except DomainError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied from exc
+            if exc.code == "already_removed":
+                messages.info(request, exc.message)
+                return redirect("customers:list")
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = 400
+        else:
+            messages.success(request, _("The reseller relationship with %(customer)s was removed. The customer is no "
+                                        "longer in your Customers list.") % {"customer": customer.name})
+            return redirect("customers:list")
+    elif posted:
+        status = 400
+    summary = selectors.removal_summary(partner=partner, customer=customer)
+    return render(request, "customers/remove.html",
+                  {"customer": customer, "relationship": relationship, "form": form, "summary": summary},
+                  status=status)

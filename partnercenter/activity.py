@@ -22,6 +22,8 @@ DESCRIPTIONS = {
     ActivityKind.REQUEST_DECLINED: _("%(customer)s declined the relationship request from %(partner)s."),
     ActivityKind.ACCEPTANCE_FAILED: _("Acceptance by %(customer)s was refused: %(reason)s"),
     ActivityKind.RELATIONSHIP_CREATED: _("Reseller relationship between %(partner)s and %(customer)s created."),
+    ActivityKind.RELATIONSHIP_REMOVED: _("%(partner)s removed its reseller relationship with %(customer)s."),
+    ActivityKind.ASSOCIATION_REMOVED: _("%(customer)s is no longer associated with %(reseller)s under %(provider)s."),
     ActivityKind.ASSOCIATION_CREATED: _("%(customer)s is now associated with %(reseller)s under %(provider)s."),
     ActivityKind.CUSTOMER_ADDED: _("%(partner)s added the customer %(customer)s (%(domain)s)."),
     ActivityKind.DAP_GRANTED: _("Delegated admin permissions for %(services)s granted to %(partner)s."),

@@ -33,6 +33,7 @@ class Perm(models.TextChoices):
     RELATIONSHIP_REQUEST = "relationship.request", _("Request a reseller relationship")
     RELATIONSHIP_REQUEST_DAP = "relationship.request_dap", _("Request delegated admin permissions")
     REQUESTS_VIEW = "requests.view", _("View relationship requests")
+    RELATIONSHIP_REMOVE = "relationship.remove", _("Remove reseller relationships")
     PROFILE_VIEW = "profile.view", _("View the company profile")
     PROFILE_EDIT = "profile.edit", _("Edit the company profile")
     ACTIVITY_VIEW = "activity.view", _("View the activity log")
@@ -62,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RELATIONSHIP_REQUEST,
             Perm.RELATIONSHIP_REQUEST_DAP,
             Perm.REQUESTS_VIEW,
+            Perm.RELATIONSHIP_REMOVE,
             Perm.PROFILE_VIEW,
             Perm.PROFILE_EDIT,
             Perm.ACTIVITY_VIEW,
@@ -78,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RELATIONSHIP_REQUEST,
             Perm.RELATIONSHIP_REQUEST_DAP,
             Perm.REQUESTS_VIEW,
+            Perm.RELATIONSHIP_REMOVE,
             Perm.PROFILE_VIEW,
             Perm.ACTIVITY_VIEW,
             *_BUYER,
@@ -87,8 +90,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.SALES_AGENT: frozenset(
-        {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.PROFILE_VIEW, *_BUYER,
-         Perm.PARTNERSHIPS_VIEW}
+        {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.RELATIONSHIP_REMOVE,
+         Perm.PROFILE_VIEW, *_BUYER, Perm.PARTNERSHIPS_VIEW}
     ),
     Role.HELPDESK_AGENT: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.PARTNERSHIPS_VIEW}
@@ -109,9 +112,10 @@ assert _ALL_PARTNER == set(PARTNER_ROLES)
 
 # What a partner type never does, whatever the role. An indirect reseller does not add customers
 # (F8 is for direct partners and providers; a provider adds a customer for its reseller, seed 004):
-# it invites them with its provider (F3), which the Relationship requests page leads it to.
+# it invites them with its provider (F3), which the Relationship requests page leads it to. Nor does
+# it remove a reseller relationship (F5 is for direct partners and indirect providers).
 PARTNER_TYPE_EXCLUDED: dict[str, frozenset[str]] = {
-    "indirect_reseller": frozenset({Perm.CUSTOMERS_ADD}),
+    "indirect_reseller": frozenset({Perm.CUSTOMERS_ADD, Perm.RELATIONSHIP_REMOVE}),
 }
 
 

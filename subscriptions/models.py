@@ -126,6 +126,10 @@ class Subscription(models.Model):
         Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("Designated support contact"),
     )
+    # Set when the selling partner's reseller relationship ended and no partnered reseller of record
+    # could take over: nobody is the designated support contact (empty support_contact no longer
+    # means "the selling partner"). Choosing a contact again clears it.
+    no_support_contact = models.BooleanField(default=False, db_default=False)
     # Optimistic concurrency: every change bumps it; a change made from a stale page is refused.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -135,7 +139,11 @@ class Subscription(models.Model):
         ordering = ["offer__name", "created_at"]
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="subscription_quantity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="subscription_quantity_positive"),
+            models.CheckConstraint(condition=Q(no_support_contact=False) | Q(support_contact__isnull=True),
+                                   name="subscription_no_contact_means_none"),
+        ]
         indexes = [
             models.Index(fields=["partner", "customer"], name="subscription_partner_cust_idx"),
             models.Index(fields=["customer", "status"], name="subscription_customer_idx"),
@@ -143,6 +151,13 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer} × {self.quantity}"
+
+    @property
+    def support_by(self) -> Tenant | None:
+        """Who supports the customer for this subscription; None once nobody does."""
+        if self.no_support_contact:
+            return None
+        return self.support_contact or self.partner
 
 
 class OrderLine(models.Model):

@@ -78,6 +78,17 @@ def customer_agreement_record(
 # --- Buying -------------------------------------------------------------------------------------
 
 
+def _relationship_hold(partner: Tenant, customer: Tenant) -> None:
+    """Inside the caller's transaction: lock the active reseller relationship, or refuse. Removing the
+    relationship (customers.services.reseller_relationship_remove) takes the same row lock, so a purchase
+    waits for a removal in progress and then finds no active row (PostgreSQL re-checks the condition on
+    the updated row): nothing is bought on the customer's behalf after the relationship ended."""
+    if not ResellerRelationship.objects.select_for_update(no_key=True).filter(
+        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+    ).values_list("pk", flat=True)[:1]:
+        raise PurchaseRefused(_("There is no active reseller relationship with this customer."), code="refused")
+
+
 def purchase_blockers(*, partner: Tenant, customer: Tenant) -> list[str]:
     """What stops this partner from buying for this customer, worded for the order form."""
     missing = []
@@ -140,6 +151,7 @@ def order_place(
     partner_of_record = _partner_of_record(partner, partner_of_record_id)
     try:
         with transaction.atomic():
+            _relationship_hold(partner, customer)
             order = Order.objects.create(
                 partner=partner, customer=customer, ordered_by=actor, partner_of_record=partner_of_record,
                 idempotency_key=idempotency_key,
@@ -221,6 +233,7 @@ def subscription_quantity_change(
         )
     old = subscription.quantity
     with transaction.atomic():
+        _relationship_hold(subscription.partner, subscription.customer)  # more licenses are a purchase
         subscription = _changed(subscription, version, quantity=quantity)
         SubscriptionEvent.objects.create(subscription=subscription, kind=EventKind.QUANTITY, status=subscription.status,
                                          quantity=quantity, actor=actor, detail=f"{old} → {quantity}")
@@ -244,6 +257,9 @@ def subscription_status_change(
         }
         raise DomainError(refusals[change], code="transition")
     with transaction.atomic():
+        if target == SubscriptionStatus.ACTIVE:
+            # A reactivated subscription would block a removal that has already checked: same lock.
+            _relationship_hold(subscription.partner, subscription.customer)
         subscription = _changed(subscription, version, status=target)
         SubscriptionEvent.objects.create(subscription=subscription, kind=change, status=target,
                                          quantity=subscription.quantity, actor=actor)
@@ -267,7 +283,7 @@ def subscription_support_contact_set(
     if subscription.status == SubscriptionStatus.CANCELLED:
         raise DomainError(_("A cancelled subscription cannot change."), field="support_contact")
     with transaction.atomic():
-        subscription = _changed(subscription, version, support_contact=contact)
+        subscription = _changed(subscription, version, support_contact=contact, no_support_contact=False)
         name = (contact or partner).name
         SubscriptionEvent.objects.create(subscription=subscription, kind=EventKind.SUPPORT_CONTACT,
                                          status=subscription.status, quantity=subscription.quantity, actor=actor,

@@ -33,6 +33,7 @@ TENANT = {
 }
 TENANT_OBJECT = {
     "customers/<uuid:customer_id>/account/",
+    "customers/<uuid:customer_id>/remove/",
     "customers/requests/<int:request_id>/draft/",
     "customers/requests/<int:request_id>/accepted/",
     "customers/requests/<int:request_id>/send/",
@@ -120,6 +121,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/": sub + "cancel/",
         "customers/<uuid:customer_id>/orders/<uuid:order_id>/": f"/customers/{customer.id}/orders/{order.id}/",
         "customers/<uuid:customer_id>/account/": f"/customers/{customer.id}/account/",
+        "customers/<uuid:customer_id>/remove/": f"/customers/{customer.id}/remove/",
         "customers/requests/<int:request_id>/draft/": f"/customers/requests/{request.id}/draft/",
         "customers/requests/<int:request_id>/accepted/": f"/customers/requests/{request.id}/accepted/",
         "customers/requests/<int:request_id>/send/": f"/customers/requests/{request.id}/send/",
