@@ -2,8 +2,8 @@
 
 The one place every form and service validates a domain (Add customer, the customer sign-up on a
 partner's link, tenant creation). Lookalike names are refused (UTS #39): a label that mixes scripts
-(`соntoso` with a Cyrillic о) or that is written entirely in letters of another script which look
-like ASCII ones (`аррӏе`). Single-script names stay allowed (`müller-bäckerei`, `kávé`, `москва`)."""
+(`соntoso` with a Cyrillic о), that is written entirely in letters of another script which look
+like ASCII ones (`аррӏе`), or a Latin label with letters that pass for plain ones (`ɡoogle`, `mıcrosoft`). Single-script names stay allowed (`müller-bäckerei`, `kávé`, `москва`)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,13 @@ def _lookalike_check(ascii_form: str) -> None:
                 "“%(label)s” mixes letters of different scripts (%(scripts)s), so it can pass for another "
                 "domain. Use the letters of one script in each part of the name."
             ) % {"label": text, "scripts": ", ".join(sorted(_script_name(s) for s in scripts))}))
+        if scripts == {"LATIN"}:
+            twins = sorted({ch for ch in text if not ch.isascii() and _plain_ascii_twin(ch, confusables)})
+            if twins:
+                raise LookalikeDomain(text, str(_(
+                    "“%(label)s” contains letters that look like plain Latin ones (%(letters)s), so it can pass "
+                    "for another domain. Write those letters plainly."
+                ) % {"label": text, "letters": ", ".join(twins)}))
         if len(scripts) == 1 and scripts != {"LATIN"}:
             letters = [ch for ch in text if categories.alias(ch) not in _NO_SCRIPT]
             if all(_ascii_twin(ch, confusables) for ch in letters):
@@ -64,6 +71,13 @@ def _ascii_twin(ch: str, confusables) -> bool:  # noqa: ANN001
     """Whether the character looks like an ASCII letter or digit (Unicode's confusables data)."""
     found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"])
     return bool(found) and any(h["c"].lower() in _ASCII_LOOKS for h in found[0]["homoglyphs"])
+
+
+def _plain_ascii_twin(ch: str, confusables) -> bool:  # noqa: ANN001
+    """A Latin letter that Unicode's confusables data maps to one plain ASCII letter or digit (ɡ, ı, ɑ);
+    letters with diacritics (ü, á, ő) are not mapped there and stay allowed."""
+    twins = confusables.confusables_data.get(ch) or []
+    return any(len(h["c"]) == 1 and h["c"].lower() in _ASCII_LOOKS for h in twins)
 
 
 def normalize_domain(value: str) -> str:

@@ -23,8 +23,11 @@ ACCOUNT = {
     "contact_last_name": "Klein", "contact_email": "mia@adatum-new.example", "contact_phone": "030 1234567",
     "attest": "on", "signer_name": "Mia Klein", "signer_email": "mia@adatum-new.example", "accepted_on": "2026-01-10",
 }
-LOOKALIKES = ["соntoso.example", "аррӏе.com", "xn--80ak6aa92e.com", "раураl.com", "gооgle.com"]
-SINGLE_SCRIPT = ["müller-bäckerei.example", "kávé.example", "москва.рф", "東京.jp", "παράδειγμα.ελ", "contoso.com"]
+LOOKALIKES = ["соntoso.example", "аррӏе.com", "xn--80ak6aa92e.com", "раураl.com", "gооgle.com",
+              # Latin letters that pass for plain ones (UTS #39 confusables mapping to one ASCII letter)
+              "ɡoogle.com", "mıcrosoft.com", "ɑpple.com", "paypaı.com"]
+SINGLE_SCRIPT = ["müller-bäckerei.example", "kávé.example", "москва.рф", "東京.jp", "παράδειγμα.ελ", "contoso.com",
+                 "árvíztűrő-tükörfúrógép.hu", "søren.dk", "straße.de"]
 
 
 # --- Lookalike domains ----------------------------------------------------------------------------------
