@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from invitations.models import RelationshipRequest
 from invitations.tokens import token_digest
+from partnercenter.domains import email_to_ascii
 from partnercenter.models import Tenant, User
 from partnercenter.services import customer_with_admin_create, outbox_email_create
 
@@ -44,7 +45,7 @@ def signup_start(*, rel_request: RelationshipRequest, raw_token: str, data: dict
     from invitations.services import acceptance_path
 
     origin = (origin or settings.SITE_URL).rstrip("/")
-    email = User.objects.normalize_email(data["email"])
+    email = email_to_ascii(User.objects.normalize_email(data["email"]))  # stored as punycode
     page_url = f"{origin}{acceptance_path(raw_token)}"
     context = {"partner": rel_request.partner, "email": email, "page_url": page_url,
                "login_url": f"{origin}{reverse('account_login')}",

@@ -53,5 +53,9 @@ def token_well_formed(raw: str) -> bool:
 
 
 def email_normalize(value: str) -> str:
-    """Compare addresses after NFKC + casefold, so 'MIKE@' matches 'mike@' but 'mıke@' does not."""
-    return unicodedata.normalize("NFKC", (value or "").strip()).casefold()
+    """Compare addresses after NFKC + casefold, so 'MIKE@' matches 'mike@' but 'mıke@' does not; an
+    international domain part in punycode, as addresses are stored (chef@kávé.example and
+    chef@xn--kv-mia7a.example are one address)."""
+    from partnercenter.domains import email_to_ascii
+
+    return email_to_ascii(unicodedata.normalize("NFKC", (value or "").strip()).casefold())

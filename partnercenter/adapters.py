@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import get_language
 
+from partnercenter.domains import email_to_ascii
+
 
 class PortalSite:
     """The site allauth's mails greet from ("Hello from Partner Center!"), in the mail's language, also
@@ -60,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
         address plus the email), so failures from one address never lock the owner out elsewhere;
         "login_failed_account" is a much higher ceiling per account from all addresses together.
         A successful sign-in rolls back its own counts, as allauth does."""
-        login = str(credentials.get("email", credentials.get("username", ""))).strip().lower()
+        login = email_to_ascii(str(credentials.get("email", credentials.get("username", ""))).strip().lower())
         pair = ratelimit.consume(request, app="allauth.account", action="login_failed",
                                  key=f"{self.get_client_ip(request)}|{login}")
         if pair is None:
@@ -73,7 +75,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
         # After a password reset (itself rate limited): the account's ceiling and this address's count.
-        login = str(credentials.get("email", credentials.get("username", ""))).strip().lower()
+        login = email_to_ascii(str(credentials.get("email", credentials.get("username", ""))).strip().lower())
         ratelimit.clear(request, app="allauth.account", action="login_failed_account", key=login)
         ratelimit.clear(request, app="allauth.account", action="login_failed",
                         key=f"{self.get_client_ip(request)}|{login}")

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from partnercenter.dispatch import enqueue_on_commit
-from partnercenter.domains import InvalidDomain, normalize_domain
+from partnercenter.domains import InvalidDomain, email_to_ascii, normalize_domain
 from partnercenter.errors import DomainError
 from partnercenter.models import (
     ActivityKind,
@@ -261,7 +261,8 @@ def customer_with_admin_create(
             raise DomainError(
                 _("An account with this email already exists. Sign in instead."), field="email"
             )
-        user = User(email=User.objects.normalize_email(email), language=language)
+        # Stored as punycode, shown in Unicode (sign-in accepts either form).
+        user = User(email=email_to_ascii(User.objects.normalize_email(email)), language=language)
         if password_hash:
             user.password = password_hash
         else:

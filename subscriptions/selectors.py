@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from partnercenter.models import Tenant
 from subscriptions.models import Offer, Order, Subscription, SubscriptionStatus
@@ -51,7 +52,9 @@ def subscriptions_for_rows(*, partner: Tenant, customer_ids: list) -> dict[objec
     )
     for customer_id, offer, quantity, status, reseller, mpn in rows:
         grouped[customer_id].append(
-            SubscriptionLine(offer, quantity, str(labels.get(status, status)), f"{reseller} ({mpn})" if reseller else "")
+            # The offer's name in the reader's language, as Offer.display_name words it.
+            SubscriptionLine(gettext(offer) if offer else "", quantity, str(labels.get(status, status)),
+                             f"{reseller} ({mpn})" if reseller else "")
         )
     return grouped
 

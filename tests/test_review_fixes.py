@@ -1,0 +1,49 @@
+"""Issue 8, found in review: addresses typed in Unicode are stored as punycode, sign-in limits hold per
+spelling of an address, and a customer row names its offers in the reader's language."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from invitations.tokens import email_normalize
+from partnercenter.models import User
+from partnercenter.services import customer_with_admin_create
+
+pytestmark = pytest.mark.django_db
+
+UNICODE = "chef@kávé-review.example"
+PUNY = "chef@xn--kv-review-01a3g.example"
+
+
+def test_one_comparison_for_both_spellings_of_an_address():
+    assert email_normalize(UNICODE) == email_normalize(PUNY) == PUNY
+    assert email_normalize(" Chef@KÁVÉ-review.example ") == PUNY
+
+
+def test_a_customer_admin_signed_up_in_unicode_is_stored_as_punycode_and_signs_in_with_either_form():
+    _tenant, user = customer_with_admin_create(
+        company_name="Kávé Review Kft.", primary_domain="kávé-review.example", country="HU", cloud="public",
+        email=UNICODE, password="Correct-horse-9", language="hu", email_verified=True,
+    )
+    assert User.objects.get(pk=user.pk).email == PUNY
+    for typed in (UNICODE, PUNY):
+        client = Client()
+        response = client.post("/accounts/login/", {"login": typed, "password": "Correct-horse-9"})
+        assert response.status_code == 302, typed
+        assert client.session.get("_auth_user_id") == str(user.pk)
+
+
+def test_an_expanded_customer_row_names_the_offer_in_the_readers_language(partner, partner_admin, customer):
+    from django.utils import translation
+
+    from subscriptions.selectors import subscriptions_for_rows
+    from tests.test_subscriptions import buy, make_ready
+
+    make_ready(partner, customer)
+    buy(partner, customer, partner_admin, ("crm-sales", 10))
+    english = subscriptions_for_rows(partner=partner, customer_ids=[customer.id])[customer.id][0].offer
+    with translation.override("hu"):
+        hungarian = subscriptions_for_rows(partner=partner, customer_ids=[customer.id])[customer.id][0].offer
+    assert english == "CRM Sales Professional"
+    assert hungarian == "CRM Értékesítés Professional"
