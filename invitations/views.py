@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -35,6 +39,7 @@ from partnercenter.selectors import region_name_for_country, same_region
 from partnercenter.views import client_ip
 
 REQUESTS_PAGE_SIZE = 50
+T = TypeVar("T")
 
 
 # --- Partner side -------------------------------------------------------------------------------
@@ -61,6 +66,18 @@ def render_draft(request: HttpRequest, rel_request: RelationshipRequest, raw_tok
                   status=status)
 
 
+def reissue_confirmed(create: Callable[..., T], posted: str | None) -> T:
+    """Create a request; a pending one is re-issued only when the form confirmed re-issuing that very
+    request (the warning's button posts its id). Enter on a form whose address changed since the
+    warning asks again instead of killing the link of another request."""
+    try:
+        return create(reissue=False)
+    except PendingRequestExists as exc:
+        if posted and posted == str(exc.existing.pk):
+            return create(reissue=True)
+        raise
+
+
 def reissue_context(exc: PendingRequestExists, include_dap: bool) -> dict:
     """What the confirmation before re-issuing a pending request shows (relationship requests)."""
     return {"existing": exc.existing, "new_include_dap": include_dap}
@@ -79,15 +96,15 @@ def request_relationship(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         include_dap = bool(form.cleaned_data.get("include_dap"))
         try:
-            rel_request, raw_token = services.invitation_create(
+            rel_request, raw_token = reissue_confirmed(partial(
+                services.invitation_create,
                 partner=partner,
                 actor=request.user,  # type: ignore[arg-type]
                 include_dap=include_dap,
                 customer_email=form.cleaned_data.get("customer_email") or "",
                 reusable=bool(form.cleaned_data.get("reusable")),
                 ip=client_ip(request),
-                reissue=request.POST.get("reissue") == "1",
-            )
+            ), request.POST.get("reissue"))
         except PendingRequestExists as exc:
             reissue = reissue_context(exc, include_dap)
         except DomainError as exc:

@@ -3,6 +3,8 @@ link page."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -15,6 +17,7 @@ from invitations.errors import PendingRequestExists
 from invitations.forms import DraftForm
 from invitations.services import invitation_create
 from invitations.tokens import token_digest
+from invitations.views import reissue_confirmed
 from partnercenter import ratelimit
 from partnercenter.errors import DomainError
 from partnercenter.models import CompanyProfile, PartnerType, Tenant
@@ -84,11 +87,11 @@ def partnership_request_new(request: HttpRequest) -> HttpResponse:
     reissue = None
     if request.method == "POST" and form.is_valid():
         try:
-            partnership_request, raw = services.partnership_request_create(
+            partnership_request, raw = reissue_confirmed(partial(
+                services.partnership_request_create,
                 provider=provider, actor=request.user,  # type: ignore[arg-type]
                 reseller_mpn_id=form.cleaned_data["reseller_mpn_id"], email=form.cleaned_data["email"],
-                reissue=request.POST.get("reissue") == "1",
-            )
+            ), request.POST.get("reissue"))
         except PendingRequestExists as exc:
             reissue = {"existing": exc.existing}
         except DomainError as exc:
@@ -276,12 +279,12 @@ def invite_customers(request: HttpRequest) -> HttpResponse:
         provider = next(p for p in providers if str(p.id) == form.cleaned_data["provider"])
         include_dap = bool(form.cleaned_data.get("include_dap"))
         try:
-            rel_request, raw = invitation_create(
+            rel_request, raw = reissue_confirmed(partial(
+                invitation_create,
                 partner=reseller, actor=request.user, provider=provider,  # type: ignore[arg-type]
                 include_dap=include_dap,
                 customer_email=form.cleaned_data.get("customer_email") or "",
-                reissue=request.POST.get("reissue") == "1",
-            )
+            ), request.POST.get("reissue"))
         except PendingRequestExists as exc:
             reissue = {**reissue_context(exc, include_dap), "new_provider": provider}
         except DomainError as exc:

@@ -128,7 +128,8 @@ def test_new_request_to_a_pending_email_asks_first_then_reissues(partner, partne
     assert 'value="mike@adatum.example"' in html  # what was typed stays
     assert services.request_by_token(raw) is not None and RelationshipRequest.objects.get().include_dap
     assert not ActivityLog.objects.filter(kind=ActivityKind.REQUEST_RESENT).exists()
-    confirmed = client.post("/customers/request-relationship/", {**data, "reissue": "1"})
+    assert f'name="reissue" value="{first.pk}"' in html  # the button confirms this very request
+    confirmed = client.post("/customers/request-relationship/", {**data, "reissue": str(first.pk)})
     assert confirmed.status_code == 302
     row = RelationshipRequest.objects.get()
     assert row.pk == first.pk and not row.include_dap and row.reissued_at is not None
@@ -152,7 +153,8 @@ def test_combined_invitation_asks_before_reissuing(provider, reseller):
     client.post("/providers/invite/", data)
     asked = client.post("/providers/invite/", data)
     assert asked.status_code == 200 and "Re-issue the request" in asked.content.decode()
-    assert client.post("/providers/invite/", {**data, "reissue": "1"}).status_code == 302
+    pending = RelationshipRequest.objects.get()
+    assert client.post("/providers/invite/", {**data, "reissue": str(pending.pk)}).status_code == 302
     assert RelationshipRequest.objects.get().reissued_at is not None
 
 

@@ -44,7 +44,7 @@ def test_the_form_asks_first_then_reissues_and_the_list_shows_it(provider, provi
     request = PartnershipRequest.objects.get(provider=provider)
     assert request.token_digest == token_digest(raw), "asking must not re-issue"
 
-    done = client.post("/resellers/request-partnership/", {**data, "reissue": "1"})
+    done = client.post("/resellers/request-partnership/", {**data, "reissue": str(request.pk)})
     assert done.status_code == 302 and done["Location"].endswith(f"/resellers/requests/{request.id}/draft/")
     request.refresh_from_db()
     assert request.token_digest != token_digest(raw) and request.reissued_at is not None

@@ -47,3 +47,28 @@ def test_an_expanded_customer_row_names_the_offer_in_the_readers_language(partne
         hungarian = subscriptions_for_rows(partner=partner, customer_ids=[customer.id])[customer.id][0].offer
     assert english == "CRM Sales Professional"
     assert hungarian == "CRM Értékesítés Professional"
+
+
+def test_a_confirmation_re_issues_only_the_request_it_was_shown_for(partner, partner_admin):
+    """Enter on the warning's form after the address was changed must not kill another request's link."""
+    from invitations import services
+    from invitations.models import RelationshipRequest
+    from invitations.tokens import token_digest
+    from tests.conftest import client_for
+
+    first, _ = services.invitation_create(partner=partner, actor=partner_admin, include_dap=False,
+                                          customer_email="a@adatum.example")
+    second, second_raw = services.invitation_create(partner=partner, actor=partner_admin, include_dap=False,
+                                                    customer_email="b@adatum.example")
+    client = client_for(partner_admin)
+    # The warning was shown for a@ (its button carries first.pk); the user changed the address to b@.
+    again = client.post("/customers/request-relationship/", {"customer_email": "b@adatum.example",
+                                                             "reissue": str(first.pk)})
+    assert again.status_code == 200
+    assert f'name="reissue" value="{second.pk}"' in again.content.decode()
+    assert RelationshipRequest.objects.get(pk=second.pk).token_digest == token_digest(second_raw)
+    assert RelationshipRequest.objects.get(pk=second.pk).reissued_at is None
+    for garbage in ("1", "x" * 5000, "-1"):
+        assert client.post("/customers/request-relationship/", {"customer_email": "b@adatum.example",
+                                                                "reissue": garbage}).status_code == 200
+    assert RelationshipRequest.objects.get(pk=second.pk).reissued_at is None
