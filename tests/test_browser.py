@@ -57,7 +57,9 @@ def test_partner_sends_customer_signs_up_and_accepts_partner_sees_customer(new_p
     # The customer opens the mail in the developer outbox and follows the link.
     customer_page = new_page(viewport=viewport)
     customer_page.goto("/dev/outbox/")
+    assert_accessible(customer_page, "developer outbox")
     customer_page.get_by_role("link", name="invites you to a reseller relationship").first.click()
+    assert_accessible(customer_page, "developer outbox: the invitation mail")
     customer_page.locator("a[href*='/admin-center/partner-request/']").click()
     customer_page.get_by_role("heading", name="Partner relationship request").wait_for()
     assert_accessible(customer_page, "partner relationship request, visitor")

@@ -72,3 +72,29 @@ def test_a_confirmation_re_issues_only_the_request_it_was_shown_for(partner, par
         assert client.post("/customers/request-relationship/", {"customer_email": "b@adatum.example",
                                                                 "reissue": garbage}).status_code == 200
     assert RelationshipRequest.objects.get(pk=second.pk).reissued_at is None
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", ["laptop", "phone"])
+def test_browser_a_long_address_fits_the_draft_and_the_reissue_warning(new_page, viewport):
+    """A long customer address neither widens the page at 390 px nor hides the warning's contrast."""
+    from partnercenter.roles import Role
+    from tests.browser_support import assert_accessible, sign_in
+    from tests.factories import PartnerFactory, member
+
+    partner = PartnerFactory(name="Contoso Cloud GmbH", country="DE")
+    agent = member(partner, Role.ADMIN_AGENT, email="agent@contoso.example")
+    address = "procurement.department.head.of.it-operations@adatum-maschinenbau-aktiengesellschaft.example"
+    page = new_page(viewport=viewport)
+    sign_in(page, agent.email)
+    for state in ("email draft", "re-issue warning"):
+        page.goto("/customers/request-relationship/")
+        page.get_by_label("Customer email").fill(address)
+        page.get_by_role("button", name="Create link and draft").click()
+        if state == "re-issue warning":
+            page.get_by_role("button", name="Re-issue the request").wait_for()
+        else:
+            page.locator("#draft-link").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), state
+        assert_accessible(page, state)

@@ -19,6 +19,7 @@ from partnercenter.models import ActivityKind, ActivityLog, OutboxEmail
 from partnercenter.roles import Role
 from resellers import services as partnership_services
 from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus
+from tests.browser_support import assert_accessible
 from tests.conftest import client_for
 from tests.factories import PartnerFactory, TenantFactory, member
 
@@ -390,10 +391,14 @@ def test_browser_reusable_link_signup_confirms_by_email_then_accepts(new_page, p
     page.get_by_label("Password").fill("A-very-good-passw0rd")
     page.get_by_role("button", name="Create organisation").click()
     page.get_by_role("heading", name="Check your email").wait_for()
+    assert_accessible(page, "sign-up: check your email")
     page.goto("/dev/outbox/")
+    assert_accessible(page, "developer outbox")
     page.get_by_role("link", name="Confirm your email").first.click()
+    assert_accessible(page, "developer outbox: the confirmation mail")
     page.locator("a[href*='?confirm=']").click()
     page.get_by_role("heading", name="Create your organisation").wait_for()
+    assert_accessible(page, "sign-up: confirmation")
     page.get_by_role("button", name="Create organisation").click()
     page.get_by_text("Your organisation Adatum AG was created.").wait_for()
     page.get_by_role("button", name="Accept").click()
