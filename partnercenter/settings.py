@@ -167,7 +167,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # one address never lock the owner out of another. A success rolls back its own counts.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="20/m/ip,5/5m/key"),
-    "login_failed_account": env.str("LOGIN_FAILED_ACCOUNT_RATE_LIMIT", default="100/h/key"),
+    "login_failed_account": env.str("LOGIN_FAILED_ACCOUNT_RATE_LIMIT", default="1000/h/key"),
     "login": "30/m/ip",
     # Look-ups of unknown, revoked or foreign links per client address (partnercenter.ratelimit).
     "link_not_found": env.str("LINK_NOT_FOUND_RATE_LIMIT", default="30/m/ip"),

@@ -98,3 +98,32 @@ def test_browser_a_long_address_fits_the_draft_and_the_reissue_warning(new_page,
             page.locator("#draft-link").wait_for()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), state
         assert_accessible(page, state)
+
+
+def test_the_account_wide_sign_in_ceiling_is_far_above_what_one_address_may_fail(settings):
+    """Failures from a few addresses must not lock the owner out: the default ceiling per account is
+    many times the per-address + account limit (per hour)."""
+    from partnercenter.settings import ACCOUNT_RATE_LIMITS as defaults
+
+    def per_hour(rule: str) -> float:
+        amount, period = rule.split("/")[:2]
+        seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+        digits = "".join(ch for ch in period if ch.isdigit()) or "1"
+        return int(amount) * 3600 / (int(digits) * seconds[period[-1]])
+
+    pair = next(r for r in defaults["login_failed"].split(",") if r.endswith("/key"))
+    assert per_hour(defaults["login_failed_account"]) >= 10 * per_hour(pair)
+
+
+def test_docker_compose_passes_the_trusted_proxy_settings_through():
+    from pathlib import Path
+
+    compose = (Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text()
+    assert "TRUSTED_PROXIES: ${TRUSTED_PROXIES" in compose and "PROXY_COUNT: ${PROXY_COUNT" in compose
+
+
+@pytest.mark.parametrize(("language", "sign_in"), [("en", "Sign in"), ("de", "Anmelden"), ("hu", "Bejelentkezés")])
+def test_the_closed_sign_up_page_says_how_to_get_an_account(client, language, sign_in):
+    html = client.get("/accounts/signup/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'id="how-to-get-an-account"' in html and sign_in in html
+    assert "currently closed" not in html and "derzeit geschlossen" not in html
