@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from customers.admin_center import services as dap_services
 from customers.admin_center.selectors import partner_relationships
@@ -234,7 +235,8 @@ def test_reassign_bad_input_beside_the_fields(setup):
 
 def test_reassign_to_a_partner_whose_relationship_ended_is_refused_beside_the_field(setup):
     customer, admin, contoso, fabrikam = setup
-    ResellerRelationship.objects.filter(partner=fabrikam, customer=customer).update(status=RelationshipStatus.REMOVED)
+    ResellerRelationship.objects.filter(partner=fabrikam, customer=customer).update(
+        status=RelationshipStatus.REMOVED, removed_at=timezone.now())
     response = client_for(admin).post(reassign_url(contoso), {"services": ALL, "new_partner": str(fabrikam.id)})
     assert response.status_code == 409
     page = response.content.decode()
