@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -112,15 +111,13 @@ def _detail_context(request: HttpRequest, subscription: Subscription, **forms: o
     return context
 
 
-@tenant_view(Perm.SUBSCRIPTIONS_VIEW)
+@tenant_view(get=Perm.SUBSCRIPTIONS_VIEW, post=Perm.SUBSCRIPTIONS_BUY)
 def subscription_detail(request: HttpRequest, customer_id: str, subscription_id: str) -> HttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
     customer = _customer(request, customer_id)
     subscription = selectors.subscription_for_partner(partner=partner, customer=customer, subscription_id=subscription_id)
     if request.method != "POST":
         return render(request, "subscriptions/detail.html", _detail_context(request, subscription))
-    if not request.tenancy.has(Perm.SUBSCRIPTIONS_BUY):  # type: ignore[attr-defined]
-        raise PermissionDenied
     action = request.POST.get("action", "")
     forms: dict = {}
     try:

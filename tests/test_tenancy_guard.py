@@ -1,0 +1,123 @@
+"""Permission names are checked (in Python, in templates) and tenant_view can ask per method."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.http import HttpResponse
+from django.template import engines
+from django.test import RequestFactory, override_settings
+
+from partnercenter.middleware import TenantContext
+from partnercenter.permissions import tenant_view
+from partnercenter.roles import Perm, PermissionSet, Role, UnknownPermission, permissions_for
+from tests.conftest import client_for
+from tests.factories import PartnerFactory, member
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PERM_LITERAL = re.compile(r"""["']([^"']+)["']\s+(?:not\s+)?in\s+perms_in_tenant""")
+
+
+def test_every_permission_name_a_template_asks_for_is_a_perm():
+    found: dict[str, set[str]] = {}
+    for path in TEMPLATES.rglob("*.html"):
+        for name in PERM_LITERAL.findall(path.read_text(encoding="utf-8")):
+            found.setdefault(name, set()).add(str(path.relative_to(TEMPLATES)))
+    assert "customers.view" in found  # the scan finds what is there
+    unknown = {name: sorted(paths) for name, paths in found.items() if name not in Perm.values}
+    assert unknown == {}
+
+
+def test_the_template_scan_recognises_a_misspelt_name():
+    assert PERM_LITERAL.findall('{% if "customers.veiw" in perms_in_tenant %}') == ["customers.veiw"]
+
+
+def test_an_unknown_name_raises_in_tests_and_is_false_in_production():
+    perms = permissions_for([Role.GLOBAL_ADMIN])
+    assert isinstance(perms, PermissionSet) and Perm.CUSTOMERS_VIEW in perms
+    assert Perm.ADMIN_CENTER_VIEW not in perms
+    with pytest.raises(UnknownPermission):
+        _ = "customers.veiw" in perms
+    with pytest.raises(UnknownPermission):
+        TenantContext(perms=perms).has("customers.veiw")
+    with override_settings(PERMISSION_NAMES_STRICT=False):
+        assert ("customers.veiw" in perms) is False
+
+
+def test_an_unknown_name_in_a_template_raises_instead_of_rendering_false():
+    template = engines["django"].from_string('{% if "customers.veiw" in perms_in_tenant %}yes{% endif %}')
+    perms = permissions_for([Role.GLOBAL_ADMIN])
+    with pytest.raises(UnknownPermission):
+        template.render({"perms_in_tenant": perms})
+    good = engines["django"].from_string('{% if "customers.view" in perms_in_tenant %}yes{% endif %}')
+    assert good.render({"perms_in_tenant": perms}) == "yes"
+
+
+@pytest.mark.django_db
+def test_a_rendered_page_with_an_unknown_name_fails_the_request(settings, tmp_path):
+    (tmp_path / "customers").mkdir()
+    (tmp_path / "customers" / "list.html").write_text('{% if "customers.veiw" in perms_in_tenant %}x{% endif %}')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    client = client_for(member(PartnerFactory(), Role.GLOBAL_ADMIN))
+    with pytest.raises(UnknownPermission):
+        client.get("/customers/")
+
+
+def test_tenant_view_refuses_an_unknown_permission_when_the_module_loads():
+    with pytest.raises(ValueError, match="not a permission"):
+        tenant_view("customers.veiw")
+    with pytest.raises(ValueError):
+        tenant_view(get=Perm.CUSTOMERS_VIEW)  # POST would need nothing
+    with pytest.raises(ValueError):
+        tenant_view()
+
+
+def _request(method: str, perms: set[str]):
+    request = getattr(RequestFactory(), method)("/x/")
+    request.user = type("U", (), {"is_authenticated": True})()
+    request.tenant = type("T", (), {"kind": "partner"})()
+    request.tenancy = TenantContext(tenant=request.tenant, perms=PermissionSet(perms))
+    return request
+
+
+def test_tenant_view_per_method_asks_get_for_reading_and_post_for_writing():
+    from django.core.exceptions import PermissionDenied
+
+    @tenant_view(get=Perm.SUBSCRIPTIONS_VIEW, post=Perm.SUBSCRIPTIONS_BUY)
+    def view(request):
+        return HttpResponse("ok")
+
+    assert view.required_perms == {"GET": Perm.SUBSCRIPTIONS_VIEW, "POST": Perm.SUBSCRIPTIONS_BUY}
+    viewer = {Perm.SUBSCRIPTIONS_VIEW}
+    assert view(_request("get", viewer)).status_code == 200
+    assert view(_request("head", viewer)).status_code == 200
+    with pytest.raises(PermissionDenied):
+        view(_request("post", viewer))
+    with pytest.raises(PermissionDenied):
+        view(_request("get", {Perm.SUBSCRIPTIONS_BUY}))
+    assert view(_request("post", {Perm.SUBSCRIPTIONS_BUY})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_helpdesk_agent_reads_a_subscription_but_cannot_post_to_it(partner, partner_admin):
+    from datetime import date
+
+    from customers.services import reseller_relationship_ensure
+    from subscriptions.models import Offer, Subscription
+    from subscriptions.services import Line, customer_agreement_record, order_place
+    from tests.factories import TenantFactory
+
+    customer = TenantFactory()
+    reseller_relationship_ensure(partner=partner, customer=customer, actor=partner_admin)
+    customer_agreement_record(partner=partner, customer=customer, actor=partner_admin, signer_name="Eva",
+                              signer_email="eva@example.com", accepted_on=date(2026, 1, 5))
+    order, _created = order_place(partner=partner, customer=customer, actor=partner_admin, idempotency_key="k",
+                                  lines=[Line(offer_id=Offer.objects.get(sku="mail-basic").id, quantity=3)])
+    subscription = order.lines.get().subscription
+    url = f"/customers/{customer.id}/subscriptions/{subscription.id}/"
+    helpdesk = client_for(member(partner, Role.HELPDESK_AGENT))
+    assert helpdesk.get(url).status_code == 200
+    assert helpdesk.post(url, {"action": "quantity", "quantity": 9, "version": 1}).status_code == 403
+    assert Subscription.objects.get(pk=subscription.pk).quantity == 3
