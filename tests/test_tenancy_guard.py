@@ -102,20 +102,14 @@ def test_tenant_view_per_method_asks_get_for_reading_and_post_for_writing():
 
 @pytest.mark.django_db
 def test_a_helpdesk_agent_reads_a_subscription_but_cannot_post_to_it(partner, partner_admin):
-    from datetime import date
-
     from customers.services import reseller_relationship_ensure
-    from subscriptions.models import Offer, Subscription
-    from subscriptions.services import Line, customer_agreement_record, order_place
+    from subscriptions.models import Subscription
     from tests.factories import TenantFactory
+    from tests.test_url_sweep import order_for
 
     customer = TenantFactory()
     reseller_relationship_ensure(partner=partner, customer=customer, actor=partner_admin)
-    customer_agreement_record(partner=partner, customer=customer, actor=partner_admin, signer_name="Eva",
-                              signer_email="eva@example.com", accepted_on=date(2026, 1, 5))
-    order, _created = order_place(partner=partner, customer=customer, actor=partner_admin, idempotency_key="k",
-                                  lines=[Line(offer_id=Offer.objects.get(sku="mail-basic").id, quantity=3)])
-    subscription = order.lines.get().subscription
+    subscription = order_for(partner, partner_admin, customer).lines.get().subscription
     url = f"/customers/{customer.id}/subscriptions/{subscription.id}/"
     helpdesk = client_for(member(partner, Role.HELPDESK_AGENT))
     assert helpdesk.get(url).status_code == 200
