@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 
 from partnercenter.domains import domain_to_unicode
 from partnercenter.roles import Role
+from partnercenter.tenancy import OwnTenantQuerySet
 
 
 class UserManager(BaseUserManager["User"]):
@@ -176,6 +177,8 @@ class CompanyProfile(models.Model):
     country = CountryField(_("Country"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OwnTenantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("company profile")
         verbose_name_plural = _("company profiles")
@@ -253,6 +256,8 @@ class ActivityLog(models.Model):
     data = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnTenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

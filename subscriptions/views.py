@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, Strea
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from customers.models import CustomerAgreement
 from customers.selectors import customer_for_partner
 from partnercenter.csvexport import csv_response
 from partnercenter.errors import DomainError
@@ -98,7 +97,7 @@ def _detail_context(request: HttpRequest, subscription: Subscription, **forms: o
     context = {
         "subscription": subscription,
         "customer": subscription.customer,
-        "events": list(subscription.events.select_related("actor")[:100]),
+        "events": selectors.subscription_events(tenant=partner, subscription=subscription),
         "quantity_form": QuantityForm(initial={"quantity": subscription.quantity, **version}, offer=subscription.offer),
         "contact_form": SupportContactForm(
             provider=partner, initial={"support_contact": str(subscription.support_contact_id or ""), **version},
@@ -255,11 +254,8 @@ def agreement_record(request: HttpRequest, customer_id: str) -> HttpResponse:
 
 @tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)
 def admin_center_subscriptions(request: HttpRequest) -> HttpResponse:
-    rows = list(
-        Subscription.objects.filter(customer=request.tenant)  # type: ignore[attr-defined]
-        .select_related("offer", "partner", "partner_of_record", "support_contact")
-        .order_by("offer__name", "created_at")
-    )
-    agreement = CustomerAgreement.objects.filter(customer=request.tenant).first()  # type: ignore[attr-defined]
+    customer = request.tenant  # type: ignore[attr-defined]
+    rows = selectors.subscriptions_of_organisation(customer=customer)
+    agreement = selectors.agreement_of_organisation(customer=customer)
     return render(request, "subscriptions/admin_center.html", {"rows": rows, "agreement": agreement,
                                                                 "active": SubscriptionStatus.ACTIVE})

@@ -115,3 +115,84 @@ def test_a_helpdesk_agent_reads_a_subscription_but_cannot_post_to_it(partner, pa
     assert helpdesk.get(url).status_code == 200
     assert helpdesk.post(url, {"action": "quantity", "quantity": 9, "version": 1}).status_code == 403
     assert Subscription.objects.get(pk=subscription.pk).quantity == 3
+
+
+# --- Tenant-owned rows: one scoping method, and views that do not query -------------------------
+
+# Models with a tenant foreign key that are not scoped by visible_to, and why.
+NOT_TENANT_SCOPED = {
+    "partnercenter.Membership": "a user's memberships, read by user (the tenant switcher)",
+    "partnercenter.OutboxEmail": "the mail queue; no tenant page lists it",
+}
+APPS = ("customers", "subscriptions", "partnercenter")
+
+
+def test_every_tenant_owned_model_is_scoped_by_visible_to():
+    from django.apps import apps
+
+    from partnercenter.models import Tenant
+    from partnercenter.tenancy import TenantQuerySet
+
+    unscoped, scoped = [], []
+    for model in apps.get_models():
+        label = model._meta.label
+        if model._meta.app_label not in APPS or label in NOT_TENANT_SCOPED or model is Tenant:
+            continue
+        owned = any((f.many_to_one or f.one_to_one) and f.related_model is Tenant
+                    for f in model._meta.get_fields() if f.concrete)
+        if owned:
+            scoped.append(label)
+            if not isinstance(model.objects.all(), TenantQuerySet):
+                unscoped.append(label)
+    assert unscoped == []
+    assert {"customers.ResellerRelationship", "subscriptions.Subscription", "partnercenter.ActivityLog"} <= set(scoped)
+
+
+VIEW_MODULES = ["customers/views.py", "customers/admin_center/views.py", "subscriptions/views.py",
+                "partnercenter/views.py"]
+ORM_CALL = re.compile(r"\.objects\b|\.(?:select_related|prefetch_related|filter|exclude|order_by|annotate|aggregate)\(")
+
+
+def test_views_run_no_orm_queries_of_their_own():
+    root = TEMPLATES.parent
+    found = [f"{name}:{number}: {line.strip()}" for name in VIEW_MODULES
+             for number, line in enumerate((root / name).read_text(encoding="utf-8").splitlines(), 1)
+             if ORM_CALL.search(line)]
+    assert found == []
+
+
+@pytest.mark.django_db
+def test_visible_to_shows_each_tenant_its_own_rows_only():
+    from customers.models import CustomerAgreement, DelegatedAdminPermission, ResellerRelationship
+    from partnercenter.models import ActivityLog, CompanyProfile
+    from subscriptions.models import Order, Subscription, SubscriptionEvent
+    from tests.factories import TenantFactory
+    from tests.test_url_sweep import _world
+
+    mine, my_customer_admin = _world("Aurora", "direct")
+    theirs, their_customer_admin = _world("Zebrafin", "direct")
+    partner, customer = mine.memberships.get().tenant, my_customer_admin.memberships.get().tenant
+    other_partner, other_customer = theirs.memberships.get().tenant, their_customer_admin.memberships.get().tenant
+    owners = {
+        ResellerRelationship: lambda row: (row.partner, row.customer),
+        DelegatedAdminPermission: lambda row: (row.partner, row.customer),
+        Order: lambda row: (row.partner, row.customer),
+        Subscription: lambda row: (row.partner, row.customer),
+        SubscriptionEvent: lambda row: (row.subscription.partner, row.subscription.customer),
+        CustomerAgreement: lambda row: (None, row.customer),
+        ActivityLog: lambda row: (row.tenant,),
+        CompanyProfile: lambda row: (row.tenant,),
+    }
+    for model, owner in owners.items():
+        for tenant in (partner, customer, other_partner, other_customer):
+            rows = list(model.objects.visible_to(tenant))
+            assert all(tenant in owner(row) or model is CustomerAgreement for row in rows), (model, tenant)
+            assert len(rows) <= model.objects.count()
+        assert list(model.objects.visible_to(None)) == []
+        assert list(model.objects.visible_to(TenantFactory.build())) == []  # not saved: nobody's
+    assert list(CustomerAgreement.objects.visible_to(partner)) == [customer.agreement]
+    assert list(CustomerAgreement.objects.visible_to(other_customer)) == [other_customer.agreement]
+    assert {r.customer for r in ResellerRelationship.objects.visible_to(partner)} == {customer}
+    assert {r.partner for r in ResellerRelationship.objects.visible_to(customer)} == {partner}
+    assert Subscription.objects.visible_to(customer).count() == 1
+    assert not ActivityLog.objects.visible_to(partner).filter(tenant=other_partner).exists()
