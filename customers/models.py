@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.models import Tenant, User
+from partnercenter.tenancy import PartnerCustomerQuerySet, TenantQuerySet
 
 
 class RelationshipStatus(models.TextChoices):
@@ -35,6 +36,8 @@ class ResellerRelationship(models.Model):
     # so the customer can be invited again later: a new row, a new history.
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = PartnerCustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reseller relationship")
@@ -82,6 +85,8 @@ class DelegatedAdminPermission(models.Model):
     granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     removed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PartnerCustomerQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("delegated admin permission")
         verbose_name_plural = _("delegated admin permissions")
@@ -96,6 +101,18 @@ class DelegatedAdminPermission(models.Model):
         return f"{self.partner} → {self.customer} ({self.service})"
 
 
+class AgreementQuerySet(TenantQuerySet):
+    """The customer's own agreement; a partner sees the agreements of its active customers."""
+
+    customer_fields = ("customer",)
+
+    def scope(self, tenant: Tenant) -> Q | None:
+        if tenant.kind != "partner":
+            return super().scope(tenant)
+        active = ResellerRelationship.objects.filter(partner=tenant, status=RelationshipStatus.ACTIVE)
+        return Q(customer_id__in=active.values("customer_id"))
+
+
 class CustomerAgreement(models.Model):
     """The customer's acceptance of the customer agreement (MCA). Purchases need it."""
 
@@ -107,12 +124,19 @@ class CustomerAgreement(models.Model):
     recorded_by_partner = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("customer agreement")
         verbose_name_plural = _("customer agreements")
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.accepted_on}"
+
+
+class AssociationQuerySet(TenantQuerySet):
+    partner_fields = ("provider", "reseller")
+    customer_fields = ("customer",)
 
 
 class ResellerAssociation(models.Model):
@@ -126,6 +150,8 @@ class ResellerAssociation(models.Model):
     status = models.CharField(max_length=16, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssociationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reseller association")

@@ -20,7 +20,13 @@ from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
-from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
+from customers.models import (
+    CustomerAgreement,
+    DelegatedAdminPermission,
+    RelationshipStatus,
+    ResellerAssociation,
+    ResellerRelationship,
+)
 from partnercenter.domains import domain_to_unicode, search_term_to_ascii
 from partnercenter.models import PartnerType, Tenant
 
@@ -36,12 +42,12 @@ DEFAULT_SORT = "name"
 def customer_relationships(
     *, partner: Tenant, search: str = "", reseller: Tenant | None = None
 ) -> QuerySet[ResellerRelationship]:
-    qs = ResellerRelationship.objects.filter(partner=partner, status=RelationshipStatus.ACTIVE).select_related(
+    qs = ResellerRelationship.objects.visible_to(partner).filter(status=RelationshipStatus.ACTIVE).select_related(
         "customer"
     )
     if reseller is not None:
         # A subquery the planner runs first: a reseller's few customers, then their rows by index.
-        qs = qs.filter(customer_id__in=ResellerAssociation.objects.filter(
+        qs = qs.filter(customer_id__in=ResellerAssociation.objects.visible_to(partner).filter(
             provider=partner, reseller=reseller, status=RelationshipStatus.ACTIVE
         ).values("customer_id"))
     term = search.replace("\x00", "").strip()[:100]  # PostgreSQL text cannot hold NUL
@@ -244,9 +250,14 @@ def customer_for_partner(*, partner: Tenant, customer_id: object) -> ResellerRel
         raise Http404 from exc
 
 
+def customer_agreement(*, partner: Tenant, customer: Tenant) -> CustomerAgreement | None:
+    """The customer's agreement, if the partner may see it (an active customer of the partner)."""
+    return CustomerAgreement.objects.visible_to(partner).filter(customer=customer).select_related("recorded_by").first()
+
+
 def dap_services(*, partner: Tenant, customer: Tenant) -> list[DelegatedAdminPermission]:
     return list(
-        DelegatedAdminPermission.objects.filter(partner=partner, customer=customer, status=RelationshipStatus.ACTIVE)
+        DelegatedAdminPermission.objects.visible_to(partner).filter(customer=customer, status=RelationshipStatus.ACTIVE)
     )
 
 
@@ -259,7 +270,7 @@ def removal_blocking_subscriptions(*, partner: Tenant, customer: Tenant) -> list
     from subscriptions.models import Subscription, SubscriptionStatus
 
     return list(
-        Subscription.objects.filter(partner=partner, customer=customer, status=SubscriptionStatus.ACTIVE)
+        Subscription.objects.visible_to(partner).filter(customer=customer, status=SubscriptionStatus.ACTIVE)
         .select_related("offer").order_by("offer__name", "created_at", "id")
     )
 
@@ -281,7 +292,8 @@ def removal_summary(*, partner: Tenant, customer: Tenant) -> RemovalSummary:
         blocking=removal_blocking_subscriptions(partner=partner, customer=customer),
         dap=dap_services(partner=partner, customer=customer),
         associations=list(
-            ResellerAssociation.objects.filter(customer=customer, provider=partner, status=RelationshipStatus.ACTIVE)
+            ResellerAssociation.objects.visible_to(partner)
+            .filter(customer=customer, provider=partner, status=RelationshipStatus.ACTIVE)
             .select_related("reseller").order_by("reseller__name")
         ),
         gdap=[],
@@ -294,7 +306,7 @@ def relationship_to_remove(*, partner: Tenant, customer_id: object) -> tuple[Res
     else's customer, or an id that is not one, is a 404."""
     try:
         rows = list(
-            ResellerRelationship.objects.filter(partner=partner, customer_id=customer_id)
+            ResellerRelationship.objects.visible_to(partner).filter(customer_id=customer_id)
             .select_related("customer").order_by("status", "-id")[:1]  # "active" sorts before "removed"
         )
     except (ValueError, TypeError, ValidationError) as exc:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from customers import selectors, services
 from customers.forms import RemoveRelationshipForm
-from customers.models import CustomerAgreement, ResellerRelationship
+from customers.models import ResellerRelationship
 from partnercenter.clientip import client_ip
 from partnercenter.csvexport import csv_response
 from partnercenter.errors import DomainError
@@ -95,7 +95,7 @@ def account_context(request: HttpRequest, relationship: ResellerRelationship, ag
     from subscriptions.forms import AgreementForm
 
     customer = relationship.customer
-    agreement = CustomerAgreement.objects.filter(customer=customer).select_related("recorded_by").first()
+    agreement = selectors.customer_agreement(partner=request.tenant, customer=customer)  # type: ignore[attr-defined]
     if agreement_form is None:
         agreement_form = AgreementForm(initial={"accepted_on": timezone.localdate()})
     return {

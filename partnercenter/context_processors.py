@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from partnercenter.devtools import dev_outbox_visible
+from partnercenter.roles import NO_PERMISSIONS
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -12,6 +13,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "tenancy": tenancy,
         "active_tenant": getattr(request, "tenant", None),
-        "perms_in_tenant": tenancy.perms if tenancy else frozenset(),
+        "perms_in_tenant": tenancy.perms if tenancy else NO_PERMISSIONS,
         "dev_outbox_enabled": dev_outbox_visible(request),
     }

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partnercenter.models import Tenant
-from partnercenter.roles import permissions_for
+from partnercenter.roles import NO_PERMISSIONS, PermissionSet, permissions_for
 
 ACTIVE_TENANT_SESSION_KEY = "active_tenant_id"
 
@@ -23,7 +23,7 @@ class TenantContext:
 
     tenant: Tenant | None = None
     roles: frozenset[str] = frozenset()
-    perms: frozenset[str] = frozenset()
+    perms: PermissionSet = NO_PERMISSIONS
     choices: list[Tenant] = field(default_factory=list)
 
     def has(self, perm: str) -> bool:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from partnercenter.domains import domain_to_unicode
 from partnercenter.roles import Role
+from partnercenter.tenancy import OwnTenantQuerySet
 
 
 class UserManager(BaseUserManager["User"]):
@@ -174,6 +177,8 @@ class CompanyProfile(models.Model):
     country = CountryField(_("Country"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OwnTenantQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("company profile")
         verbose_name_plural = _("company profiles")
@@ -252,6 +257,8 @@ class ActivityLog(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = OwnTenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["-id"]
         verbose_name = _("activity log entry")
@@ -289,10 +296,22 @@ class OutboxEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # One message per key, ever: a second create with the same key returns the first row (for
+    # example "gdap-expiry:<relationship id>:7d"). Null for messages that may repeat.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # Not sent before this time (null: as soon as possible); the sweep queues rows once they are due.
+    send_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbox_status_created_idx"),
+            models.Index(fields=["send_after"], name="outbox_pending_send_after_idx",
+                         condition=models.Q(status="pending", send_after__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"
+
+    def is_due(self, now: datetime | None = None) -> bool:
+        return self.send_after is None or self.send_after <= (now or timezone.now())

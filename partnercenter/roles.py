@@ -119,8 +119,35 @@ PARTNER_TYPE_EXCLUDED: dict[str, frozenset[str]] = {
 }
 
 
-def permissions_for(roles: Iterable[str], partner_type: str = "") -> frozenset[str]:
+class UnknownPermission(BaseException):  # noqa: N818
+    """A permission name that is not a Perm, looked up in development or tests.
+
+    A BaseException on purpose: Django's `{% if "x" in perms_in_tenant %}` turns any Exception raised by
+    `in` into False, which is exactly the silent failure this exists to stop."""
+
+
+def _strict_names() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "PERMISSION_NAMES_STRICT", False))
+
+
+class PermissionSet(frozenset):
+    """The permissions of a user in the active tenant. Asking for a name that is no Perm raises
+    UnknownPermission when settings.PERMISSION_NAMES_STRICT (DEBUG or tests); in production it is False."""
+
+    def __contains__(self, name: object) -> bool:
+        if name not in _PERM_VALUES and _strict_names():
+            raise UnknownPermission(f"{name!r} is not a permission; known: partnercenter.roles.Perm")
+        return frozenset.__contains__(self, name)
+
+
+_PERM_VALUES = frozenset(Perm.values)
+NO_PERMISSIONS = PermissionSet()
+
+
+def permissions_for(roles: Iterable[str], partner_type: str = "") -> PermissionSet:
     perms: set[str] = set()
     for role in roles:
         perms |= ROLE_PERMISSIONS.get(role, frozenset())
-    return frozenset(perms - PARTNER_TYPE_EXCLUDED.get(partner_type, frozenset()))
+    return PermissionSet(perms - PARTNER_TYPE_EXCLUDED.get(partner_type, frozenset()))

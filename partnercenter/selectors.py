@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from partnercenter.domains import email_to_ascii, search_term_to_ascii
-from partnercenter.models import ActivityLog, CountryRegion, Membership, OutboxEmail, Tenant, User
+from partnercenter.models import ActivityLog, CompanyProfile, CountryRegion, Membership, OutboxEmail, Tenant, User
 from partnercenter.roles import Role, permissions_for
 
 
@@ -73,7 +73,7 @@ def activity_for_tenant(
     date_to: date | None = None,
     before_id: int | None = None,
 ) -> QuerySet[ActivityLog]:
-    qs = ActivityLog.objects.filter(tenant=tenant).select_related("customer")
+    qs = ActivityLog.objects.visible_to(tenant).select_related("customer")
     if kind:
         qs = qs.filter(kind=kind)
     if actor:
@@ -107,6 +107,14 @@ def outbox_for_developer() -> QuerySet[OutboxEmail]:
         Q(user__is_superuser=True) | Q(user__is_staff=True)).annotate(address=Lower("email")).values("address")
     return (OutboxEmail.objects.annotate(to_lower=Lower("to_email"))
             .exclude(to_lower__in=emails).exclude(to_lower__in=addresses))
+
+
+def company_profile_of(*, tenant: Tenant) -> CompanyProfile:
+    return CompanyProfile.objects.visible_to(tenant).select_related("tenant").get()
+
+
+def outbox_email_for_developer(*, email_id: int) -> OutboxEmail | None:
+    return outbox_for_developer().filter(id=email_id).first()
 
 
 def outbox_recent(*, limit: int = 100) -> QuerySet[OutboxEmail]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -66,14 +67,21 @@ def outbox_email_create(
     language: str,
     tenant: Tenant | None = None,
     reply_to: str = "",
+    dedupe_key: str | None = None,
+    send_after: datetime | None = None,
 ) -> OutboxEmail:
-    """Render a localised template into a durable outbox row; a task sends it after commit."""
+    """Render a localised template into a durable outbox row; a task sends it after commit (or the
+    sweep, once `send_after` has passed). With `dedupe_key`, a second call returns the first row."""
+    if dedupe_key is not None:
+        existing = OutboxEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
         body = render_to_string(f"emails/{template}_body.txt", context)
     return outbox_email_create_raw(
         to_email=to_email, subject=subject, body=body, language=language, kind=template, tenant=tenant,
-        reply_to=reply_to,
+        reply_to=reply_to, dedupe_key=dedupe_key, send_after=send_after,
     )
 
 
@@ -86,14 +94,30 @@ def outbox_email_create_raw(
     kind: str,
     tenant: Tenant | None = None,
     reply_to: str = "",
+    dedupe_key: str | None = None,
+    send_after: datetime | None = None,
 ) -> OutboxEmail:
     from partnercenter.tasks import outbox_deliver_task
 
-    row = OutboxEmail.objects.create(
-        to_email=to_email, subject=subject[:300], body=body, language=language, kind=kind, tenant=tenant,
-        reply_to=reply_to,
-    )
-    enqueue_on_commit(outbox_deliver_task, row.id)
+    fields = {
+        "to_email": to_email, "subject": subject[:300], "body": body, "language": language, "kind": kind,
+        "tenant": tenant, "reply_to": reply_to, "send_after": send_after,
+    }
+    if dedupe_key is None:
+        row = OutboxEmail.objects.create(**fields)
+    else:
+        # The unique index decides between concurrent creators: the loser waits for the winner's commit,
+        # gets the IntegrityError inside its savepoint and returns the winner's row.
+        try:
+            with transaction.atomic():
+                row = OutboxEmail.objects.create(dedupe_key=dedupe_key, **fields)
+        except IntegrityError:
+            existing = OutboxEmail.objects.filter(dedupe_key=dedupe_key).first()
+            if existing is None:
+                raise
+            return existing
+    if row.is_due():
+        enqueue_on_commit(outbox_deliver_task, row.id)
     return row
 
 
@@ -106,8 +130,13 @@ def outbox_email_deliver(*, email_id: int) -> bool:
     # Claim first and commit: a crash after this point leaves the row 'sending', which is never
     # retried automatically (at most once); the sweep marks it failed for an operator to look at.
     with transaction.atomic():
-        row = OutboxEmail.objects.select_for_update().filter(id=email_id, status=OutboxStatus.PENDING).first()
-        if row is None:
+        row = (
+            OutboxEmail.objects.select_for_update()
+            .filter(id=email_id, status=OutboxStatus.PENDING)
+            .filter(Q(send_after__isnull=True) | Q(send_after__lte=timezone.now()))
+            .first()
+        )
+        if row is None:  # sent, given up, or not due yet (the sweep queues it again when it is)
             return False
         if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             row.status = OutboxStatus.FAILED
@@ -151,13 +180,18 @@ def outbox_sweep(
     OutboxEmail.objects.filter(
         status=OutboxStatus.SENDING, claimed_at__lt=now - timezone.timedelta(seconds=sending_stuck_seconds)
     ).update(status=OutboxStatus.FAILED, last_error="worker lost during send; not retried to avoid a duplicate")
-    # Never-tried rows after a short wait; rows waiting in Celery's retry backoff only once it is long over.
+    # Never-tried rows after a short wait, or as soon as their send_after has passed; rows waiting in
+    # Celery's retry backoff only once it is long over. A row that is not due yet is never queued.
     ids = list(
         OutboxEmail.objects.filter(status=OutboxStatus.PENDING)
+        .filter(Q(send_after__isnull=True) | Q(send_after__lte=now))
         .filter(
-            Q(attempts=0, created_at__lt=now - timezone.timedelta(seconds=pending_older_than_seconds))
+            Q(attempts=0, send_after__isnull=True,
+              created_at__lt=now - timezone.timedelta(seconds=pending_older_than_seconds))
+            | Q(attempts=0, send_after__isnull=False)
             | Q(claimed_at__lt=now - timezone.timedelta(seconds=retry_stale_seconds))
         )
+        .order_by("id")
         .values_list("id", flat=True)[:1000]
     )
     for email_id in ids:

@@ -223,6 +223,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Center <no-r
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # The developer outbox page lists stored mail so a person can click the links (embedded default).
 DEV_OUTBOX_ENABLED = env.bool("DEV_OUTBOX_ENABLED", default=DEBUG)
+# An unknown permission name ("customers.veiw" in perms_in_tenant) raises instead of being silently False.
+PERMISSION_NAMES_STRICT = DEBUG or env.bool("TESTING", default=False)
 if DEV_OUTBOX_ENABLED and not (DEBUG or env.bool("TESTING", default=False)):
     from django.core.exceptions import ImproperlyConfigured
 

@@ -18,10 +18,10 @@ from partnercenter.devtools import dev_outbox_visible
 from partnercenter.domains import to_unicode
 from partnercenter.forms import ActivityFilterForm, CompanyProfileForm
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
-from partnercenter.models import CompanyProfile, OutboxEmail, TenantKind
+from partnercenter.models import TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from partnercenter.selectors import activity_for_tenant, outbox_for_developer, outbox_recent
+from partnercenter.selectors import activity_for_tenant, company_profile_of, outbox_email_for_developer, outbox_recent
 from partnercenter.services import company_profile_update, tenant_mfa_requirement_set, user_language_set
 
 ACTIVITY_PAGE_SIZE = 50
@@ -85,13 +85,13 @@ def tenant_switch(request: HttpRequest) -> HttpResponse:
 
 @tenant_view(Perm.PROFILE_VIEW)
 def company_profile(request: HttpRequest) -> HttpResponse:
-    profile = CompanyProfile.objects.get(tenant=request.tenant)  # type: ignore[attr-defined]
+    profile = company_profile_of(tenant=request.tenant)  # type: ignore[attr-defined]
     return render(request, "partnercenter/company_profile.html", {"profile": profile})
 
 
 @tenant_view(Perm.PROFILE_EDIT)
 def company_profile_edit(request: HttpRequest) -> HttpResponse:
-    profile = CompanyProfile.objects.select_related("tenant").get(tenant=request.tenant)  # type: ignore[attr-defined]
+    profile = company_profile_of(tenant=request.tenant)  # type: ignore[attr-defined]
     form = CompanyProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         company_profile_update(
@@ -182,8 +182,7 @@ def dev_outbox(request: HttpRequest) -> HttpResponse:
 
 def dev_outbox_detail(request: HttpRequest, email_id: int) -> HttpResponse:
     _dev_outbox_guard(request)
-    try:
-        email = outbox_for_developer().get(id=email_id)
-    except OutboxEmail.DoesNotExist as exc:
-        raise Http404 from exc
+    email = outbox_email_for_developer(email_id=email_id)
+    if email is None:
+        raise Http404
     return render(request, "partnercenter/dev_outbox_detail.html", {"email": email})

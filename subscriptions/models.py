@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.models import Tenant, User
+from partnercenter.tenancy import PartnerCustomerQuerySet, TenantQuerySet
 
 
 class UnitType(models.TextChoices):
@@ -91,6 +92,8 @@ class Order(models.Model):
     idempotency_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PartnerCustomerQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("order")
@@ -134,6 +137,8 @@ class Subscription(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerCustomerQuerySet.as_manager()
 
     class Meta:
         ordering = ["offer__name", "created_at"]
@@ -184,6 +189,11 @@ class EventKind(models.TextChoices):
     SUPPORT_CONTACT = "support_contact", _("Designated support contact changed")
 
 
+class SubscriptionEventQuerySet(TenantQuerySet):
+    partner_fields = ("subscription__partner",)
+    customer_fields = ("subscription__customer",)
+
+
 class SubscriptionEvent(models.Model):
     """The status history of a subscription. Append-only."""
 
@@ -195,6 +205,8 @@ class SubscriptionEvent(models.Model):
     detail = models.CharField(max_length=200, blank=True)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SubscriptionEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

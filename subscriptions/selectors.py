@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
+from customers.models import CustomerAgreement
 from partnercenter.models import Tenant
-from subscriptions.models import Offer, Order, Subscription, SubscriptionStatus
+from subscriptions.models import Offer, Order, Subscription, SubscriptionEvent, SubscriptionStatus
 
 
 def offers_search(*, search: str = "", country: str = "") -> list[Offer]:
@@ -25,7 +26,7 @@ def offers_search(*, search: str = "", country: str = "") -> list[Offer]:
 
 
 def subscriptions_of_customer(*, partner: Tenant, customer: Tenant) -> QuerySet[Subscription]:
-    return Subscription.objects.filter(partner=partner, customer=customer).select_related(
+    return Subscription.objects.visible_to(partner).filter(customer=customer).select_related(
         "offer", "partner_of_record", "support_contact"
     )
 
@@ -45,7 +46,7 @@ def subscriptions_for_rows(*, partner: Tenant, customer_ids: list) -> dict[objec
         return grouped
     labels = dict(SubscriptionStatus.choices)
     rows = (
-        Subscription.objects.filter(partner=partner, customer_id__in=customer_ids)
+        Subscription.objects.visible_to(partner).filter(customer_id__in=customer_ids)
         .order_by("customer_id", "offer__name", "created_at")
         .values_list("customer_id", "offer__name", "quantity", "status", "partner_of_record__name",
                      "partner_of_record__mpn_id")
@@ -69,7 +70,7 @@ def subscription_for_partner(*, partner: Tenant, customer: Tenant, subscription_
 def order_for_partner(*, partner: Tenant, customer: Tenant, order_id: object) -> Order:
     try:
         return (
-            Order.objects.filter(partner=partner, customer=customer)
+            Order.objects.visible_to(partner).filter(customer=customer)
             .select_related("ordered_by", "partner_of_record")
             .prefetch_related("lines__offer", "lines__subscription")
             .get(id=order_id)
@@ -79,7 +80,27 @@ def order_for_partner(*, partner: Tenant, customer: Tenant, order_id: object) ->
 
 
 def subscriptions_export_rows(*, partner: Tenant, customer: Tenant | None = None):  # noqa: ANN201
-    qs = Subscription.objects.filter(partner=partner).select_related("offer", "partner_of_record", "customer")
+    qs = Subscription.objects.visible_to(partner).select_related("offer", "partner_of_record", "customer")
     if customer is not None:
         qs = qs.filter(customer=customer)
     return qs.order_by("customer__name", "offer__name", "id").iterator(chunk_size=2000)
+
+
+def subscription_events(*, tenant: Tenant, subscription: Subscription, limit: int = 100) -> list[SubscriptionEvent]:
+    return list(
+        SubscriptionEvent.objects.visible_to(tenant).filter(subscription=subscription)
+        .select_related("actor")[:limit]
+    )
+
+
+def subscriptions_of_organisation(*, customer: Tenant) -> list[Subscription]:
+    """Admin center → Subscriptions: everything the customer bought, through any partner."""
+    return list(
+        Subscription.objects.visible_to(customer)
+        .select_related("offer", "partner", "partner_of_record", "support_contact")
+        .order_by("offer__name", "created_at")
+    )
+
+
+def agreement_of_organisation(*, customer: Tenant) -> CustomerAgreement | None:
+    return CustomerAgreement.objects.visible_to(customer).first()

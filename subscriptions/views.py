@@ -6,12 +6,10 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from customers.models import CustomerAgreement
 from customers.selectors import customer_for_partner
 from partnercenter.csvexport import csv_response
 from partnercenter.errors import DomainError
@@ -99,7 +97,7 @@ def _detail_context(request: HttpRequest, subscription: Subscription, **forms: o
     context = {
         "subscription": subscription,
         "customer": subscription.customer,
-        "events": list(subscription.events.select_related("actor")[:100]),
+        "events": selectors.subscription_events(tenant=partner, subscription=subscription),
         "quantity_form": QuantityForm(initial={"quantity": subscription.quantity, **version}, offer=subscription.offer),
         "contact_form": SupportContactForm(
             provider=partner, initial={"support_contact": str(subscription.support_contact_id or ""), **version},
@@ -112,15 +110,13 @@ def _detail_context(request: HttpRequest, subscription: Subscription, **forms: o
     return context
 
 
-@tenant_view(Perm.SUBSCRIPTIONS_VIEW)
+@tenant_view(get=Perm.SUBSCRIPTIONS_VIEW, post=Perm.SUBSCRIPTIONS_BUY)
 def subscription_detail(request: HttpRequest, customer_id: str, subscription_id: str) -> HttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
     customer = _customer(request, customer_id)
     subscription = selectors.subscription_for_partner(partner=partner, customer=customer, subscription_id=subscription_id)
     if request.method != "POST":
         return render(request, "subscriptions/detail.html", _detail_context(request, subscription))
-    if not request.tenancy.has(Perm.SUBSCRIPTIONS_BUY):  # type: ignore[attr-defined]
-        raise PermissionDenied
     action = request.POST.get("action", "")
     forms: dict = {}
     try:
@@ -258,11 +254,8 @@ def agreement_record(request: HttpRequest, customer_id: str) -> HttpResponse:
 
 @tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)
 def admin_center_subscriptions(request: HttpRequest) -> HttpResponse:
-    rows = list(
-        Subscription.objects.filter(customer=request.tenant)  # type: ignore[attr-defined]
-        .select_related("offer", "partner", "partner_of_record", "support_contact")
-        .order_by("offer__name", "created_at")
-    )
-    agreement = CustomerAgreement.objects.filter(customer=request.tenant).first()  # type: ignore[attr-defined]
+    customer = request.tenant  # type: ignore[attr-defined]
+    rows = selectors.subscriptions_of_organisation(customer=customer)
+    agreement = selectors.agreement_of_organisation(customer=customer)
     return render(request, "subscriptions/admin_center.html", {"rows": rows, "agreement": agreement,
                                                                 "active": SubscriptionStatus.ACTIVE})

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 from customers.models import ResellerRelationship
 from customers.services import reseller_relationship_ensure
 from invitations import services as invitation_services
 from invitations.models import Acceptance, RelationshipRequest
-from partnercenter.models import ActivityLog, OutboxEmail
-from partnercenter.roles import Role
+from partnercenter.models import ActivityLog, OutboxEmail, PartnerType, TenantKind
+from partnercenter.permissions import tenant_view
+from partnercenter.roles import PARTNER_ROLES, Perm, Role, permissions_for
 from tests.conftest import client_for
 from tests.factories import PartnerFactory, TenantFactory, member
 
+# Routes without tenant_view: reachable signed out (token links, health, language, the loopback-only
+# dev outbox) or by any signed-in user. Every other route must declare its permission with tenant_view.
 PUBLIC = {
     "partnerships/<str:token>/",
     "healthz", "language/", "admin-center/partner-request/<str:token>/",
@@ -24,66 +31,95 @@ PUBLIC = {
     "dev/outbox/", "dev/outbox/<int:email_id>/",
 }
 SIGNED_IN = {"", "switch-tenant/"}
-TENANT = {
-    "customers/", "customers/export.csv", "customers/request-relationship/", "customers/requests/",
-    "offers/", "subscriptions/export.csv", "admin-center/subscriptions/",
-    "resellers/", "resellers/request-partnership/", "providers/", "providers/invite/",
-    "customers/add/", "customers/add/subscriptions/", "customers/add/review/", "customers/add/cancel/",
-    "company-profile/", "company-profile/edit/", "company-profile/security/", "activity/", "admin-center/", "admin-center/activity/",
-}
-TENANT_OBJECT = {
-    "customers/<uuid:customer_id>/account/",
-    "customers/<uuid:customer_id>/remove/",
-    "customers/requests/<int:request_id>/draft/",
-    "customers/requests/<int:request_id>/accepted/",
-    "customers/requests/<int:request_id>/send/",
-    "customers/requests/<int:request_id>/resend/",
-    "customers/requests/<int:request_id>/revoke/",
-    "admin-center/acceptances/<uuid:acceptance_id>/",
-    "customers/<uuid:customer_id>/agreement/",
-    "customers/<uuid:customer_id>/row/",
-    "customers/<uuid:customer_id>/subscriptions/",
-    "customers/<uuid:customer_id>/subscriptions/add/",
-    "customers/<uuid:customer_id>/subscriptions/export.csv",
-    "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/",
-    "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/",
-    "customers/<uuid:customer_id>/orders/<uuid:order_id>/",
-    # Checked across tenants in tests/test_partnerships.py::test_pages_and_cross_tenant.
-    "resellers/requests/<int:request_id>/draft/",
-    "resellers/requests/<int:request_id>/send/",
-    "resellers/requests/<int:request_id>/resend/",
-    "resellers/requests/<int:request_id>/revoke/",
-    "resellers/<uuid:reseller_id>/remove/",
-    "providers/requests/<int:request_id>/accept/",
-    "providers/requests/<int:request_id>/decline/",
-    "providers/<uuid:provider_id>/remove/",
-    # Checked across tenants in tests/test_admin_center_dap.py::test_another_tenants_partner_id_is_404.
-    "admin-center/partners/<uuid:partner_id>/remove-delegated-admin/",
-    "admin-center/partners/<uuid:partner_id>/reassign-admin-permissions/",
-}
-PARTNERSHIP_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("resellers/", "providers/"))}
-ADMIN_CENTER_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("admin-center/partners/")}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
 DELEGATED_PREFIXES = ("accounts/", "django-admin/")
 
 
-def _routes(patterns: list, prefix: str = "") -> Iterator[str]:
+@dataclass(frozen=True)
+class Guard:
+    route: str
+    perms: dict[str, str]  # method → permission, as tenant_view declared it
+    kind: str
+
+    @property
+    def has_params(self) -> bool:
+        return "<" in self.route
+
+
+def _patterns(patterns: list, prefix: str = "") -> Iterator[tuple[str, object]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            yield from _routes(entry.url_patterns, prefix + str(entry.pattern))
+            yield from _patterns(entry.url_patterns, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern)
+            yield prefix + str(entry.pattern), entry.callback
 
 
-def test_every_route_is_classified() -> None:
-    known = PUBLIC | SIGNED_IN | TENANT | TENANT_OBJECT
-    unclassified = [
-        route for route in _routes(get_resolver().url_patterns)
-        if route not in known and not route.startswith(DELEGATED_PREFIXES)
+def sweep(patterns: list, *, public: set[str] = PUBLIC, signed_in: set[str] = SIGNED_IN,
+          delegated: tuple[str, ...] = DELEGATED_PREFIXES) -> tuple[list[Guard], list[str]]:
+    """The guarded routes of a URLconf, and its problems: a route that declares no permission and is not
+    listed, a listed route that also declares one, a listed route that no longer exists."""
+    guards: list[Guard] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for route, callback in _patterns(patterns):
+        seen.add(route)
+        if route.startswith(delegated):
+            continue
+        perms = getattr(callback, "required_perms", None)
+        listed = route in public or route in signed_in
+        if perms is None and not listed:
+            problems.append(f"unguarded: {route!r} declares no permission (tenant_view) and is not listed public")
+        elif perms is not None and listed:
+            problems.append(f"ambiguous: {route!r} is listed public but declares {perms}")
+        elif perms is not None:
+            guards.append(Guard(route, dict(perms), callback.tenant_kind))
+    problems += [f"stale: {route!r} is listed but not routed" for route in sorted((public | signed_in) - seen)]
+    return guards, problems
+
+
+GUARDS, PROBLEMS = sweep(get_resolver().url_patterns)
+TENANT_OBJECT = {g.route for g in GUARDS if g.has_params}
+# Checked across tenants in tests/test_partnerships.py::test_pages_and_cross_tenant.
+PARTNERSHIP_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("resellers/", "providers/"))}
+# Checked across tenants in tests/test_admin_center_dap.py::test_another_tenants_partner_id_is_404.
+ADMIN_CENTER_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("admin-center/partners/")}
+
+
+def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
+    """An agreement and an order of 3 × mail-basic for a customer of `partner` (relationship exists)."""
+    from subscriptions.models import Offer
+    from subscriptions.services import Line, customer_agreement_record, order_place
+
+    customer_agreement_record(partner=partner, customer=customer, actor=actor, signer_name="Eva",
+                              signer_email="eva@example.com", accepted_on=date(2026, 1, 5))
+    order, _created = order_place(partner=partner, customer=customer, actor=actor, idempotency_key=f"k{customer.pk}",
+                                  lines=[Line(offer_id=Offer.objects.get(sku="mail-basic").id, quantity=3)])
+    return order
+
+
+def test_every_route_declares_a_permission_or_is_listed_public():
+    assert PROBLEMS == []
+    assert len(GUARDS) > 40 and {g.kind for g in GUARDS} == {TenantKind.PARTNER, TenantKind.CUSTOMER}
+
+
+def _page(request):  # noqa: ANN001, ANN202
+    return HttpResponse("")
+
+
+def test_the_sweep_reports_a_new_route_that_declares_nothing():
+    guarded = tenant_view(Perm.CUSTOMERS_VIEW)(_page)
+    urlconf = [
+        path("listed/", _page),
+        path("guarded/<int:pk>/", guarded),
+        path("nested/", include([path("forgotten/", _page)])),
+        path("accounts/login/", _page),
     ]
-    assert unclassified == []
-    stale = known - set(_routes(get_resolver().url_patterns))
-    assert stale == set()
+    guards, problems = sweep(urlconf, public={"listed/"}, signed_in=set(), delegated=("accounts/",))
+    assert [(g.route, g.perms["GET"]) for g in guards] == [("guarded/<int:pk>/", Perm.CUSTOMERS_VIEW)]
+    assert problems == ["unguarded: 'nested/forgotten/' declares no permission (tenant_view) and is not listed public"]
+    _guards, problems = sweep(urlconf, public={"listed/", "nested/forgotten/", "gone/", "guarded/<int:pk>/"},
+                              signed_in=set(), delegated=("accounts/",))
+    assert [p.split(":")[0] for p in problems] == ["ambiguous", "stale"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -102,13 +138,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         raw_token=raw2, user=member(other_customer, Role.CUSTOMER_GLOBAL_ADMIN), customer=other_customer
     )
 
-    from subscriptions.models import Offer
-    from subscriptions.services import Line, customer_agreement_record, order_place
-
-    customer_agreement_record(partner=owner, customer=customer, actor=owner_admin, signer_name="Eva",
-                              signer_email="eva@example.com", accepted_on=date(2026, 1, 5))
-    order, _created = order_place(partner=owner, customer=customer, actor=owner_admin, idempotency_key="k1",
-                                  lines=[Line(offer_id=Offer.objects.get(sku="mail-basic").id, quantity=3)])
+    order = order_for(owner, owner_admin, customer)
     subscription = order.lines.get().subscription
     sub = f"/customers/{customer.id}/subscriptions/{subscription.id}/"
     urls = {
@@ -169,33 +199,98 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
     assert snapshot() == before
 
 
-@pytest.mark.django_db
-def test_signed_out_visitors_are_sent_to_sign_in(client) -> None:
-    for url in ["/customers/", "/customers/export.csv", "/company-profile/", "/activity/", "/admin-center/",
-                "/customers/requests/"]:
-        response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+def _example_url(route: str) -> str:
+    """The route with made-up parameters: nobody's object, so a permitted role gets a 404 at most."""
+    url = re.sub(r"<uuid:\w+>", "00000000-0000-4000-8000-000000000000", route)
+    url = re.sub(r"<int:\w+>", "999999", url)
+    return "/" + re.sub(r"<(?:str:)?\w+>", "nothing", url)
+
+
+TENANT_KIND_OF_ROLE = {role: TenantKind.PARTNER if role in PARTNER_ROLES else TenantKind.CUSTOMER for role in Role}
+PARTNER_TYPES = {TenantKind.PARTNER: [t.value for t in PartnerType], TenantKind.CUSTOMER: [""]}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("role", "url", "expected"),
-    [
-        (Role.HELPDESK_AGENT, "/customers/request-relationship/", 403),
-        (Role.BILLING_ADMIN, "/customers/request-relationship/", 403),
-        (Role.HELPDESK_AGENT, "/customers/export.csv", 403),
-        (Role.BILLING_ADMIN, "/customers/export.csv", 200),
-        (Role.SALES_AGENT, "/customers/request-relationship/", 200),
-        (Role.SALES_AGENT, "/company-profile/edit/", 403),
-        (Role.ADMIN_AGENT, "/company-profile/edit/", 403),
-        (Role.GLOBAL_ADMIN, "/company-profile/edit/", 200),
-        (Role.SALES_AGENT, "/activity/", 403),
-        (Role.HELPDESK_AGENT, "/customers/", 200),
-    ],
-)
-def test_role_permissions_are_enforced_on_the_server(role, url, expected) -> None:
-    partner = PartnerFactory()
-    assert client_for(member(partner, role)).get(url).status_code == expected
+@pytest.mark.parametrize("role", list(Role))
+def test_the_role_matrix_follows_the_role_permission_table(role) -> None:
+    """Every guarded route, for every role and partner type, from ROLE_PERMISSIONS: without the method's
+    permission 403 (GET and POST), with it anything but 403; a tenant of the other kind gets 404."""
+    kind = TENANT_KIND_OF_ROLE[role]
+    failures = []
+    checked: Counter = Counter()
+    for partner_type in PARTNER_TYPES[kind]:
+        tenant = PartnerFactory(partner_type=partner_type) if kind == TenantKind.PARTNER else TenantFactory()
+        client = client_for(member(tenant, role))
+        allowed = permissions_for([role], partner_type)
+        for guard in GUARDS:
+            url = _example_url(guard.route)
+            for method in ("get", "post"):
+                perm = guard.perms[method.upper()]
+                if guard.kind != kind:
+                    expected = "404"
+                elif perm not in allowed:
+                    expected = "403"
+                elif method == "post":
+                    continue  # a permitted POST would act; the object tests cover those
+                else:
+                    expected = "not 403"
+                status = getattr(client, method)(url).status_code
+                checked[expected] += 1
+                wrong = status == 403 if expected == "not 403" else str(status) != expected
+                if wrong:
+                    failures.append((partner_type, method, url, perm, expected, status))
+    assert failures == []
+    assert checked["not 403"] > 0 and checked["404"] > 0
+
+
+def _world(tag: str, partner_type: str) -> tuple:
+    """A partner and its customer (both named after `tag`), with an order, a request and activity."""
+    partner = PartnerFactory(name=f"{tag} Partner", partner_type=partner_type)
+    admin = member(partner, Role.GLOBAL_ADMIN)
+    customer = TenantFactory(name=f"{tag} Customer")
+    customer_admin = member(customer, Role.CUSTOMER_GLOBAL_ADMIN)
+    reseller_relationship_ensure(partner=partner, customer=customer, actor=admin)
+    order_for(partner, admin, customer)
+    invitation_services.invitation_create(partner=partner, actor=admin, include_dap=True,
+                                          customer_email=f"{tag.lower()}@example.com")
+    return admin, customer_admin
+
+
+def _body(response) -> str:  # noqa: ANN001
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("partner_type", [PartnerType.DIRECT, PartnerType.INDIRECT_PROVIDER])
+def test_list_routes_never_show_another_tenants_rows(partner_type) -> None:
+    """Every guarded route without parameters (the lists, exports, logs) as the owner: the other world's
+    names and addresses never appear; the owner's own customer does, on the lists that show customers."""
+    mine, my_customer = _world("Aurora", partner_type)
+    _world("Zebrafin", partner_type)
+    bodies = {}
+    for guard in GUARDS:
+        if guard.has_params:
+            continue
+        user = mine if guard.kind == TenantKind.PARTNER else my_customer
+        response = client_for(user).get(_example_url(guard.route))
+        assert response.status_code in (200, 302, 404, 405), (guard.route, response.status_code)  # 404: not for this partner type
+        bodies[guard.route] = _body(response)
+        assert "zebrafin" not in bodies[guard.route].lower(), guard.route
+    for route in ("customers/", "customers/export.csv", "subscriptions/export.csv", "activity/"):
+        assert "Aurora Customer" in bodies[route], route
+    assert "aurora@example.com" in bodies["customers/requests/"]
+    for route in ("admin-center/", "admin-center/subscriptions/"):
+        assert "Aurora Partner" in bodies[route], route
+
+
+@pytest.mark.django_db
+def test_every_guarded_route_sends_signed_out_visitors_to_sign_in(client) -> None:
+    for guard in GUARDS:
+        for method in ("get", "post"):
+            response = getattr(client, method)(_example_url(guard.route))
+            assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), guard.route
 
 
 @pytest.mark.django_db

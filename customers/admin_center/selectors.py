@@ -45,18 +45,18 @@ def partner_relationships(*, customer: Tenant) -> list[PartnerItem]:
     the number of partners."""
     items: dict[Any, PartnerItem] = {}
     for rel in (
-        ResellerRelationship.objects.filter(customer=customer, status=RelationshipStatus.ACTIVE)
+        ResellerRelationship.objects.visible_to(customer).filter(status=RelationshipStatus.ACTIVE)
         .select_related("partner", "partner__profile")
     ):
         items[rel.partner_id] = PartnerItem(partner=rel.partner, reseller_since=rel.created_at)
     for row in (
-        DelegatedAdminPermission.objects.filter(customer=customer, status=RelationshipStatus.ACTIVE)
+        DelegatedAdminPermission.objects.visible_to(customer).filter(status=RelationshipStatus.ACTIVE)
         .select_related("partner", "partner__profile")
     ):
         item = items.setdefault(row.partner_id, PartnerItem(partner=row.partner))
         item.dap.append(DapHeld(row.service, str(Service(row.service).label), row.granted_at))
-    for assoc in ResellerAssociation.objects.filter(
-        customer=customer, status=RelationshipStatus.ACTIVE
+    for assoc in ResellerAssociation.objects.visible_to(customer).filter(
+        status=RelationshipStatus.ACTIVE
     ).select_related("provider"):
         if assoc.reseller_id in items:
             items[assoc.reseller_id].via_providers.append(assoc.provider)
@@ -92,7 +92,7 @@ def _is_uuid(value: object) -> bool:
 
 def dap_services_held(*, customer: Tenant, partner: Tenant) -> list[str]:
     held = set(
-        DelegatedAdminPermission.objects.filter(customer=customer, partner=partner, status=RelationshipStatus.ACTIVE)
+        DelegatedAdminPermission.objects.visible_to(customer).filter(partner=partner, status=RelationshipStatus.ACTIVE)
         .values_list("service", flat=True)
     )
     return [service for service in Service.values if service in held]
@@ -102,6 +102,6 @@ def reassign_candidates(*, customer: Tenant, partner: Tenant) -> list[Tenant]:
     """The other partners with an active reseller relationship: who may receive the admin permissions."""
     return [
         rel.partner
-        for rel in ResellerRelationship.objects.filter(customer=customer, status=RelationshipStatus.ACTIVE)
+        for rel in ResellerRelationship.objects.visible_to(customer).filter(status=RelationshipStatus.ACTIVE)
         .exclude(partner=partner).select_related("partner").order_by("partner__name", "partner_id")
     ]
