@@ -9,21 +9,9 @@ from django.utils.translation import gettext as _
 
 from invitations.drafts import draft_checked
 from invitations.errors import PendingRequestExists
+from links import services as lifecycle
 from links.kinds import link_path
 from links.selectors import verified_email_matches
-from links.services import (
-    email_checked,
-    link_answer,
-    link_by_token,
-    link_issue,
-    link_lock,
-    link_reissue_logged,
-    link_resend,
-    link_revoke,
-    link_send_checked,
-    link_sent,
-    recipient_language,
-)
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
@@ -72,7 +60,7 @@ def partnership_request_create(
         if IndirectPartnership.objects.filter(provider=provider, reseller=reseller,
                                               status=PartnershipStatus.ACTIVE).exists():
             raise DomainError(_("You are partnered with this reseller already."), field="reseller_mpn_id")
-    address = email_checked(email, field="email")
+    address = lifecycle.email_checked(email, field="email")
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -88,8 +76,8 @@ def partnership_request_create(
                     )
                 if existing is not None:
                     existing.email = address or existing.email
-                    return existing, link_reissue_logged(existing, actor=actor)
-                return link_issue(
+                    return existing, lifecycle.link_reissue_logged(existing, actor=actor)
+                return lifecycle.link_issue(
                     PartnershipRequest, actor=actor, log={"to": reseller.name if reseller else address},
                     provider=provider, reseller=reseller, email=address,
                 )
@@ -114,16 +102,16 @@ def partnership_request_send(
     """Email the (edited) draft through the outbox, filed in the recipient's language."""
     _require_provider(actor, request.provider)
     with transaction.atomic():
-        locked = link_lock(PartnershipRequest, request.pk)
-        link_send_checked(locked, raw_token=raw_token)
+        locked = lifecycle.link_lock(PartnershipRequest, request.pk)
+        lifecycle.link_send_checked(locked, raw_token=raw_token)
         to = locked.email or (_first_admin_email(locked.reseller) if locked.reseller else "")
         if not to:
             raise DomainError(_("Enter a reseller email to send the request from the portal."), field="body")
         subject, body = draft_checked(subject=subject, body=body, link=link)
         outbox_email_create_raw(to_email=to, subject=subject, body=body,
-                                language=recipient_language(to, draft_language=draft_language),
+                                language=lifecycle.recipient_language(to, draft_language=draft_language),
                                 kind="partnership_request", tenant=locked.provider, reply_to=actor.email)
-        link_sent(locked, actor=actor, to=to)
+        lifecycle.link_sent(locked, actor=actor, to=to)
 
 
 def _first_admin_email(tenant: Tenant) -> str:
@@ -134,21 +122,22 @@ def _first_admin_email(tenant: Tenant) -> str:
 def partnership_request_resend(*, request: PartnershipRequest, actor: User) -> str:
     _require_provider(actor, request.provider)
     try:
-        return link_resend(request, actor=actor)
+        return lifecycle.link_resend(request, actor=actor)
     except IntegrityError:
         raise DomainError(_("Another pending request to this reseller exists already.")) from None
 
 
 def partnership_request_revoke(*, request: PartnershipRequest, actor: User) -> None:
     _require_provider(actor, request.provider)
-    link_revoke(request, actor=actor)
+    lifecycle.link_revoke(request, actor=actor)
 
 
 # --- Reseller side ------------------------------------------------------------------------------
 
 
 def partnership_request_by_token(raw_token: str) -> PartnershipRequest | None:
-    request = link_by_token(PartnershipRequest, raw_token, related=("provider", "provider__profile", "reseller"))
+    request = lifecycle.link_by_token(PartnershipRequest, raw_token,
+                                      related=("provider", "provider__profile", "reseller"))
     if request is None or request.status == PartnershipRequestStatus.REVOKED:
         return None
     return request
@@ -216,7 +205,8 @@ def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> Ind
                 existing = IndirectPartnership.objects.get(provider=request.provider, reseller=reseller,
                                                            status=PartnershipStatus.ACTIVE)
         request.accepted_reseller = reseller
-        link_answer(request, status=PartnershipRequestStatus.ACCEPTED, actor=actor, fields=("accepted_reseller",))
+        lifecycle.link_answer(request, status=PartnershipRequestStatus.ACCEPTED, actor=actor,
+                              fields=("accepted_reseller",))
         _log_both(request.provider, reseller, ActivityKind.PARTNERSHIP_ACCEPTED, actor)
         if already_partnered:
             # Accepting another request of a provider one is partnered with already changes nothing
@@ -240,7 +230,7 @@ def partnership_decline(*, request_id: int, reseller: Tenant, actor: User) -> No
             raise DomainError(problem, code="refused")
         if request.effective_status != PartnershipRequestStatus.PENDING:
             raise DomainError(_("This request is no longer open."), code="answered")
-        link_answer(request, status=PartnershipRequestStatus.DECLINED, actor=actor)
+        lifecycle.link_answer(request, status=PartnershipRequestStatus.DECLINED, actor=actor)
         _log_both(request.provider, reseller, ActivityKind.PARTNERSHIP_DECLINED, actor)
 
 
