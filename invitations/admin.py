@@ -5,7 +5,7 @@ from invitations.models import Acceptance, RelationshipRequest
 
 @admin.register(RelationshipRequest)
 class RelationshipRequestAdmin(admin.ModelAdmin):
-    list_display = ["id", "partner", "customer_email", "status", "include_dap", "reusable", "expires_at"]
+    list_display = ["id", "partner", "email", "status", "include_dap", "reusable", "expires_at"]
     list_filter = ["status", "include_dap", "reusable"]
     raw_id_fields = ["partner", "created_by", "sent_by", "accepted_customer"]
     readonly_fields = ["token_digest", "token_last4"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from invitations.tokens import token_digest
+from links.tokens import token_digest
 
 SESSION_KEY = "draft_links"
 KEEP = 20  # the newest drafts of a session; older ones are opened again with Resend

@@ -1,4 +1,4 @@
-"""Tokenised relationship requests and the customers' acceptances of them."""
+"""Relationship requests (a kind of links.TokenLink) and the customers' acceptances of them."""
 
 from __future__ import annotations
 
@@ -6,22 +6,19 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from links.models import LinkStatus, TokenLink
 from partnercenter.models import Tenant, User
 
-
-class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    EXPIRED = "expired", _("Expired")
-    REVOKED = "revoked", _("Revoked")
+RequestStatus = LinkStatus  # the one vocabulary of every link kind
 
 
-class RelationshipRequest(models.Model):
-    """A partner's invitation to a reseller relationship. Only the token's SHA-256 digest is stored."""
+class RelationshipRequest(TokenLink):
+    """A partner's invitation to a reseller relationship (F2, F3)."""
+
+    kind = "relationship_request"
+    issuer_field = "partner"
 
     id = models.BigAutoField(primary_key=True)
     partner = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="relationship_requests")
@@ -29,28 +26,14 @@ class RelationshipRequest(models.Model):
     provider = models.ForeignKey(
         Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("Indirect provider")
     )
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     include_dap = models.BooleanField(_("Include delegated administration privileges"), default=False)
-    # Normalised (NFKC + casefold) when addressed; empty for an unaddressed link.
-    customer_email = models.CharField(_("Customer email"), max_length=254, blank=True, default="")
+    # The customer's address; empty for an unaddressed link.
+    email = models.CharField(_("Customer email"), max_length=254, blank=True, default="")
     reusable = models.BooleanField(_("Reusable link"), default=False)
-    token_digest = models.CharField(max_length=64, unique=True)
-    token_last4 = models.CharField(max_length=4)
-    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING)
-    expires_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    sent_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    # The last time the request got a new link (Resend, or a confirmed new request to the same email).
-    reissued_at = models.DateTimeField(null=True, blank=True)
     acceptance_count = models.PositiveIntegerField(default=0)
     accepted_customer = models.ForeignKey(
         Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    declined_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("relationship request")
@@ -58,32 +41,16 @@ class RelationshipRequest(models.Model):
         constraints = [
             # One pending request per addressed customer email and partner.
             models.UniqueConstraint(
-                fields=["partner", "customer_email"],
-                condition=Q(status="pending") & ~Q(customer_email=""),
+                fields=["partner", "email"],
+                condition=Q(status="pending") & ~Q(email=""),
                 name="request_one_pending_per_email",
             ),
-            models.CheckConstraint(condition=Q(customer_email="") | Q(reusable=False), name="request_addressed_single_use"),
+            models.CheckConstraint(condition=Q(email="") | Q(reusable=False), name="request_addressed_single_use"),
         ]
         indexes = [models.Index(fields=["partner", "-id"], name="request_partner_id_idx")]
 
-    def __str__(self) -> str:
-        return f"…{self.token_last4} ({self.status})"
-
-    @property
-    def is_addressed(self) -> bool:
-        return bool(self.customer_email)
-
-    def is_expired(self, now=None) -> bool:
-        return (now or timezone.now()) >= self.expires_at
-
-    @property
-    def effective_status(self) -> str:
-        if self.status == RequestStatus.PENDING and self.is_expired():
-            return RequestStatus.EXPIRED
-        return self.status
-
-    def get_effective_status_display(self) -> str:
-        return str(RequestStatus(self.effective_status).label)
+    def activity_extra(self) -> dict:
+        return {"email": self.email}
 
 
 class AcceptanceStatus(models.TextChoices):

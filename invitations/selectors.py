@@ -1,13 +1,17 @@
-"""Reads of relationship requests for the partner's Relationship requests list, always scoped."""
+"""Reads of relationship requests: the partner's list, one request, the link a token opens and who may
+see it, always scoped."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from invitations.models import Acceptance, AcceptanceStatus, RelationshipRequest, RequestStatus
-from partnercenter.models import Tenant
+from links.selectors import verified_email_matches
+from links.services import link_by_token
+from partnercenter.models import Membership, Tenant, TenantKind, User
 
 NAMES_SHOWN = 3  # customers named in the "Accepted by" cell of a reusable link
 
@@ -64,3 +68,60 @@ def accepted_by(*, request: RelationshipRequest) -> QuerySet[Acceptance]:
         .select_related("customer", "user")
         .order_by("-processed_at", "-created_at")
     )
+
+
+def request_for_partner(*, partner: Tenant, request_id: object) -> RelationshipRequest:
+    from django.http import Http404
+
+    try:
+        return RelationshipRequest.objects.get(partner=partner, id=int(str(request_id)))
+    except (RelationshipRequest.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def request_by_token(raw_token: str) -> RelationshipRequest | None:
+    return link_by_token(RelationshipRequest, raw_token, related=("partner", "partner__profile"))
+
+
+def user_email_matches(*, user: User, request: RelationshipRequest) -> bool:
+    """Addressed requests need the same address, verified, compared after NFKC + casefold."""
+    if not request.email:
+        return True
+    return verified_email_matches(user=user, address=request.email)
+
+
+def is_rightful_customer(*, user: User | None, customer: Tenant | None, request: RelationshipRequest) -> bool:
+    """Who may learn that a link is expired or used (everybody else gets the not-found page)."""
+    if user is None or not user.is_authenticated or customer is None or customer.kind != TenantKind.CUSTOMER:
+        return False
+    if not Membership.objects.filter(user=user, tenant=customer, is_active=True).exists():
+        return False
+    if request.accepted_customer_id:
+        return request.accepted_customer_id == customer.id
+    if request.acceptances.filter(customer=customer).exists():
+        return True
+    # An unaddressed link that nobody used names no customer: nobody learns more than "not found".
+    return bool(request.email) and user_email_matches(user=user, request=request)
+
+
+def link_visible(*, request: RelationshipRequest | None, user: User | None, customer: Tenant | None) -> bool:
+    """What the link's page shows at all, for GET and for the answers (POST) alike: a pending link to
+    anyone, a closed one to its rightful customer only; unknown and revoked links to nobody."""
+    if request is None or request.status == RequestStatus.REVOKED:
+        return False
+    if request.effective_status == RequestStatus.PENDING:
+        return True
+    return is_rightful_customer(user=user, customer=customer, request=request)
+
+
+def acceptance_for_customer(*, acceptance_id: object, customer: Tenant | None) -> Acceptance:
+    from django.http import Http404
+
+    if customer is None:
+        raise Http404
+    try:
+        return Acceptance.objects.select_related("request__partner", "customer").get(
+            id=acceptance_id, customer=customer
+        )
+    except (Acceptance.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc

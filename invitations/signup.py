@@ -25,7 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from invitations.models import RelationshipRequest
-from invitations.tokens import token_digest
+from links.tokens import token_digest
 from partnercenter.domains import email_to_ascii
 from partnercenter.models import Tenant, User
 from partnercenter.services import customer_with_admin_create, outbox_email_create

@@ -22,8 +22,3 @@ def acceptance_process_task(acceptance_id: str) -> str:
 @shared_task(name="invitations.tasks.acceptance_sweep")
 def acceptance_sweep_task() -> int:
     return services.acceptances_sweep()
-
-
-@shared_task(name="invitations.tasks.invitations_expire")
-def invitations_expire_task() -> int:
-    return services.invitations_expire()

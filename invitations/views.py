@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +28,7 @@ from invitations.errors import (
 )
 from invitations.forms import AcceptForm, CustomerSignupForm, DraftForm, RelationshipRequestForm
 from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
-from invitations.tokens import email_normalize
+from links.tokens import email_normalize
 from partnercenter import ratelimit
 from partnercenter.domains import to_unicode
 from partnercenter.errors import DomainError
@@ -140,7 +141,7 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = DraftForm(request.POST)
     raw_token = request.POST.get("token", "")[:100]
-    from invitations.tokens import token_digest
+    from links.tokens import token_digest
 
     if rel_request.token_digest != token_digest(raw_token):
         messages.error(request, _("This link was replaced by a newer one. Use Resend to get the current link."))
@@ -151,12 +152,13 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
             services.invitation_send(
                 request=rel_request, actor=request.user, raw_token=raw_token,  # type: ignore[arg-type]
                 subject=form.cleaned_data["subject"], body=form.cleaned_data["body"], link=link, ip=client_ip(request),
+                draft_language=get_language(),
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             draft_link_drop(request, "relationship", rel_request.id)
-            messages.success(request, _("The request was sent to %(email)s.") % {"email": to_unicode(rel_request.customer_email)})
+            messages.success(request, _("The request was sent to %(email)s.") % {"email": to_unicode(rel_request.email)})
             return redirect("invitations:list")
     return render_draft(request, rel_request, raw_token, form=form, status=400)
 
@@ -266,7 +268,7 @@ def _page_context(request: HttpRequest, rel_request: RelationshipRequest, token:
     }
     if not user.is_authenticated:
         context["signup_form"] = CustomerSignupForm(
-            initial={"email": rel_request.customer_email, "country": str(rel_request.partner.country)}
+            initial={"email": rel_request.email, "country": str(rel_request.partner.country)}
         )
         return context
     if customer is None:
@@ -369,7 +371,7 @@ def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: Custom
             % {"partner": rel_request.partner.name, "region": region_name_for_country(str(rel_request.partner.country))},
         )
         return None
-    addressed = rel_request.customer_email
+    addressed = rel_request.email
     if addressed and email_normalize(data["email"]) != addressed:
         form.add_error("email", _("This request was sent to a different email address. Use that address."))
         return None

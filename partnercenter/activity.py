@@ -33,6 +33,7 @@ DESCRIPTIONS = {
     ActivityKind.PARTNERSHIP_SENT: _("Partnership request …%(last4)s emailed to %(to)s."),
     ActivityKind.PARTNERSHIP_RESENT: _("Partnership request re-issued; the old link …%(old_last4)s no longer works."),
     ActivityKind.PARTNERSHIP_REVOKED: _("Partnership request …%(last4)s revoked."),
+    ActivityKind.PARTNERSHIP_EXPIRED: _("Partnership request …%(last4)s expired."),
     ActivityKind.PARTNERSHIP_ACCEPTED: _("%(reseller)s accepted the partnership with %(provider)s."),
     ActivityKind.PARTNERSHIP_DECLINED: _("%(reseller)s declined the partnership request of %(provider)s."),
     ActivityKind.PARTNERSHIP_REMOVED: _("The partnership between %(provider)s and %(reseller)s was removed."),

@@ -230,6 +230,7 @@ class ActivityKind(models.TextChoices):
     PARTNERSHIP_SENT = "partnership.sent", _("Partnership request sent")
     PARTNERSHIP_RESENT = "partnership.resent", _("Partnership request resent")
     PARTNERSHIP_REVOKED = "partnership.revoked", _("Partnership request revoked")
+    PARTNERSHIP_EXPIRED = "partnership.expired", _("Partnership request expired")
     PARTNERSHIP_ACCEPTED = "partnership.accepted", _("Partnership accepted")
     PARTNERSHIP_DECLINED = "partnership.declined", _("Partnership request declined")
     PARTNERSHIP_REMOVED = "partnership.removed", _("Partnership removed")

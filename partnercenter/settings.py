@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bs_icon_templates",
     "partnercenter.apps.PartnerCenterConfig",
     "customers",
+    "links",
     "invitations",
     "resellers",
     "subscriptions",
@@ -257,7 +258,8 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "partnercenter.tasks.outbox_sweep", "schedule": timedelta(seconds=60)},
     "acceptance-sweep": {"task": "invitations.tasks.acceptance_sweep", "schedule": timedelta(seconds=60)},
-    "invitation-expire": {"task": "invitations.tasks.invitations_expire", "schedule": timedelta(minutes=15)},
+    # Every kind of tokenised link (links.kinds) in one sweep.
+    "links-expire": {"task": "links.tasks.links_expire", "schedule": timedelta(minutes=15)},
 }
 # Retries back off below the visibility timeout so a message is never redelivered while retrying.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)

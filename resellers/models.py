@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from links.models import LinkStatus, TokenLink
 from partnercenter.models import Tenant
 
 
@@ -39,34 +40,21 @@ class IndirectPartnership(models.Model):
         return f"{self.provider} ↔ {self.reseller}"
 
 
-class PartnershipRequestStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    EXPIRED = "expired", _("Expired")
-    REVOKED = "revoked", _("Revoked")
+PartnershipRequestStatus = LinkStatus  # the one vocabulary of every link kind
 
 
-class PartnershipRequest(models.Model):
-    """An indirect provider's invitation to an indirect reseller. Only the token digest is stored."""
+class PartnershipRequest(TokenLink):
+    """An indirect provider's invitation to an indirect reseller (F6)."""
+
+    kind = "partnership_request"
+    issuer_field = "provider"
 
     id = models.BigAutoField(primary_key=True)
     provider = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="partnership_requests")
-    created_by = models.ForeignKey("partnercenter.User", on_delete=models.SET_NULL, null=True, related_name="+")
     # Addressed to a registered reseller (by MPN ID): it also appears on that reseller's page.
     reseller = models.ForeignKey(Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     email = models.CharField(_("Reseller email"), max_length=254, blank=True, default="")
-    token_digest = models.CharField(max_length=64, unique=True)
-    token_last4 = models.CharField(max_length=4)
-    status = models.CharField(max_length=16, choices=PartnershipRequestStatus.choices,
-                              default=PartnershipRequestStatus.PENDING)
-    expires_at = models.DateTimeField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # When the link was last replaced (Resend, or a confirmed new request to the same reseller).
-    reissued_at = models.DateTimeField(null=True, blank=True)
     accepted_reseller = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("partnership request")
@@ -78,17 +66,3 @@ class PartnershipRequest(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["provider", "-id"], name="partnership_req_provider_idx")]
-
-    def __str__(self) -> str:
-        return f"…{self.token_last4} ({self.status})"
-
-    @property
-    def effective_status(self) -> str:
-        from django.utils import timezone
-
-        if self.status == PartnershipRequestStatus.PENDING and timezone.now() >= self.expires_at:
-            return PartnershipRequestStatus.EXPIRED
-        return self.status
-
-    def get_effective_status_display(self) -> str:
-        return str(PartnershipRequestStatus(self.effective_status).label)

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from invitations.drafts import draft_checked
 from invitations.errors import PendingRequestExists
-from invitations.tokens import (
-    email_normalize,
-    link_expiry,
-    token_digest,
-    token_new,
-    token_reissue,
-    token_well_formed,
-)
+from links import services as lifecycle
+from links.kinds import link_path
+from links.selectors import verified_email_matches
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
@@ -33,7 +25,7 @@ class PartnershipNotFound(DomainError):
 
 
 def partnership_path(raw_token: str) -> str:
-    return f"/partnerships/{raw_token}/"
+    return link_path(PartnershipRequest.kind, raw_token)
 
 
 def _require_provider(actor: User, provider: Tenant) -> None:
@@ -68,12 +60,7 @@ def partnership_request_create(
         if IndirectPartnership.objects.filter(provider=provider, reseller=reseller,
                                               status=PartnershipStatus.ACTIVE).exists():
             raise DomainError(_("You are partnered with this reseller already."), field="reseller_mpn_id")
-    address = email_normalize(email)
-    if address:
-        try:
-            validate_email(address)
-        except ValidationError:
-            raise DomainError(_("Enter a valid email address."), field="email") from None
+    address = lifecycle.email_checked(email, field="email")
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -88,21 +75,12 @@ def partnership_request_create(
                         existing=existing, field="reseller_mpn_id",
                     )
                 if existing is not None:
-                    token, old = token_reissue(existing)
                     existing.email = address or existing.email
-                    existing.reissued_at = timezone.now()
-                    existing.save()
-                    activity_record(tenant=provider, kind=ActivityKind.PARTNERSHIP_RESENT, actor=actor,
-                                    data={"last4": token.last4, "old_last4": old})
-                    return existing, token.raw
-                token = token_new()
-                request = PartnershipRequest.objects.create(
-                    provider=provider, created_by=actor, reseller=reseller, email=address,
-                    token_digest=token.digest, token_last4=token.last4, expires_at=link_expiry(),
+                    return existing, lifecycle.link_reissue_logged(existing, actor=actor)
+                return lifecycle.link_issue(
+                    PartnershipRequest, actor=actor, log={"to": reseller.name if reseller else address},
+                    provider=provider, reseller=reseller, email=address,
                 )
-                activity_record(tenant=provider, kind=ActivityKind.PARTNERSHIP_REQUESTED, actor=actor,
-                                data={"last4": token.last4, "to": reseller.name if reseller else address})
-                return request, token.raw
         except IntegrityError:
             continue
     raise DomainError(_("Please try again."))
@@ -118,26 +96,22 @@ def partnership_request_for_provider(*, provider: Tenant, request_id: object) ->
 
 
 def partnership_request_send(
-    *, request: PartnershipRequest, actor: User, raw_token: str, subject: str, body: str, link: str
+    *, request: PartnershipRequest, actor: User, raw_token: str, subject: str, body: str, link: str,
+    draft_language: str = "",
 ) -> None:
+    """Email the (edited) draft through the outbox, filed in the recipient's language."""
     _require_provider(actor, request.provider)
     with transaction.atomic():
-        locked = PartnershipRequest.objects.select_for_update().get(pk=request.pk)
-        if locked.token_digest != token_digest(raw_token):
-            raise DomainError(_("This link was replaced by a newer one. Open the request again."), field="body")
-        if locked.effective_status != PartnershipRequestStatus.PENDING:
-            raise DomainError(_("Only a pending request can be sent."))
+        locked = lifecycle.link_lock(PartnershipRequest, request.pk)
+        lifecycle.link_send_checked(locked, raw_token=raw_token)
         to = locked.email or (_first_admin_email(locked.reseller) if locked.reseller else "")
         if not to:
             raise DomainError(_("Enter a reseller email to send the request from the portal."), field="body")
         subject, body = draft_checked(subject=subject, body=body, link=link)
         outbox_email_create_raw(to_email=to, subject=subject, body=body,
-                                language=get_language() or "en", kind="partnership_request",
-                                tenant=locked.provider, reply_to=actor.email)
-        locked.sent_at = timezone.now()
-        locked.save(update_fields=["sent_at"])
-        activity_record(tenant=locked.provider, kind=ActivityKind.PARTNERSHIP_SENT, actor=actor,
-                        data={"last4": locked.token_last4, "to": to})
+                                language=lifecycle.recipient_language(to, draft_language=draft_language),
+                                kind="partnership_request", tenant=locked.provider, reply_to=actor.email)
+        lifecycle.link_sent(locked, actor=actor, to=to)
 
 
 def _first_admin_email(tenant: Tenant) -> str:
@@ -148,47 +122,22 @@ def _first_admin_email(tenant: Tenant) -> str:
 def partnership_request_resend(*, request: PartnershipRequest, actor: User) -> str:
     _require_provider(actor, request.provider)
     try:
-        with transaction.atomic():
-            locked = PartnershipRequest.objects.select_for_update().get(pk=request.pk)
-            if locked.status not in (PartnershipRequestStatus.PENDING, PartnershipRequestStatus.EXPIRED,
-                                     PartnershipRequestStatus.DECLINED):
-                raise DomainError(_("An accepted or revoked request cannot be resent."))
-            token, old = token_reissue(locked)
-            locked.status = PartnershipRequestStatus.PENDING
-            locked.reissued_at = timezone.now()
-            locked.save()
-            activity_record(tenant=locked.provider, kind=ActivityKind.PARTNERSHIP_RESENT, actor=actor,
-                            data={"last4": token.last4, "old_last4": old})
+        return lifecycle.link_resend(request, actor=actor)
     except IntegrityError:
         raise DomainError(_("Another pending request to this reseller exists already.")) from None
-    request.refresh_from_db()
-    return token.raw
 
 
 def partnership_request_revoke(*, request: PartnershipRequest, actor: User) -> None:
     _require_provider(actor, request.provider)
-    with transaction.atomic():
-        locked = PartnershipRequest.objects.select_for_update().get(pk=request.pk)
-        if locked.status not in (PartnershipRequestStatus.PENDING, PartnershipRequestStatus.EXPIRED):
-            raise DomainError(_("Only a pending or expired request can be revoked."))
-        locked.status = PartnershipRequestStatus.REVOKED
-        locked.answered_at = timezone.now()
-        locked.save(update_fields=["status", "answered_at"])
-        activity_record(tenant=locked.provider, kind=ActivityKind.PARTNERSHIP_REVOKED, actor=actor,
-                        data={"last4": locked.token_last4})
+    lifecycle.link_revoke(request, actor=actor)
 
 
 # --- Reseller side ------------------------------------------------------------------------------
 
 
 def partnership_request_by_token(raw_token: str) -> PartnershipRequest | None:
-    if not token_well_formed(raw_token):
-        return None
-    request = (
-        PartnershipRequest.objects.select_related("provider", "provider__profile", "reseller")
-        .filter(token_digest=token_digest(raw_token))
-        .first()
-    )
+    request = lifecycle.link_by_token(PartnershipRequest, raw_token,
+                                      related=("provider", "provider__profile", "reseller"))
     if request is None or request.status == PartnershipRequestStatus.REVOKED:
         return None
     return request
@@ -207,8 +156,6 @@ def partnership_refusal(*, request: PartnershipRequest, reseller: Tenant | None,
     if not request.reseller_id and request.email:
         # Addressed by email only: bound to that address as relationship requests are (the signed-in
         # user's verified email, NFKC + casefold). With an MPN ID the reseller organisation is the binding.
-        from invitations.services import verified_email_matches
-
         if not verified_email_matches(user=actor, address=request.email):
             return _("This request was sent to a different email address. Sign in with the account it was "
                      "sent to.")
@@ -257,10 +204,9 @@ def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> Ind
             except IntegrityError:
                 existing = IndirectPartnership.objects.get(provider=request.provider, reseller=reseller,
                                                            status=PartnershipStatus.ACTIVE)
-        request.status = PartnershipRequestStatus.ACCEPTED
         request.accepted_reseller = reseller
-        request.answered_at = timezone.now()
-        request.save(update_fields=["status", "accepted_reseller", "answered_at"])
+        lifecycle.link_answer(request, status=PartnershipRequestStatus.ACCEPTED, actor=actor,
+                              fields=("accepted_reseller",))
         _log_both(request.provider, reseller, ActivityKind.PARTNERSHIP_ACCEPTED, actor)
         if already_partnered:
             # Accepting another request of a provider one is partnered with already changes nothing
@@ -284,9 +230,7 @@ def partnership_decline(*, request_id: int, reseller: Tenant, actor: User) -> No
             raise DomainError(problem, code="refused")
         if request.effective_status != PartnershipRequestStatus.PENDING:
             raise DomainError(_("This request is no longer open."), code="answered")
-        request.status = PartnershipRequestStatus.DECLINED
-        request.answered_at = timezone.now()
-        request.save(update_fields=["status", "answered_at"])
+        lifecycle.link_answer(request, status=PartnershipRequestStatus.DECLINED, actor=actor)
         _log_both(request.provider, reseller, ActivityKind.PARTNERSHIP_DECLINED, actor)
 
 

@@ -10,14 +10,15 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_keep
 from invitations.errors import PendingRequestExists
 from invitations.forms import DraftForm
 from invitations.services import invitation_create
-from invitations.tokens import token_digest
 from invitations.views import reissue_confirmed
+from links.tokens import token_digest
 from partnercenter import ratelimit
 from partnercenter.errors import DomainError
 from partnercenter.models import CompanyProfile, PartnerType, Tenant
@@ -132,7 +133,7 @@ def partnership_request_send(request: HttpRequest, request_id: int) -> HttpRespo
             services.partnership_request_send(
                 request=partnership_request, actor=request.user, raw_token=raw,  # type: ignore[arg-type]
                 subject=form.cleaned_data["subject"], body=form.cleaned_data["body"],
-                link=request.build_absolute_uri(services.partnership_path(raw)),
+                link=request.build_absolute_uri(services.partnership_path(raw)), draft_language=get_language(),
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -345,7 +345,7 @@ def test_twenty_concurrent_requests_for_one_email_give_one_pending_request(partn
     ))
 
     assert error_types(results) == {}, [value for outcome, value in results if outcome == "error"][:3]
-    pending = RelationshipRequest.objects.filter(partner=partner, customer_email=email, status=RequestStatus.PENDING)
+    pending = RelationshipRequest.objects.filter(partner=partner, email=email, status=RequestStatus.PENDING)
     assert pending.count() == 1
     assert RelationshipRequest.objects.count() == 1
     assert {request.pk for _outcome, (request, _raw) in results} == {pending.get().pk}

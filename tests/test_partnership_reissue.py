@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from invitations.errors import PendingRequestExists
-from invitations.tokens import token_digest
+from links.tokens import token_digest
 from resellers import services
 from resellers.models import PartnershipRequest
 from tests.conftest import client_for

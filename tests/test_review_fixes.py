@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from invitations.tokens import email_normalize
+from links.tokens import email_normalize
 from partnercenter.models import User
 from partnercenter.services import customer_with_admin_create
 
@@ -53,7 +53,7 @@ def test_a_confirmation_re_issues_only_the_request_it_was_shown_for(partner, par
     """Enter on the warning's form after the address was changed must not kill another request's link."""
     from invitations import services
     from invitations.models import RelationshipRequest
-    from invitations.tokens import token_digest
+    from links.tokens import token_digest
     from tests.conftest import client_for
 
     first, _ = services.invitation_create(partner=partner, actor=partner_admin, include_dap=False,

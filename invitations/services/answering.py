@@ -1,0 +1,111 @@
+"""Customer side of relationship requests (F4): accept (queued for processing) and decline."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from invitations.errors import RequestAlreadyAnswered, RequestExpired, RequestNotFound
+from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
+from invitations.services.checks import acceptance_actor_check, acceptance_blockers, dap_conflicts
+from invitations.services.processing import notify_partner
+from links.services import link_answer, link_by_token
+from links.tokens import token_digest
+from partnercenter.dispatch import enqueue_on_commit
+from partnercenter.errors import DomainError
+from partnercenter.models import ActivityKind, Tenant, User
+from partnercenter.services import activity_record
+
+
+def _lock_request(raw_token: str) -> RelationshipRequest:
+    request = link_by_token(RelationshipRequest, raw_token, lock=True, related=("partner",))
+    if request is None or request.status == RequestStatus.REVOKED:
+        raise RequestNotFound(_("Not found"))
+    return request
+
+
+def invitation_accept(
+    *, raw_token: str, user: User, customer: Tenant, dap_choice: str = "", ip: str | None = None
+) -> Acceptance:
+    """Record the customer's "Accept" and queue its processing. Idempotent per customer and link."""
+    try:
+        with transaction.atomic():
+            request = _lock_request(raw_token)
+            acceptance_actor_check(user=user, customer=customer, request=request)
+            previous = Acceptance.objects.filter(request=request, customer=customer).first()
+            if previous is not None and previous.status in (AcceptanceStatus.FAILED, AcceptanceStatus.DECLINED) \
+                    and request.status == RequestStatus.PENDING:
+                # A refused attempt (or a declined public link) may be tried again once the cause is fixed.
+                previous.delete()
+                previous = None
+            if previous is not None:
+                raise RequestAlreadyAnswered(
+                    _("This request has already been answered for your organisation."), acceptance_id=previous.id
+                )
+            if request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED):
+                raise RequestAlreadyAnswered(_("This request has already been accepted."))
+            if request.status == RequestStatus.EXPIRED or request.is_expired():
+                raise RequestExpired(_("This request has expired. Ask your partner for a new link."))
+            if not request.reusable and request.acceptances.filter(
+                status__in=[AcceptanceStatus.PROCESSING, AcceptanceStatus.SUCCEEDED]
+            ).exists():
+                raise RequestAlreadyAnswered(_("This request has already been accepted."))
+            blockers = acceptance_blockers(request=request, customer=customer)
+            if blockers:
+                raise DomainError(blockers[0].message, code=blockers[0].code)
+            choice = dap_choice if dap_choice in DapChoice.values else ""
+            if dap_conflicts(request=request, customer=customer) and not choice:
+                raise DomainError(
+                    _("Choose whether to keep your current admin partner or reassign admin permissions."),
+                    field="dap_choice",
+                )
+            # What the customer saw is what gets applied, whatever happens to the request meanwhile.
+            acceptance = Acceptance.objects.create(
+                request=request, customer=customer, user=user, dap_choice=choice, include_dap=request.include_dap,
+                ip_address=ip,
+            )
+            from invitations.tasks import acceptance_process_task
+
+            enqueue_on_commit(acceptance_process_task, str(acceptance.id))
+            return acceptance
+    except IntegrityError:
+        # The unique (request, customer) index lost a race to a concurrent click: same answer as above.
+        existing = Acceptance.objects.filter(request__token_digest=token_digest(raw_token), customer=customer).first()
+        raise RequestAlreadyAnswered(
+            _("This request has already been answered for your organisation."),
+            acceptance_id=existing.id if existing else None,
+        ) from None
+
+
+def invitation_decline(*, raw_token: str, user: User, customer: Tenant, ip: str | None = None) -> None:
+    with transaction.atomic():
+        request = _lock_request(raw_token)
+        acceptance_actor_check(user=user, customer=customer, request=request)
+        answers = request.acceptances.exclude(status=AcceptanceStatus.FAILED)
+        if request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED) or answers.filter(
+            customer=customer
+        ).exists():
+            raise RequestAlreadyAnswered(_("This request has already been answered for your organisation."))
+        if not request.reusable and answers.filter(
+            status__in=[AcceptanceStatus.PROCESSING, AcceptanceStatus.SUCCEEDED]
+        ).exists():
+            raise RequestAlreadyAnswered(_("This request has already been accepted."))
+        if request.status == RequestStatus.EXPIRED or request.is_expired():
+            raise RequestExpired(_("This request has expired. Ask your partner for a new link."))
+        if request.reusable:
+            # A public link stays open for others; this customer's answer is recorded on its own. An
+            # earlier refused attempt (refused at processing, given up) is replaced, as acceptance does.
+            Acceptance.objects.filter(request=request, customer=customer, status=AcceptanceStatus.FAILED).delete()
+            Acceptance.objects.create(
+                request=request, customer=customer, user=user, status=AcceptanceStatus.DECLINED, ip_address=ip,
+                processed_at=timezone.now(),
+            )
+        else:
+            link_answer(request, status=RequestStatus.DECLINED, actor=user)
+        data = {"customer": customer.name, "partner": request.partner.name}
+        activity_record(tenant=request.partner, kind=ActivityKind.REQUEST_DECLINED, actor=user, customer=customer,
+                        data=data, ip=ip)
+        activity_record(tenant=customer, kind=ActivityKind.REQUEST_DECLINED, actor=user, customer=customer, data=data,
+                        ip=ip)
+        notify_partner(request=request, customer=customer, template="request_declined")

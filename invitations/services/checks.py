@@ -1,0 +1,88 @@
+"""The rules a customer's answer to a relationship request is checked against, before and after the
+click: who may answer, region, cloud, duplicates, the admin partner of each service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from customers.models import Service
+from customers.services import dap_holders
+from invitations.errors import NotAllowed
+from invitations.models import RelationshipRequest
+from invitations.refusals import refusal_text
+from invitations.selectors import user_email_matches
+from partnercenter.models import Membership, Tenant, TenantKind, User
+from partnercenter.roles import Role
+from partnercenter.selectors import same_region
+
+
+@dataclass
+class Blocker:
+    code: str
+    params: dict
+
+    @property
+    def message(self) -> str:
+        return refusal_text(self.code, self.params)
+
+
+def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> list[Blocker]:
+    """Rules that refuse the relationship before anything is created: region, cloud, duplicates."""
+    partner = request.partner
+    blockers: list[Blocker] = []
+    if customer.kind != TenantKind.CUSTOMER:
+        blockers.append(Blocker("not_customer", {}))
+        return blockers
+    for seller in (partner, request.provider) if request.provider_id else (partner,):
+        if customer.cloud != seller.cloud:
+            blockers.append(Blocker("cloud", {"partner": seller.name, "partner_cloud": seller.cloud,
+                                              "customer_cloud": customer.cloud}))
+        if not same_region(seller, customer):
+            blockers.append(
+                Blocker("region", {"partner": seller.name, "partner_country": str(seller.country),
+                                   "customer_country": str(customer.country)})
+            )
+    from customers.models import RelationshipStatus, ResellerRelationship
+
+    if request.provider_id:
+        from customers.models import ResellerAssociation
+        from resellers.selectors import is_partnered_reseller
+
+        # Re-checked at every step: the partnership may have ended since the link was made.
+        if not is_partnered_reseller(provider=request.provider, reseller_id=partner.id):
+            blockers.append(Blocker("partnership", {"partner": partner.name, "provider": request.provider.name}))
+        elif ResellerAssociation.objects.filter(
+            customer=customer, provider_id=request.provider_id, status=RelationshipStatus.ACTIVE
+        ).exclude(reseller=partner).exists():
+            blockers.append(Blocker("associated", {"provider": request.provider.name}))
+    sellers = [partner.id] + ([request.provider_id] if request.provider_id else [])
+    if not request.include_dap and ResellerRelationship.objects.filter(
+        partner_id__in=sellers, customer=customer, status=RelationshipStatus.ACTIVE
+    ).count() == len(sellers):
+        blockers.append(Blocker("exists", {"partner": partner.name}))
+    return blockers
+
+
+def dap_conflicts(*, request: RelationshipRequest, customer: Tenant) -> list[tuple[str, Tenant]]:
+    """Services for which another partner holds admin permissions today (multichannel)."""
+    if not request.include_dap:
+        return []
+    holders = dap_holders(customer=customer, services=list(Service.values))
+    return [
+        (str(Service(service).label), row.partner)
+        for service, row in holders.items()
+        if row.partner_id != request.partner_id
+    ]
+
+
+def acceptance_actor_check(*, user: User, customer: Tenant, request: RelationshipRequest) -> None:
+    if customer.kind != TenantKind.CUSTOMER or not Membership.objects.filter(
+        user=user, tenant=customer, role=Role.CUSTOMER_GLOBAL_ADMIN, is_active=True
+    ).exists():
+        raise NotAllowed(_("Only a Global admin of the customer organisation can accept or decline this request."))
+    if not user_email_matches(user=user, request=request):
+        raise NotAllowed(
+            _("This request was sent to a different email address. Sign in with the account it was sent to.")
+        )

@@ -1,0 +1,180 @@
+"""Applying a queued acceptance of a relationship request (the Celery task's work), its sweep, and
+the partner's notification mails (each recipient in their own language)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from customers.models import Service
+from customers.services import dap_grant, reseller_association_ensure, reseller_relationship_ensure
+from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
+from invitations.services.checks import acceptance_blockers
+from links.services import link_answer
+from partnercenter.errors import DomainError
+from partnercenter.models import ActivityKind, Tenant, User
+from partnercenter.roles import Role
+from partnercenter.selectors import tenant_users_with_roles
+from partnercenter.services import activity_record, outbox_email_create
+
+logger = logging.getLogger(__name__)
+
+
+def notify_partner(*, request: RelationshipRequest, customer: Tenant, template: str) -> None:
+    """Mail the partner's Global admins and whoever created the request, each in their language."""
+    recipients: dict[str, User] = {
+        u.email.lower(): u for u in tenant_users_with_roles(tenant=request.partner, roles=[Role.GLOBAL_ADMIN])
+    }
+    if request.provider_id:
+        for user in tenant_users_with_roles(tenant=request.provider, roles=[Role.GLOBAL_ADMIN]):
+            recipients.setdefault(user.email.lower(), user)
+    if request.created_by is not None:
+        recipients.setdefault(request.created_by.email.lower(), request.created_by)
+    for user in recipients.values():
+        outbox_email_create(
+            to_email=user.email,
+            template=template,
+            language=user.language or settings.LANGUAGE_CODE,
+            tenant=request.partner,
+            context={
+                "partner": request.partner,
+                "customer": customer,
+                "request": request,
+                "customers_url": f"{settings.SITE_URL}/customers/",
+            },
+        )
+
+
+def acceptance_process(*, acceptance_id: str) -> str:
+    """Apply an acceptance: re-check the rules now, then create the relationship (and DAP). Idempotent."""
+    # Count the delivery in its own committed transaction: a crash or kill during processing rolls
+    # the work back but not the count, so a poison acceptance is given up after N deliveries.
+    Acceptance.objects.filter(id=acceptance_id, status=AcceptanceStatus.PROCESSING).update(
+        deliveries=F("deliveries") + 1, last_delivery_at=timezone.now()
+    )
+    with transaction.atomic():
+        acceptance = (
+            Acceptance.objects.select_for_update(of=("self",))
+            .select_related("customer", "user")
+            .filter(id=acceptance_id, status=AcceptanceStatus.PROCESSING)
+            .first()
+        )
+        if acceptance is None:
+            return "done-already"
+        request = RelationshipRequest.objects.select_for_update(of=("self",)).select_related("partner").get(
+            pk=acceptance.request_id
+        )
+        customer, partner, actor = acceptance.customer, request.partner, acceptance.user
+        # One acceptance per customer at a time: two combined invitations of two resellers of the same
+        # provider, accepted at the same moment, would both pass the "associated" check below before
+        # either is committed. The second waits here and then sees the first one's association.
+        Tenant.objects.select_for_update(no_key=True).filter(pk=customer.pk).values_list("pk").first()
+        if acceptance.deliveries > settings.TASK_MAX_DELIVERIES:
+            return _acceptance_fail(acceptance, request, "dead", {})
+        if request.status == RequestStatus.REVOKED:
+            return _acceptance_fail(acceptance, request, "revoked", {})
+        if request.status in (RequestStatus.DECLINED, RequestStatus.ACCEPTED) and not request.reusable:
+            return _acceptance_fail(acceptance, request, "answered", {})
+        # The click counts: a link that expired while the acceptance waited in the queue still holds.
+        if acceptance.created_at >= request.expires_at:
+            return _acceptance_fail(acceptance, request, "expired", {})
+        blockers = [b for b in acceptance_blockers(request=request, customer=customer) if b.code != "exists"]
+        if blockers:
+            return _acceptance_fail(acceptance, request, blockers[0].code, blockers[0].params)
+        try:
+            with transaction.atomic():
+                granted = _acceptance_apply(acceptance, request)
+        except DomainError as exc:
+            if exc.code != "associated":
+                raise
+            # The association went to another reseller after all: nothing of this acceptance stays.
+            return _acceptance_fail(acceptance, request, "associated", {"provider": request.provider.name})
+        acceptance.status = AcceptanceStatus.SUCCEEDED
+        acceptance.granted_services = granted
+        acceptance.processed_at = timezone.now()
+        acceptance.result_code = "ok"
+        acceptance.save()
+        request.acceptance_count += 1
+        if request.reusable:
+            request.save(update_fields=["acceptance_count", "updated_at"])
+        else:
+            request.accepted_customer = customer
+            link_answer(request, status=RequestStatus.ACCEPTED, actor=actor,
+                        fields=("acceptance_count", "accepted_customer"))
+        data = {"customer": customer.name, "partner": partner.name}
+        for tenant in (partner, customer):
+            activity_record(tenant=tenant, kind=ActivityKind.REQUEST_ACCEPTED, actor=actor, customer=customer,
+                            data=data, ip=acceptance.ip_address)
+        notify_partner(request=request, customer=customer, template="request_accepted")
+        return "succeeded"
+
+
+def _acceptance_apply(acceptance: Acceptance, request: RelationshipRequest) -> list[str]:
+    """Create the relationship(s), the association and the admin permissions; the granted services."""
+    customer, partner, actor = acceptance.customer, request.partner, acceptance.user
+    reseller_relationship_ensure(
+        partner=partner, customer=customer, actor=actor, source_request=request, ip=acceptance.ip_address
+    )
+    if request.provider_id:
+        # Combined invitation: the provider becomes reseller too, and the customer is associated
+        # with the reseller under that provider — all in this one transaction.
+        reseller_relationship_ensure(partner=request.provider, customer=customer, actor=actor,
+                                     source_request=request, ip=acceptance.ip_address)
+        reseller_association_ensure(customer=customer, reseller=partner, provider=request.provider, actor=actor)
+        from customers.models import RelationshipStatus, ResellerAssociation
+
+        if not ResellerAssociation.objects.filter(customer=customer, provider_id=request.provider_id,
+                                                  reseller=partner, status=RelationshipStatus.ACTIVE).exists():
+            # reseller_association_ensure lost a race on the unique index to another reseller.
+            raise DomainError("associated with another reseller of this provider", code="associated")
+    if not acceptance.include_dap:
+        return []
+    # Another partner's admin permissions move only when the customer chose so on the page;
+    # a conflict that appeared after the click keeps the current admin partner.
+    return dap_grant(
+        partner=partner, customer=customer, services=list(Service.values),
+        reassign=acceptance.dap_choice == DapChoice.REASSIGN, actor=actor, ip=acceptance.ip_address,
+    )
+
+
+def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code: str, params: dict) -> str:
+    acceptance.status = AcceptanceStatus.FAILED
+    acceptance.result_code = code
+    acceptance.result_params = params
+    acceptance.processed_at = timezone.now()
+    acceptance.save()
+    data = {"customer": acceptance.customer.name, "partner": request.partner.name, "reason_code": code,
+            "reason_params": params}
+    for tenant in (request.partner, acceptance.customer):
+        activity_record(tenant=tenant, kind=ActivityKind.ACCEPTANCE_FAILED, actor=acceptance.user,
+                        customer=acceptance.customer, data=data, ip=acceptance.ip_address)
+    return "failed"
+
+
+def acceptances_sweep(*, older_than_seconds: int = 30, stale_after_seconds: int = 1800) -> int:
+    """Re-queue acceptances whose broker message was lost: never delivered (broker down at the click),
+    or last tried long ago. A row inside Celery's retry backoff (minutes) is left alone, so sweeps
+    do not use up its deliveries."""
+    from invitations.tasks import acceptance_process_task
+
+    now = timezone.now()
+    ids = list(
+        Acceptance.objects.filter(status=AcceptanceStatus.PROCESSING)
+        .filter(
+            Q(deliveries=0, created_at__lt=now - timedelta(seconds=older_than_seconds))
+            | Q(last_delivery_at__lt=now - timedelta(seconds=stale_after_seconds))
+        )
+        .values_list("id", flat=True)[:1000]
+    )
+    for acceptance_id in ids:
+        try:
+            acceptance_process_task.apply_async(args=(str(acceptance_id),), retry=False)
+        except Exception:
+            logger.warning("broker unavailable; %d acceptances wait", len(ids))
+            break
+    return len(ids)

@@ -1,0 +1,60 @@
+"""Every kind of tokenised link: its model, the page its link opens, how long it is valid and the
+activity kinds it writes (compare Zulip's confirmation/models.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.urls import reverse
+
+from partnercenter.models import ActivityKind
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    name: str
+    model: str  # "app_label.ModelName"
+    url_name: str  # reversed with the raw token as its one argument
+    validity_setting: str  # the settings name holding the validity in days (read at issue time)
+    created: str
+    sent: str
+    resent: str
+    revoked: str
+    expired: str
+
+    @property
+    def model_class(self):
+        return apps.get_model(self.model)
+
+    @property
+    def validity(self) -> timedelta:
+        return timedelta(days=getattr(settings, self.validity_setting))
+
+
+KINDS: dict[str, LinkKind] = {
+    kind.name: kind
+    for kind in (
+        LinkKind(
+            name="relationship_request", model="invitations.RelationshipRequest",
+            url_name="partner_request", validity_setting="INVITATION_EXPIRY_DAYS",
+            created=ActivityKind.REQUEST_CREATED, sent=ActivityKind.REQUEST_SENT,
+            resent=ActivityKind.REQUEST_RESENT, revoked=ActivityKind.REQUEST_REVOKED,
+            expired=ActivityKind.REQUEST_EXPIRED,
+        ),
+        LinkKind(
+            name="partnership_request", model="resellers.PartnershipRequest",
+            url_name="resellers:link", validity_setting="INVITATION_EXPIRY_DAYS",
+            created=ActivityKind.PARTNERSHIP_REQUESTED, sent=ActivityKind.PARTNERSHIP_SENT,
+            resent=ActivityKind.PARTNERSHIP_RESENT, revoked=ActivityKind.PARTNERSHIP_REVOKED,
+            expired=ActivityKind.PARTNERSHIP_EXPIRED,
+        ),
+    )
+}
+
+
+def link_path(kind: str, raw_token: str) -> str:
+    """The path of the page a link opens."""
+    return reverse(KINDS[kind].url_name, args=[raw_token])
