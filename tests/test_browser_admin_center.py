@@ -112,3 +112,23 @@ def test_customer_user_sees_the_page_read_only(new_page, multichannel):
     expect(page.get_by_role("link", name="Remove delegated admin")).to_have_count(0)
     expect(page.get_by_role("link", name="Reassign admin permissions")).to_have_count(0)
     assert_accessible(page, "read-only")
+
+
+def test_in_german_at_1366_the_partner_table_fits_without_scrolling(new_page, multichannel):
+    """German compound words ("Administratorberechtigungen") in the action buttons break inside the
+    button instead of pushing the table out of its box."""
+    _customer, admin, _contoso, _fabrikam = multichannel
+    admin.language = "de"
+    admin.save(update_fields=["language"])
+    for partner, domain in ((_contoso, "contoso"), (_fabrikam, "fabrikam")):  # contact details as in the demo
+        profile = partner.profile
+        profile.support_email, profile.phone = f"support@{domain}.example", "+49 30 1234567"
+        profile.website = f"https://{domain}.example"
+        profile.legal_name = {"contoso": "Contoso Cloud GmbH", "fabrikam": "Fabrikam Disztribúció Kft."}[domain]
+        profile.save()
+    page = new_page(viewport="laptop")
+    sign_in(page, admin.email)  # the sign-in page in English; the admin's saved language then applies
+    page.goto("/admin-center/")
+    page.get_by_role("heading", name="Partnerbeziehungen").wait_for()
+    widths = page.evaluate("[...document.querySelectorAll('.table-responsive')].map(e => e.scrollWidth - e.clientWidth)")
+    assert widths and max(widths) <= 0, widths
