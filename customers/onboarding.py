@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Service
+from customers.rules import customer_country_allowed
 from customers.services import dap_grant, reseller_association_ensure, reseller_relationship_ensure
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
-from partnercenter.selectors import permissions_of, region_name_for_country, same_region
+from partnercenter.selectors import permissions_of, region_name_for_country
 from partnercenter.services import activity_record, domain_normalize_or_error, membership_grant, tenant_create
 from resellers.selectors import is_partnered_reseller
 from subscriptions.services import Line, customer_agreement_record, order_place
@@ -74,7 +75,7 @@ def new_customer_checks(*, partner: Tenant, data: NewCustomer) -> dict[str, str]
             errors["primary_domain"] = _("This domain is already registered to another organisation.")
         elif User.objects.filter(email__iexact=admin_sign_in_for(domain)).exists():
             errors["primary_domain"] = _("An account for this domain exists already.")
-    if not same_region(partner, Tenant(country=data.country)):
+    if customer_country_allowed(partner, data.country) is not None:
         errors["country"] = _("You can only add customers in %(region)s.") % {
             "region": region_name_for_country(str(partner.country))}
     if data.reseller_id:

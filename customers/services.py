@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
+from customers.rules import dap_grant_plan
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Tenant, User
 from partnercenter.roles import Perm
@@ -43,13 +44,6 @@ def reseller_relationship_ensure(
     return relationship, True
 
 
-def dap_holders(*, customer: Tenant, services: list[str]) -> dict[str, DelegatedAdminPermission]:
-    rows = DelegatedAdminPermission.objects.filter(
-        customer=customer, service__in=services, status=RelationshipStatus.ACTIVE
-    ).select_related("partner")
-    return {row.service: row for row in rows}
-
-
 def dap_grant(
     *,
     partner: Tenant,
@@ -62,18 +56,13 @@ def dap_grant(
     """Grant DAP per service; where another partner holds it, reassign only when the customer chose so."""
     granted: list[str] = []
     removed_by_partner: dict[Tenant, list[str]] = {}
-    holders = dap_holders(customer=customer, services=services)
-    for service in services:
-        holder = holders.get(service)
-        if holder is not None and holder.partner_id == partner.id:
-            continue
-        if holder is not None:
-            if not reassign:
-                continue
-            holder.status = RelationshipStatus.REMOVED
-            holder.removed_at = timezone.now()
-            holder.save(update_fields=["status", "removed_at"])
-            removed_by_partner.setdefault(holder.partner, []).append(service)
+    to_grant, displaced = dap_grant_plan(customer=customer, services=services, partner=partner, reassign=reassign)
+    for holder in displaced:
+        holder.status = RelationshipStatus.REMOVED
+        holder.removed_at = timezone.now()
+        holder.save(update_fields=["status", "removed_at"])
+        removed_by_partner.setdefault(holder.partner, []).append(holder.service)
+    for service in to_grant:
         DelegatedAdminPermission.objects.create(partner=partner, customer=customer, service=service, granted_by=actor)
         granted.append(service)
     for old_partner, old_services in removed_by_partner.items():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import Service
+from customers.rules import customer_country_allowed, dap_allowed, in_us_government_cloud
 from invitations import selectors, services
 from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_keep
 from invitations.errors import (
@@ -33,10 +34,10 @@ from partnercenter import ratelimit
 from partnercenter.domains import to_unicode
 from partnercenter.errors import DomainError
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
-from partnercenter.models import Cloud, CompanyProfile, PartnerType, TenantKind, User
+from partnercenter.models import CompanyProfile, PartnerType, TenantKind, User
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from partnercenter.selectors import region_name_for_country, same_region
+from partnercenter.selectors import region_name_for_country
 from partnercenter.views import client_ip
 
 REQUESTS_PAGE_SIZE = 50
@@ -90,7 +91,7 @@ def request_relationship(request: HttpRequest) -> HttpResponse:
     if partner.partner_type == PartnerType.INDIRECT_RESELLER:
         # An indirect reseller invites with its provider (F3, the combined invitation).
         return redirect("resellers:invite")
-    is_usgov = partner.cloud == Cloud.USGOV
+    is_usgov = not dap_allowed(partner)
     may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP)  # type: ignore[attr-defined]
     form = RelationshipRequestForm(request.POST if request.method == "POST" else None, allow_dap=not is_usgov)
     reissue = None
@@ -255,7 +256,7 @@ def _page_context(request: HttpRequest, rel_request: RelationshipRequest, token:
         "partner": rel_request.partner,
         "profile": CompanyProfile.objects.filter(tenant=rel_request.partner).first(),
         "token": token,
-        "portal_name": _("Office admin portal") if rel_request.partner.cloud == Cloud.USGOV else _("Admin center"),
+        "portal_name": _("Office admin portal") if in_us_government_cloud(rel_request.partner) else _("Admin center"),
         "customer": customer,
         "services": [str(label) for label in Service.labels],
         "blockers": [],
@@ -322,7 +323,7 @@ def partner_request(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _portal_name(rel_request: RelationshipRequest) -> str:
-    return _("Office admin portal") if rel_request.partner.cloud == Cloud.USGOV else _("Admin center")
+    return _("Office admin portal") if in_us_government_cloud(rel_request.partner) else _("Admin center")
 
 
 def _signup_confirm(request: HttpRequest, rel_request: RelationshipRequest, token: str, key: str) -> HttpResponse:
@@ -359,12 +360,10 @@ def _signup_confirm(request: HttpRequest, rel_request: RelationshipRequest, toke
 
 
 def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: CustomerSignupForm) -> HttpResponse | None:
-    from partnercenter.models import Tenant
     from partnercenter.services import customer_with_admin_create
 
     data = form.cleaned_data
-    probe = Tenant(country=data["country"], cloud=rel_request.partner.cloud)
-    if not same_region(rel_request.partner, probe):
+    if customer_country_allowed(rel_request.partner, data["country"]) is not None:
         form.add_error(
             "country",
             _("%(partner)s can only form reseller relationships with customers in %(region)s.")

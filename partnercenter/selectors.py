@@ -47,10 +47,6 @@ def region_name_for_country(country: str) -> str:
     return row.region.name
 
 
-def same_region(a: Tenant, b: Tenant) -> bool:
-    return region_code_for_country(str(a.country)) == region_code_for_country(str(b.country))
-
-
 def tenant_users_with_roles(*, tenant: Tenant, roles: Iterable[str]) -> QuerySet[User]:
     return User.objects.filter(
         memberships__tenant=tenant, memberships__role__in=list(roles), memberships__is_active=True, is_active=True

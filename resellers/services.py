@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.rules import relationship_allowed
 from invitations.drafts import draft_checked
 from invitations.errors import PendingRequestExists
 from links import services as lifecycle
@@ -15,7 +16,7 @@ from links.selectors import verified_email_matches
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
-from partnercenter.selectors import permissions_of, region_name_for_country, same_region, tenant_users_with_roles
+from partnercenter.selectors import permissions_of, region_name_for_country, tenant_users_with_roles
 from partnercenter.services import activity_record, outbox_email_create, outbox_email_create_raw
 from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
 
@@ -159,10 +160,11 @@ def partnership_refusal(*, request: PartnershipRequest, reseller: Tenant | None,
         if not verified_email_matches(user=actor, address=request.email):
             return _("This request was sent to a different email address. Sign in with the account it was "
                      "sent to.")
-    if reseller.cloud != request.provider.cloud:
+    refusal = relationship_allowed(request.provider, reseller)
+    if refusal is not None and refusal.code == "cloud":
         return _("%(provider)s works in another cloud; a partnership is only possible inside one cloud.") % {
             "provider": request.provider.name}
-    if not same_region(request.provider, reseller):
+    if refusal is not None:
         return _("%(provider)s can only partner with resellers in %(region)s.") % {
             "provider": request.provider.name, "region": region_name_for_country(str(request.provider.country))}
     return ""

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from customers.rules import dap_allowed
 from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_keep
 from invitations.errors import PendingRequestExists
 from invitations.forms import DraftForm
@@ -272,7 +273,7 @@ def invite_customers(request: HttpRequest) -> HttpResponse:
     reseller = _reseller(request)
     providers = [p.provider for p in IndirectPartnership.objects.filter(
         reseller=reseller, status=PartnershipStatus.ACTIVE).select_related("provider").order_by("provider__name")]
-    may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP) and reseller.cloud != "usgov"  # type: ignore[attr-defined]
+    may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP) and dap_allowed(reseller)  # type: ignore[attr-defined]
     form = CombinedInvitationForm(request.POST if request.method == "POST" else None, providers=providers,
                                   allow_dap=may_dap)
     reissue = None

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerRelationship, Service
+from customers.rules import dap_allowed
 from customers.services import dap_grant
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, Cloud, Membership, Tenant, TenantKind, User
+from partnercenter.models import ActivityKind, Membership, Tenant, TenantKind, User
 from partnercenter.roles import Role
 from partnercenter.selectors import tenant_users_with_roles
 from partnercenter.services import activity_record, outbox_email_create
@@ -113,7 +114,7 @@ def dap_reassign(
         if new_partner.pk == partner.pk:
             raise DomainError(_("Choose another partner than the current admin partner."), field="new_partner",
                               code="invalid")
-        if customer.cloud == Cloud.USGOV:
+        if not dap_allowed(customer):
             raise DomainError(_("Admin permissions do not exist in the US Government cloud."),
                               field="new_partner", code="usgov")
         # Locking the new partner's relationship row makes a removal of that relationship running at

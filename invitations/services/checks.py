@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from customers import rules
 from customers.models import Service
-from customers.services import dap_holders
+from customers.rules import relationship_refusals
 from invitations.errors import NotAllowed
 from invitations.models import RelationshipRequest
 from invitations.refusals import refusal_text
 from invitations.selectors import user_email_matches
 from partnercenter.models import Membership, Tenant, TenantKind, User
 from partnercenter.roles import Role
-from partnercenter.selectors import same_region
 
 
 @dataclass
@@ -36,14 +36,7 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
         blockers.append(Blocker("not_customer", {}))
         return blockers
     for seller in (partner, request.provider) if request.provider_id else (partner,):
-        if customer.cloud != seller.cloud:
-            blockers.append(Blocker("cloud", {"partner": seller.name, "partner_cloud": seller.cloud,
-                                              "customer_cloud": customer.cloud}))
-        if not same_region(seller, customer):
-            blockers.append(
-                Blocker("region", {"partner": seller.name, "partner_country": str(seller.country),
-                                   "customer_country": str(customer.country)})
-            )
+        blockers.extend(Blocker(refusal.code, refusal.params) for refusal in relationship_refusals(seller, customer))
     from customers.models import RelationshipStatus, ResellerRelationship
 
     if request.provider_id:
@@ -69,12 +62,8 @@ def dap_conflicts(*, request: RelationshipRequest, customer: Tenant) -> list[tup
     """Services for which another partner holds admin permissions today (multichannel)."""
     if not request.include_dap:
         return []
-    holders = dap_holders(customer=customer, services=list(Service.values))
-    return [
-        (str(Service(service).label), row.partner)
-        for service, row in holders.items()
-        if row.partner_id != request.partner_id
-    ]
+    conflicts = rules.dap_conflicts(customer=customer, services=Service.values, partner=request.partner)
+    return [(str(Service(service).label), row.partner) for service, row in conflicts.items()]
 
 
 def acceptance_actor_check(*, user: User, customer: Tenant, request: RelationshipRequest) -> None:

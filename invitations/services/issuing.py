@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from customers.rules import dap_allowed
 from invitations.drafts import draft_checked
 from invitations.errors import NotAllowed, PendingRequestExists
 from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
@@ -24,7 +25,7 @@ from links.services import (
 )
 from partnercenter.domains import to_unicode
 from partnercenter.errors import DomainError
-from partnercenter.models import Cloud, PartnerType, Tenant, TenantKind, User
+from partnercenter.models import PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm
 from partnercenter.selectors import permissions_of
 from partnercenter.services import outbox_email_create_raw
@@ -56,7 +57,7 @@ def invitation_create(
     perms = permissions_of(user=actor, tenant=partner)
     if partner.kind != TenantKind.PARTNER or Perm.RELATIONSHIP_REQUEST not in perms:
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
-    if include_dap and partner.cloud == Cloud.USGOV:
+    if include_dap and not dap_allowed(partner):
         raise NotAllowed(
             _("Requesting admin permissions is not available in the US Government cloud."), field="include_dap"
         )
