@@ -248,3 +248,12 @@ def test_relationship_activity_keeps_partner_and_customer_ids(partner, customer)
     entry = ActivityLog.objects.get(tenant=partner, kind="relationship.created")
     assert entry.data["partner_id"] == str(partner.id) and entry.data["customer_id"] == str(customer.id)
     assert uuid.UUID(entry.data["customer_id"]) == customer.id
+
+
+def test_an_api_client_actor_is_shown_on_the_page_and_in_the_export(partner, partner_admin):
+    event_record(tenant=partner, kind=ActivityKind.TENANT_CREATED, actor_client="client-7f3a",
+                 data={"name": partner.name})
+    client = client_for(partner_admin)
+    assert "API client client-7f3a" in client.get("/activity/").content.decode()
+    csv_text = b"".join(client.get("/activity/", {"format": "csv"}).streaming_content).decode()
+    assert "API client client-7f3a" in csv_text
