@@ -255,12 +255,10 @@ class ActivityLog(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
 
     def actor_text(self) -> str:
-        """Who acted, for exports: the user's address, an API client, or "" for the system."""
+        """Who acted, for exports: the user's address, else the API client's id, or "" for the system."""
         from partnercenter.domains import to_unicode
 
-        if self.actor_client:
-            return str(_("API client %(client)s")) % {"client": self.actor_client}
-        return to_unicode(self.actor_email)
+        return to_unicode(self.actor_email) or self.actor_client
 
     def get_kind_display(self) -> str:
         from partnercenter.events import kind_label
