@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from customers import events  # noqa: F401  (registers this app's activity kinds)

@@ -11,14 +11,16 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from customers.events import CustomerEvents
 from customers.models import Service
 from customers.rules import customer_country_allowed
 from customers.services import dap_grant, reseller_association_ensure, reseller_relationship_ensure
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, PartnerType, Tenant, TenantKind, User
+from partnercenter.events import event_record
+from partnercenter.models import PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
 from partnercenter.selectors import permissions_of, region_name_for_country
-from partnercenter.services import activity_record, domain_normalize_or_error, membership_grant, tenant_create
+from partnercenter.services import domain_normalize_or_error, membership_grant, tenant_create
 from resellers.selectors import is_partnered_reseller
 from subscriptions.services import Line, customer_agreement_record, order_place
 
@@ -135,6 +137,6 @@ def customer_add(*, partner: Tenant, actor: User, data: NewCustomer, idempotency
                         idempotency_key=idempotency_key, partner_of_record_id=reseller.id if reseller else None)
         log = {"partner": partner.name, "customer": customer.name, "domain": customer.domain_display}
         for tenant in {partner, customer, *( [reseller] if reseller else [])}:
-            activity_record(tenant=tenant, kind=ActivityKind.CUSTOMER_ADDED, actor=actor, customer=customer,
-                            data=log)
+            event_record(tenant=tenant, kind=CustomerEvents.CUSTOMER_ADDED, actor=actor, customer=customer,
+                         data=log)
     return Created(customer=customer, admin_email=admin_email, temporary_password=password)

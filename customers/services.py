@@ -7,12 +7,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.events import CustomerEvents
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
 from customers.rules import dap_grant_plan
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, Tenant, User
+from partnercenter.events import event_record
+from partnercenter.models import Tenant, User
 from partnercenter.roles import Perm
-from partnercenter.services import activity_record
 
 
 def reseller_relationship_ensure(
@@ -36,10 +37,11 @@ def reseller_relationship_ensure(
         return ResellerRelationship.objects.get(
             partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
         ), False
-    data = {"partner": partner.name, "customer": customer.name}
+    data = {"partner": partner.name, "customer": customer.name,
+            "partner_id": str(partner.id), "customer_id": str(customer.id)}
     for tenant in (partner, customer):
-        activity_record(
-            tenant=tenant, kind=ActivityKind.RELATIONSHIP_CREATED, actor=actor, customer=customer, data=data, ip=ip
+        event_record(
+            tenant=tenant, kind=CustomerEvents.RELATIONSHIP_CREATED, actor=actor, customer=customer, data=data, ip=ip
         )
     return relationship, True
 
@@ -66,15 +68,15 @@ def dap_grant(
         DelegatedAdminPermission.objects.create(partner=partner, customer=customer, service=service, granted_by=actor)
         granted.append(service)
     for old_partner, old_services in removed_by_partner.items():
-        data = {"partner": old_partner.name, "services": old_services}
+        data = {"partner": old_partner.name, "partner_id": str(old_partner.id), "services": old_services}
         for tenant in (old_partner, customer):
-            activity_record(tenant=tenant, kind=ActivityKind.DAP_REMOVED, actor=actor, customer=customer, data=data,
-                            ip=ip)
+            event_record(tenant=tenant, kind=CustomerEvents.DAP_REMOVED, actor=actor, customer=customer, data=data,
+                         ip=ip)
     if granted:
-        data = {"partner": partner.name, "services": granted}
+        data = {"partner": partner.name, "partner_id": str(partner.id), "services": granted}
         for tenant in (partner, customer):
-            activity_record(tenant=tenant, kind=ActivityKind.DAP_GRANTED, actor=actor, customer=customer, data=data,
-                            ip=ip)
+            event_record(tenant=tenant, kind=CustomerEvents.DAP_GRANTED, actor=actor, customer=customer, data=data,
+                         ip=ip)
     return granted
 
 
@@ -111,8 +113,8 @@ def reseller_association_ensure(
         return  # a concurrent acceptance associated it first
     data = {"customer": customer.name, "reseller": reseller.name, "provider": provider.name}
     for tenant in (provider, reseller, customer):
-        activity_record(tenant=tenant, kind=ActivityKind.ASSOCIATION_CREATED, actor=actor, customer=customer,
-                        data=data)
+        event_record(tenant=tenant, kind=CustomerEvents.ASSOCIATION_CREATED, actor=actor, customer=customer,
+                     data=data)
 
 
 # --- Remove reseller relationship (F5, seed 003) ------------------------------------------------------
@@ -182,8 +184,8 @@ def reseller_relationship_remove(
         data = {"partner": partner.name, "customer": customer.name, "relationship": relationship.pk,
                 "services": services, "support_released": released}
         for tenant in (partner, customer):
-            activity_record(tenant=tenant, kind=ActivityKind.RELATIONSHIP_REMOVED, actor=actor, customer=customer,
-                            data=data, ip=ip)
+            event_record(tenant=tenant, kind=CustomerEvents.RELATIONSHIP_REMOVED, actor=actor, customer=customer,
+                         data=data, ip=ip)
     return relationship
 
 
@@ -192,10 +194,10 @@ def _dap_end(*, partner: Tenant, customer: Tenant, actor: User, now: object, ip:
     services = sorted(rows.values_list("service", flat=True))
     if services:
         rows.update(status=RelationshipStatus.REMOVED, removed_at=now)
-        data = {"partner": partner.name, "services": services}
+        data = {"partner": partner.name, "partner_id": str(partner.id), "services": services}
         for tenant in (partner, customer):
-            activity_record(tenant=tenant, kind=ActivityKind.DAP_REMOVED, actor=actor, customer=customer, data=data,
-                            ip=ip)
+            event_record(tenant=tenant, kind=CustomerEvents.DAP_REMOVED, actor=actor, customer=customer, data=data,
+                         ip=ip)
     return services
 
 
@@ -208,8 +210,8 @@ def _associations_end(*, provider: Tenant, customer: Tenant, actor: User, now: o
         ResellerAssociation.objects.filter(pk=row.pk).update(status=RelationshipStatus.REMOVED, removed_at=now)
         data = {"customer": customer.name, "reseller": row.reseller.name, "provider": provider.name}
         for tenant in (provider, row.reseller, customer):
-            activity_record(tenant=tenant, kind=ActivityKind.ASSOCIATION_REMOVED, actor=actor, customer=customer,
-                            data=data, ip=ip)
+            event_record(tenant=tenant, kind=CustomerEvents.ASSOCIATION_REMOVED, actor=actor, customer=customer,
+                         data=data, ip=ip)
 
 
 def _support_contacts_release(*, partner: Tenant, customer: Tenant, actor: User, now: object) -> int:

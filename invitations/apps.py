@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InvitationsConfig(AppConfig):
     name = "invitations"
     verbose_name = _("Invitations")
+
+    def ready(self) -> None:
+        from invitations import events  # noqa: F401  (registers this app's activity kinds)

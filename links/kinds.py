@@ -10,7 +10,8 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
-from partnercenter.models import ActivityKind
+from invitations.events import RequestEvents
+from resellers.events import PartnershipEvents
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,16 @@ KINDS: dict[str, LinkKind] = {
         LinkKind(
             name="relationship_request", model="invitations.RelationshipRequest",
             url_name="partner_request", validity_setting="INVITATION_EXPIRY_DAYS",
-            created=ActivityKind.REQUEST_CREATED, sent=ActivityKind.REQUEST_SENT,
-            resent=ActivityKind.REQUEST_RESENT, revoked=ActivityKind.REQUEST_REVOKED,
-            expired=ActivityKind.REQUEST_EXPIRED,
+            created=RequestEvents.REQUEST_CREATED, sent=RequestEvents.REQUEST_SENT,
+            resent=RequestEvents.REQUEST_RESENT, revoked=RequestEvents.REQUEST_REVOKED,
+            expired=RequestEvents.REQUEST_EXPIRED,
         ),
         LinkKind(
             name="partnership_request", model="resellers.PartnershipRequest",
             url_name="resellers:link", validity_setting="INVITATION_EXPIRY_DAYS",
-            created=ActivityKind.PARTNERSHIP_REQUESTED, sent=ActivityKind.PARTNERSHIP_SENT,
-            resent=ActivityKind.PARTNERSHIP_RESENT, revoked=ActivityKind.PARTNERSHIP_REVOKED,
-            expired=ActivityKind.PARTNERSHIP_EXPIRED,
+            created=PartnershipEvents.PARTNERSHIP_REQUESTED, sent=PartnershipEvents.PARTNERSHIP_SENT,
+            resent=PartnershipEvents.PARTNERSHIP_RESENT, revoked=PartnershipEvents.PARTNERSHIP_REVOKED,
+            expired=PartnershipEvents.PARTNERSHIP_EXPIRED,
         ),
     )
 }

@@ -16,7 +16,7 @@ from links.kinds import KINDS, LinkKind
 from links.models import RESENDABLE, REVOCABLE, LinkStatus, TokenLink
 from links.tokens import NewToken, email_normalize, token_digest, token_new, token_well_formed
 from partnercenter.errors import DomainError
-from partnercenter.services import activity_record
+from partnercenter.events import event_record
 
 L = TypeVar("L", bound=TokenLink)
 
@@ -26,7 +26,7 @@ def _kind(link: TokenLink | type[TokenLink]) -> LinkKind:
 
 
 def _log(link: TokenLink, activity: str, *, actor: Any, ip: str | None = None, **data: Any) -> None:
-    activity_record(tenant=link.issuer, kind=activity, actor=actor, ip=ip, data={"last4": link.token_last4, **data})
+    event_record(tenant=link.issuer, kind=activity, actor=actor, ip=ip, data={"last4": link.token_last4, **data})
 
 
 def email_checked(value: str, *, field: str) -> str:

@@ -9,7 +9,10 @@ class PartnerCenterConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from partnercenter import checks  # noqa: F401  (registers the deployment checks)
+        from partnercenter import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            events,  # noqa: F401  (registers the core activity kinds)
+        )
         from partnercenter.textmatch import lookups_register, on_connection_created
 
         # Case-insensitive search is Unicode case-insensitive on SQLite too (textmatch.py).

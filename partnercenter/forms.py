@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter.models import ActivityKind, CompanyProfile
+from partnercenter.events import kind_choices
+from partnercenter.models import CompanyProfile
 
 
 def phone_normalize(value: str, region: str | None) -> str | None:
@@ -69,9 +70,14 @@ class CompanyProfileForm(forms.ModelForm):
         return value
 
 
+def _kind_choices() -> list[tuple[str, object]]:
+    """Built from the event registry when the form is made, so every app's kinds are listed."""
+    return [("", _("All kinds")), *kind_choices()]
+
+
 class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ActivityKind.choices],
+        label=_("Kind"), required=False, choices=_kind_choices,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     actor = forms.CharField(label=_("Actor"), required=False, max_length=100,

@@ -206,40 +206,21 @@ class Membership(models.Model):
         return f"{self.user} · {self.tenant} · {self.get_role_display()}"
 
 
-class ActivityKind(models.TextChoices):
-    TENANT_CREATED = "tenant.created", _("Tenant created")
-    PROFILE_UPDATED = "profile.updated", _("Company profile updated")
-    MFA_POLICY = "tenant.mfa_policy", _("Two-factor authentication policy changed")
-    REQUEST_CREATED = "request.created", _("Relationship request created")
-    REQUEST_SENT = "request.sent", _("Relationship request sent")
-    REQUEST_RESENT = "request.resent", _("Relationship request resent")
-    REQUEST_REVOKED = "request.revoked", _("Relationship request revoked")
-    REQUEST_EXPIRED = "request.expired", _("Relationship request expired")
-    REQUEST_ACCEPTED = "request.accepted", _("Relationship request accepted")
-    REQUEST_DECLINED = "request.declined", _("Relationship request declined")
-    ACCEPTANCE_FAILED = "request.acceptance_failed", _("Relationship request acceptance refused")
-    RELATIONSHIP_CREATED = "relationship.created", _("Reseller relationship created")
-    RELATIONSHIP_REMOVED = "relationship.removed", _("Reseller relationship removed")
-    ASSOCIATION_CREATED = "association.created", _("Customer associated with an indirect reseller")
-    ASSOCIATION_REMOVED = "association.removed", _("Customer no longer associated with an indirect reseller")
-    CUSTOMER_ADDED = "customer.added", _("Customer added")
-    DAP_GRANTED = "dap.granted", _("Delegated admin permissions granted")
-    DAP_REMOVED = "dap.removed", _("Delegated admin permissions removed")
-    AGREEMENT_RECORDED = "agreement.recorded", _("Customer agreement recorded")
-    PARTNERSHIP_REQUESTED = "partnership.requested", _("Partnership request created")
-    PARTNERSHIP_SENT = "partnership.sent", _("Partnership request sent")
-    PARTNERSHIP_RESENT = "partnership.resent", _("Partnership request resent")
-    PARTNERSHIP_REVOKED = "partnership.revoked", _("Partnership request revoked")
-    PARTNERSHIP_EXPIRED = "partnership.expired", _("Partnership request expired")
-    PARTNERSHIP_ACCEPTED = "partnership.accepted", _("Partnership accepted")
-    PARTNERSHIP_DECLINED = "partnership.declined", _("Partnership request declined")
-    PARTNERSHIP_REMOVED = "partnership.removed", _("Partnership removed")
-    ORDER_PLACED = "order.placed", _("Order placed")
-    SUBSCRIPTION_QUANTITY = "subscription.quantity", _("Subscription quantity changed")
-    SUBSCRIPTION_SUSPENDED = "subscription.suspended", _("Subscription suspended")
-    SUBSCRIPTION_REACTIVATED = "subscription.reactivated", _("Subscription reactivated")
-    SUBSCRIPTION_CANCELLED = "subscription.cancelled", _("Subscription cancelled")
-    SUBSCRIPTION_SUPPORT = "subscription.support_contact", _("Designated support contact changed")
+class _ActivityKindNames(type):
+    def __getattr__(cls, name: str):
+        from partnercenter import events
+
+        if name == "choices":
+            return events.kind_choices()
+        return events.kind_by_name(name)
+
+
+class ActivityKind(metaclass=_ActivityKindNames):
+    """Read-only view of the event registry by constant name (``ActivityKind.REQUEST_ACCEPTED``).
+
+    The kinds themselves are declared by each app in its ``events.py`` (partnercenter/events.py);
+    new code imports them from there. This name stays so existing references keep resolving.
+    """
 
 
 class ActivityLog(models.Model):
@@ -249,7 +230,8 @@ class ActivityLog(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="activity")
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     actor_email = models.CharField(max_length=254, blank=True)
-    kind = models.CharField(_("kind"), max_length=48, choices=ActivityKind.choices)
+    actor_client = models.CharField(max_length=64, blank=True)  # an API client's id (a later issue)
+    kind = models.CharField(_("kind"), max_length=48)  # an events.EventKind value; labels from the registry
     customer = models.ForeignKey(
         Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("customer")
     )
@@ -271,6 +253,17 @@ class ActivityLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def actor_text(self) -> str:
+        """Who acted, for exports: the user's address, else the API client's id, or "" for the system."""
+        from partnercenter.domains import to_unicode
+
+        return to_unicode(self.actor_email) or self.actor_client
+
+    def get_kind_display(self) -> str:
+        from partnercenter.events import kind_label
+
+        return kind_label(self.kind)
 
 
 class OutboxStatus(models.TextChoices):

@@ -16,9 +16,8 @@ from django.utils import timezone, translation
 from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.domains import InvalidDomain, email_to_ascii, normalize_domain
 from partnercenter.errors import DomainError
+from partnercenter.events import CoreEvents, event_record
 from partnercenter.models import (
-    ActivityKind,
-    ActivityLog,
     CompanyProfile,
     Membership,
     OutboxEmail,
@@ -31,29 +30,6 @@ from partnercenter.models import (
 from partnercenter.roles import Role
 
 logger = logging.getLogger(__name__)
-
-
-# --- Activity log -------------------------------------------------------------------------------
-
-
-def activity_record(
-    *,
-    tenant: Tenant,
-    kind: str,
-    actor: User | None = None,
-    customer: Tenant | None = None,
-    data: dict[str, Any] | None = None,
-    ip: str | None = None,
-) -> ActivityLog:
-    return ActivityLog.objects.create(
-        tenant=tenant,
-        kind=kind,
-        actor=actor if actor is not None and actor.pk else None,
-        actor_email=actor.email if actor is not None and actor.pk else "",
-        customer=customer,
-        data=data or {},
-        ip_address=ip,
-    )
 
 
 # --- Mail outbox --------------------------------------------------------------------------------
@@ -246,8 +222,8 @@ def tenant_create(
             )
             if kind == TenantKind.PARTNER:
                 CompanyProfile.objects.create(tenant=tenant, legal_name=tenant.name, country=country)
-            activity_record(tenant=tenant, kind=ActivityKind.TENANT_CREATED, actor=actor, data={"name": tenant.name},
-                            ip=ip)
+            event_record(tenant=tenant, kind=CoreEvents.TENANT_CREATED, actor=actor, data={"name": tenant.name},
+                         ip=ip)
     except IntegrityError:
         # The check above races with a concurrent sign-up of the same domain; the unique index decides.
         raise DomainError(
@@ -325,8 +301,8 @@ def company_profile_update(
             setattr(profile, name, data[name])
         if changed:
             profile.save()
-            activity_record(
-                tenant=tenant, kind=ActivityKind.PROFILE_UPDATED, actor=actor, data={"fields": changed},
+            event_record(
+                tenant=tenant, kind=CoreEvents.PROFILE_UPDATED, actor=actor, data={"fields": changed},
                 ip=ip,
             )
     return profile
@@ -339,7 +315,7 @@ def tenant_mfa_requirement_set(*, tenant: Tenant, actor: User, required: bool, i
             return
         locked.mfa_required = required
         locked.save(update_fields=["mfa_required"])
-        activity_record(tenant=locked, kind=ActivityKind.MFA_POLICY, actor=actor, data={"required": required}, ip=ip)
+        event_record(tenant=locked, kind=CoreEvents.MFA_POLICY, actor=actor, data={"required": required}, ip=ip)
     tenant.mfa_required = required
 
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 from partnercenter.activity import describe
 from partnercenter.csvexport import csv_response
 from partnercenter.devtools import dev_outbox_visible
-from partnercenter.domains import to_unicode
 from partnercenter.forms import ActivityFilterForm, CompanyProfileForm
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
 from partnercenter.models import TenantKind
@@ -153,7 +152,7 @@ def _activity_view(request: HttpRequest) -> HttpResponse:
 def _activity_csv(request: HttpRequest, filters: dict) -> StreamingHttpResponse:
     header = [_("Date"), _("Kind"), _("Code"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
     rows = (
-        [row.created_at.isoformat(), row.get_kind_display(), row.kind, to_unicode(row.actor_email),
+        [row.created_at.isoformat(), row.get_kind_display(), row.kind, row.actor_text(),
          row.customer.name if row.customer else "", describe(row), row.ip_address or ""]
         for row in activity_for_tenant(tenant=request.tenant, **filters).iterator(chunk_size=2000)  # type: ignore[attr-defined]
     )

@@ -14,10 +14,12 @@ from links import services as lifecycle
 from links.kinds import link_path
 from links.selectors import verified_email_matches
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, Membership, PartnerType, Tenant, TenantKind, User
+from partnercenter.events import event_record
+from partnercenter.models import Membership, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
 from partnercenter.selectors import permissions_of, region_name_for_country, tenant_users_with_roles
-from partnercenter.services import activity_record, outbox_email_create, outbox_email_create_raw
+from partnercenter.services import outbox_email_create, outbox_email_create_raw
+from resellers.events import PartnershipEvents
 from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
 
 
@@ -37,9 +39,10 @@ def _require_provider(actor: User, provider: Tenant) -> None:
 
 
 def _log_both(provider: Tenant, reseller: Tenant, kind: str, actor: User | None) -> None:
-    data = {"provider": provider.name, "reseller": reseller.name}
+    data = {"provider": provider.name, "reseller": reseller.name,
+            "provider_id": str(provider.id), "reseller_id": str(reseller.id)}
     for tenant in (provider, reseller):
-        activity_record(tenant=tenant, kind=kind, actor=actor, data=data)
+        event_record(tenant=tenant, kind=kind, actor=actor, data=data)
 
 
 # --- Provider side ------------------------------------------------------------------------------
@@ -209,7 +212,7 @@ def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> Ind
         request.accepted_reseller = reseller
         lifecycle.link_answer(request, status=PartnershipRequestStatus.ACCEPTED, actor=actor,
                               fields=("accepted_reseller",))
-        _log_both(request.provider, reseller, ActivityKind.PARTNERSHIP_ACCEPTED, actor)
+        _log_both(request.provider, reseller, PartnershipEvents.PARTNERSHIP_ACCEPTED, actor)
         if already_partnered:
             # Accepting another request of a provider one is partnered with already changes nothing
             # for the provider: no second "accepted" mail.
@@ -233,7 +236,7 @@ def partnership_decline(*, request_id: int, reseller: Tenant, actor: User) -> No
         if request.effective_status != PartnershipRequestStatus.PENDING:
             raise DomainError(_("This request is no longer open."), code="answered")
         lifecycle.link_answer(request, status=PartnershipRequestStatus.DECLINED, actor=actor)
-        _log_both(request.provider, reseller, ActivityKind.PARTNERSHIP_DECLINED, actor)
+        _log_both(request.provider, reseller, PartnershipEvents.PARTNERSHIP_DECLINED, actor)
 
 
 # --- Either side --------------------------------------------------------------------------------
@@ -251,4 +254,4 @@ def partnership_remove(*, partnership: IndirectPartnership, actor: User, acting_
         )
         if not updated:
             raise DomainError(_("This partnership was removed already."), code="answered")
-        _log_both(partnership.provider, partnership.reseller, ActivityKind.PARTNERSHIP_REMOVED, actor)
+        _log_both(partnership.provider, partnership.reseller, PartnershipEvents.PARTNERSHIP_REMOVED, actor)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SubscriptionsConfig(AppConfig):
     name = "subscriptions"
     verbose_name = _("Subscriptions")
+
+    def ready(self) -> None:
+        from subscriptions import events  # noqa: F401  (registers this app's activity kinds)

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from customers.models import CustomerAgreement, RelationshipStatus, ResellerRelationship
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, PartnerType, Tenant, User
+from partnercenter.events import event_record
+from partnercenter.models import PartnerType, Tenant, User
 from partnercenter.roles import Perm
 from partnercenter.selectors import permissions_of
-from partnercenter.services import activity_record
 from resellers.selectors import is_partnered_reseller
+from subscriptions.events import SubscriptionEvents
 from subscriptions.models import (
     EventKind,
     Offer,
@@ -42,8 +43,9 @@ def _require(actor: User, partner: Tenant, perm: str) -> None:
 
 
 def _log(partner: Tenant, customer: Tenant, kind: str, actor: User | None, data: dict) -> None:
+    data = {**data, "partner_id": str(partner.id), "customer_id": str(customer.id)}  # ids beside the names
     for tenant in (partner, customer):
-        activity_record(tenant=tenant, kind=kind, actor=actor, customer=customer, data=data)
+        event_record(tenant=tenant, kind=kind, actor=actor, customer=customer, data=data)
 
 
 # --- Customer agreement -------------------------------------------------------------------------
@@ -70,7 +72,7 @@ def customer_agreement_record(
                 "recorded_by_partner": partner,
             },
         )
-        _log(partner, customer, ActivityKind.AGREEMENT_RECORDED, actor,
+        _log(partner, customer, SubscriptionEvents.AGREEMENT_RECORDED, actor,
              {"customer": customer.name, "signer": agreement.signer_name, "date": accepted_on.isoformat()})
     return agreement
 
@@ -167,8 +169,8 @@ def order_place(
                     subscription=subscription, kind=EventKind.CREATED, status=subscription.status,
                     quantity=subscription.quantity, actor=actor, detail=str(order.id),
                 )
-            _log(partner, customer, ActivityKind.ORDER_PLACED, actor, {
-                "order": str(order.id)[:8], "customer": customer.name,
+            _log(partner, customer, SubscriptionEvents.ORDER_PLACED, actor, {
+                "order_id": str(order.id), "customer": customer.name,
                 "lines": ", ".join(f"{offers[line.offer_id].name} × {line.quantity}" for line in lines),
             })
     except IntegrityError:
@@ -199,9 +201,9 @@ ALLOWED = {
     EventKind.CANCELLED: ({SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED}, SubscriptionStatus.CANCELLED),
 }
 _STATUS_ACTIVITY = {
-    EventKind.SUSPENDED: ActivityKind.SUBSCRIPTION_SUSPENDED,
-    EventKind.REACTIVATED: ActivityKind.SUBSCRIPTION_REACTIVATED,
-    EventKind.CANCELLED: ActivityKind.SUBSCRIPTION_CANCELLED,
+    EventKind.SUSPENDED: SubscriptionEvents.SUBSCRIPTION_SUSPENDED,
+    EventKind.REACTIVATED: SubscriptionEvents.SUBSCRIPTION_REACTIVATED,
+    EventKind.CANCELLED: SubscriptionEvents.SUBSCRIPTION_CANCELLED,
 }
 
 
@@ -237,8 +239,9 @@ def subscription_quantity_change(
         subscription = _changed(subscription, version, quantity=quantity)
         SubscriptionEvent.objects.create(subscription=subscription, kind=EventKind.QUANTITY, status=subscription.status,
                                          quantity=quantity, actor=actor, detail=f"{old} → {quantity}")
-        _log(subscription.partner, subscription.customer, ActivityKind.SUBSCRIPTION_QUANTITY, actor,
-             {"offer": offer.name, "customer": subscription.customer.name, "old": old, "new": quantity})
+        _log(subscription.partner, subscription.customer, SubscriptionEvents.SUBSCRIPTION_QUANTITY, actor,
+             {"offer": offer.name, "customer": subscription.customer.name, "old": old, "new": quantity,
+              "subscription_id": str(subscription.id)})
     return subscription
 
 
@@ -264,7 +267,8 @@ def subscription_status_change(
         SubscriptionEvent.objects.create(subscription=subscription, kind=change, status=target,
                                          quantity=subscription.quantity, actor=actor)
         _log(subscription.partner, subscription.customer, _STATUS_ACTIVITY[change], actor,
-             {"offer": subscription.offer.name, "customer": subscription.customer.name})
+             {"offer": subscription.offer.name, "customer": subscription.customer.name,
+              "subscription_id": str(subscription.id)})
     return subscription
 
 
@@ -288,6 +292,7 @@ def subscription_support_contact_set(
         SubscriptionEvent.objects.create(subscription=subscription, kind=EventKind.SUPPORT_CONTACT,
                                          status=subscription.status, quantity=subscription.quantity, actor=actor,
                                          detail=name[:200])
-        _log(partner, subscription.customer, ActivityKind.SUBSCRIPTION_SUPPORT, actor,
-             {"offer": subscription.offer.name, "customer": subscription.customer.name, "contact": name})
+        _log(partner, subscription.customer, SubscriptionEvents.SUBSCRIPTION_SUPPORT, actor,
+             {"offer": subscription.offer.name, "customer": subscription.customer.name, "contact": name,
+              "subscription_id": str(subscription.id)})
     return subscription

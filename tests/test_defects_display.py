@@ -11,9 +11,9 @@ from django.test import Client
 from customers.services import reseller_relationship_ensure
 from invitations import services as invitation_services
 from partnercenter.domains import email_to_ascii, normalize_domain, to_unicode
+from partnercenter.events import event_record
 from partnercenter.models import ActivityKind, Tenant
 from partnercenter.roles import Role
-from partnercenter.services import activity_record
 from subscriptions.services import customer_agreement_record
 from tests.conftest import client_for
 from tests.factories import TenantFactory, member
@@ -65,8 +65,8 @@ def test_agreement_line_activity_actor_user_menu_and_request_list_read_unicode(p
                               signer_email=f"bela@{PUNY}", accepted_on=date(2026, 1, 5))
     invitation_services.invitation_create(partner=partner, actor=actor, include_dap=False,
                                           customer_email=f"mike@{PUNY}")
-    activity_record(tenant=partner, kind=ActivityKind.REQUEST_SENT, actor=actor,
-                    data={"last4": "abcd", "email": f"mike@{PUNY}"})
+    event_record(tenant=partner, kind=ActivityKind.REQUEST_SENT, actor=actor,
+                 data={"last4": "abcd", "email": f"mike@{PUNY}"})
     client = client_for(actor)
     pages = {
         "account": client.get(f"/customers/{customer.id}/account/").content.decode(),

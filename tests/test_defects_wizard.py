@@ -170,7 +170,7 @@ def test_names_and_hungarian_dates_that_end_a_sentence_keep_one_full_stop(partne
     from django.contrib.messages import get_messages
 
     from customers.services import reseller_relationship_ensure
-    from partnercenter.services import activity_record
+    from partnercenter.events import event_record
     from partnercenter.text import sentence
     from subscriptions.services import customer_agreement_record
 
@@ -178,8 +178,8 @@ def test_names_and_hungarian_dates_that_end_a_sentence_keep_one_full_stop(partne
     reseller_relationship_ensure(partner=partner, customer=customer, actor=partner_admin)
     customer_agreement_record(partner=partner, customer=customer, actor=partner_admin, signer_name="Béla",
                               signer_email="bela@example.com", accepted_on=date(2026, 10, 22))
-    activity_record(tenant=partner, kind=ActivityKind.REQUEST_DECLINED, actor=partner_admin,
-                    data={"customer": "Kávé Kft.", "partner": "Fabrikam Kft."})
+    event_record(tenant=partner, kind=ActivityKind.REQUEST_DECLINED, actor=partner_admin,
+                 data={"customer": "Kávé Kft.", "partner": "Fabrikam Kft."})
     partner_admin.language = "hu"
     partner_admin.save()
     client = client_for(partner_admin)

@@ -13,14 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customers.events import CustomerEvents
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerRelationship, Service
 from customers.rules import dap_allowed
 from customers.services import dap_grant
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, Membership, Tenant, TenantKind, User
+from partnercenter.events import event_record
+from partnercenter.models import Membership, Tenant, TenantKind, User
 from partnercenter.roles import Role
 from partnercenter.selectors import tenant_users_with_roles
-from partnercenter.services import activity_record, outbox_email_create
+from partnercenter.services import outbox_email_create
 
 
 def _lock_customer(customer: Tenant) -> None:
@@ -94,8 +96,8 @@ def dap_remove(
         )
         data = {"partner": partner.name, "partner_id": str(partner.id), "services": removed}
         for tenant in (partner, customer):
-            activity_record(tenant=tenant, kind=ActivityKind.DAP_REMOVED, actor=actor, customer=customer,
-                            data=data, ip=ip)
+            event_record(tenant=tenant, kind=CustomerEvents.DAP_REMOVED, actor=actor, customer=customer,
+                         data=data, ip=ip)
         _notify_partner(partner=partner, customer=customer, services=removed)
     return removed
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invitations.errors import RequestAlreadyAnswered, RequestExpired, RequestNotFound
+from invitations.events import RequestEvents
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.services.checks import acceptance_actor_check, acceptance_blockers, dap_conflicts
 from invitations.services.processing import notify_partner
@@ -14,8 +15,8 @@ from links.services import link_answer, link_by_token
 from links.tokens import token_digest
 from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, Tenant, User
-from partnercenter.services import activity_record
+from partnercenter.events import event_record
+from partnercenter.models import Tenant, User
 
 
 def _lock_request(raw_token: str) -> RelationshipRequest:
@@ -103,9 +104,10 @@ def invitation_decline(*, raw_token: str, user: User, customer: Tenant, ip: str 
             )
         else:
             link_answer(request, status=RequestStatus.DECLINED, actor=user)
-        data = {"customer": customer.name, "partner": request.partner.name}
-        activity_record(tenant=request.partner, kind=ActivityKind.REQUEST_DECLINED, actor=user, customer=customer,
-                        data=data, ip=ip)
-        activity_record(tenant=customer, kind=ActivityKind.REQUEST_DECLINED, actor=user, customer=customer, data=data,
-                        ip=ip)
+        data = {"customer": customer.name, "partner": request.partner.name,
+                "customer_id": str(customer.id), "partner_id": str(request.partner.id)}
+        event_record(tenant=request.partner, kind=RequestEvents.REQUEST_DECLINED, actor=user, customer=customer,
+                     data=data, ip=ip)
+        event_record(tenant=customer, kind=RequestEvents.REQUEST_DECLINED, actor=user, customer=customer, data=data,
+                     ip=ip)
         notify_partner(request=request, customer=customer, template="request_declined")

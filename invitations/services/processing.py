@@ -13,14 +13,16 @@ from django.utils import timezone
 
 from customers.models import Service
 from customers.services import dap_grant, reseller_association_ensure, reseller_relationship_ensure
+from invitations.events import RequestEvents
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.services.checks import acceptance_blockers
 from links.services import link_answer
 from partnercenter.errors import DomainError
-from partnercenter.models import ActivityKind, Tenant, User
+from partnercenter.events import event_record
+from partnercenter.models import Tenant, User
 from partnercenter.roles import Role
 from partnercenter.selectors import tenant_users_with_roles
-from partnercenter.services import activity_record, outbox_email_create
+from partnercenter.services import outbox_email_create
 
 logger = logging.getLogger(__name__)
 
@@ -106,10 +108,11 @@ def acceptance_process(*, acceptance_id: str) -> str:
             request.accepted_customer = customer
             link_answer(request, status=RequestStatus.ACCEPTED, actor=actor,
                         fields=("acceptance_count", "accepted_customer"))
-        data = {"customer": customer.name, "partner": partner.name}
+        data = {"customer": customer.name, "partner": partner.name,
+                "customer_id": str(customer.id), "partner_id": str(partner.id)}
         for tenant in (partner, customer):
-            activity_record(tenant=tenant, kind=ActivityKind.REQUEST_ACCEPTED, actor=actor, customer=customer,
-                            data=data, ip=acceptance.ip_address)
+            event_record(tenant=tenant, kind=RequestEvents.REQUEST_ACCEPTED, actor=actor, customer=customer,
+                         data=data, ip=acceptance.ip_address)
         notify_partner(request=request, customer=customer, template="request_accepted")
         return "succeeded"
 
@@ -151,8 +154,8 @@ def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code:
     data = {"customer": acceptance.customer.name, "partner": request.partner.name, "reason_code": code,
             "reason_params": params}
     for tenant in (request.partner, acceptance.customer):
-        activity_record(tenant=tenant, kind=ActivityKind.ACCEPTANCE_FAILED, actor=acceptance.user,
-                        customer=acceptance.customer, data=data, ip=acceptance.ip_address)
+        event_record(tenant=tenant, kind=RequestEvents.ACCEPTANCE_FAILED, actor=acceptance.user,
+                     customer=acceptance.customer, data=data, ip=acceptance.ip_address)
     return "failed"
 
 

@@ -1,0 +1,40 @@
+"""Activity kinds of the invitations app: Relationship requests: the link's lifecycle and the customer's answer."""
+
+from django.utils.translation import gettext_lazy as _
+
+from partnercenter.events import EventKind, EventKinds
+
+
+class RequestEvents(EventKinds):
+    REQUEST_CREATED = EventKind(
+        "request.created", _("Relationship request created"),
+        _("Relationship request …%(last4)s created for %(email)s."),
+    )
+    REQUEST_SENT = EventKind(
+        "request.sent", _("Relationship request sent"),
+        _("Relationship request …%(last4)s emailed to %(email)s."),
+    )
+    REQUEST_RESENT = EventKind(
+        "request.resent", _("Relationship request resent"),
+        _("Relationship request re-issued; the old link …%(old_last4)s no longer works."),
+    )
+    REQUEST_REVOKED = EventKind(
+        "request.revoked", _("Relationship request revoked"),
+        _("Relationship request …%(last4)s revoked."),
+    )
+    REQUEST_EXPIRED = EventKind(
+        "request.expired", _("Relationship request expired"),
+        _("Relationship request …%(last4)s expired."),
+    )
+    REQUEST_ACCEPTED = EventKind(
+        "request.accepted", _("Relationship request accepted"),
+        _("%(customer)s accepted the relationship request from %(partner)s."),
+    )
+    REQUEST_DECLINED = EventKind(
+        "request.declined", _("Relationship request declined"),
+        _("%(customer)s declined the relationship request from %(partner)s."),
+    )
+    ACCEPTANCE_FAILED = EventKind(
+        "request.acceptance_failed", _("Relationship request acceptance refused"),
+        _("Acceptance by %(customer)s was refused: %(reason)s"),
+    )

@@ -1,0 +1,161 @@
+"""Events: the kinds of activity each app declares, and the one way to record one.
+
+Each app declares its kinds in its own ``events.py`` as a subclass of :class:`EventKinds`; the class
+statement registers them (the app's ``ready()`` imports the module). ``ActivityLog.kind`` stores the
+kind's string value and has no choices, so a new kind needs no migration: labels, descriptions and the
+Activity log's filter come from this registry.
+
+:func:`event_record` writes the activity row and, in the same transaction, calls whatever subscribed to
+that kind (webhook deliveries, in a later issue). A subscriber that raises rolls the whole event back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from partnercenter.models import ActivityLog, Tenant, User
+
+
+class EventKind(str):
+    """A kind of event; it *is* its stored value (``"request.accepted"``), with a label and a description.
+
+    ``description`` is a gettext_lazy template filled from the entry's ``data`` in the reader's language.
+    """
+
+    label: Any
+    description: Any
+    name: str
+
+    def __new__(cls, value: str, label: Any, description: Any = None) -> EventKind:
+        kind = super().__new__(cls, value)
+        kind.label = label
+        kind.description = description
+        kind.name = ""
+        return kind
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles (Celery, caches) as the plain stored string
+        return (str, (self.value,))
+
+
+_KINDS: dict[str, EventKind] = {}
+_SUBSCRIBERS: dict[str, list[Callable[..., None]]] = {}
+ALL = "*"  # subscribe to every kind
+
+
+class EventKinds:
+    """Subclass in an app's ``events.py``; every :class:`EventKind` attribute is registered."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for attr, kind in vars(cls).items():
+            if isinstance(kind, EventKind):
+                kind_register(kind, name=attr)
+
+
+def kind_register(kind: EventKind, *, name: str = "") -> EventKind:
+    existing = _KINDS.get(kind.value)
+    if existing is not None and existing is not kind and existing.label != kind.label:
+        raise ValueError(f"activity kind {kind.value!r} is declared twice")
+    if name:
+        kind.name = name
+    _KINDS[kind.value] = kind
+    return kind
+
+
+def kind_get(value: str) -> EventKind | None:
+    return _KINDS.get(str(value))
+
+
+def kind_by_name(name: str) -> EventKind:
+    for kind in _KINDS.values():
+        if kind.name == name:
+            return kind
+    raise AttributeError(name)
+
+
+def kinds() -> list[EventKind]:
+    return list(_KINDS.values())
+
+
+def kind_label(value: str) -> str:
+    kind = _KINDS.get(str(value))
+    return str(kind.label) if kind is not None else str(value)
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    return [(kind.value, kind.label) for kind in _KINDS.values()]
+
+
+def subscribe(kind: str, subscriber: Callable[..., None]) -> Callable[..., None]:
+    """``subscriber(entry)`` runs inside :func:`event_record`'s transaction; ``kind`` may be ``ALL``."""
+    handlers = _SUBSCRIBERS.setdefault(str(kind), [])
+    if subscriber not in handlers:
+        handlers.append(subscriber)
+    return subscriber
+
+
+def unsubscribe(kind: str, subscriber: Callable[..., None]) -> None:
+    handlers = _SUBSCRIBERS.get(str(kind), [])
+    if subscriber in handlers:
+        handlers.remove(subscriber)
+
+
+def event_record(
+    *,
+    tenant: Tenant,
+    kind: str,
+    actor: User | None = None,
+    actor_client: str = "",
+    customer: Tenant | None = None,
+    data: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> ActivityLog:
+    """Write the activity row for ``kind`` and run its subscribers, all in one transaction.
+
+    The actor is a user or (``actor_client``, the id of an API client of a later issue) a client;
+    neither means the system.
+    """
+    from partnercenter.models import ActivityLog
+
+    registered = _KINDS.get(str(kind))
+    if registered is None:
+        raise LookupError(f"unknown activity kind {kind!r}: declare it in the app's events.py")
+    if actor is not None and actor.pk and actor_client:
+        raise ValueError("an event has one actor: a user or an API client")
+    with transaction.atomic():
+        entry = ActivityLog.objects.create(
+            tenant=tenant,
+            kind=registered.value,
+            actor=actor if actor is not None and actor.pk else None,
+            actor_email=actor.email if actor is not None and actor.pk else "",
+            actor_client=actor_client or "",
+            customer=customer,
+            data=data or {},
+            ip_address=ip,
+        )
+        for subscriber in (*_SUBSCRIBERS.get(registered.value, ()), *_SUBSCRIBERS.get(ALL, ())):
+            subscriber(entry)
+    return entry
+
+
+class CoreEvents(EventKinds):
+    TENANT_CREATED = EventKind("tenant.created", _("Tenant created"), _("Tenant %(name)s was created."))
+    PROFILE_UPDATED = EventKind(
+        "profile.updated", _("Company profile updated"), _("The company profile was updated (%(fields)s).")
+    )
+    MFA_POLICY = EventKind(
+        "tenant.mfa_policy", _("Two-factor authentication policy changed"),
+        _("Two-factor authentication is now %(state)s for every user."),
+    )
