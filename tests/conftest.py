@@ -85,6 +85,20 @@ def reseller_admin(reseller):
     return member(reseller, Role.GLOBAL_ADMIN)
 
 
+@pytest.fixture
+def clear_cache():
+    """Rate-limit counters live in the cache: start and end a test with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def login_post(client: Client, email: str, password: str):  # noqa: ANN201
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from partnercenter.models import Membership, User
 from partnercenter.roles import Role
-from tests.conftest import client_for
+from tests.conftest import client_for, login_post
 from tests.factories import PartnerFactory, TenantFactory, member
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
+def _clear_cache(clear_cache):
     yield
-    cache.clear()
 
 
-def _login(client: Client, email: str, password: str):  # noqa: ANN202
-    return client.post("/accounts/login/", {"login": email, "password": password})
+_login = login_post
 
 
 def test_signup_is_closed(client):
