@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "partnercenter.middleware.ActiveTenantMiddleware",
     "partnercenter.middleware.PasswordChangeRequiredMiddleware",
     "partnercenter.middleware.TenantMfaMiddleware",
+    "partnercenter.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "partnercenter.urls"
