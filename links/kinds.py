@@ -10,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
+from gdap.events import GdapEvents
 from invitations.events import RequestEvents
 from resellers.events import PartnershipEvents
 
@@ -51,6 +52,12 @@ KINDS: dict[str, LinkKind] = {
             created=PartnershipEvents.PARTNERSHIP_REQUESTED, sent=PartnershipEvents.PARTNERSHIP_SENT,
             resent=PartnershipEvents.PARTNERSHIP_RESENT, revoked=PartnershipEvents.PARTNERSHIP_REVOKED,
             expired=PartnershipEvents.PARTNERSHIP_EXPIRED,
+        ),
+        LinkKind(
+            name="gdap_approval", model="gdap.GdapApproval",
+            url_name="admin_center:gdap_approval", validity_setting="GDAP_APPROVAL_DAYS",
+            created=GdapEvents.LINK_CREATED, sent=GdapEvents.LINK_SENT, resent=GdapEvents.LINK_RESENT,
+            revoked=GdapEvents.LINK_REVOKED, expired=GdapEvents.LINK_EXPIRED,
         ),
     )
 }

@@ -41,6 +41,7 @@ class Code(StrEnum):
     REFUSED = "refused"  # a relationship rule refused (the message says which)
     NOT_RESELLER = "not_reseller"
     ASSOCIATED = "associated"  # another reseller of the provider serves the customer
+    GLOBAL_ADMIN_AUTO_EXTEND = "global_admin_auto_extend"  # GDAP: auto-extend with Global Administrator
 
 
 HTTP_STATUS: dict[Code, int] = {
@@ -63,6 +64,7 @@ HTTP_STATUS: dict[Code, int] = {
     Code.REFUSED: 409,
     Code.NOT_RESELLER: 409,
     Code.ASSOCIATED: 409,
+    Code.GLOBAL_ADMIN_AUTO_EXTEND: 400,
 }
 
 

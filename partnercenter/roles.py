@@ -44,14 +44,22 @@ class Perm(models.TextChoices):
     AGREEMENT_RECORD = "agreement.record", _("Record the customer agreement")
     PARTNERSHIPS_VIEW = "partnerships.view", _("View indirect partnerships")
     PARTNERSHIPS_MANAGE = "partnerships.manage", _("Request, accept and remove indirect partnerships")
+    GDAP_VIEW = "gdap.view", _("View admin relationships")
+    GDAP_MANAGE = "gdap.manage", _("Request, edit and terminate admin relationships and their access assignments")
+    SECURITY_GROUPS_MANAGE = "gdap.security_groups", _("Manage security groups")
+    ROLE_TEMPLATES_MANAGE = "gdap.role_templates", _("Manage role templates")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
     ADMIN_PERMISSIONS_MANAGE = "admincenter.admin_permissions", _("Remove or reassign admin permissions")
+    GDAP_APPROVE = "admincenter.gdap_approve", _("Approve, reject and terminate granular admin relationships")
 
 
 # Who may buy on a customer's behalf and manage what was bought (seeds 002/004: Admin agent, Sales agent).
 _BUYER = (Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_BUY, Perm.AGREEMENT_RECORD, Perm.CUSTOMERS_ADD)
+
+# GDAP (F10): seeing the relationships, and requesting / editing / terminating them (Admin agent's row).
+_GDAP = (Perm.GDAP_VIEW, Perm.GDAP_MANAGE)
 
 _ALL_PARTNER = {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT, Role.HELPDESK_AGENT, Role.BILLING_ADMIN}
 
@@ -71,6 +79,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SUBSCRIPTIONS_EXPORT,
             Perm.PARTNERSHIPS_VIEW,
             Perm.PARTNERSHIPS_MANAGE,
+            *_GDAP,
+            Perm.SECURITY_GROUPS_MANAGE,
+            Perm.ROLE_TEMPLATES_MANAGE,
         }
     ),
     Role.ADMIN_AGENT: frozenset(
@@ -87,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SUBSCRIPTIONS_EXPORT,
             Perm.PARTNERSHIPS_VIEW,
             Perm.PARTNERSHIPS_MANAGE,
+            *_GDAP,
         }
     ),
     Role.SALES_AGENT: frozenset(
@@ -94,14 +106,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
          Perm.PROFILE_VIEW, *_BUYER, Perm.PARTNERSHIPS_VIEW}
     ),
     Role.HELPDESK_AGENT: frozenset(
-        {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.PARTNERSHIPS_VIEW}
+        {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.PARTNERSHIPS_VIEW,
+         Perm.GDAP_VIEW}
     ),
     Role.BILLING_ADMIN: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.CUSTOMERS_EXPORT, Perm.PROFILE_VIEW, Perm.ACTIVITY_VIEW, Perm.OFFERS_VIEW,
          Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_EXPORT}
     ),
     Role.CUSTOMER_GLOBAL_ADMIN: frozenset(
-        {Perm.ADMIN_CENTER_VIEW, Perm.PARTNER_REQUEST_DECIDE, Perm.ADMIN_PERMISSIONS_MANAGE, Perm.ACTIVITY_VIEW}
+        {Perm.ADMIN_CENTER_VIEW, Perm.PARTNER_REQUEST_DECIDE, Perm.ADMIN_PERMISSIONS_MANAGE, Perm.ACTIVITY_VIEW,
+         Perm.GDAP_APPROVE}
     ),
     Role.CUSTOMER_USER: frozenset({Perm.ADMIN_CENTER_VIEW}),
 }

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "invitations",
     "resellers",
     "subscriptions",
+    "gdap",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,8 @@ TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
 
 # --- Product settings ---------------------------------------------------------------------------
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=30)
+# A GDAP relationship waiting for the customer's approval expires after this many days (Microsoft: 90).
+GDAP_APPROVAL_DAYS = env.int("GDAP_APPROVAL_DAYS", default=90)
 CUSTOMERS_PAGE_SIZE = env.int("CUSTOMERS_PAGE_SIZE", default=50)
 
 # --- Security -----------------------------------------------------------------------------------

@@ -39,10 +39,13 @@ def _regions(request):  # noqa: ANN001, ANN202
     request.getfixturevalue("transactional_db" if transactional else "db")
     regions_seed(Region, CountryRegion)
     if transactional:
+        from gdap.catalog import roles_seed
+        from gdap.models import RoleDefinition
         from subscriptions.catalog import offers_seed
         from subscriptions.models import Offer
 
         offers_seed(Offer)
+        roles_seed(RoleDefinition)
 
 
 @pytest.fixture

@@ -45,7 +45,10 @@ def _relationship(partner, partner_admin, **kwargs):  # noqa: ANN001, ANN003, AN
 def test_both_kinds_are_token_links_with_one_status_vocabulary():
     assert issubclass(RelationshipRequest, TokenLink) and issubclass(PartnershipRequest, TokenLink)
     assert RequestStatus is LinkStatus and PartnershipRequestStatus is LinkStatus
-    assert {kind.model_class for kind in KINDS.values()} == {RelationshipRequest, PartnershipRequest}
+    from gdap.models import GdapApproval
+
+    assert issubclass(GdapApproval, TokenLink)
+    assert {kind.model_class for kind in KINDS.values()} == {RelationshipRequest, PartnershipRequest, GdapApproval}
     assert RESENDABLE == {LinkStatus.PENDING, LinkStatus.EXPIRED, LinkStatus.DECLINED}
     assert REVOCABLE == {LinkStatus.PENDING, LinkStatus.EXPIRED}
 
