@@ -262,6 +262,8 @@ CELERY_BEAT_SCHEDULE = {
     "acceptance-sweep": {"task": "invitations.tasks.acceptance_sweep", "schedule": timedelta(seconds=60)},
     # Every kind of tokenised link (links.kinds) in one sweep.
     "links-expire": {"task": "links.tasks.links_expire", "schedule": timedelta(minutes=15)},
+    # GDAP approve / terminate requests whose broker message was lost.
+    "gdap-requests-sweep": {"task": "gdap.tasks.requests_sweep", "schedule": timedelta(seconds=60)},
 }
 # Retries back off below the visibility timeout so a message is never redelivered while retrying.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)

@@ -83,7 +83,13 @@ class TerminatedSide(models.TextChoices):
 
 class RelationshipQuerySet(PartnerCustomerQuerySet):
     """visible_to(tenant): the partner sees the relationships it created, the customer those bound to it
-    (one created without a customer is seen by its partner only)."""
+    once approval was requested (a `created` draft, or one without a customer, is the partner's alone)."""
+
+    def scope(self, tenant: Tenant) -> Q | None:
+        condition = super().scope(tenant)
+        if condition is not None and tenant.kind != "partner":
+            condition &= ~Q(status=RelationshipStatus.CREATED)
+        return condition
 
     def live(self, now=None) -> RelationshipQuerySet:  # noqa: ANN001
         return self.filter(status__in=LIVE, end_at__gt=now or timezone.now())

@@ -1,0 +1,149 @@
+"""GDAP reads. Every query starts from `visible_to(tenant)`; another tenant's id is NotFound."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from itertools import groupby
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gdap.models import (
+    LIVE,
+    AccessAssignment,
+    AdminRelationship,
+    AssignmentStatus,
+    GdapApproval,
+    RelationshipStatus,
+    RoleDefinition,
+    RoleTemplate,
+    SecurityGroup,
+)
+from links.services import link_by_token
+from partnercenter.errors import NotFound
+from partnercenter.models import Tenant
+
+_LIVE = list(LIVE)
+
+
+def _with_details(qs: QuerySet) -> QuerySet:
+    live_assignments = AccessAssignment.objects.exclude(status=AssignmentStatus.DELETED).select_related(
+        "security_group").prefetch_related("roles")
+    return qs.select_related("partner", "customer", "template").prefetch_related(
+        "roles", Prefetch("assignments", queryset=live_assignments, to_attr="current_assignments"))
+
+
+def relationships_for_customer(*, partner: Tenant, customer: Tenant) -> QuerySet[AdminRelationship]:
+    """The partner's relationships with one customer (its "Admin relationships" page), newest first,
+    with roles and current assignments prefetched (`rel.current_assignments`)."""
+    return _with_details(AdminRelationship.objects.visible_to(partner).filter(customer=customer))
+
+
+def relationships_for_partner(*, partner: Tenant, statuses: Iterable[str] | None = None) -> QuerySet[AdminRelationship]:
+    qs = AdminRelationship.objects.visible_to(partner)
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    return qs.select_related("customer").prefetch_related("roles")
+
+
+def relationships_of_customer(*, customer: Tenant) -> QuerySet[AdminRelationship]:
+    """The customer's side (Admin center "Partner relationships"): every partner's, drafts excluded."""
+    return _with_details(AdminRelationship.objects.visible_to(customer))
+
+
+def pending_approvals_for_customer(*, customer: Tenant) -> QuerySet[AdminRelationship]:
+    return (AdminRelationship.objects.visible_to(customer).filter(status=RelationshipStatus.APPROVAL_PENDING)
+            .select_related("partner", "partner__profile").prefetch_related("roles"))
+
+
+def expiring_within(*, partner: Tenant, days: int = 30, now: Any = None) -> QuerySet[AdminRelationship]:
+    """Live relationships of the partner ending within `days` (soonest first), auto-extending ones included
+    (the page says so)."""
+    now = now or timezone.now()
+    return (AdminRelationship.objects.visible_to(partner)
+            .filter(status__in=_LIVE, end_at__gt=now, end_at__lte=now + timedelta(days=days))
+            .select_related("customer").prefetch_related("roles").order_by("end_at", "pk"))
+
+
+def _one(qs: QuerySet, pk: Any) -> Any:
+    """The row with this primary key in an already scoped queryset; NotFound for a malformed or unknown id."""
+    try:
+        row = qs.filter(pk=pk).first()
+    except (ValidationError, ValueError, TypeError):
+        row = None
+    if row is None:
+        raise NotFound(_("Not found"))
+    return row
+
+
+def relationship_get(*, tenant: Tenant, relationship_id: Any) -> AdminRelationship:
+    """One relationship the tenant may see, with details; NotFound for a malformed, unknown or foreign id."""
+    return _one(_with_details(AdminRelationship.objects.visible_to(tenant)), relationship_id)
+
+
+def assignment_get(*, tenant: Tenant, assignment_id: Any) -> AccessAssignment:
+    return _one(AccessAssignment.objects.visible_to(tenant).select_related("relationship", "security_group"),
+                assignment_id)
+
+
+def approval_by_token(raw_token: str) -> GdapApproval:
+    """The approval link's page: the link with its relationship, partner and profile; NotFound for an
+    unknown or revoked token (an expired or answered one is returned: the page says which)."""
+    approval = link_by_token(GdapApproval, raw_token, related=("relationship", "partner", "partner__profile",
+                                                               "relationship__customer"))
+    if approval is None or approval.status == "revoked":
+        raise NotFound(_("Not found"))
+    return approval
+
+
+def gdap_summary(*, partner: Tenant, customer_ids: Iterable[Any], now: Any = None) -> dict[Any, dict[str, int]]:
+    """For one page of the Customers list, one query: {customer_id: {"active", "expiring", "pending"}} for
+    the customers with any (others are absent). Live ones past their end before the sweep ran don't count."""
+    now = now or timezone.now()
+    ids = list(customer_ids)
+    if not ids:
+        return {}
+    live = Q(end_at__gt=now)
+    rows = (AdminRelationship.objects.visible_to(partner)
+            .filter(customer_id__in=ids, status__in=[*_LIVE, RelationshipStatus.APPROVAL_PENDING])
+            .values("customer_id")
+            .annotate(active=Count("pk", filter=Q(status=RelationshipStatus.ACTIVE) & live),
+                      expiring=Count("pk", filter=Q(status=RelationshipStatus.EXPIRING) & live),
+                      pending=Count("pk", filter=Q(status=RelationshipStatus.APPROVAL_PENDING)))
+            .order_by())
+    return {row["customer_id"]: {"active": row["active"], "expiring": row["expiring"], "pending": row["pending"]}
+            for row in rows}
+
+
+def assignments_of(*, relationship: AdminRelationship) -> QuerySet[AccessAssignment]:
+    return (AccessAssignment.objects.filter(relationship=relationship).exclude(status=AssignmentStatus.DELETED)
+            .select_related("security_group").prefetch_related("roles"))
+
+
+def security_groups_of(*, partner: Tenant) -> QuerySet[SecurityGroup]:
+    return SecurityGroup.objects.visible_to(partner).annotate(member_count=Count("memberships", distinct=True))
+
+
+def security_group_get(*, tenant: Tenant, group_id: Any) -> SecurityGroup:
+    return _one(SecurityGroup.objects.visible_to(tenant).prefetch_related("memberships__user"), group_id)
+
+
+def role_templates_of(*, partner: Tenant) -> QuerySet[RoleTemplate]:
+    return RoleTemplate.objects.visible_to(partner).prefetch_related("roles", "assignments__security_group",
+                                                                     "assignments__roles")
+
+
+def role_template_get(*, tenant: Tenant, template_id: Any) -> RoleTemplate:
+    return _one(role_templates_of(partner=tenant), template_id)
+
+
+def role_catalog(*, include_inactive: bool = False) -> list[tuple[str, list[RoleDefinition]]]:
+    """The catalog grouped by category for the role picker: [(category, [roles by name])], Global
+    Administrator (highlight) first within its group."""
+    qs = RoleDefinition.objects.all() if include_inactive else RoleDefinition.objects.filter(is_active=True)
+    rows = sorted(qs, key=lambda role: (role.category, not role.highlight, role.name))
+    return [(category, list(roles)) for category, roles in groupby(rows, key=lambda role: role.category)]
