@@ -29,9 +29,9 @@ class GdapEvents(EventKinds):
     REJECTED = EventKind("gdap.rejected", _("Admin relationship rejected"),
                          _("%(customer)s rejected admin relationship %(name)s."))
     TERMINATION_REQUESTED = EventKind("gdap.termination_requested", _("Admin relationship termination requested"),
-                                      _("The %(side)s asked to terminate admin relationship %(name)s."))
+                                      _("Termination of admin relationship %(name)s was requested."))
     TERMINATED = EventKind("gdap.terminated", _("Admin relationship terminated"),
-                           _("Admin relationship %(name)s was terminated by the %(side)s."))
+                           _("Admin relationship %(name)s was terminated."))
     GLOBAL_ADMIN_REMOVED = EventKind("gdap.global_admin_removed", _("Global Administrator removed"),
                                      _("Global Administrator was removed from admin relationship %(name)s."))
     # For the expiry sweep (issue 10, section 4).
