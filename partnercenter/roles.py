@@ -44,6 +44,8 @@ class Perm(models.TextChoices):
     AGREEMENT_RECORD = "agreement.record", _("Record the customer agreement")
     PARTNERSHIPS_VIEW = "partnerships.view", _("View indirect partnerships")
     PARTNERSHIPS_MANAGE = "partnerships.manage", _("Request, accept and remove indirect partnerships")
+    # The Background jobs pages; each job's kind asks for its own permission on top (jobs/registry.py).
+    JOBS_VIEW = "jobs.view", _("View background jobs")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
@@ -71,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SUBSCRIPTIONS_EXPORT,
             Perm.PARTNERSHIPS_VIEW,
             Perm.PARTNERSHIPS_MANAGE,
+            Perm.JOBS_VIEW,
         }
     ),
     Role.ADMIN_AGENT: frozenset(
@@ -87,18 +90,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SUBSCRIPTIONS_EXPORT,
             Perm.PARTNERSHIPS_VIEW,
             Perm.PARTNERSHIPS_MANAGE,
+            Perm.JOBS_VIEW,
         }
     ),
     Role.SALES_AGENT: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.RELATIONSHIP_REMOVE,
-         Perm.PROFILE_VIEW, *_BUYER, Perm.PARTNERSHIPS_VIEW}
+         Perm.PROFILE_VIEW, *_BUYER, Perm.PARTNERSHIPS_VIEW, Perm.JOBS_VIEW}
     ),
     Role.HELPDESK_AGENT: frozenset(
-        {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.PARTNERSHIPS_VIEW}
+        {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.PARTNERSHIPS_VIEW,
+         Perm.JOBS_VIEW}
     ),
     Role.BILLING_ADMIN: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.CUSTOMERS_EXPORT, Perm.PROFILE_VIEW, Perm.ACTIVITY_VIEW, Perm.OFFERS_VIEW,
-         Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_EXPORT}
+         Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_EXPORT, Perm.JOBS_VIEW}
     ),
     Role.CUSTOMER_GLOBAL_ADMIN: frozenset(
         {Perm.ADMIN_CENTER_VIEW, Perm.PARTNER_REQUEST_DECIDE, Perm.ADMIN_PERMISSIONS_MANAGE, Perm.ACTIVITY_VIEW}

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "invitations",
     "resellers",
     "subscriptions",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,8 @@ CELERY_BEAT_SCHEDULE = {
     "acceptance-sweep": {"task": "invitations.tasks.acceptance_sweep", "schedule": timedelta(seconds=60)},
     # Every kind of tokenised link (links.kinds) in one sweep.
     "links-expire": {"task": "links.tasks.links_expire", "schedule": timedelta(minutes=15)},
+    # Background jobs whose worker died (no heartbeat for JOBS_STALE_SECONDS) are queued again.
+    "jobs-resume": {"task": "jobs.tasks.jobs_resume", "schedule": timedelta(seconds=60)},
 }
 # Retries back off below the visibility timeout so a message is never redelivered while retrying.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
@@ -268,6 +271,11 @@ TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
 # --- Product settings ---------------------------------------------------------------------------
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=30)
 CUSTOMERS_PAGE_SIZE = env.int("CUSTOMERS_PAGE_SIZE", default=50)
+# Background jobs (jobs/): a running job writes a heartbeat after every chunk; one silent for this long
+# has lost its worker and is queued again. Longer than the slowest chunk of any job kind.
+JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=300)
+# One task runs a job for at most this long, then queues its next slice (well below the visibility timeout).
+JOBS_TASK_SECONDS = env.int("JOBS_TASK_SECONDS", default=240)
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
