@@ -130,7 +130,7 @@ def job_run(*, job_id: Any, max_seconds: float | None = None) -> str:
 def _chunk_run(job_pk: Any, kind: JobKind) -> str:
     """One chunk in one transaction: "more", or the job's status when there was nothing left to do."""
     with transaction.atomic():
-        job = Job.objects.get(pk=job_pk)
+        job = Job.objects.select_related("tenant", "created_by").get(pk=job_pk)  # what handlers use
         if job.status == JobStatus.CANCELLING:
             items = []  # stop before the next chunk; finish below
         elif job.status in FINISHED:
