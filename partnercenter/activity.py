@@ -55,6 +55,10 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
         values["order"] = str(values["order_id"])[:8]
     if "required" in values:
         values["state"] = str(_("required") if values["required"] else _("optional"))
+    if "job_kind" in values:  # a background job's kind, by its registered name
+        from jobs.registry import kind_label
+
+        values["kind"] = kind_label(values["job_kind"])
     if "reason_code" in values:
         values["reason"] = refusal_text(values["reason_code"], values.get("reason_params"))
     return values

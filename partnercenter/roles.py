@@ -48,6 +48,8 @@ class Perm(models.TextChoices):
     GDAP_MANAGE = "gdap.manage", _("Request, edit and terminate admin relationships and their access assignments")
     SECURITY_GROUPS_MANAGE = "gdap.security_groups", _("Manage security groups")
     ROLE_TEMPLATES_MANAGE = "gdap.role_templates", _("Manage role templates")
+    # The Background jobs pages; each job's kind asks for its own permission on top (jobs/registry.py).
+    JOBS_VIEW = "jobs.view", _("View background jobs")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
@@ -82,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             *_GDAP,
             Perm.SECURITY_GROUPS_MANAGE,
             Perm.ROLE_TEMPLATES_MANAGE,
+            Perm.JOBS_VIEW,
         }
     ),
     Role.ADMIN_AGENT: frozenset(
@@ -99,19 +102,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PARTNERSHIPS_VIEW,
             Perm.PARTNERSHIPS_MANAGE,
             *_GDAP,
+            Perm.JOBS_VIEW,
         }
     ),
     Role.SALES_AGENT: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.RELATIONSHIP_REMOVE,
-         Perm.PROFILE_VIEW, *_BUYER, Perm.PARTNERSHIPS_VIEW}
+         Perm.PROFILE_VIEW, *_BUYER, Perm.PARTNERSHIPS_VIEW, Perm.JOBS_VIEW}
     ),
     Role.HELPDESK_AGENT: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.PARTNERSHIPS_VIEW,
-         Perm.GDAP_VIEW}
+         Perm.GDAP_VIEW, Perm.JOBS_VIEW}
     ),
     Role.BILLING_ADMIN: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.CUSTOMERS_EXPORT, Perm.PROFILE_VIEW, Perm.ACTIVITY_VIEW, Perm.OFFERS_VIEW,
-         Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_EXPORT}
+         Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_EXPORT, Perm.JOBS_VIEW}
     ),
     Role.CUSTOMER_GLOBAL_ADMIN: frozenset(
         {Perm.ADMIN_CENTER_VIEW, Perm.PARTNER_REQUEST_DECIDE, Perm.ADMIN_PERMISSIONS_MANAGE, Perm.ACTIVITY_VIEW,

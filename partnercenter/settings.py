@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "resellers",
     "subscriptions",
     "gdap",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,8 @@ CELERY_BEAT_SCHEDULE = {
     "links-expire": {"task": "links.tasks.links_expire", "schedule": timedelta(minutes=15)},
     # GDAP approve / terminate requests whose broker message was lost.
     "gdap-requests-sweep": {"task": "gdap.tasks.requests_sweep", "schedule": timedelta(seconds=60)},
+    # Background jobs whose worker died (no heartbeat for JOBS_STALE_SECONDS) are queued again.
+    "jobs-resume": {"task": "jobs.tasks.jobs_resume", "schedule": timedelta(seconds=60)},
 }
 # Retries back off below the visibility timeout so a message is never redelivered while retrying.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
@@ -273,6 +276,11 @@ INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=30)
 # A GDAP relationship waiting for the customer's approval expires after this many days (Microsoft: 90).
 GDAP_APPROVAL_DAYS = env.int("GDAP_APPROVAL_DAYS", default=90)
 CUSTOMERS_PAGE_SIZE = env.int("CUSTOMERS_PAGE_SIZE", default=50)
+# Background jobs (jobs/): a running job writes a heartbeat after every chunk; one silent for this long
+# has lost its worker and is queued again. Longer than the slowest chunk of any job kind.
+JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=300)
+# One task runs a job for at most this long, then queues its next slice (well below the visibility timeout).
+JOBS_TASK_SECONDS = env.int("JOBS_TASK_SECONDS", default=240)
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("company-profile/edit/", views.company_profile_edit, name="company_profile_edit"),
     path("company-profile/security/", views.company_security, name="company_security"),
     path("activity/", views.activity_log, name="activity_log"),
+    path("jobs/", include("jobs.urls")),
     path("admin-center/", admin_center_views.admin_center_home, name="admin_center_home"),
     path("admin-center/partners/<uuid:partner_id>/remove-delegated-admin/", admin_center_views.dap_remove,
          name="admin_center_dap_remove"),

@@ -41,6 +41,8 @@ if os.environ.get(WORKER_FLAG) == "1":
         task_always_eager=False,
         task_default_queue=os.environ["PC_TEST_QUEUE"],
         broker_transport_options=_transport_options,
+        # The job kind the background-job tests use lives in the tests, not in app code.
+        imports=(*tuple(app.conf.imports or ()), "tests.jobs_support"),
     )
 
 

@@ -138,6 +138,14 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         raw_token=raw2, user=member(other_customer, Role.CUSTOMER_GLOBAL_ADMIN), customer=other_customer
     )
 
+    # A background job of the owner (the tests' own job kind), left queued.
+    from jobs.services import job_create
+    from tests.jobs_support import ECHO
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("jobs.services.job_enqueue_on_commit", lambda job_id: None)
+        job = job_create(tenant=owner, actor=owner_admin, kind=ECHO.name, items=[("c1", customer.name)])
+
     order = order_for(owner, owner_admin, customer)
     subscription = order.lines.get().subscription
     sub = f"/customers/{customer.id}/subscriptions/{subscription.id}/"
@@ -158,6 +166,10 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/requests/<int:request_id>/resend/": f"/customers/requests/{request.id}/resend/",
         "customers/requests/<int:request_id>/revoke/": f"/customers/requests/{request.id}/revoke/",
         "admin-center/acceptances/<uuid:acceptance_id>/": f"/admin-center/acceptances/{acceptance.id}/",
+        "jobs/<uuid:job_id>/": f"/jobs/{job.id}/",
+        "jobs/<uuid:job_id>/progress/": f"/jobs/{job.id}/progress/",
+        "jobs/<uuid:job_id>/cancel/": f"/jobs/{job.id}/cancel/",
+        "jobs/<uuid:job_id>/results.csv": f"/jobs/{job.id}/results.csv",
     }
     assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES
 
@@ -168,6 +180,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         customer_admin,  # a customer of the owner is still another tenant for the owner's objects
     ]
 
+    from jobs.models import Job, JobItem
     from subscriptions.models import Order, Subscription
 
     def snapshot() -> tuple:
@@ -177,6 +190,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
             list(RelationshipRequest.objects.order_by("id").values_list("status", "token_digest", "sent_at")),
             ResellerRelationship.objects.count(), Acceptance.objects.count(), ActivityLog.objects.count(),
             OutboxEmail.objects.count(),
+            list(Job.objects.values_list("status", "done", "cancelled")), list(JobItem.objects.values_list("status")),
         )
 
     before = snapshot()

@@ -27,6 +27,7 @@ _EXACT = {
     "resellers:providers": "resellers",
     "subscriptions:offers": "offers",
     "activity_log": "activity",
+    "jobs:list": "jobs",
     "company_profile": "profile",
     "dev_outbox": "outbox",
     "admin_center_home": "admin_home",
@@ -46,7 +47,7 @@ _SECTION = {
     "resellers:link": "",
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
-              "subscriptions": "customers"}
+              "subscriptions": "customers", "jobs": "jobs"}
 
 
 @dataclass(frozen=True)
