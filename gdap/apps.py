@@ -7,4 +7,5 @@ class GdapConfig(AppConfig):
     verbose_name = _("Granular admin relationships (GDAP)")
 
     def ready(self) -> None:
-        from gdap import events  # noqa: F401  (registers this app's activity kinds)
+        # Registers this app's activity kinds and its background job kinds.
+        from gdap import events, jobs  # noqa: F401
