@@ -25,15 +25,19 @@ from customers.selectors import relationship_label
 register = template.Library()
 
 _ROW = (
-    '<tr><td><button class="btn btn-outline-secondary row-toggle" type="button" data-bs-toggle="collapse" '
+    '<tr>{check}<td><button class="btn btn-outline-secondary row-toggle" type="button" data-bs-toggle="collapse" '
     'data-bs-target="#c-{id}" aria-expanded="false" aria-controls="c-{id}" aria-label="{show}">'
     "{chevron}</button></td>"
     "<td>{name}</td><td>{domain}</td><td>{relationship}</td><td>{reseller}</td><td>{dap}</td>"
     '<td class="text-nowrap">{date}</td></tr>'
-    '<tr class="collapse" id="c-{id}"><td></td><td colspan="6" class="customer-details">'
+    '<tr class="collapse" id="c-{id}">{check_spacer}<td></td><td colspan="6" class="customer-details">'
     '<div hx-get="{base}{id}/row/" hx-trigger="intersect once" hx-swap="innerHTML" aria-live="polite">'
     '<a class="btn btn-sm btn-outline-primary" href="{base}{id}/account/">{l_account}</a></div></td></tr>'
 )
+
+# With a bulk action (GDAP_MANAGE), each row starts with its checkbox of the toolbar's form (list.html).
+_CHECK = ('<td><input class="form-check-input" type="checkbox" name="customer" value="{id}" form="customer-bulk" '
+          'aria-label="{label}"></td>')
 
 _DETAILS = (
     '<dl class="row mb-2 small">'
@@ -66,9 +70,11 @@ def short_date_formatter() -> Callable[[datetime], str]:
     return lambda value: escape(dateformat.format(value.astimezone(zone), fmt))
 
 
-@register.simple_tag
-def customer_rows(rows: list) -> SafeString:
+@register.simple_tag(takes_context=True)
+def customer_rows(context: template.Context, rows: list) -> SafeString:
     base = reverse("customers:list")
+    selectable = "gdap.manage" in context.get("perms_in_tenant", ())  # the bulk toolbar's checkboxes
+    select = _("Select %(name)s")
     none = escape(_("None"))
     account = escape(_("Account"))
     dap_badge = '<span class="badge text-bg-success">DAP</span>'
@@ -84,8 +90,11 @@ def customer_rows(rows: list) -> SafeString:
         via = getattr(row, "via_provider", "")
         if via not in relationships:
             relationships[via] = _relationship(row)
+        cid = str(row.customer_id)
         out.append(_ROW.format(
-            id=str(row.customer_id),
+            check=_CHECK.format(id=cid, label=escape(select % {"name": customer.name})) if selectable else "",
+            check_spacer="<td></td>" if selectable else "",
+            id=cid,
             base=base,
             name=escape(customer.name),
             domain=escape(customer.domain_display),

@@ -28,6 +28,7 @@ _EXACT = {
     "subscriptions:offers": "offers",
     "activity_log": "activity",
     "jobs:list": "jobs",
+    "gdap:relationships": "gdap_relationships",
     "company_profile": "profile",
     "dev_outbox": "outbox",
     "admin_center_home": "admin_home",
@@ -45,6 +46,8 @@ _SECTION = {
     "admin_center_dap_remove": "admin_home",
     "admin_center_dap_reassign": "admin_home",
     "resellers:link": "",
+    "gdap:relationships_bulk": "gdap_relationships",
+    "gdap:bulk_request": "customers",
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers", "jobs": "jobs"}

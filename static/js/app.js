@@ -26,7 +26,18 @@
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.classList && el.classList.contains("js-autosubmit") && el.form) { el.form.submit(); }
+    // "Select all on this page": ticks the row checkboxes that belong to the named form.
+    if (el.classList && el.classList.contains("js-check-all")) {
+      document.querySelectorAll('input[type="checkbox"][form="' + el.dataset.form + '"][name="' + el.dataset.name + '"]')
+        .forEach(function (box) { box.checked = el.checked; });
+    }
   });
+  // The select-all boxes do nothing without this script, so they are hidden until it runs (and after
+  // htmx swaps a table in).
+  function showCheckAll() {
+    document.querySelectorAll(".js-check-all[hidden]").forEach(function (el) { el.hidden = false; });
+  }
+  document.addEventListener("htmx:afterSettle", showCheckAll);
   // "Back to the previous page" on error pages: the browser's history when there is one, else the link.
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest(".js-history-back") : null;
@@ -60,6 +71,7 @@
       sidebar.addEventListener("show.bs.offcanvas", function () { sidebar.setAttribute("aria-labelledby", "sidebar-title"); });
       sidebar.addEventListener("hidden.bs.offcanvas", function () { sidebar.removeAttribute("aria-labelledby"); });
     }
+    showCheckAll();
     refreshMailto();
     var form = document.getElementById("draft-form");
     if (form) { form.addEventListener("input", refreshMailto); }
