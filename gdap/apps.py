@@ -8,3 +8,6 @@ class GdapConfig(AppConfig):
 
     def ready(self) -> None:
         from gdap import events  # noqa: F401  (registers this app's activity kinds)
+        from gdap.notifications import subscribers_register
+
+        subscribers_register()
