@@ -140,7 +140,9 @@ def test_withdrawing_a_pending_request_tells_the_customer(partner, partner_admin
     rel, _raw = pending(partner, partner_admin, customer)
     with django_capture_on_commit_callbacks(execute=True):
         services.terminate(rel, actor=partner_admin, side="partner")
-    assert customer_admin.email in {row.to_email for row in mails("gdap_terminated", rel)}
+    rows = {row.to_email: row for row in mails("gdap_terminated", rel)}
+    assert set(rows) == {partner_admin.email, customer_admin.email}
+    assert f"{partner.name} withdrew its request" in rows[customer_admin.email].body
 
 
 def test_expiry_mail_once_and_every_gdap_mail_has_a_dedupe_key(partner, partner_admin, customer, customer_admin):
