@@ -7,5 +7,8 @@ class GdapConfig(AppConfig):
     verbose_name = _("Granular admin relationships (GDAP)")
 
     def ready(self) -> None:
-        # Registers this app's activity kinds and its background job kinds.
+        # Registers this app's activity kinds, its background job kinds and its mail subscribers.
         from gdap import events, jobs  # noqa: F401
+        from gdap.notifications import subscribers_register
+
+        subscribers_register()

@@ -23,3 +23,12 @@ def termination_complete_task(request_id: str) -> str:
 @shared_task(name="gdap.tasks.requests_sweep")
 def requests_sweep_task() -> int:
     return services.requests_sweep()
+
+
+@shared_task(name="gdap.tasks.time_sweep")
+def time_sweep_task() -> dict[str, int]:
+    """Beat, hourly: expiring / expired, auto-extension, 90-day request expiry, stuck terminations and
+    the end reminders (gdap.services.time). Safe to run twice or on two workers at once."""
+    from gdap.services.time import time_sweep
+
+    return time_sweep()

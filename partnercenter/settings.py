@@ -267,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
     "gdap-requests-sweep": {"task": "gdap.tasks.requests_sweep", "schedule": timedelta(seconds=60)},
     # Background jobs whose worker died (no heartbeat for JOBS_STALE_SECONDS) are queued again.
     "jobs-resume": {"task": "jobs.tasks.jobs_resume", "schedule": timedelta(seconds=60)},
+    # GDAP time: expiring / expired, auto-extension, 90-day request expiry, stuck terminations, the 30/7/1-day
+    # reminders. Hourly: access already stops at end_at itself (gdap.access reads end_at, not the status),
+    # reminders are days apart, and a run only touches rows that are due, so more often buys nothing.
+    "gdap-time-sweep": {"task": "gdap.tasks.time_sweep", "schedule": timedelta(hours=1)},
 }
 # Retries back off below the visibility timeout so a message is never redelivered while retrying.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)

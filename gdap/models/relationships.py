@@ -120,6 +120,11 @@ class AdminRelationship(Versioned):
     template = models.ForeignKey(
         "gdap.RoleTemplate", on_delete=models.SET_NULL, null=True, blank=True, related_name="relationships"
     )
+    # The expiry sweep's bookkeeping (gdap.services.time): the last end reminder mailed (30, 7 or 1 days
+    # before) and the end_at it was for, so an extension re-arms the reminders. Written with .update():
+    # a mail is not a change of the resource, the ETag stays.
+    reminder_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    reminder_end_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = RelationshipQuerySet.as_manager()
 
