@@ -3,6 +3,8 @@ follow its own comment line."""
 
 from django.urls import path  # noqa: F401
 
+from gdap.views import expiring
+
 app_name = "gdap"
 
 urlpatterns: list = [
@@ -10,4 +12,5 @@ urlpatterns: list = [
     # Admin center: approval of a granular admin relationship request, customer-side terminate.
     # Partner settings: security groups and role templates.
     # Partner: all admin relationships, bulk jobs, expiring relationships.
+    path("expiring/", expiring.expiring_list, name="expiring"),
 ]
