@@ -134,3 +134,14 @@ def test_relative_end():
     assert ends_in(now + timedelta(days=1), now) == "in 1 day"
     assert ends_in(now + timedelta(hours=2, minutes=10), now) == "in 3 hours"
     assert ends_in(now + timedelta(minutes=5), now) == "in 1 hour"
+
+
+def test_the_demo_shows_gdap_in_the_list_and_an_expiring_relationship():
+    from partnercenter.demo import demo_load
+    from partnercenter.models import User
+
+    assert demo_load() is True
+    client = client_for(User.objects.get(email="admin@contoso.example"))
+    assert "Adatum – Migration" in client.get(URL).content.decode()
+    html = client.get("/customers/").content.decode()
+    assert "GDAP: 1 active, 1 expiring<" in html and "GDAP: 1 pending<" in html

@@ -92,6 +92,7 @@ def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: boo
         shown.append(f'<span class="badge {css} ms-1">{label}</span>')
     if not counts.get("active"):
         shown.insert(0, '<span class="badge text-bg-light border ms-1">GDAP</span>')
+    shown[0] = shown[0].replace(" ms-1", "", 1)  # the cell puts a space before the first
     text = escape(_("GDAP: %(summary)s") % {"summary": ", ".join(spoken)})
     inner = f'<span aria-hidden="true">{"".join(shown)}</span><span class="visually-hidden">{text}</span>'
     href = customer_page_url(customer_id) if link else None
@@ -148,7 +149,7 @@ def customer_rows(rows: list, gdap: dict | None = None, gdap_links: bool = False
 
 
 def _admin_cell(dap: str, gdap: str, none: str) -> str:
-    return (dap + gdap) if (dap or gdap) else none
+    return " ".join(part for part in (dap, gdap) if part) or none
 
 
 def customer_row_details(row, subscriptions: list, perms: frozenset[str]) -> SafeString:  # noqa: ANN001
