@@ -1,6 +1,9 @@
 #!/usr/bin/env python
 """Benchmark: the Customers list at 1,000 vs 200,000 customers, and the Django admin changelist.
 
+The data holds 200,000 GDAP admin relationships of the 200k partner (1,000 of the 1k one), shown in
+the list's "Admin permissions" column; "Expiring admin relationships" is measured for information.
+
     .venv/bin/python bench/customers_list.py [--repeat 30] [--warmup 5] [--fresh] [--strict] [--explain] [--drop]
 
 Runs against its OWN PostgreSQL database (default postgres://postgres@127.0.0.1:5432/bench_partnercenter,
@@ -43,6 +46,12 @@ RESELLERS = 10_000  # indirect resellers partnered with the 200k partner (an ind
 REMOVED_SHARE = 0.10
 ASSOCIATED_SHARE = 0.60  # its customers that one of them serves; the rest are its own
 PARTNER_TYPE = "indirect_provider"  # --plain: "direct", with no resellers
+# GDAP admin relationships (issue 10): LARGE_GDAP for the 200k partner, the same share for the 1k one.
+# Per active customer: none for GDAP_SPREAD[0], one up to [1], two up to [2], else three; then trimmed
+# or topped up to the exact total. Statuses by GDAP_STATUSES (cumulative shares).
+LARGE_GDAP = 200_000
+GDAP_SPREAD = (0.18, 0.85, 0.95)
+GDAP_STATUSES = (("active", 0.72), ("expiring", 0.76), ("approvalPending", 0.88), ("terminated", 1.0))
 SEARCH_TERM = "harbor"  # a word of NOUNS below: in roughly 1 % of the names
 SEED = 20261121
 
@@ -175,6 +184,7 @@ def done(t0: float, extra: str = "") -> None:
 
 def data_present() -> bool:
     from customers.models import RelationshipStatus, ResellerRelationship
+    from gdap.models import AdminRelationship
     from partnercenter.models import Membership, Tenant, User
     from subscriptions.models import Subscription
 
@@ -194,7 +204,57 @@ def data_present() -> bool:
         and Subscription.objects.filter(partner=large).exists()
         and ResellerRelationship.objects.filter(partner=large, status=RelationshipStatus.REMOVED).count()
         == removed_count(LARGE_CUSTOMERS)
+        and AdminRelationship.objects.filter(partner=large).count() == LARGE_GDAP
+        and AdminRelationship.objects.filter(partner=small).count() == gdap_total(SMALL_CUSTOMERS)
     )
+
+
+def gdap_total(customers: int) -> int:
+    return LARGE_GDAP * customers // LARGE_CUSTOMERS
+
+
+def gdap_rows(partner_id: uuid.UUID, customer_ids: list[uuid.UUID], total: int, rng: random.Random,
+              now: datetime) -> list[tuple]:
+    """`total` admin relationships over the partner's customers: most have one, some none, some 2–3;
+    active / expiring / approvalPending / terminated with end dates to match (COPY rows)."""
+    counts = []
+    for _ in customer_ids:
+        r = rng.random()
+        counts.append(0 if r < GDAP_SPREAD[0] else 1 if r < GDAP_SPREAD[1] else 2 if r < GDAP_SPREAD[2] else 3)
+    diff = total - sum(counts)
+    while diff:  # to the exact total, one random customer at a time
+        i = rng.randrange(len(counts))
+        if diff > 0 and counts[i] < 3:
+            counts[i] += 1
+            diff -= 1
+        elif diff < 0 and counts[i] > 0:
+            counts[i] -= 1
+            diff += 1
+    rows = []
+    n = 0
+    for cid, count in zip(customer_ids, counts, strict=True):
+        for _ in range(count):
+            n += 1
+            r = rng.random()
+            status = next(name for name, share in GDAP_STATUSES if r < share)
+            duration = timedelta(days=rng.choice((90, 180, 365, 730)))
+            activated = end = terminated = None
+            side = ""
+            if status == "active":  # ends after the 30-day window, within its duration from activation
+                end = now + timedelta(days=31) + (duration - timedelta(days=31)) * rng.random()
+            elif status == "expiring":
+                end = now + timedelta(days=1 + rng.random() * 29)
+            elif status == "terminated":
+                terminated = now - timedelta(days=rng.randrange(1, 300))
+                end = terminated
+                side = rng.choice(("partner", "customer"))
+            if end is not None:
+                activated = (end if terminated is None else terminated + timedelta(days=1)) - duration
+            created = (activated or now) - timedelta(days=rng.randrange(1, 30))
+            auto = timedelta(days=180) if status in ("active", "expiring") and rng.random() < 0.3 else timedelta(0)
+            rows.append((uuid.UUID(int=rng.getrandbits(128), version=4), 1, created, partner_id, cid,
+                         f"GDAP {n:06d}", duration, auto, status, created, activated, end, terminated, side))
+    return rows
 
 
 def removed_count(active: int) -> int:
@@ -221,6 +281,9 @@ def load_data() -> None:
     from resellers.models import IndirectPartnership
 
     part_table = IndirectPartnership._meta.db_table
+    from gdap.models import AdminRelationship
+
+    gdap_table = AdminRelationship._meta.db_table
     assoc_table = ResellerAssociation._meta.db_table
     offer_ids = list(Offer.objects.values_list("id", flat=True))
 
@@ -308,6 +371,15 @@ def load_data() -> None:
         rels.sort(key=lambda r: r[3])
         done(t0, f"({len(daps):,} with DAP, {len(subs):,} subscriptions)")
 
+        t0 = step("generating GDAP admin relationships")
+        gdap_rng = random.Random(SEED + 10)  # its own stream: the rows above stay as they were
+        gdap: list[tuple] = []
+        for domain, count in ((SMALL_DOMAIN, SMALL_CUSTOMERS), (LARGE_DOMAIN, LARGE_CUSTOMERS)):
+            partner_id = partners[domain].id
+            active_ids = [r[1] for r in rels if r[0] == partner_id and r[2] == "active"]
+            gdap += gdap_rows(partner_id, active_ids, gdap_total(count), gdap_rng, now)
+        done(t0, f"({len(gdap):,})")
+
         with connection.cursor() as wrapper:
             cur = wrapper.cursor  # the psycopg cursor under Django's wrapper
             t0 = step("COPY tenants")
@@ -348,6 +420,15 @@ def load_data() -> None:
                 for row in subs:
                     copy.write_row(row)
             done(t0)
+            t0 = step("COPY GDAP admin relationships")
+            with cur.copy(
+                f"COPY {gdap_table} (id, version, last_modified_at, partner_id, customer_id, display_name, duration, "
+                "auto_extend_duration, status, created_at, activated_at, end_at, terminated_at, terminated_side) "
+                "FROM STDIN"
+            ) as copy:
+                for row in gdap:
+                    copy.write_row(row)
+            done(t0)
             t0 = step("COPY delegated admin permissions")
             with cur.copy(
                 f"COPY {dap_table} (partner_id, customer_id, service, status, granted_at) FROM STDIN"
@@ -365,6 +446,7 @@ def vacuum_analyze() -> None:
     from django.db import connection
 
     from customers.models import DelegatedAdminPermission, ResellerAssociation, ResellerRelationship
+    from gdap.models import AdminRelationship
     from partnercenter.models import Membership, Tenant, User
     from resellers.models import IndirectPartnership
     from subscriptions.models import Subscription
@@ -372,7 +454,7 @@ def vacuum_analyze() -> None:
     t0 = step("VACUUM ANALYZE")
     with connection.cursor() as cur:
         for model in (Tenant, ResellerRelationship, DelegatedAdminPermission, Membership, User, ResellerAssociation,
-                      IndirectPartnership, Subscription):
+                      IndirectPartnership, Subscription, AdminRelationship):
             cur.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     done(t0)
 
@@ -466,6 +548,12 @@ def build_cases() -> list[Case]:
     if not searched.rows:
         raise SystemExit(f"search {SEARCH_TERM!r} finds nothing, benchmark aborted")
     small_first = selectors.customers_page(partner=small, page_size=settings.CUSTOMERS_PAGE_SIZE).rows[0]
+    # The "Admin permissions" column shows GDAP on both pages (issue 10): the list measures it too.
+    for client, label in ((c_small, "1k"), (c_large, "200k")):
+        shown = client.get("/customers/").content.decode().count('class="visually-hidden">GDAP: ')
+        if not shown:
+            raise SystemExit(f"the {label} list shows no GDAP summary, benchmark aborted")
+    print(f"  the 200k partner's first page shows GDAP for {shown} of its rows")
 
     from django.db.models import Count
 
@@ -507,6 +595,8 @@ def build_cases() -> list[Case]:
         Case("deep_200k", "page at 75 % via cursor (200k)", c_large, deep_url, escape(deep.rows[0].customer.name),
              info=True),
         *filter_cases,
+        Case("gdap_expiring_200k", "expiring GDAP page (200k)", c_large, "/gdap/expiring/",
+             "Page 1 of", info=True),
         # The admin filtered like the list (active rows only): the same data on both sides.
         Case("admin_200k", "admin changelist (200k)", c_super,
              f"{admin_url}?partner__id__exact={large.id}&status__exact=active",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from customers import selectors, services
 from customers.forms import RemoveRelationshipForm
 from customers.models import ResellerRelationship
+from gdap.selectors import gdap_summary
 from partnercenter.clientip import client_ip
 from partnercenter.csvexport import csv_response
 from partnercenter.errors import DomainError
@@ -53,9 +54,12 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("That page link was not valid, so the first page is shown."))
         page = selectors.customers_page(**{**page_args, "direction": "next"})
     partner = request.tenant  # type: ignore[attr-defined]
+    # GDAP beside DAP in "Admin permissions": one query for the page's customers.
+    gdap = gdap_summary(partner=partner, customer_ids=[row.customer_id for row in page.rows])
     is_provider = partner.partner_type == PartnerType.INDIRECT_PROVIDER
     full_page = not request.htmx  # type: ignore[attr-defined]
-    context = {"page": page, "search": search, "sort": sort, "reseller": reseller, "is_provider": is_provider,
+    context = {"page": page, "gdap": gdap, "gdap_links": request.tenancy.has(Perm.GDAP_VIEW),  # type: ignore[attr-defined]
+               "search": search, "sort": sort, "reseller": reseller, "is_provider": is_provider,
                "resellers": reseller_filter_options(provider=partner, chosen=reseller)
                if is_provider and full_page else None,
                "candidates": candidates, "reseller_q": request.GET.get("reseller_q", "")[:100],

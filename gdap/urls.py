@@ -3,7 +3,7 @@ follow its own comment line."""
 
 from django.urls import path
 
-from gdap.views import bulk
+from gdap.views import bulk, expiring
 
 app_name = "gdap"
 
@@ -15,4 +15,5 @@ urlpatterns: list = [
     path("relationships/", bulk.relationship_list, name="relationships"),
     path("relationships/bulk/", bulk.relationships_bulk, name="relationships_bulk"),
     path("bulk/request/", bulk.bulk_request, name="bulk_request"),
+    path("expiring/", expiring.expiring_list, name="expiring"),
 ]

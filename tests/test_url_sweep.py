@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.http import HttpResponse
@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 from customers.models import ResellerRelationship
 from customers.services import reseller_relationship_ensure
+from gdap.models import RelationshipStatus as GdapStatus
 from invitations import services as invitation_services
 from invitations.models import Acceptance, RelationshipRequest
 from partnercenter.models import ActivityLog, OutboxEmail, PartnerType, TenantKind
@@ -21,6 +22,7 @@ from partnercenter.permissions import tenant_view
 from partnercenter.roles import PARTNER_ROLES, Perm, Role, permissions_for
 from tests.conftest import client_for
 from tests.factories import PartnerFactory, TenantFactory, member
+from tests.gdap_list_support import relationship
 
 # Routes without tenant_view: reachable signed out (token links, health, language, the loopback-only
 # dev outbox) or by any signed-in user. Every other route must declare its permission with tenant_view.
@@ -265,6 +267,7 @@ def _world(tag: str, partner_type: str) -> tuple:
     customer_admin = member(customer, Role.CUSTOMER_GLOBAL_ADMIN)
     reseller_relationship_ensure(partner=partner, customer=customer, actor=admin)
     order_for(partner, admin, customer)
+    relationship(partner, customer, GdapStatus.EXPIRING, ends_in=timedelta(days=5))  # Expiring admin relationships
     invitation_services.invitation_create(partner=partner, actor=admin, include_dap=True,
                                           customer_email=f"{tag.lower()}@example.com")
     return admin, customer_admin
@@ -292,7 +295,7 @@ def test_list_routes_never_show_another_tenants_rows(partner_type) -> None:
         assert response.status_code in (200, 302, 404, 405), (guard.route, response.status_code)  # 404: not for this partner type
         bodies[guard.route] = _body(response)
         assert "zebrafin" not in bodies[guard.route].lower(), guard.route
-    for route in ("customers/", "customers/export.csv", "subscriptions/export.csv", "activity/"):
+    for route in ("customers/", "customers/export.csv", "subscriptions/export.csv", "activity/", "gdap/expiring/"):
         assert "Aurora Customer" in bodies[route], route
     assert "aurora@example.com" in bodies["customers/requests/"]
     for route in ("admin-center/", "admin-center/subscriptions/"):

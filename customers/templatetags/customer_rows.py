@@ -21,6 +21,7 @@ from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext as _
 
 from customers.selectors import relationship_label
+from gdap.routes import customer_page_url
 
 register = template.Library()
 
@@ -70,9 +71,55 @@ def short_date_formatter() -> Callable[[datetime], str]:
     return lambda value: escape(dateformat.format(value.astimezone(zone), fmt))
 
 
+# GDAP beside DAP: one compact badge per non-zero count, the whole summary as the accessible name.
+_GDAP_PARTS = (
+    ("active", "text-bg-success", ""),
+    ("expiring", "text-bg-warning", "bs_icon/hourglass-split.svg"),
+    ("pending", "text-bg-secondary", "bs_icon/clock.svg"),
+)
+
+
+def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: bool) -> str:
+    """The GDAP part of the "Admin permissions" cell: e.g. GDAP 2 · ⌛1 with the accessible text
+    "GDAP: 2 active, 1 expiring", a link to the customer's "Admin relationships" when `link` and that
+    page is routed. Empty when the customer has no active, expiring or pending relationship."""
+    if not counts or not any(counts.get(key) for key, _css, _icon in _GDAP_PARTS):
+        return ""
+    words = {"active": _("%(count)s active"), "expiring": _("%(count)s expiring"), "pending": _("%(count)s pending")}
+    spoken, shown = [], []
+    for key, css, icon in _GDAP_PARTS:
+        count = counts.get(key) or 0
+        if not count:
+            continue
+        spoken.append(words[key] % {"count": count})
+        label = f"GDAP {count}" if key == "active" else f"{_icon(icon)}{count}"
+        shown.append(f'<span class="badge {css} ms-1">{label}</span>')
+    if not counts.get("active"):
+        shown.insert(0, '<span class="badge text-bg-light border ms-1">GDAP</span>')
+    shown[0] = shown[0].replace(" ms-1", "", 1)  # the cell puts a space before the first
+    text = escape(_("GDAP: %(summary)s") % {"summary": ", ".join(spoken)})
+    inner = f'<span aria-hidden="true">{"".join(shown)}</span><span class="visually-hidden">{text}</span>'
+    href = customer_page_url(customer_id) if link else None
+    if href:
+        return f'<a class="gdap-summary text-decoration-none text-nowrap" href="{href}" title="{text}">{inner}</a>'
+    return f'<span class="gdap-summary text-nowrap" title="{text}">{inner}</span>'
+
+
+_ICONS: dict[str, str] = {}
+
+
+def _icon(name: str) -> str:
+    if name not in _ICONS:
+        _ICONS[name] = render_to_string(name, {"height": 12}).strip()
+    return _ICONS[name]
+
+
 @register.simple_tag(takes_context=True)
-def customer_rows(context: template.Context, rows: list) -> SafeString:
+def customer_rows(context: template.Context, rows: list, gdap: dict | None = None, gdap_links: bool = False) -> SafeString:
+    """The table rows; `gdap` is gdap.selectors.gdap_summary() for these rows, `gdap_links` whether the
+    reader may open a customer's admin relationships."""
     base = reverse("customers:list")
+    gdap = gdap or {}
     selectable = "gdap.manage" in context.get("perms_in_tenant", ())  # the bulk toolbar's checkboxes
     select = _("Select %(name)s")
     none = escape(_("None"))
@@ -101,12 +148,17 @@ def customer_rows(context: template.Context, rows: list) -> SafeString:
             show=escape(show % {"name": customer.name}),
             relationship=relationships[via],
             reseller=escape(getattr(row, "indirect_reseller", "")) or "—",
-            dap=dap_badge if row.has_dap else none_muted,
+            dap=_admin_cell(dap_badge if row.has_dap else "",
+                            gdap_badges(gdap.get(row.customer_id), row.customer_id, link=gdap_links), none_muted),
             date=date(row.created_at),
             l_account=account,
             chevron=chevron,
         ))
     return SafeString("".join(out))
+
+
+def _admin_cell(dap: str, gdap: str, none: str) -> str:
+    return " ".join(part for part in (dap, gdap) if part) or none
 
 
 def customer_row_details(row, subscriptions: list, perms: frozenset[str]) -> SafeString:  # noqa: ANN001

@@ -147,6 +147,9 @@ class AdminRelationship(Versioned):
             # The expiry sweep and "Expiring admin relationships".
             models.Index(fields=["status", "end_at"], name="gdap_rel_status_end_idx"),
             models.Index(fields=["partner", "status", "end_at"], name="gdap_rel_partner_end_idx"),
+            # "Expiring admin relationships" in end order (LIMIT 50 reads 50 entries, not the whole window).
+            models.Index(fields=["partner", "end_at"], condition=Q(status__in=["active", "expiring"]),
+                         name="gdap_rel_live_end_idx"),
         ]
 
     def __str__(self) -> str:

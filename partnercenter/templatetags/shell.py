@@ -34,6 +34,7 @@ _EXACT = {
     "admin_center_home": "admin_home",
     "subscriptions:admin_center": "admin_subscriptions",
     "admin_center_activity": "admin_activity",
+    "gdap:expiring": "gdap_expiring",
 }
 _SECTION = {
     "company_profile_edit": "profile",
