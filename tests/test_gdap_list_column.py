@@ -32,9 +32,10 @@ def _customer(partner, name):  # noqa: ANN001, ANN202
 
 
 def _cell(html: str, name: str) -> str:
-    """The "Admin permissions" cell of the row of `name` (the sixth cell)."""
-    row = re.search(r"<tr><td>.*?</tr>", html[html.index(f"<td>{name}</td>") - 700:], re.S).group(0)
-    return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[5]
+    """The "Admin permissions" cell of the row of `name` (the second cell from the end: the row may
+    start with the bulk selection's checkbox)."""
+    row = re.search(r"<tr><td>.*?</tr>", html[html.index(f"<td>{name}</td>") - 900:], re.S).group(0)
+    return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-2]
 
 
 def test_counts_per_status_with_accessible_text(partner, partner_admin):
