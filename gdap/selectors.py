@@ -182,3 +182,8 @@ def approval_request_for_customer(*, customer: Tenant, request_id: Any) -> Admin
     qs = (AdminRelationshipRequest.objects.filter(customer=customer, action=RequestAction.APPROVE)
           .select_related("relationship", "relationship__partner", "relationship__partner__profile"))
     return _one(qs, request_id)
+
+
+def roles_shown(rel: AdminRelationship) -> list[RoleDefinition]:
+    """A relationship's roles as the customer's pages list them: the most powerful (highlighted) first."""
+    return sorted(rel.roles.all(), key=lambda role: (not role.highlight, role.name.lower()))

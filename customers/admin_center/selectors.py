@@ -88,10 +88,14 @@ def partner_relationships(*, customer: Tenant) -> list[PartnerItem]:
     ).select_related("provider"):
         if assoc.reseller_id in items:
             items[assoc.reseller_id].via_providers.append(assoc.provider)
+    from gdap.selectors import roles_shown
+
     for rel in gdap_listed(customer=customer):
         items.setdefault(rel.partner_id, PartnerItem(partner=rel.partner)).gdap.append(rel)
     for item in items.values():
         item.gdap.sort(key=lambda rel: (_GDAP_ORDER.get(rel.status, 9), rel.display_name.lower()))
+        for rel in item.gdap:  # the most powerful role first, as on the approval page
+            rel.roles_shown = roles_shown(rel)
         item.dap.sort(key=lambda held: Service.values.index(held.service))  # the services' own order
     return sorted(items.values(), key=lambda item: (item.partner.name.lower(), str(item.partner.id)))
 

@@ -91,7 +91,7 @@ def _visible(request: HttpRequest, target: Target) -> bool:
 def _page_context(request: HttpRequest, target: Target) -> dict:
     approval, rel = target.approval, target.rel
     customer = _customer(request)
-    roles = sorted(rel.roles.all(), key=lambda role: (not role.highlight, role.name.lower()))
+    roles = selectors.roles_shown(rel)
     context = {
         "target": target, "approval": approval, "rel": rel, "partner": approval.partner,
         "profile": CompanyProfile.objects.filter(tenant=approval.partner).first(),
@@ -280,7 +280,7 @@ def customer_terminate(request: HttpRequest, relationship_id: str) -> HttpRespon
         messages.info(request, _("The admin relationship “%(name)s” is not active: there is nothing to terminate.")
                       % {"name": rel.display_name})
         return redirect("admin_center_home")
-    roles = sorted(rel.roles.all(), key=lambda role: (not role.highlight, role.name.lower()))
+    roles = selectors.roles_shown(rel)
     return render(request, "gdap/customer_terminate.html", {
         "rel": rel, "partner": rel.partner, "roles": roles,
         "groups": len(rel.current_assignments),  # type: ignore[attr-defined]
