@@ -174,3 +174,16 @@ def test_another_customers_ids_are_404(partner, partner_admin, served, customer_
     after = (list(AdminRelationship.objects.order_by("pk").values_list("status", "version")),
              AdminRelationshipRequest.objects.count(), ActivityLog.objects.count())
     assert after == before
+
+
+def test_the_demo_shows_every_state_on_adatums_partner_relationships(db):
+    from partnercenter.demo import demo_load
+    from partnercenter.models import Tenant, User
+
+    assert demo_load() is True
+    adatum = Tenant.objects.get(primary_domain="adatum.example")
+    statuses = dict(AdminRelationship.objects.filter(customer=adatum).values_list("display_name", "status"))
+    assert statuses == {"Adatum full administration": RelationshipStatus.APPROVAL_PENDING,
+                        "Adatum helpdesk": RelationshipStatus.ACTIVE, "Adatum pilot": RelationshipStatus.TERMINATED}
+    body = client_for(User.objects.get(email="admin@adatum.example")).get("/admin-center/").content.decode()
+    assert all(name in body for name in statuses) and "Review request" in body and ">Terminate<" in body
