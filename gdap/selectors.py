@@ -16,9 +16,11 @@ from gdap.models import (
     LIVE,
     AccessAssignment,
     AdminRelationship,
+    AdminRelationshipRequest,
     AssignmentStatus,
     GdapApproval,
     RelationshipStatus,
+    RequestAction,
     RoleDefinition,
     RoleTemplate,
     SecurityGroup,
@@ -147,3 +149,41 @@ def role_catalog(*, include_inactive: bool = False) -> list[tuple[str, list[Role
     qs = RoleDefinition.objects.all() if include_inactive else RoleDefinition.objects.filter(is_active=True)
     rows = sorted(qs, key=lambda role: (role.category, not role.highlight, role.name))
     return [(category, list(roles)) for category, roles in groupby(rows, key=lambda role: role.category)]
+
+
+# --- Admin center (the customer's side) ---------------------------------------------------------
+
+_PAGE_RELATED = ("relationship", "partner", "partner__profile", "relationship__customer")
+
+
+def approval_link_any(raw_token: str) -> GdapApproval | None:
+    """The approval link page's look-up: the link of a raw token whatever its status (revoked too: the
+    page tells the relationship's customer that the partner withdrew it), None for an unknown token."""
+    return link_by_token(GdapApproval, raw_token, related=_PAGE_RELATED)
+
+
+def approval_for_customer(*, customer: Tenant, relationship_id: Any) -> GdapApproval:
+    """The newest approval link of one of the customer's own relationships (Admin center → Partner
+    relationships → a pending request, where no token is at hand); NotFound outside its scope."""
+    rel = _one(AdminRelationship.objects.visible_to(customer), relationship_id)
+    approval = (GdapApproval.objects.filter(relationship=rel).select_related(*_PAGE_RELATED)
+                .order_by("-created_at", "-pk").first())
+    if approval is None:
+        raise NotFound(_("Not found"))
+    return approval
+
+
+def approval_request_for_customer(*, customer: Tenant, request_id: Any) -> AdminRelationshipRequest:
+    """An approve request the customer submitted (its "Processing…" page); NotFound for anyone else's.
+    Scoped by the request's own customer: a relationship created without one is bound only when the
+    approval is processed, and the page must show the processing before that."""
+    if customer is None or customer.kind != "customer":
+        raise NotFound(_("Not found"))
+    qs = (AdminRelationshipRequest.objects.filter(customer=customer, action=RequestAction.APPROVE)
+          .select_related("relationship", "relationship__partner", "relationship__partner__profile"))
+    return _one(qs, request_id)
+
+
+def roles_shown(rel: AdminRelationship) -> list[RoleDefinition]:
+    """A relationship's roles as the customer's pages list them: the most powerful (highlighted) first."""
+    return sorted(rel.roles.all(), key=lambda role: (not role.highlight, role.name.lower()))

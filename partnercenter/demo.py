@@ -120,6 +120,9 @@ def demo_load() -> bool:
             membership_grant(user=user, tenant=tenants[demo_user.tenant], roles=list(demo_user.roles))
         _demo_channel_and_purchases(tenants)
         _demo_gdap_list(tenants)
+        from gdap.demo_customer import gdap_customer_demo
+
+        gdap_customer_demo(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

@@ -30,6 +30,7 @@ PUBLIC = {
     "partnerships/<str:token>/",
     "healthz", "language/", "admin-center/partner-request/<str:token>/",
     "admin-center/partner-request/<str:token>/accept/", "admin-center/partner-request/<str:token>/decline/",
+    "gdap/approval/<str:token>/", "gdap/approval/<str:token>/approve/", "gdap/approval/<str:token>/reject/",
     "dev/outbox/", "dev/outbox/<int:email_id>/",
 }
 SIGNED_IN = {"", "switch-tenant/"}
@@ -85,6 +86,8 @@ TENANT_OBJECT = {g.route for g in GUARDS if g.has_params}
 PARTNERSHIP_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("resellers/", "providers/"))}
 # Checked across tenants in tests/test_admin_center_dap.py::test_another_tenants_partner_id_is_404.
 ADMIN_CENTER_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("admin-center/partners/")}
+# Checked across tenants in tests/test_gdap_customer_admin_center.py::test_another_customers_ids_are_404.
+GDAP_CUSTOMER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("gdap/admin-center/")}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -173,7 +176,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "jobs/<uuid:job_id>/cancel/": f"/jobs/{job.id}/cancel/",
         "jobs/<uuid:job_id>/results.csv": f"/jobs/{job.id}/results.csv",
     }
-    assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES
+    assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
 
     intruder_partner = PartnerFactory()
     intruders = [

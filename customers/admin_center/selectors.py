@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from customers.models import (
     DelegatedAdminPermission,
@@ -16,6 +17,9 @@ from customers.models import (
     ResellerRelationship,
     Service,
 )
+from gdap.models import ENDED as GDAP_ENDED
+from gdap.models import LIVE as GDAP_LIVE
+from gdap.models import RelationshipStatus as GdapStatus
 from partnercenter.models import Tenant, TenantKind
 
 
@@ -33,16 +37,40 @@ class PartnerItem:
     # The indirect providers under which this partner serves the customer as indirect reseller.
     via_providers: list[Tenant] = field(default_factory=list)
     dap: list[DapHeld] = field(default_factory=list)
-    # Room for GDAP: its relationships join here once they exist (F10).
+    # GDAP (F10): the partner's admin relationships with the customer, awaiting approval first.
+    gdap: list[Any] = field(default_factory=list)
 
     @property
     def is_reseller(self) -> bool:
         return self.reseller_since is not None
 
+    @property
+    def gdap_pending(self) -> list[Any]:
+        return [rel for rel in self.gdap if rel.status == GdapStatus.APPROVAL_PENDING]
+
+    @property
+    def gdap_live(self) -> list[Any]:
+        return [rel for rel in self.gdap if rel.status in GDAP_LIVE]
+
+
+_GDAP_ORDER = {GdapStatus.APPROVAL_PENDING: 0, GdapStatus.ACTIVE: 1, GdapStatus.EXPIRING: 1,
+               GdapStatus.TERMINATION_REQUESTED: 2, GdapStatus.TERMINATING: 2}
+GDAP_ENDED_SHOWN_DAYS = 90
+
+
+def gdap_listed(*, customer: Tenant, now: datetime | None = None) -> Any:
+    """The customer's GDAP relationships the page lists (roles prefetched): all but drafts and those
+    that ended more than GDAP_ENDED_SHOWN_DAYS ago."""
+    from gdap.selectors import relationships_of_customer
+
+    cutoff = (now or timezone.now()) - timedelta(days=GDAP_ENDED_SHOWN_DAYS)
+    return (relationships_of_customer(customer=customer).select_related("partner__profile")
+            .exclude(status__in=list(GDAP_ENDED), last_modified_at__lt=cutoff))
+
 
 def partner_relationships(*, customer: Tenant) -> list[PartnerItem]:
-    """Every partner with an active reseller relationship or admin permissions. Three queries, whatever
-    the number of partners."""
+    """Every partner with an active reseller relationship, admin permissions or GDAP relationships. A
+    fixed number of queries, whatever the number of partners."""
     items: dict[Any, PartnerItem] = {}
     for rel in (
         ResellerRelationship.objects.visible_to(customer).filter(status=RelationshipStatus.ACTIVE)
@@ -60,7 +88,14 @@ def partner_relationships(*, customer: Tenant) -> list[PartnerItem]:
     ).select_related("provider"):
         if assoc.reseller_id in items:
             items[assoc.reseller_id].via_providers.append(assoc.provider)
+    from gdap.selectors import roles_shown
+
+    for rel in gdap_listed(customer=customer):
+        items.setdefault(rel.partner_id, PartnerItem(partner=rel.partner)).gdap.append(rel)
     for item in items.values():
+        item.gdap.sort(key=lambda rel: (_GDAP_ORDER.get(rel.status, 9), rel.display_name.lower()))
+        for rel in item.gdap:  # the most powerful role first, as on the approval page
+            rel.roles_shown = roles_shown(rel)
         item.dap.sort(key=lambda held: Service.values.index(held.service))  # the services' own order
     return sorted(items.values(), key=lambda item: (item.partner.name.lower(), str(item.partner.id)))
 

@@ -31,6 +31,8 @@ def admin_center_home(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/admin_center_home.html", {
         "items": items, "can_manage": request.tenancy.has(Perm.ADMIN_PERMISSIONS_MANAGE),  # type: ignore[attr-defined]
         "resellers": resellers,
+        "can_gdap": request.tenancy.has(Perm.GDAP_APPROVE),  # type: ignore[attr-defined]
+        "gdap_partners": [item for item in items if item.gdap],
     })
 
 

@@ -43,9 +43,15 @@ ANSWER_ACTIONS = (RequestAction.APPROVE, RequestAction.REJECT)
 OPEN = (RequestStatus.PENDING, RequestStatus.SUCCEEDED)
 
 
-def _answer_checked(raw_token: str, user: User, customer: Tenant) -> tuple[GdapApproval, AdminRelationship]:
-    """Lock the link and its relationship and check that `user` may answer it for `customer` now."""
-    approval = link_by_token(GdapApproval, raw_token, lock=True)
+def _answer_checked(raw_token: str, user: User, customer: Tenant,
+                    approval_id: int | None = None) -> tuple[GdapApproval, AdminRelationship]:
+    """Lock the link and its relationship and check that `user` may answer it for `customer` now. The
+    link is the raw token's, or (from the Admin center, where the customer's own pending requests are
+    listed and no token is at hand) the one with `approval_id`."""
+    if approval_id is not None:
+        approval = GdapApproval.objects.select_for_update(of=("self",)).filter(pk=approval_id).first()
+    else:
+        approval = link_by_token(GdapApproval, raw_token, lock=True)
     if approval is None or approval.status == LinkStatus.REVOKED:
         raise NotFound(_("Not found"))
     rel = relationship_lock(approval.relationship_id)
@@ -70,12 +76,13 @@ def _state_check(approval: GdapApproval, rel: AdminRelationship) -> None:
         raise Expired(_("This request has expired. Ask your partner for a new one."))
 
 
-def approval_submit(*, raw_token: str, user: User, customer: Tenant, ip: str | None = None) -> AdminRelationshipRequest:
+def approval_submit(*, raw_token: str = "", user: User, customer: Tenant, ip: str | None = None,
+                    approval_id: int | None = None) -> AdminRelationshipRequest:
     """The customer Global admin's "Approve": records a `pending` approve request and queues
     approval_process after commit. Idempotent: a second click (or a second Global admin) while it is
     pending gets the same request back (the page shows "Processing…")."""
     with transaction.atomic():
-        approval, rel = _answer_checked(raw_token, user, customer)
+        approval, rel = _answer_checked(raw_token, user, customer, approval_id)
         previous = AdminRelationshipRequest.objects.filter(relationship=rel, action__in=ANSWER_ACTIONS,
                                                            status__in=OPEN).first()
         if previous is not None and previous.action == RequestAction.APPROVE and previous.status == RequestStatus.PENDING:
@@ -159,11 +166,12 @@ def _fail(request: AdminRelationshipRequest, rel: AdminRelationship, code: str) 
     return "failed"
 
 
-def reject(*, raw_token: str, user: User, customer: Tenant, ip: str | None = None) -> AdminRelationshipRequest:
+def reject(*, raw_token: str = "", user: User, customer: Tenant, ip: str | None = None,
+           approval_id: int | None = None) -> AdminRelationshipRequest:
     """The customer Global admin's "Reject": at once, the relationship ends (`terminated`, side customer)
     and the link is declined."""
     with transaction.atomic():
-        approval, rel = _answer_checked(raw_token, user, customer)
+        approval, rel = _answer_checked(raw_token, user, customer, approval_id)
         if AdminRelationshipRequest.objects.filter(relationship=rel, action__in=ANSWER_ACTIONS,
                                                    status__in=OPEN).exists():
             raise Conflict(_("This request has already been answered."), code=Code.ALREADY_ANSWERED)
