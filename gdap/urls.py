@@ -3,9 +3,7 @@ follow its own comment line."""
 
 from django.urls import path
 
-from gdap.views import bulk, expiring
-
-from gdap.views import customer
+from gdap.views import bulk, customer, expiring
 
 app_name = "gdap"
 

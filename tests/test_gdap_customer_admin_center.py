@@ -182,8 +182,9 @@ def test_the_demo_shows_every_state_on_adatums_partner_relationships(db):
 
     assert demo_load() is True
     adatum = Tenant.objects.get(primary_domain="adatum.example")
-    statuses = dict(AdminRelationship.objects.filter(customer=adatum).values_list("display_name", "status"))
-    assert statuses == {"Adatum full administration": RelationshipStatus.APPROVAL_PENDING,
-                        "Adatum helpdesk": RelationshipStatus.ACTIVE, "Adatum pilot": RelationshipStatus.TERMINATED}
+    statuses = {"Adatum full administration": RelationshipStatus.APPROVAL_PENDING,
+                "Adatum helpdesk": RelationshipStatus.ACTIVE, "Adatum pilot": RelationshipStatus.TERMINATED}
+    stored = dict(AdminRelationship.objects.filter(customer=adatum).values_list("display_name", "status"))
+    assert statuses.items() <= stored.items()  # the partner pages' demo adds relationships of its own
     body = client_for(User.objects.get(email="admin@adatum.example")).get("/admin-center/").content.decode()
     assert all(name in body for name in statuses) and "Review request" in body and ">Terminate<" in body
