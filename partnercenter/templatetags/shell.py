@@ -32,6 +32,8 @@ _EXACT = {
     "admin_center_home": "admin_home",
     "subscriptions:admin_center": "admin_subscriptions",
     "admin_center_activity": "admin_activity",
+    "gdap:group_list": "security_groups",
+    "gdap:template_list": "role_templates",
 }
 _SECTION = {
     "company_profile_edit": "profile",
@@ -44,6 +46,9 @@ _SECTION = {
     "admin_center_dap_remove": "admin_home",
     "admin_center_dap_reassign": "admin_home",
     "resellers:link": "",
+    **{f"gdap:group_{name}": "security_groups" for name in ("new", "detail", "edit", "delete", "member_add",
+                                                             "member_remove")},
+    **{f"gdap:template_{name}": "role_templates" for name in ("new", "detail", "edit", "delete")},
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers"}
