@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from gdap import selectors, services
 from gdap.forms.settings import AssignmentFormSet, MemberAddForm, RoleTemplateForm, SecurityGroupForm
@@ -28,10 +28,6 @@ GROUPS_VIEW = {"get": Perm.GDAP_VIEW, "post": Perm.SECURITY_GROUPS_MANAGE}
 TEMPLATES_VIEW = {"get": Perm.GDAP_VIEW, "post": Perm.ROLE_TEMPLATES_MANAGE}
 
 
-def _search(request: HttpRequest) -> str:
-    return (request.GET.get("q") or "").strip()[:100]
-
-
 def _group(request: HttpRequest, group_id: Any) -> SecurityGroup:
     return selectors.security_group_get(tenant=request.tenant, group_id=group_id)  # type: ignore[attr-defined]
 
@@ -39,16 +35,19 @@ def _group(request: HttpRequest, group_id: Any) -> SecurityGroup:
 # --- Security groups -----------------------------------------------------------------------------
 
 
+def _list(request: HttpRequest, template_name: str, page_of: Any, manage: str) -> HttpResponse:
+    """A settings list: searched (?q=), 50 a page (?page=)."""
+    search = (request.GET.get("q") or "").strip()[:100]
+    page = page_of(partner=request.tenant, search=search, number=request.GET.get("page") or 1)  # type: ignore[attr-defined]
+    return render(request, template_name, {
+        "page": page, "search": search, "may_manage": request.tenancy.has(manage),  # type: ignore[attr-defined]
+    })
+
+
 @tenant_view(**GROUPS_VIEW)
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    search = _search(request)
-    page = selectors.security_groups_page(partner=request.tenant, search=search,  # type: ignore[attr-defined]
-                                          number=request.GET.get("page") or 1)
-    return render(request, "gdap/settings_groups.html", {
-        "page": page, "search": search,
-        "may_manage": request.tenancy.has(Perm.SECURITY_GROUPS_MANAGE),  # type: ignore[attr-defined]
-    })
+    return _list(request, "gdap/settings_groups.html", selectors.security_groups_page, Perm.SECURITY_GROUPS_MANAGE)
 
 
 def _group_form_page(request: HttpRequest, form: SecurityGroupForm, group: SecurityGroup | None,
@@ -107,15 +106,18 @@ def _member_form(request: HttpRequest, group: SecurityGroup, data: Any = None) -
 
 
 @tenant_view(**GROUPS_VIEW)
-@require_GET
 def group_detail(request: HttpRequest, group_id: Any) -> HttpResponse:
-    return _group_page(request, _group(request, group_id))
+    group = _group(request, group_id)  # another partner's id: 404 whatever the method
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    return _group_page(request, group)
 
 
 @tenant_view(Perm.SECURITY_GROUPS_MANAGE)
-@require_POST
 def group_member_add(request: HttpRequest, group_id: Any) -> HttpResponse:
     group = _group(request, group_id)
+    if request.method != "POST":
+        return redirect("gdap:group_detail", group_id=group.pk)
     form = _member_form(request, group, request.POST)
     if not form.is_valid():
         return _group_page(request, group, form, 400)
@@ -176,20 +178,16 @@ def _template(request: HttpRequest, template_id: Any) -> Any:
 @tenant_view(**TEMPLATES_VIEW)
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
-    search = _search(request)
-    page = selectors.role_templates_page(partner=request.tenant, search=search,  # type: ignore[attr-defined]
-                                         number=request.GET.get("page") or 1)
-    return render(request, "gdap/settings_templates.html", {
-        "page": page, "search": search,
-        "may_manage": request.tenancy.has(Perm.ROLE_TEMPLATES_MANAGE),  # type: ignore[attr-defined]
-    })
+    return _list(request, "gdap/settings_templates.html", selectors.role_templates_page, Perm.ROLE_TEMPLATES_MANAGE)
 
 
 @tenant_view(**TEMPLATES_VIEW)
-@require_GET
 def template_detail(request: HttpRequest, template_id: Any) -> HttpResponse:
+    template = _template(request, template_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
     return render(request, "gdap/settings_template.html", {
-        "template": _template(request, template_id),
+        "template": template,
         "may_manage": request.tenancy.has(Perm.ROLE_TEMPLATES_MANAGE),  # type: ignore[attr-defined]
     })
 
