@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 from customers.models import ResellerRelationship
 from customers.services import reseller_relationship_ensure
+from gdap import services as gdap_services
+from gdap.models import RoleTemplate, SecurityGroup, SecurityGroupMember
 from invitations import services as invitation_services
 from invitations.models import Acceptance, RelationshipRequest
 from partnercenter.models import ActivityLog, OutboxEmail, PartnerType, TenantKind
@@ -138,6 +140,10 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         raw_token=raw2, user=member(other_customer, Role.CUSTOMER_GLOBAL_ADMIN), customer=other_customer
     )
 
+    group = gdap_services.group_create(partner=owner, actor=owner_admin, name="Helpdesk")
+    gdap_services.member_add(group, actor=owner_admin, user=owner_admin)
+    template = gdap_services.template_save(partner=owner, actor=owner_admin, name="Standard", duration="P90D",
+                                           roles=["88d8e3e3-8f55-4a1e-953a-9b9898b8876b"])
     order = order_for(owner, owner_admin, customer)
     subscription = order.lines.get().subscription
     sub = f"/customers/{customer.id}/subscriptions/{subscription.id}/"
@@ -158,6 +164,15 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/requests/<int:request_id>/resend/": f"/customers/requests/{request.id}/resend/",
         "customers/requests/<int:request_id>/revoke/": f"/customers/requests/{request.id}/revoke/",
         "admin-center/acceptances/<uuid:acceptance_id>/": f"/admin-center/acceptances/{acceptance.id}/",
+        "gdap/security-groups/<uuid:group_id>/": f"/gdap/security-groups/{group.pk}/",
+        "gdap/security-groups/<uuid:group_id>/edit/": f"/gdap/security-groups/{group.pk}/edit/",
+        "gdap/security-groups/<uuid:group_id>/delete/": f"/gdap/security-groups/{group.pk}/delete/",
+        "gdap/security-groups/<uuid:group_id>/members/add/": f"/gdap/security-groups/{group.pk}/members/add/",
+        "gdap/security-groups/<uuid:group_id>/members/<int:user_id>/remove/":
+            f"/gdap/security-groups/{group.pk}/members/{owner_admin.pk}/remove/",
+        "gdap/role-templates/<uuid:template_id>/": f"/gdap/role-templates/{template.pk}/",
+        "gdap/role-templates/<uuid:template_id>/edit/": f"/gdap/role-templates/{template.pk}/edit/",
+        "gdap/role-templates/<uuid:template_id>/delete/": f"/gdap/role-templates/{template.pk}/delete/",
     }
     assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES
 
@@ -177,6 +192,9 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
             list(RelationshipRequest.objects.order_by("id").values_list("status", "token_digest", "sent_at")),
             ResellerRelationship.objects.count(), Acceptance.objects.count(), ActivityLog.objects.count(),
             OutboxEmail.objects.count(),
+            list(SecurityGroup.objects.order_by("pk").values_list("name", "description")),
+            SecurityGroupMember.objects.count(),
+            list(RoleTemplate.objects.order_by("pk").values_list("name", "duration")),
         )
 
     before = snapshot()
@@ -189,7 +207,9 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
                 response = getattr(client, method)(url, {
                     "subject": "x", "body": "x", "token": raw, "action": "quantity", "quantity": 7, "version": 1,
                     "idempotency_key": "x2", "qty_1": 5, "signer_name": "X", "signer_email": "x@example.com",
-                    "accepted_on": "2026-01-01", "attest": "on",
+                    "accepted_on": "2026-01-01", "attest": "on", "name": "Taken over", "user": intruder.pk,
+                    "roles": ["88d8e3e3-8f55-4a1e-953a-9b9898b8876b"], "duration": "P30D",
+                    "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0",
                 })
                 assert response.status_code == 404, (intruder.email, method, url, response.status_code)
     # The acceptance belongs to other_customer: the owner's customer admin gets a 404 too.
