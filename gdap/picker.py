@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gdap.selectors import role_catalog
 
+# In the picker's order: the most used first (Global Administrator, Global Reader, Directory Readers: general).
 CATEGORY_LABELS = {
     "general": _("General"),
     "identity": _("Identity and access"),
@@ -37,8 +38,9 @@ def role_picker(bound_field: Any) -> dict[str, Any]:
     groups [(category label, roles)] and the ids that are checked (the submitted or initial value)."""
     value = bound_field.value() or []
     checked = {str(v) for v in (value if isinstance(value, list | tuple | set) else [value])}
+    order = list(CATEGORY_LABELS)
     groups = [PickerGroup(key or "other", str(CATEGORY_LABELS.get(key, _("Other"))), roles)
-              for key, roles in role_catalog()]
+              for key, roles in sorted(role_catalog(), key=lambda g: order.index(g[0]) if g[0] in order else len(order))]
     return {"field": bound_field, "groups": groups, "checked": checked}
 
 

@@ -27,6 +27,7 @@ def active_assignment(partner, partner_admin, customer, group, name: str = "Adat
                                              duration="P90D")
     approver = member(customer, Role.CUSTOMER_GLOBAL_ADMIN)
     request = services.approval_submit(raw_token=raw, user=approver, customer=customer)
-    assert services.approval_process(request_id=str(request.pk)) == "succeeded"
+    # A transactional test may already have run the queued task on commit.
+    assert services.approval_process(request_id=str(request.pk)) in ("succeeded", "done-already")
     rel.refresh_from_db()
     return services.assignment_create(rel, actor=partner_admin, security_group=group, roles=[DIRECTORY_READERS])

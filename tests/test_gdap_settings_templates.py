@@ -184,10 +184,13 @@ def test_bad_input_is_shown_beside_its_field_with_the_input_kept(partner, partne
     assert RoleTemplate.objects.count() == before and kinds(partner) == [SecurityGroupEvents.TEMPLATE_CREATED]
 
 
-def test_global_administrator_with_auto_extend_keeps_the_checked_roles(partner, partner_admin):
-    response = client_for(partner_admin).post(LIST + "new/", form_data(roles=[GA], auto_extend="on"))
+def test_global_administrator_with_auto_extend_keeps_the_checked_roles(partner, partner_admin, groups):
+    response = client_for(partner_admin).post(LIST + "new/", form_data(roles=[GA], auto_extend="on",
+                                                                       lines=[(groups[0], [GA])]))
     html = response.content.decode()
     assert response.status_code == 400
+    # Only auto-extend is wrong: the line (its role is the template's) carries no error.
+    assert 'id="id_lines-0-roles_error"' not in html and "is-invalid" not in html.split('name="lines-0')[1][:300]
     boxes = [tag for tag in re.findall(r"<input\b[^>]*>", html) if 'name="roles"' in tag]
     assert [tag for tag in boxes if " checked" in tag] == [tag for tag in boxes if f'value="{GA}"' in tag]
     assert invalid(html, "auto_extend") and 'name="auto_extend"' in html

@@ -50,7 +50,7 @@ class SecurityGroupForm(forms.Form):
 class MemberAddForm(forms.Form):
     """Who to add: one of the partner's users (the queryset); anyone else is refused beside the field."""
 
-    user = forms.ModelChoiceField(queryset=None, label=_("User"), empty_label=_("Choose a user"),
+    user = forms.ModelChoiceField(queryset=None, label=_("Partner user"), empty_label=_("Choose a user"),
                                   error_messages={"required": _("Choose a user of your organisation."),
                                                   "invalid_choice": _("Choose a user of your organisation.")})
 
@@ -73,7 +73,7 @@ class RoleTemplateForm(forms.Form):
     description = _description_field()
     roles = forms.MultipleChoiceField(label=_("Roles"), choices=(), required=False)
     duration = forms.ChoiceField(label=_("Duration"), choices=DURATION_PRESETS, initial="P730D",
-                                 widget=forms.RadioSelect)
+                                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     duration_days = forms.IntegerField(label=_("Custom duration in days"), required=False, min_value=1, max_value=730,
                                        error_messages={"min_value": _("Enter 1 to 730 days."),
                                                        "max_value": _("Enter 1 to 730 days."),
@@ -135,9 +135,14 @@ class AssignmentLineForm(forms.Form):
 
 
 class BaseAssignmentFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this security group from the template")
+
     def lines(self, template_roles: list[Any]) -> list[tuple[SecurityGroup, list[Any]]] | None:
-        """The (group, roles) lines, each checked against the template's roles beside its own row; None when
-        any row is wrong (its errors are on the row)."""
+        """The (group, roles) lines, each checked against the template's roles (those of the form, even when
+        another of its fields is wrong) beside its own row; None when any row is wrong."""
         lines, seen, ok = [], set(), self.is_valid()
         for form in self.forms:
             if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
@@ -155,7 +160,8 @@ class BaseAssignmentFormSet(forms.BaseFormSet):
             seen.add(group.pk)
             try:
                 rows = rules.roles_clean(roles, field="roles")
-                rules.roles_subset_check(rows, template_roles, field="roles")
+                if template_roles:  # else the template's own roles are wrong, and said so beside them
+                    rules.roles_subset_check(rows, template_roles, field="roles")
             except Invalid as exc:
                 message = (_("These roles are not among the template's roles: %(roles)s.") % exc.params
                            if "roles" in exc.params and roles else exc.message)

@@ -222,7 +222,7 @@ def _template_save(request: HttpRequest, template: Any) -> HttpResponse:
     if request.method != "POST" or "add_line" in request.POST:
         return _template_form_page(request, form, formset, template)
     form_ok = form.is_valid()
-    lines = formset.lines(form.role_rows if form_ok else [])
+    lines = formset.lines(form.role_rows)
     if not form_ok or lines is None:
         return _template_form_page(request, form, formset, template, 400)
     data = form.cleaned_data
