@@ -187,3 +187,46 @@ def approval_request_for_customer(*, customer: Tenant, request_id: Any) -> Admin
 def roles_shown(rel: AdminRelationship) -> list[RoleDefinition]:
     """A relationship's roles as the customer's pages list them: the most powerful (highlighted) first."""
     return sorted(rel.roles.all(), key=lambda role: (not role.highlight, role.name.lower()))
+# --- Partner settings: the Security groups and Role templates pages ------------------------------
+
+SETTINGS_PAGE_SIZE = 50
+
+
+def security_groups_page(*, partner: Tenant, search: str = "", number: Any = 1) -> Any:
+    """A page of the partner's groups by name, found by name or description, each with `member_count`
+    and `assignment_count` (its access assignments that are not deleted)."""
+    from django.core.paginator import Paginator
+
+    qs = SecurityGroup.objects.visible_to(partner).annotate(
+        member_count=Count("memberships", distinct=True),
+        assignment_count=Count("assignments", filter=~Q(assignments__status=AssignmentStatus.DELETED), distinct=True),
+    ).order_by("name", "pk")
+    term = (search or "").replace("\x00", "").strip()[:100]
+    if term:
+        qs = qs.filter(Q(name__icontains=term) | Q(description__icontains=term))
+    return Paginator(qs, SETTINGS_PAGE_SIZE).get_page(number)
+
+
+def group_assignments(*, group: SecurityGroup) -> QuerySet[AccessAssignment]:
+    """The group's access assignments that are not deleted, with relationship, customer and roles."""
+    return (AccessAssignment.objects.filter(security_group=group).exclude(status=AssignmentStatus.DELETED)
+            .select_related("relationship", "relationship__customer").prefetch_related("roles")
+            .order_by("relationship__customer__name", "relationship__display_name", "pk"))
+
+
+def partner_users(*, partner: Tenant) -> QuerySet[Any]:
+    """The partner's users with an active membership (who may be added to a group), by email."""
+    from partnercenter.models import User
+
+    return User.objects.filter(memberships__tenant=partner, memberships__is_active=True,
+                               is_active=True).distinct().order_by("email")
+
+
+def role_templates_page(*, partner: Tenant, search: str = "", number: Any = 1) -> Any:
+    from django.core.paginator import Paginator
+
+    qs = role_templates_of(partner=partner).order_by("name", "pk")
+    term = (search or "").replace("\x00", "").strip()[:100]
+    if term:
+        qs = qs.filter(Q(name__icontains=term) | Q(description__icontains=term))
+    return Paginator(qs, SETTINGS_PAGE_SIZE).get_page(number)

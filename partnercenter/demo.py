@@ -123,6 +123,9 @@ def demo_load() -> bool:
         from gdap.demo_customer import gdap_customer_demo
 
         gdap_customer_demo(tenants)
+        from gdap.demo import demo_settings
+
+        demo_settings(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

@@ -36,7 +36,8 @@ def test_direct_partner_admin_sees_every_workspace_and_customers_is_current(part
     html = client_for(partner_admin).get("/customers/").content.decode()
     found = links(html)
     assert list(found) == ["Customers", "Admin relationships", "Expiring admin relationships", "Relationship requests",
-                           "Offers", "Activity log", "Background jobs", "Company profile", "Developer outbox"]
+                           "Offers", "Activity log", "Background jobs", "Company profile", "Security groups",
+                           "Role templates", "Developer outbox"]
     assert 'aria-current="page"' in found["Customers"]
     assert all("aria-current" not in attrs for label, attrs in found.items() if label != "Customers")
     for group in ("Customers", "Channel", "Organisation"):
@@ -47,8 +48,9 @@ def test_direct_partner_admin_sees_every_workspace_and_customers_is_current(part
 def test_helpdesk_agent_sees_only_what_its_role_may_open(partner):
     helpdesk = member(partner, Role.HELPDESK_AGENT)
     found = links(client_for(helpdesk).get("/company-profile/").content.decode())
+    # Security groups and Role templates: read-only for a Helpdesk agent (Perm.GDAP_VIEW).
     assert list(found) == ["Customers", "Admin relationships", "Expiring admin relationships", "Offers",
-                           "Background jobs", "Company profile"]
+                           "Background jobs", "Company profile", "Security groups", "Role templates"]
     assert 'aria-current="page"' in found["Company profile"]
 
 

@@ -14,7 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 from customers.models import ResellerRelationship
 from customers.services import reseller_relationship_ensure
+from gdap import services as gdap_services
 from gdap.models import RelationshipStatus as GdapStatus
+from gdap.models import RoleTemplate, SecurityGroup, SecurityGroupMember
 from invitations import services as invitation_services
 from invitations.models import Acceptance, RelationshipRequest
 from partnercenter.models import ActivityLog, OutboxEmail, PartnerType, TenantKind
@@ -151,6 +153,10 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         patch.setattr("jobs.services.job_enqueue_on_commit", lambda job_id: None)
         job = job_create(tenant=owner, actor=owner_admin, kind=ECHO.name, items=[("c1", customer.name)])
 
+    group = gdap_services.group_create(partner=owner, actor=owner_admin, name="Helpdesk")
+    gdap_services.member_add(group, actor=owner_admin, user=owner_admin)
+    template = gdap_services.template_save(partner=owner, actor=owner_admin, name="Standard", duration="P90D",
+                                           roles=["88d8e3e3-8f55-4a1e-953a-9b9898b8876b"])
     order = order_for(owner, owner_admin, customer)
     subscription = order.lines.get().subscription
     sub = f"/customers/{customer.id}/subscriptions/{subscription.id}/"
@@ -175,6 +181,15 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "jobs/<uuid:job_id>/progress/": f"/jobs/{job.id}/progress/",
         "jobs/<uuid:job_id>/cancel/": f"/jobs/{job.id}/cancel/",
         "jobs/<uuid:job_id>/results.csv": f"/jobs/{job.id}/results.csv",
+        "gdap/security-groups/<uuid:group_id>/": f"/gdap/security-groups/{group.pk}/",
+        "gdap/security-groups/<uuid:group_id>/edit/": f"/gdap/security-groups/{group.pk}/edit/",
+        "gdap/security-groups/<uuid:group_id>/delete/": f"/gdap/security-groups/{group.pk}/delete/",
+        "gdap/security-groups/<uuid:group_id>/members/add/": f"/gdap/security-groups/{group.pk}/members/add/",
+        "gdap/security-groups/<uuid:group_id>/members/<int:user_id>/remove/":
+            f"/gdap/security-groups/{group.pk}/members/{owner_admin.pk}/remove/",
+        "gdap/role-templates/<uuid:template_id>/": f"/gdap/role-templates/{template.pk}/",
+        "gdap/role-templates/<uuid:template_id>/edit/": f"/gdap/role-templates/{template.pk}/edit/",
+        "gdap/role-templates/<uuid:template_id>/delete/": f"/gdap/role-templates/{template.pk}/delete/",
     }
     assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
 
@@ -196,6 +211,9 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
             ResellerRelationship.objects.count(), Acceptance.objects.count(), ActivityLog.objects.count(),
             OutboxEmail.objects.count(),
             list(Job.objects.values_list("status", "done", "cancelled")), list(JobItem.objects.values_list("status")),
+            list(SecurityGroup.objects.order_by("pk").values_list("name", "description")),
+            SecurityGroupMember.objects.count(),
+            list(RoleTemplate.objects.order_by("pk").values_list("name", "duration")),
         )
 
     before = snapshot()
@@ -208,7 +226,9 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
                 response = getattr(client, method)(url, {
                     "subject": "x", "body": "x", "token": raw, "action": "quantity", "quantity": 7, "version": 1,
                     "idempotency_key": "x2", "qty_1": 5, "signer_name": "X", "signer_email": "x@example.com",
-                    "accepted_on": "2026-01-01", "attest": "on",
+                    "accepted_on": "2026-01-01", "attest": "on", "name": "Taken over", "user": intruder.pk,
+                    "roles": ["88d8e3e3-8f55-4a1e-953a-9b9898b8876b"], "duration": "P30D",
+                    "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0",
                 })
                 assert response.status_code == 404, (intruder.email, method, url, response.status_code)
     # The acceptance belongs to other_customer: the owner's customer admin gets a 404 too.

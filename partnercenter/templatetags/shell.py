@@ -35,6 +35,8 @@ _EXACT = {
     "subscriptions:admin_center": "admin_subscriptions",
     "admin_center_activity": "admin_activity",
     "gdap:expiring": "gdap_expiring",
+    "gdap:group_list": "security_groups",
+    "gdap:template_list": "role_templates",
 }
 _SECTION = {
     "company_profile_edit": "profile",
@@ -57,6 +59,9 @@ _SECTION = {
     "resellers:link": "",
     "gdap:relationships_bulk": "gdap_relationships",
     "gdap:bulk_request": "customers",
+    **{f"gdap:group_{name}": "security_groups" for name in ("new", "detail", "edit", "delete", "member_add",
+                                                             "member_remove")},
+    **{f"gdap:template_{name}": "role_templates" for name in ("new", "detail", "edit", "delete")},
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers", "jobs": "jobs"}
