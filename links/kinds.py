@@ -55,7 +55,7 @@ KINDS: dict[str, LinkKind] = {
         ),
         LinkKind(
             name="gdap_approval", model="gdap.GdapApproval",
-            url_name="admin_center:gdap_approval", validity_setting="GDAP_APPROVAL_DAYS",
+            url_name="gdap:approval", validity_setting="GDAP_APPROVAL_DAYS",
             created=GdapEvents.LINK_CREATED, sent=GdapEvents.LINK_SENT, resent=GdapEvents.LINK_RESENT,
             revoked=GdapEvents.LINK_REVOKED, expired=GdapEvents.LINK_EXPIRED,
         ),

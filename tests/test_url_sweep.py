@@ -83,6 +83,9 @@ TENANT_OBJECT = {g.route for g in GUARDS if g.has_params}
 PARTNERSHIP_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("resellers/", "providers/"))}
 # Checked across tenants in tests/test_admin_center_dap.py::test_another_tenants_partner_id_is_404.
 ADMIN_CENTER_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("admin-center/partners/")}
+# Checked across tenants in tests/test_gdap_partner_pages.py::test_another_tenants_ids_are_404_everywhere.
+GDAP_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("gdap/customers/", "gdap/relationships/",
+                                                                   "gdap/assignments/"))}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -159,7 +162,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/requests/<int:request_id>/revoke/": f"/customers/requests/{request.id}/revoke/",
         "admin-center/acceptances/<uuid:acceptance_id>/": f"/admin-center/acceptances/{acceptance.id}/",
     }
-    assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES
+    assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_PARTNER_ROUTES
 
     intruder_partner = PartnerFactory()
     intruders = [

@@ -46,7 +46,7 @@ _SECTION = {
     "resellers:link": "",
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
-              "subscriptions": "customers"}
+              "subscriptions": "customers", "gdap": "customers"}
 
 
 @dataclass(frozen=True)
