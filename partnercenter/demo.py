@@ -119,6 +119,9 @@ def demo_load() -> bool:
                 EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
             membership_grant(user=user, tenant=tenants[demo_user.tenant], roles=list(demo_user.roles))
         _demo_channel_and_purchases(tenants)
+        from gdap.demo import demo_gdap
+
+        demo_gdap(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

@@ -151,3 +151,21 @@ def test_the_empty_state_offers_the_request(partner, partner_admin, customer):
     assert "No granular admin relationships with this customer yet." in page
     assert f'href="/gdap/customers/{customer.id}/request/"' in page
     assert "You hold no delegated admin permissions for this customer." in page
+
+
+@pytest.mark.usefixtures("approval_urls")
+def test_the_demo_has_active_expiring_and_pending_relationships_and_groups():
+    from gdap.models import RelationshipStatus, SecurityGroup
+    from partnercenter.demo import demo_load
+    from partnercenter.models import Tenant, User
+
+    assert demo_load() is True
+    contoso = Tenant.objects.get(primary_domain="contoso.example")
+    statuses = set(AdminRelationship.objects.filter(partner=contoso).values_list("status", flat=True))
+    assert statuses == {RelationshipStatus.ACTIVE, RelationshipStatus.EXPIRING, RelationshipStatus.APPROVAL_PENDING}
+    assert SecurityGroup.objects.filter(partner=contoso).count() == 2
+    assert AccessAssignment.objects.filter(relationship__partner=contoso, status="active").count() == 3
+    client = client_for(User.objects.get(email="admin@contoso.example"))
+    for rel in AdminRelationship.objects.filter(partner=contoso):
+        assert client.get(f"/gdap/customers/{rel.customer_id}/").status_code == 200
+        assert rel.display_name in client.get(f"/gdap/relationships/{rel.id}/").content.decode()
