@@ -58,7 +58,7 @@ def build_world(partner: Tenant, admin: User, customer: Tenant) -> World:
                                        [GLOBAL_ADMINISTRATOR, DIRECTORY_READERS, GLOBAL_READER])
     approve(raw, admins[0], customer)
     active.refresh_from_db()
-    group = services.group_create(partner=partner, actor=admin, name="Helpdesk tier 1")
+    group = services.group_create(partner=partner, actor=None, name="Helpdesk tier 1")
     return World(partner, admin, customer, admins, pending, active, group)
 
 

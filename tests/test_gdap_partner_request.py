@@ -114,6 +114,14 @@ def test_every_bad_input_is_shown_beside_its_field_and_nothing_is_saved(world, c
         assert f'value="{data["duration"]}"' in page
 
 
+def test_every_field_says_what_is_wrong_at_once(world):  # noqa: F811
+    before = _counts()
+    response = client_for(world.admin).post(_request_url(world), _post(
+        display_name="x" * 51, roles=[GLOBAL_ADMINISTRATOR], auto_extend="on", preset="custom", duration="abc"))
+    assert set(response.context["form"].errors) == {"display_name", "duration", "auto_extend"}
+    assert _counts() == before
+
+
 def test_a_customer_of_another_partner_is_a_404_and_nothing_is_saved(world):  # noqa: F811
     stranger = TenantFactory()
     from customers.services import reseller_relationship_ensure
@@ -136,6 +144,7 @@ def test_request_draft_and_send_to_the_global_admins_in_their_languages(world): 
     assert client.get(response["Location"]).context["link"] == draft.context["link"]  # a reload: the same draft
     assert AdminRelationship.objects.filter(display_name__startswith="Adatum helpdesk").count() == 1
     page = draft.content.decode()
+    assert "{#" not in page  # the shared draft partial's comments stay comments
     link = draft.context["link"]
     assert re.match(r"http://testserver/gdap/approval/[\w-]{40,}/$", link)
     for label in ("Open in email", "Copy to clipboard", "Send", "Done", "ga-de@adatum.example", "ga-hu@adatum.example",

@@ -4,10 +4,13 @@ by the services as typed errors and shown beside the field the error names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from invitations.forms import DraftForm
+from partnercenter.errors import DomainError
 
 CUSTOM = "custom"
 # (days, label) of the duration presets; "custom" reads the days typed beside it.
@@ -72,6 +75,26 @@ class RelationshipRequestForm(forms.Form):
         # must not cut what was typed.
         self.fields["display_name"].widget.attrs.pop("maxlength", None)
         self.fields["duration"].widget.attrs.update({"inputmode": "numeric", "class": "duration-custom"})
+
+    def rule_errors(self, partner: Any) -> list[DomainError]:
+        """Every field's gdap.rules refusal at once (the service stops at the first and checks again)."""
+        from gdap import rules
+
+        found: list[DomainError] = []
+        roles: list = []
+        checks = (
+            lambda: rules.display_name_clean(partner=partner, value=self.cleaned_data["display_name"]),
+            lambda: roles.extend(rules.roles_clean(self.cleaned_data["roles"])),
+            lambda: rules.duration_parse(self.duration_value()),
+            lambda: rules.auto_extend_check(roles=roles, auto_extend=rules.auto_extend_parse(
+                self.cleaned_data["auto_extend"])),
+        )
+        for check in checks:
+            try:
+                check()
+            except DomainError as exc:
+                found.append(exc)
+        return found
 
     def duration_value(self) -> int | str:
         """What to pass to the service: the preset's days, else the custom text (a number of days or ISO)."""

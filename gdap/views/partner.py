@@ -140,7 +140,10 @@ def relationship_request(request: HttpRequest, customer_id: str | None = None) -
     if request.method == "POST":
         form = RelationshipRequestForm(request.POST)
         status = 400
-        if form.is_valid():
+        problems = form.rule_errors(partner) if form.is_valid() else None
+        if problems:
+            status = max(errors.show(request, exc, form) for exc in problems)
+        elif problems is not None:
             try:
                 rel, raw = services.request_relationship(
                     partner=partner, actor=request.user, customer=customer,  # type: ignore[arg-type]
