@@ -119,13 +119,9 @@ def demo_load() -> bool:
                 EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
             membership_grant(user=user, tenant=tenants[demo_user.tenant], roles=list(demo_user.roles))
         _demo_channel_and_purchases(tenants)
-        _demo_gdap_list(tenants)
-        from gdap.demo_customer import gdap_customer_demo
+        from gdap.demo import demo_gdap
 
-        gdap_customer_demo(tenants)
-        from gdap.demo import demo_settings
-
-        demo_settings(tenants)
+        demo_gdap(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,
@@ -193,34 +189,3 @@ def demo_sign_ins() -> list[tuple[str, str, str, str]]:
         rows.append((demo_user.email, tenant.name, roles, LANGUAGE_NAMES[demo_user.language]))
     rows.append((OPERATOR_EMAIL, "Django admin (/django-admin/)", "Operator (superuser)", LANGUAGE_NAMES[""]))
     return rows
-
-
-def _demo_gdap_list(tenants: dict[str, Tenant]) -> None:
-    """GDAP on Contoso's Customers list and its "Expiring admin relationships": Adatum approved two
-    (one of them ending in 12 days), Müller Bäckerei has one waiting for approval."""
-    from datetime import timedelta
-
-    from django.db.models import F
-    from django.utils import timezone
-
-    from gdap import services as gdap
-    from gdap.models import AdminRelationship, RelationshipStatus
-
-    contoso, adatum = tenants["contoso.example"], tenants["adatum.example"]
-    admin = User.objects.get(email="admin@contoso.example")
-    approver = User.objects.get(email="admin@adatum.example")
-    readers, helpdesk = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", "729827e3-9c14-49f7-bb1b-9608f156bbb8"
-    approved = []
-    for name, roles, duration in (("Adatum – Helpdesk", [helpdesk, readers], "P365D"),
-                                  ("Adatum – Migration", [readers], "P90D")):
-        rel, raw = gdap.request_relationship(partner=contoso, actor=admin, customer=adatum, display_name=name,
-                                             roles=roles, duration=duration)
-        request = gdap.approval_submit(raw_token=raw, user=approver, customer=adatum)
-        gdap.approval_process(request_id=str(request.pk))
-        approved.append(rel.pk)
-    # As if approved 78 days ago: the expiry sweep has moved it to "expiring".
-    AdminRelationship.objects.filter(pk=approved[1]).update(
-        status=RelationshipStatus.EXPIRING, activated_at=timezone.now() - timedelta(days=78),
-        end_at=timezone.now() + timedelta(days=12), version=F("version") + 1, last_modified_at=timezone.now())
-    gdap.request_relationship(partner=contoso, actor=admin, customer=tenants["müller-bäckerei.example"],
-                              display_name="Müller Bäckerei – Readers", roles=[readers], duration="P180D")

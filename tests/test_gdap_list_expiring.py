@@ -142,6 +142,6 @@ def test_the_demo_shows_gdap_in_the_list_and_an_expiring_relationship():
 
     assert demo_load() is True
     client = client_for(User.objects.get(email="admin@contoso.example"))
-    assert "Adatum – Migration" in client.get(URL).content.decode()
+    assert "Adatum – migration project" in client.get(URL).content.decode()
     html = client.get("/customers/").content.decode()
     assert "GDAP: 1 active, 1 expiring, 1 pending<" in html and "GDAP: 1 pending<" in html

@@ -90,6 +90,9 @@ PARTNERSHIP_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("resellers/", "p
 ADMIN_CENTER_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("admin-center/partners/")}
 # Checked across tenants in tests/test_gdap_customer_admin_center.py::test_another_customers_ids_are_404.
 GDAP_CUSTOMER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("gdap/admin-center/")}
+# Checked across tenants in tests/test_gdap_partner_pages.py::test_another_tenants_ids_are_404_everywhere.
+GDAP_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("gdap/customers/", "gdap/relationships/",
+                                                                   "gdap/assignments/"))}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -191,7 +194,8 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "gdap/role-templates/<uuid:template_id>/edit/": f"/gdap/role-templates/{template.pk}/edit/",
         "gdap/role-templates/<uuid:template_id>/delete/": f"/gdap/role-templates/{template.pk}/delete/",
     }
-    assert set(urls) == TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
+    assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
+                         - GDAP_PARTNER_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [

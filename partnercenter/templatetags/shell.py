@@ -64,7 +64,7 @@ _SECTION = {
     **{f"gdap:template_{name}": "role_templates" for name in ("new", "detail", "edit", "delete")},
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
-              "subscriptions": "customers", "jobs": "jobs"}
+              "subscriptions": "customers", "jobs": "jobs", "gdap": "customers"}
 
 
 @dataclass(frozen=True)
