@@ -35,8 +35,8 @@ def links(html: str) -> dict[str, str]:
 def test_direct_partner_admin_sees_every_workspace_and_customers_is_current(partner_admin):
     html = client_for(partner_admin).get("/customers/").content.decode()
     found = links(html)
-    assert list(found) == ["Customers", "Relationship requests", "Offers", "Activity log", "Background jobs",
-                           "Company profile", "Developer outbox"]
+    assert list(found) == ["Customers", "Admin relationships", "Relationship requests", "Offers", "Activity log",
+                           "Background jobs", "Company profile", "Developer outbox"]
     assert 'aria-current="page"' in found["Customers"]
     assert all("aria-current" not in attrs for label, attrs in found.items() if label != "Customers")
     for group in ("Customers", "Channel", "Organisation"):
@@ -47,7 +47,7 @@ def test_direct_partner_admin_sees_every_workspace_and_customers_is_current(part
 def test_helpdesk_agent_sees_only_what_its_role_may_open(partner):
     helpdesk = member(partner, Role.HELPDESK_AGENT)
     found = links(client_for(helpdesk).get("/company-profile/").content.decode())
-    assert list(found) == ["Customers", "Offers", "Background jobs", "Company profile"]
+    assert list(found) == ["Customers", "Admin relationships", "Offers", "Background jobs", "Company profile"]
     assert 'aria-current="page"' in found["Company profile"]
 
 
