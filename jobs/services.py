@@ -11,6 +11,7 @@ Running is built for several workers at once and for workers that die:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -153,12 +154,35 @@ def _chunk_run(job_pk: Any, kind: JobKind) -> str:
                 item.mark_failed("error")
             counts[item.status] += 1
             item.processed_at = now
-        JobItem.objects.bulk_update(items, ITEM_FIELDS, batch_size=len(items))
+        _items_write(items)
         Job.objects.filter(pk=job_pk).update(
             done=F("done") + counts[ItemStatus.DONE], skipped=F("skipped") + counts[ItemStatus.SKIPPED],
             failed=F("failed") + counts[ItemStatus.FAILED], heartbeat_at=now,
         )
     return "more"
+
+
+def _items_write(items: list[JobItem]) -> None:
+    """The chunk's outcomes in one statement. On PostgreSQL an UPDATE … FROM (VALUES …): Django's
+    bulk_update builds a CASE per column and item, which cost more than a bulk handler's own inserts
+    (measured by bench/gdap_bulk.py: about a third of a 200-item chunk)."""
+    if connection.vendor != "postgresql":
+        JobItem.objects.bulk_update(items, ITEM_FIELDS, batch_size=len(items))
+        return
+    table = connection.ops.quote_name(JobItem._meta.db_table)
+    row = "(%s::bigint, %s, %s, %s::jsonb, %s::jsonb, %s::timestamptz)"
+    params: list[Any] = []
+    for item in items:
+        params += [item.pk, item.status, item.reason_code, json.dumps(item.reason_params or {}),
+                   json.dumps(item.result or {}), item.processed_at]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS t SET status = v.status, reason_code = v.reason_code, "  # noqa: S608 (no input)
+            f"reason_params = v.reason_params, result = v.result, processed_at = v.processed_at "
+            f"FROM (VALUES {', '.join([row] * len(items))}) AS v(id, status, reason_code, reason_params, result, "
+            f"processed_at) WHERE t.id = v.id",
+            params,
+        )
 
 
 def _handle(job: Job, kind: JobKind, items: list[JobItem]) -> None:

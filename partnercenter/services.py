@@ -101,8 +101,9 @@ class OutboxSendFailed(Exception):
     """The mail server refused or could not be reached; the row stays pending for a retry."""
 
 
-def outbox_email_deliver(*, email_id: int) -> bool:
-    """Send one outbox row at most once. Returns True when this call sent it."""
+def outbox_email_deliver(*, email_id: int, connection: Any = None) -> bool:
+    """Send one outbox row at most once. Returns True when this call sent it. `connection` (a mail
+    backend connection) lets a batch share one SMTP session."""
     # Claim first and commit: a crash after this point leaves the row 'sending', which is never
     # retried automatically (at most once); the sweep marks it failed for an operator to look at.
     with transaction.atomic():
@@ -127,6 +128,7 @@ def outbox_email_deliver(*, email_id: int) -> bool:
         body=row.body,
         to=[row.to_email],
         reply_to=[row.reply_to] if row.reply_to else None,
+        connection=connection,
     )
     try:
         message.send(fail_silently=False)

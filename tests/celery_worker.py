@@ -43,6 +43,9 @@ if os.environ.get(WORKER_FLAG) == "1":
         broker_transport_options=_transport_options,
         # The job kind the background-job tests use lives in the tests, not in app code.
         imports=(*tuple(app.conf.imports or ()), "tests.jobs_support"),
+        # Optional {task name: {"queue": …}}: bench/gdap_bulk.py parks the mail deliveries the job queues
+        # on a queue of their own, so the worker's time and memory are the job's.
+        task_routes=json.loads(os.environ.get("PC_TEST_TASK_ROUTES") or "null") or app.conf.task_routes,
     )
 
 
@@ -135,12 +138,14 @@ class CeleryWorker:
         database_url: str,
         log_path: Path,
         transport_options: dict[str, Any] | None = None,
+        task_routes: dict[str, Any] | None = None,
     ) -> None:
         self.broker_url = broker_url
         self.queue = queue
         self.database_url = database_url
         self.log_path = log_path
         self.transport_options = transport_options or {}
+        self.task_routes = task_routes or {}
         self.name = f"pcint-{uuid.uuid4().hex[:8]}@pctest"
         self.proc: subprocess.Popen | None = None
 
@@ -153,6 +158,7 @@ class CeleryWorker:
                 "CELERY_BROKER_URL": self.broker_url,
                 "PC_TEST_QUEUE": self.queue,
                 "PC_TEST_TRANSPORT_OPTIONS": json.dumps(self.transport_options),
+                "PC_TEST_TASK_ROUTES": json.dumps(self.task_routes),
                 # tests/settings.py takes DATABASES from this URL; its path is the test database.
                 "TEST_DATABASE_URL": self.database_url,
                 "PYTHONUNBUFFERED": "1",

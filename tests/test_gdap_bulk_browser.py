@@ -1,0 +1,76 @@
+"""Playwright in Chromium against a live server: Customers → tick customers → "Request admin
+relationships" → the main error (no role template chosen) → choose one → the job's progress page, which
+follows the job to the end; then the partner-wide "Admin relationships" list and its "Terminate"
+confirmation. At 1366×768 and 390×844, with axe on every state."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from gdap.models import AdminRelationship, RelationshipStatus
+from jobs import services as job_services
+from jobs.models import Job
+from partnercenter.roles import Role
+from tests.browser_support import assert_accessible, no_sideways_scroll, open_navigation, sign_in
+from tests.factories import member
+from tests.gdap_bulk_support import served, template
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "phone"])
+def test_select_customers_request_admin_relationships_and_follow_the_job(new_page, partner, monkeypatch, viewport):
+    monkeypatch.setattr(job_services, "job_enqueue_on_commit", lambda job_id: None)  # the test is the worker
+    admin = member(partner, Role.GLOBAL_ADMIN, email="ada@contoso.example", language="en")
+    for name in ("Harbor Labs AG", "Alpine Tools KG", "Baltic Foods GmbH"):
+        served(partner, name)
+    template(partner, admin, name="Helpdesk")
+    page = new_page(viewport=viewport)
+    sign_in(page, admin.email)
+
+    expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    page.get_by_role("checkbox", name="Select Harbor Labs AG").check()
+    page.get_by_role("checkbox", name="Select Baltic Foods GmbH").check()
+    assert_accessible(page, "customers with a selection")
+    page.get_by_role("button", name="Request admin relationships").click()
+
+    expect(page.get_by_role("heading", name="Request admin relationships")).to_be_visible()
+    expect(page.get_by_text("2 customers selected.")).to_be_visible()
+    assert_accessible(page, "choose a role template")
+    assert no_sideways_scroll(page)
+    page.get_by_role("button", name="Request for 2 customers").click()
+    expect(page.get_by_text("Choose a role template.")).to_be_visible()  # the main error, beside the choice
+    assert_accessible(page, "no template chosen")
+    assert Job.objects.count() == 0
+
+    page.get_by_role("radio", name=re.compile("Helpdesk")).check()
+    page.get_by_role("button", name="Request for 2 customers").click()
+    expect(page.get_by_role("alert").filter(has_text="Requesting admin relationships for 2 customers")).to_be_visible()
+    expect(page.locator("#job-status")).to_have_text("Queued")
+    assert_accessible(page, "job queued")
+    job = Job.objects.get()
+    job_services.job_run(job_id=job.id)
+    expect(page.locator("#job-status")).to_have_text("Finished", timeout=15_000)
+    expect(page.locator("#job-done")).to_have_text("2")
+    assert_accessible(page, "job finished")
+    assert sorted(AdminRelationship.objects.values_list("display_name", flat=True)) == [
+        "Helpdesk – Baltic Foods GmbH", "Helpdesk – Harbor Labs AG"]
+
+    open_navigation(page)
+    page.get_by_role("link", name="Admin relationships").click()
+    expect(page.get_by_role("heading", name="Admin relationships")).to_be_visible()
+    expect(page.get_by_role("cell", name="Helpdesk – Harbor Labs AG", exact=True)).to_be_visible()
+    assert_accessible(page, "admin relationships")
+    assert no_sideways_scroll(page)
+    page.get_by_role("checkbox", name="Select all admin relationships", exact=True).check()
+    page.get_by_role("button", name="Terminate").click()
+    expect(page.get_by_role("heading", name="Terminate 2 admin relationships?")).to_be_visible()
+    assert_accessible(page, "terminate confirmation")
+    page.get_by_role("button", name="Terminate").click()
+    expect(page.locator("#job-status")).to_have_text("Queued")
+    job_services.job_run(job_id=Job.objects.get(kind="gdap.bulk_terminate").id)
+    expect(page.locator("#job-status")).to_have_text("Finished", timeout=15_000)
+    assert set(AdminRelationship.objects.values_list("status", flat=True)) == {RelationshipStatus.TERMINATED}
