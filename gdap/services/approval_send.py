@@ -27,6 +27,16 @@ from partnercenter.services import outbox_email_create, outbox_email_create_raw
 TEMPLATE = "gdap_approval_request"
 
 
+def approval_mail_context(rel: AdminRelationship, *, roles: list, link: str, expires_at: object,
+                          profile: CompanyProfile | None = None) -> dict:
+    """What templates/emails/gdap_approval_request_*.txt needs: one context for "Send" and for the bulk
+    request job (which renders its rows unsaved and inserts a chunk at once)."""
+    return {
+        "partner": rel.partner, "profile": profile, "customer": rel.customer, "relationship": rel, "roles": roles,
+        "duration_days": rel.duration.days, "auto_extends": rel.auto_extends, "link": link, "expires_at": expires_at,
+    }
+
+
 def approval_recipients(rel: AdminRelationship) -> list[User]:
     """The customer's active Global admins, who may approve (none while the customer is unknown)."""
     if rel.customer_id is None:
@@ -56,12 +66,9 @@ def approval_link_send(
                             "the request to, or copy the draft."), field="email",
                           params={"customer": rel.customer.name if rel.customer_id else ""})
         relationship = approval.relationship
-        context = {
-            "partner": rel.partner, "profile": CompanyProfile.objects.filter(tenant=rel.partner).first(),
-            "customer": rel.customer, "relationship": relationship, "roles": list(relationship.roles.all()),
-            "duration_days": relationship.duration.days, "auto_extends": relationship.auto_extends,
-            "link": link, "expires_at": approval.expires_at,
-        }
+        context = approval_mail_context(relationship, roles=list(relationship.roles.all()), link=link,
+                                        expires_at=approval.expires_at,
+                                        profile=CompanyProfile.objects.filter(tenant=rel.partner).first())
         sent: list[str] = []
         for user in admins:
             outbox_email_create(

@@ -22,7 +22,6 @@ from django.conf import settings
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 
 from customers.models import RelationshipStatus as ResellerStatus
@@ -44,6 +43,8 @@ from gdap.models import (
     RoleTemplate,
     TerminatedSide,
 )
+from gdap.services import approval_send
+from gdap.services.approval_send import approval_mail_context
 from gdap.services.common import relationship_data, require
 from links.kinds import KINDS, link_path
 from links.models import LinkStatus
@@ -51,10 +52,10 @@ from links.tokens import token_new
 from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import DomainError, Forbidden
 from partnercenter.events import event_record_many
-from partnercenter.models import Membership, OutboxEmail, Tenant, TenantKind, User
+from partnercenter.models import CompanyProfile, Membership, OutboxEmail, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
 
-MAIL_TEMPLATE = "gdap_approval_request"
+MAIL_TEMPLATE = approval_send.TEMPLATE
 # A customer that has one of these from the template already is skipped: asked, or granted.
 OPEN_STATUSES = (RelationshipStatus.CREATED, RelationshipStatus.APPROVAL_PENDING, RelationshipStatus.APPROVED,
                  RelationshipStatus.ACTIVATING, *LIVE)
@@ -64,13 +65,7 @@ TEMPLATE_PART_MAX = 20  # of the 50 characters of a display name, when both part
 
 def approval_url(raw_token: str) -> str:
     """The absolute approval link that goes into the mail and the results CSV."""
-    try:
-        path = link_path("gdap_approval", raw_token)
-    except NoReverseMatch:
-        # The Admin center's approval page is routed by a parallel branch (PHASE2 "url_name … does not
-        # exist yet"); until it is merged the link points where that page is mounted. Remove at merge.
-        path = f"/admin-center/gdap/{raw_token}/"
-    return settings.SITE_URL + path
+    return settings.SITE_URL + link_path("gdap_approval", raw_token)
 
 
 def _fail_all(items: list, code: str, params: dict | None = None) -> None:
@@ -250,12 +245,12 @@ def _request_create(job: Any, partner: Tenant, actor: User | None, template: Rol
     mails: list[OutboxEmail] = []
     events: list[dict] = []
     reply_to = getattr(getattr(partner, "profile", None), "support_email", "") or ""
-    role_names = [role.name for role in roles]
+    profile = CompanyProfile.objects.filter(tenant=partner).first()
     for (item, customer), rel, token in zip(todo, rels, tokens, strict=True):
         link = approval_url(token.raw)
         recipients = admins.get(customer.pk, [])
         for user_id, email, language in recipients:
-            mails.append(_approval_mail(partner, customer, rel, role_names, link, expires, email, language,
+            mails.append(_approval_mail(profile, customer, rel, roles, link, expires, email, language,
                                         reply_to, dedupe_key=f"gdap-approval:{rel.pk}:{user_id}"))
         data = relationship_data(rel, job=str(job.id))
         events += [
@@ -280,12 +275,12 @@ def _request_create(job: Any, partner: Tenant, actor: User | None, template: Rol
     _deliver_on_commit(mails)
 
 
-def _approval_mail(partner: Tenant, customer: Tenant, rel: AdminRelationship, role_names: list[str], link: str,
+def _approval_mail(profile: CompanyProfile | None, customer: Tenant, rel: AdminRelationship, roles: list, link: str,
                    expires: Any, email: str, language: str, reply_to: str, *, dedupe_key: str) -> OutboxEmail:
-    """The outbox row of one approval mail (partnercenter.services.outbox_email_create's rendering,
-    unsaved: the chunk writes its rows with one INSERT)."""
-    context = {"partner": partner.name, "customer": customer.name, "display_name": rel.display_name,
-               "roles": role_names, "duration_days": rel.duration.days, "link": link, "expires": expires}
+    """The outbox row of one approval mail, the same as "Send" writes (approval_send's template and
+    context), unsaved: the chunk writes its rows with one INSERT."""
+    partner = rel.partner
+    context = approval_mail_context(rel, roles=roles, link=link, expires_at=expires, profile=profile)
     with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{MAIL_TEMPLATE}_subject.txt", context).split())
         body = render_to_string(f"emails/{MAIL_TEMPLATE}_body.txt", context)
