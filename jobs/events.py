@@ -9,14 +9,14 @@ from partnercenter.events import EventKind, EventKinds
 class JobEvents(EventKinds):
     JOB_CREATED = EventKind(
         "job.created", _("Background job started"),
-        _("Background job \u201c%(kind)s\u201d started for %(total)s items."),
+        _("Background job “%(kind)s” started for %(total)s items."),
     )
     JOB_CANCELLED = EventKind(
         "job.cancelled", _("Background job cancelled"),
-        _("Background job \u201c%(kind)s\u201d was cancelled."),
+        _("Background job “%(kind)s” was cancelled."),
     )
     JOB_FINISHED = EventKind(
         "job.finished", _("Background job finished"),
-        _("Background job \u201c%(kind)s\u201d finished: %(done)s done, %(skipped)s skipped, %(failed)s failed, "
+        _("Background job “%(kind)s” finished: %(done)s done, %(skipped)s skipped, %(failed)s failed, "
           "%(cancelled)s cancelled of %(total)s."),
     )

@@ -9,6 +9,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partnercenter.models import Tenant, User
 from partnercenter.tenancy import OwnTenantQuerySet
@@ -18,7 +19,7 @@ class JobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     CANCELLING = "cancelling", _("Cancelling")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("background job", "Cancelled")
     DONE = "done", _("Finished")
     FAILED = "failed", _("Failed")
 
@@ -41,7 +42,7 @@ class ItemStatus(models.TextChoices):
     DONE = "done", _("Done")
     SKIPPED = "skipped", _("Skipped")
     FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("background job", "Cancelled")
 
 
 ITEM_BADGES = {
