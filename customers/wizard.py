@@ -87,9 +87,9 @@ def account_info(request: HttpRequest) -> HttpResponse:
         probe = NewCustomer(company_name=cleaned.get("company_name", ""),
                             primary_domain=cleaned.get("primary_domain", ""),
                             country=str(cleaned.get("country") or ""), reseller_id=cleaned.get("reseller") or "")
-        for field, message in new_customer_checks(partner=partner, data=probe).items():
+        for field, error in new_customer_checks(partner=partner, data=probe).items():
             if field in cleaned:
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(field if field in form.fields else None, error.message)
         if form.is_valid():
             data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in form.cleaned_data.items()}
             state["account"] = {k: str(v) if v is not None else "" for k, v in data.items()}

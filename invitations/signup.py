@@ -86,9 +86,11 @@ def signup_confirm(*, rel_request: RelationshipRequest, key: str, ip: str | None
     now). DomainError beside the field when the domain or the address was taken meanwhile."""
     pending = signup_pending(rel_request=rel_request, key=key)
     if pending is None:
+        from django.utils.translation import gettext_lazy as _
+
         from invitations.errors import RequestNotFound
 
-        raise RequestNotFound("Not found")
+        raise RequestNotFound(_("Not found"))
     try:
         result = customer_with_admin_create(
             company_name=pending["company_name"], primary_domain=pending["primary_domain"],

@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.selectors import customer_for_partner
 from partnercenter.csvexport import csv_response
-from partnercenter.errors import DomainError
+from partnercenter.errors import DomainError, Invalid, Stale
 from partnercenter.models import PartnerType, Tenant, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
@@ -124,7 +125,7 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
             form = QuantityForm(request.POST, offer=subscription.offer)
             forms["quantity_form"] = form
             if not form.is_valid():
-                raise DomainError(_("Correct the quantity."), field="quantity")
+                raise Invalid(gettext_lazy("Correct the quantity."), field="quantity")
             services.subscription_quantity_change(
                 subscription=subscription, actor=request.user,  # type: ignore[arg-type]
                 quantity=form.cleaned_data["quantity"], version=form.cleaned_data["version"],
@@ -134,7 +135,7 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
             form = SupportContactForm(request.POST, provider=partner)
             forms["contact_form"] = form
             if not form.is_valid():
-                raise DomainError(_("Choose a support contact from the list."), field="support_contact")
+                raise Invalid(gettext_lazy("Choose a support contact from the list."), field="support_contact")
             services.subscription_support_contact_set(
                 subscription=subscription, actor=request.user,  # type: ignore[arg-type]
                 contact_id=form.cleaned_data["support_contact"] or None, version=form.cleaned_data["version"],
@@ -143,7 +144,7 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
         elif action in (EventKind.SUSPENDED, EventKind.REACTIVATED):
             form = VersionForm(request.POST)
             if not form.is_valid():
-                raise DomainError(_("The page is out of date. Reload it."))
+                raise Stale(gettext_lazy("The page is out of date. Reload it."))
             services.subscription_status_change(
                 subscription=subscription, actor=request.user, change=action,  # type: ignore[arg-type]
                 version=form.cleaned_data["version"],
@@ -151,7 +152,7 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
             messages.success(request, _("The subscription was suspended.") if action == EventKind.SUSPENDED
                              else _("The subscription was reactivated."))
         else:
-            raise DomainError(_("Unknown change."))
+            raise Invalid(gettext_lazy("Unknown change."))
     except services.SubscriptionConflict as exc:
         subscription.refresh_from_db()
         messages.error(request, exc.message)
@@ -183,7 +184,7 @@ def subscription_cancel(request: HttpRequest, customer_id: str, subscription_id:
         form = VersionForm(request.POST)
         try:
             if not form.is_valid():
-                raise DomainError(_("The page is out of date. Reload it."))
+                raise Stale(gettext_lazy("The page is out of date. Reload it."))
             services.subscription_status_change(
                 subscription=subscription, actor=request.user, change=EventKind.CANCELLED,  # type: ignore[arg-type]
                 version=form.cleaned_data["version"],

@@ -296,7 +296,7 @@ def test_combined_invitation_is_refused_once_the_partnership_ended(provider, pro
     with pytest.raises(DomainError) as info:
         invitation_services.invitation_accept(raw_token=raw, user=member(customer, Role.CUSTOMER_GLOBAL_ADMIN),
                                               customer=customer)
-    assert info.value.code == "partnership"
+    assert info.value.code == "refused"
     assert not ResellerRelationship.objects.filter(customer=customer).exists()
     assert not ResellerAssociation.objects.filter(customer=customer).exists()
 
