@@ -25,6 +25,7 @@ from customers.onboarding import (
     dap_granted_on_add,
     new_customer_checks,
 )
+from partnercenter import errors
 from partnercenter.domains import normalize_domain
 from partnercenter.errors import DomainError
 from partnercenter.forms import quantity_message
@@ -105,7 +106,7 @@ def subscriptions_step(request: HttpRequest) -> HttpResponse:
     if not state["account"]:
         return redirect("customers:add")
     offers = offers_search(country=state["account"]["country"])
-    errors: dict[int, str] = {}
+    line_errors: dict[int, str] = {}
     values = {o.id: str(state["lines"].get(str(o.id), "") or "") for o in offers}
     if request.method == "POST":
         lines = {}
@@ -115,7 +116,7 @@ def subscriptions_step(request: HttpRequest) -> HttpResponse:
             if not raw or raw == "0":
                 continue
             if not (raw.isascii() and raw.isdigit()) or not offer.min_quantity <= int(raw) <= offer.max_quantity:
-                errors[offer.id] = quantity_message(offer.min_quantity, offer.max_quantity)
+                line_errors[offer.id] = quantity_message(offer.min_quantity, offer.max_quantity)
                 continue
             lines[str(offer.id)] = int(raw)
         if request.POST.get("back"):
@@ -123,13 +124,13 @@ def subscriptions_step(request: HttpRequest) -> HttpResponse:
             state["lines"] = lines
             _save(request, state)
             return redirect("customers:add")
-        if not errors:
+        if not line_errors:
             state["lines"] = lines
             _save(request, state)
             return redirect("customers:add_review")
-    rows = [(offer, values[offer.id], errors.get(offer.id)) for offer in offers]
+    rows = [(offer, values[offer.id], line_errors.get(offer.id)) for offer in offers]
     return render(request, "customers/add/subscriptions.html", {"rows": rows, "step": 2},
-                  status=400 if errors else 200)
+                  status=400 if line_errors else 200)
 
 
 @tenant_view(Perm.CUSTOMERS_ADD)
@@ -150,7 +151,7 @@ def review(request: HttpRequest) -> HttpResponse:
                                    idempotency_key=state["key"])
         except DomainError as exc:
             cache.delete(f"add-customer-submit:{state['key']}")
-            messages.error(request, exc.message)
+            errors.show(request, exc)
             target = {"lines": "customers:add_subscriptions", None: "customers:add_review"}.get(exc.field, "customers:add")
             return redirect(target)
         request.session.pop(SESSION_KEY, None)

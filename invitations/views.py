@@ -30,7 +30,7 @@ from invitations.errors import (
 from invitations.forms import AcceptForm, CustomerSignupForm, DraftForm, RelationshipRequestForm
 from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
 from links.tokens import email_normalize
-from partnercenter import ratelimit
+from partnercenter import errors, ratelimit
 from partnercenter.domains import to_unicode
 from partnercenter.errors import DomainError
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
@@ -95,6 +95,7 @@ def request_relationship(request: HttpRequest) -> HttpResponse:
     may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP)  # type: ignore[attr-defined]
     form = RelationshipRequestForm(request.POST if request.method == "POST" else None, allow_dap=not is_usgov)
     reissue = None
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         include_dap = bool(form.cleaned_data.get("include_dap"))
         try:
@@ -108,9 +109,9 @@ def request_relationship(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             ), request.POST.get("reissue"))
         except PendingRequestExists as exc:
-            reissue = reissue_context(exc, include_dap)
+            reissue, status = reissue_context(exc, include_dap), 200  # the confirmation, not a refusal
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = errors.show(request, exc, form)
         else:
             # POST, redirect, GET: refreshing the draft shows it again and creates nothing.
             draft_link_keep(request, "relationship", rel_request.id, raw_token)
@@ -119,7 +120,7 @@ def request_relationship(request: HttpRequest) -> HttpResponse:
         request,
         "invitations/request_form.html",
         {"form": form, "is_usgov": is_usgov, "may_dap": may_dap, "reissue": reissue},
-        status=400 if request.method == "POST" and not reissue else 200,
+        status=status,
     )
 
 
@@ -147,6 +148,7 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
     if rel_request.token_digest != token_digest(raw_token):
         messages.error(request, _("This link was replaced by a newer one. Use Resend to get the current link."))
         return redirect("invitations:list")
+    status = 400
     if form.is_valid():
         link = request.build_absolute_uri(services.acceptance_path(raw_token))
         try:
@@ -156,12 +158,12 @@ def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
                 draft_language=get_language(),
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = errors.show(request, exc, form)
         else:
             draft_link_drop(request, "relationship", rel_request.id)
             messages.success(request, _("The request was sent to %(email)s.") % {"email": to_unicode(rel_request.email)})
             return redirect("invitations:list")
-    return render_draft(request, rel_request, raw_token, form=form, status=400)
+    return render_draft(request, rel_request, raw_token, form=form, status=status)
 
 
 @tenant_view(Perm.REQUESTS_VIEW)
@@ -205,7 +207,7 @@ def request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
         raw_token = services.invitation_resend(request=rel_request, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
     except DomainError as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
         return redirect("invitations:list")
     messages.success(request, _("A new link was issued. The previous link no longer works."))
     draft_link_keep(request, "relationship", rel_request.id, raw_token)
@@ -219,7 +221,7 @@ def request_revoke(request: HttpRequest, request_id: int) -> HttpResponse:
         try:
             services.invitation_revoke(request=rel_request, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
         except DomainError as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
         else:
             messages.success(request, _("The request was revoked. Its link no longer works."))
         return redirect("invitations:list")
@@ -314,11 +316,16 @@ def partner_request(request: HttpRequest, token: str) -> HttpResponse:
             return ratelimit.too_many_requests(request)
         form = CustomerSignupForm(request.POST)
         context["signup_form"] = form
+        status = 400
         if form.is_valid():
-            response = _signup(request, rel_request, form)
-            if response is not None:
-                return response
-        return render(request, "invitations/partner_request.html", context, status=400)
+            try:
+                response = _signup(request, rel_request, form)
+            except DomainError as exc:
+                status = errors.show(request, exc, form)
+            else:
+                if response is not None:
+                    return response
+        return render(request, "invitations/partner_request.html", context, status=status)
     return render(request, "invitations/partner_request.html", context)
 
 
@@ -351,7 +358,7 @@ def _signup_confirm(request: HttpRequest, rel_request: RelationshipRequest, toke
                                  "again with your organisation's own domain.")
         else:
             context["error"] = exc.message
-        return render(request, "invitations/signup_confirm.html", context, status=400)
+        return render(request, "invitations/signup_confirm.html", context, status=exc.status)
     login(request, user, backend="partnercenter.backends.ModelBackend")
     request.session[ACTIVE_TENANT_SESSION_KEY] = str(customer.id)
     messages.success(request, _("Your organisation %(name)s was created. You are its Global admin.") % {
@@ -360,6 +367,8 @@ def _signup_confirm(request: HttpRequest, rel_request: RelationshipRequest, toke
 
 
 def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: CustomerSignupForm) -> HttpResponse | None:
+    """The response once signed up, or None when the form says what is wrong; a DomainError of the
+    creation (domain or account taken) goes to the caller, which shows it."""
     from partnercenter.services import customer_with_admin_create
 
     data = form.cleaned_data
@@ -385,22 +394,18 @@ def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: Custom
             "email": User.objects.normalize_email(data["email"]), "partner_name": rel_request.partner.name,
             "portal_name": _portal_name(rel_request), "hours": signup.CONFIRM_SECONDS // 3600,
         })
-    try:
-        customer, user = customer_with_admin_create(
-            company_name=data["company_name"],
-            primary_domain=data["primary_domain"],
-            country=data["country"],
-            cloud=rel_request.partner.cloud,
-            email=data["email"],
-            password=data["password"],
-            language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-            # Holding the link that was mailed to this address proves the address.
-            email_verified=bool(addressed),
-            ip=client_ip(request),
-        )
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return None
+    customer, user = customer_with_admin_create(
+        company_name=data["company_name"],
+        primary_domain=data["primary_domain"],
+        country=data["country"],
+        cloud=rel_request.partner.cloud,
+        email=data["email"],
+        password=data["password"],
+        language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        # Holding the link that was mailed to this address proves the address.
+        email_verified=bool(addressed),
+        ip=client_ip(request),
+    )
     login(request, user, backend="partnercenter.backends.ModelBackend")
     request.session[ACTIVE_TENANT_SESSION_KEY] = str(customer.id)
     messages.success(request, _("Your organisation %(name)s was created. You are its Global admin.") % {
@@ -456,7 +461,7 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
             if exc.acceptance_id:
                 return redirect("acceptance_status", acceptance_id=exc.acceptance_id)
             return redirect(page_url)
-        messages.error(request, exc.message)
+        errors.show(request, exc)
         return redirect(page_url)
 
 

@@ -20,8 +20,8 @@ from invitations.forms import DraftForm
 from invitations.services import invitation_create
 from invitations.views import reissue_confirmed
 from links.tokens import token_digest
-from partnercenter import ratelimit
-from partnercenter.errors import DomainError
+from partnercenter import errors, ratelimit
+from partnercenter.errors import DomainError, NotFound
 from partnercenter.models import CompanyProfile, PartnerType, Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
@@ -87,6 +87,7 @@ def partnership_request_new(request: HttpRequest) -> HttpResponse:
     provider = _provider(request)
     form = PartnershipRequestForm(request.POST if request.method == "POST" else None)
     reissue = None
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             partnership_request, raw = reissue_confirmed(partial(
@@ -95,15 +96,14 @@ def partnership_request_new(request: HttpRequest) -> HttpResponse:
                 reseller_mpn_id=form.cleaned_data["reseller_mpn_id"], email=form.cleaned_data["email"],
             ), request.POST.get("reissue"))
         except PendingRequestExists as exc:
-            reissue = {"existing": exc.existing}
+            reissue, status = {"existing": exc.existing}, 200  # the confirmation, not a refusal
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = errors.show(request, exc, form)
         else:
             # POST, redirect, GET: refreshing the draft shows it again and creates nothing.
             draft_link_keep(request, "partnership", partnership_request.id, raw)
             return redirect("resellers:draft", request_id=partnership_request.id)
-    return render(request, "resellers/request_form.html", {"form": form, "reissue": reissue},
-                  status=400 if request.method == "POST" and not reissue else 200)
+    return render(request, "resellers/request_form.html", {"form": form, "reissue": reissue}, status=status)
 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
@@ -129,6 +129,7 @@ def partnership_request_send(request: HttpRequest, request_id: int) -> HttpRespo
         messages.error(request, _("This link was replaced by a newer one. Use Resend to get the current link."))
         return redirect("resellers:list")
     form = DraftForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.partnership_request_send(
@@ -137,12 +138,12 @@ def partnership_request_send(request: HttpRequest, request_id: int) -> HttpRespo
                 link=request.build_absolute_uri(services.partnership_path(raw)), draft_language=get_language(),
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = errors.show(request, exc, form)
         else:
             draft_link_drop(request, "partnership", partnership_request.id)
             messages.success(request, _("The partnership request was sent."))
             return redirect("resellers:list")
-    return _draft(request, partnership_request, raw, form=form, status=400)
+    return _draft(request, partnership_request, raw, form=form, status=status)
 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
@@ -154,7 +155,7 @@ def partnership_request_resend(request: HttpRequest, request_id: int) -> HttpRes
     try:
         raw = services.partnership_request_resend(request=partnership_request, actor=request.user)  # type: ignore[arg-type]
     except DomainError as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
         return redirect("resellers:list")
     messages.success(request, _("A new link was issued. The previous link no longer works."))
     draft_link_keep(request, "partnership", partnership_request.id, raw)
@@ -169,7 +170,7 @@ def partnership_request_revoke(request: HttpRequest, request_id: int) -> HttpRes
         try:
             services.partnership_request_revoke(request=partnership_request, actor=request.user)  # type: ignore[arg-type]
         except DomainError as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
         else:
             messages.success(request, _("The request was revoked. Its link no longer works."))
         return redirect("resellers:list")
@@ -193,7 +194,7 @@ def _remove(request: HttpRequest, partnership: IndirectPartnership, other: Tenan
             services.partnership_remove(partnership=partnership, actor=request.user,  # type: ignore[arg-type]
                                         acting_tenant=request.tenant)  # type: ignore[attr-defined]
         except DomainError as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
         else:
             messages.success(request, _("The partnership with %(name)s was removed.") % {"name": other.name})
         return redirect(back)
@@ -239,10 +240,10 @@ def _answer(request: HttpRequest, partnership_request: PartnershipRequest, *, ac
         services.partnership_decline(request_id=partnership_request.id, reseller=reseller, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, _("You declined the partnership request of %(provider)s.") % {
             "provider": partnership_request.provider.name})
-    except services.PartnershipNotFound:
-        raise Http404 from None
+    except NotFound:
+        raise  # revoked meanwhile: the 404 page (DomainErrorMiddleware)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
     return redirect(back)
 
 
@@ -277,6 +278,7 @@ def invite_customers(request: HttpRequest) -> HttpResponse:
     form = CombinedInvitationForm(request.POST if request.method == "POST" else None, providers=providers,
                                   allow_dap=may_dap)
     reissue = None
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         provider = next(p for p in providers if str(p.id) == form.cleaned_data["provider"])
         include_dap = bool(form.cleaned_data.get("include_dap"))
@@ -288,15 +290,15 @@ def invite_customers(request: HttpRequest) -> HttpResponse:
                 customer_email=form.cleaned_data.get("customer_email") or "",
             ), request.POST.get("reissue"))
         except PendingRequestExists as exc:
-            reissue = {**reissue_context(exc, include_dap), "new_provider": provider}
+            reissue, status = {**reissue_context(exc, include_dap), "new_provider": provider}, 200
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = errors.show(request, exc, form)
         else:
             # The same draft page as F2's, after a redirect (refreshing it creates nothing).
             draft_link_keep(request, "relationship", rel_request.id, raw)
             return redirect("invitations:draft", request_id=rel_request.id)
     return render(request, "resellers/invite.html", {"form": form, "providers": providers, "reissue": reissue},
-                  status=400 if request.method == "POST" and not reissue else 200)
+                  status=status)
 
 
 # --- The link page -------------------------------------------------------------------------------
