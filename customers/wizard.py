@@ -29,10 +29,9 @@ from partnercenter import errors
 from partnercenter.domains import normalize_domain
 from partnercenter.errors import DomainError
 from partnercenter.forms import quantity_message
-from partnercenter.models import Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from resellers.selectors import as_provider, is_partnered_reseller
+from resellers.selectors import as_provider, is_partnered_reseller, partnered_reseller_or_none
 from subscriptions.selectors import offers_search
 from subscriptions.services import Line
 
@@ -162,7 +161,7 @@ def review(request: HttpRequest) -> HttpResponse:
         return response
     offers = {o.id: o for o in offers_search(country=data.country)}
     lines = [(offers[line.offer_id], line.quantity) for line in data.lines if line.offer_id in offers]
-    reseller = Tenant.objects.filter(id=data.reseller_id).first() if data.reseller_id else None
+    reseller = partnered_reseller_or_none(provider=partner, reseller_id=data.reseller_id)
     domain = normalize_domain(data.primary_domain)
     return render(request, "customers/add/review.html", {
         "data": data, "lines": lines, "reseller": reseller, "step": 3,

@@ -9,6 +9,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.base_user import BaseUserManager
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -34,10 +35,10 @@ from partnercenter import errors, ratelimit
 from partnercenter.domains import to_unicode
 from partnercenter.errors import DomainError
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
-from partnercenter.models import CompanyProfile, PartnerType, TenantKind, User
+from partnercenter.models import PartnerType, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from partnercenter.selectors import region_name_for_country
+from partnercenter.selectors import company_profile_of, company_profile_shown, region_name_for_country
 from partnercenter.views import client_ip
 
 REQUESTS_PAGE_SIZE = 50
@@ -50,7 +51,7 @@ T = TypeVar("T")
 def _draft_context(request: HttpRequest, rel_request: RelationshipRequest, raw_token: str,
                    form: DraftForm | None = None) -> dict:
     link = request.build_absolute_uri(services.acceptance_path(raw_token))
-    profile = CompanyProfile.objects.get(tenant=rel_request.partner)
+    profile = company_profile_of(tenant=rel_request.partner)
     if form is None:
         body = render_to_string(
             "invitations/draft_body.txt",
@@ -127,7 +128,7 @@ def request_relationship(request: HttpRequest) -> HttpResponse:
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
 def request_draft(request: HttpRequest, request_id: int) -> HttpResponse:
     """The draft of a request just created or re-issued in this session."""
-    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    rel_request = selectors.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
     raw_token = draft_link_get(request, "relationship", rel_request.id, rel_request.token_digest)
     if raw_token is None or rel_request.effective_status != RequestStatus.PENDING:
         messages.info(request, _("This draft is no longer open. Use Resend to get a new link."))
@@ -138,7 +139,7 @@ def request_draft(request: HttpRequest, request_id: int) -> HttpResponse:
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
 def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
     # Look the object up before checking the method: another tenant's id is a 404 for every method.
-    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    rel_request = selectors.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = DraftForm(request.POST)
@@ -194,14 +195,14 @@ def request_acceptances(request: HttpRequest, request_id: int) -> HttpResponse:
     """The customers who accepted a reusable link (the list names the first few)."""
     from django.core.paginator import Paginator
 
-    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    rel_request = selectors.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
     page = Paginator(selectors.accepted_by(request=rel_request), REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "invitations/request_acceptances.html", {"rel_request": rel_request, "page": page})
 
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
 def request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
-    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    rel_request = selectors.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -216,7 +217,7 @@ def request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
 def request_revoke(request: HttpRequest, request_id: int) -> HttpResponse:
-    rel_request = services.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
+    rel_request = selectors.request_for_partner(partner=request.tenant, request_id=request_id)  # type: ignore[attr-defined]
     if request.method == "POST":
         try:
             services.invitation_revoke(request=rel_request, actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
@@ -256,7 +257,7 @@ def _page_context(request: HttpRequest, rel_request: RelationshipRequest, token:
     context: dict = {
         "rel_request": rel_request,
         "partner": rel_request.partner,
-        "profile": CompanyProfile.objects.filter(tenant=rel_request.partner).first(),
+        "profile": company_profile_shown(tenant=rel_request.partner),
         "token": token,
         "portal_name": _("Office admin portal") if in_us_government_cloud(rel_request.partner) else _("Admin center"),
         "customer": customer,
@@ -284,7 +285,7 @@ def _page_context(request: HttpRequest, rel_request: RelationshipRequest, token:
     except NotAllowed as exc:
         context["actor_problem"] = exc.message
         return context
-    context["previous"] = rel_request.acceptances.filter(customer=customer).first()
+    context["previous"] = selectors.acceptance_of(request=rel_request, customer=customer)
     context["blockers"] = services.acceptance_blockers(request=rel_request, customer=customer)
     context["conflicts"] = services.dap_conflicts(request=rel_request, customer=customer)
     context["can_act"] = not context["blockers"] and context["previous"] is None
@@ -294,13 +295,13 @@ def _page_context(request: HttpRequest, rel_request: RelationshipRequest, token:
 def partner_request(request: HttpRequest, token: str) -> HttpResponse:
     if link_probe_blocked(request):
         return ratelimit.too_many_requests(request)
-    rel_request = services.request_by_token(token)
+    rel_request = selectors.request_by_token(token)
     customer = _customer_tenant(request)
-    if not services.link_visible(request=rel_request, user=request.user, customer=customer):  # type: ignore[arg-type]
+    if not selectors.link_visible(request=rel_request, user=request.user, customer=customer):  # type: ignore[arg-type]
         return not_found(request)
     status = rel_request.effective_status
     if status != RequestStatus.PENDING:
-        previous = rel_request.acceptances.filter(customer=customer).first() if customer is not None else None
+        previous = selectors.acceptance_of(request=rel_request, customer=customer)
         return render(
             request, "invitations/request_closed.html",
             {"rel_request": rel_request, "status": status, "partner": rel_request.partner, "previous": previous},
@@ -391,7 +392,7 @@ def _signup(request: HttpRequest, rel_request: RelationshipRequest, form: Custom
                             data=data, language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
                             origin=request.build_absolute_uri("/"))
         return render(request, "invitations/signup_check_email.html", {
-            "email": User.objects.normalize_email(data["email"]), "partner_name": rel_request.partner.name,
+            "email": BaseUserManager.normalize_email(data["email"]), "partner_name": rel_request.partner.name,
             "portal_name": _portal_name(rel_request), "hours": signup.CONFIRM_SECONDS // 3600,
         })
     customer, user = customer_with_admin_create(
@@ -430,8 +431,8 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
         return ratelimit.too_many_requests(request)
     page_url = reverse("partner_request", args=[token])
     customer = _customer_tenant(request)
-    rel_request = services.request_by_token(token)
-    if not services.link_visible(request=rel_request, user=request.user, customer=customer):  # type: ignore[arg-type]
+    rel_request = selectors.request_by_token(token)
+    if not selectors.link_visible(request=rel_request, user=request.user, customer=customer):  # type: ignore[arg-type]
         return not_found(request)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={page_url}")
@@ -453,7 +454,7 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
         return not_found(request)
     except DomainError as exc:
         # The request may have closed since the look-up above: judge it again as the page would.
-        if not services.link_visible(request=services.request_by_token(token), user=request.user,  # type: ignore[arg-type]
+        if not selectors.link_visible(request=selectors.request_by_token(token), user=request.user,  # type: ignore[arg-type]
                                      customer=customer):
             return not_found(request)
         if isinstance(exc, RequestAlreadyAnswered):
@@ -467,7 +468,7 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
 
 @tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)
 def acceptance_status(request: HttpRequest, acceptance_id: str) -> HttpResponse:
-    acceptance = services.acceptance_for_customer(acceptance_id=acceptance_id, customer=request.tenant)  # type: ignore[attr-defined]
+    acceptance = selectors.acceptance_for_customer(acceptance_id=acceptance_id, customer=request.tenant)  # type: ignore[attr-defined]
     context = {"acceptance": acceptance, "processing": acceptance.status == AcceptanceStatus.PROCESSING}
     template = "invitations/_acceptance_result.html" if request.htmx else "invitations/acceptance_status.html"  # type: ignore[attr-defined]
     return render(request, template, context)

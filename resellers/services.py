@@ -14,19 +14,18 @@ from invitations.errors import PendingRequestExists
 from links import services as lifecycle
 from links.kinds import link_path
 from links.selectors import verified_email_matches
-from partnercenter.errors import Code, Conflict, DomainError, Expired, Forbidden, Invalid, NotFound
+from partnercenter.errors import Code, Conflict, DomainError, Expired, Forbidden, Invalid
 from partnercenter.events import event_record
 from partnercenter.models import Membership, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
 from partnercenter.selectors import permissions_of, region_name_for_country, tenant_users_with_roles
 from partnercenter.services import outbox_email_create, outbox_email_create_raw
+from resellers.errors import PartnershipNotFound
 from resellers.events import PartnershipEvents
 from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
+from resellers.selectors import partnership_request_recipient
 
-
-class PartnershipNotFound(NotFound):
-    """Unknown, revoked or foreign link: all look the same from outside."""
-
+__all__ = ["PartnershipNotFound"]  # raised here; callers catch it as services.PartnershipNotFound
 
 def partnership_path(raw_token: str) -> str:
     return link_path(PartnershipRequest.kind, raw_token)
@@ -91,13 +90,6 @@ def partnership_request_create(
     raise Conflict(_("Please try again."), code=Code.BUSY)
 
 
-def partnership_request_for_provider(*, provider: Tenant, request_id: object) -> PartnershipRequest:
-    try:
-        return PartnershipRequest.objects.select_related("reseller").get(provider=provider, id=int(str(request_id)))
-    except (PartnershipRequest.DoesNotExist, ValueError, OverflowError) as exc:
-        raise PartnershipNotFound(_("Not found")) from exc
-
-
 def partnership_request_send(
     *, request: PartnershipRequest, actor: User, raw_token: str, subject: str, body: str, link: str,
     draft_language: str = "",
@@ -107,7 +99,7 @@ def partnership_request_send(
     with transaction.atomic():
         locked = lifecycle.link_lock(PartnershipRequest, request.pk)
         lifecycle.link_send_checked(locked, raw_token=raw_token)
-        to = locked.email or (_first_admin_email(locked.reseller) if locked.reseller else "")
+        to = partnership_request_recipient(locked)
         if not to:
             raise Invalid(_("Enter a reseller email to send the request from the portal."), field="body")
         subject, body = draft_checked(subject=subject, body=body, link=link)
@@ -115,11 +107,6 @@ def partnership_request_send(
                                 language=lifecycle.recipient_language(to, draft_language=draft_language),
                                 kind="partnership_request", tenant=locked.provider, reply_to=actor.email)
         lifecycle.link_sent(locked, actor=actor, to=to)
-
-
-def _first_admin_email(tenant: Tenant) -> str:
-    user = tenant_users_with_roles(tenant=tenant, roles=[Role.GLOBAL_ADMIN]).order_by("id").first()
-    return user.email if user else ""
 
 
 def partnership_request_resend(*, request: PartnershipRequest, actor: User) -> str:
@@ -136,14 +123,6 @@ def partnership_request_revoke(*, request: PartnershipRequest, actor: User) -> N
 
 
 # --- Reseller side ------------------------------------------------------------------------------
-
-
-def partnership_request_by_token(raw_token: str) -> PartnershipRequest | None:
-    request = lifecycle.link_by_token(PartnershipRequest, raw_token,
-                                      related=("provider", "provider__profile", "reseller"))
-    if request is None or request.status == PartnershipRequestStatus.REVOKED:
-        return None
-    return request
 
 
 _region_name = lazy(region_name_for_country, str)  # worded when the message is read

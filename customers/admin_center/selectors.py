@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
-from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from customers.models import (
     DelegatedAdminPermission,
@@ -16,6 +16,7 @@ from customers.models import (
     ResellerRelationship,
     Service,
 )
+from partnercenter.errors import NotFound
 from partnercenter.models import Tenant, TenantKind
 
 
@@ -76,7 +77,7 @@ def known_partner(*, customer: Tenant, partner_id: object) -> Tenant:
         .first()
     ) if _is_uuid(partner_id) else None
     if partner is None:
-        raise Http404
+        raise NotFound(gettext_lazy("Not found"))
     return partner
 
 
