@@ -11,7 +11,7 @@ ACCOUNT_PREVENT_ENUMERATION, every valid sign-up ends on the same "check your em
   to sign in and answer the request with their organisation; the visitor learns nothing.
 
 A link addressed to one email is different: holding it proves that mailbox, so its sign-up creates
-the organisation at once (invitations.views._signup)."""
+the organisation at once (invitations.views.signup.signup_post)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_k
 from invitations.errors import PendingRequestExists
 from invitations.forms import DraftForm
 from invitations.services import invitation_create
-from invitations.views import reissue_confirmed
+from invitations.views.link import link_probe_blocked, not_found
+from invitations.views.partner import reissue_confirmed, reissue_context
 from links.tokens import token_digest
 from partnercenter import errors, ratelimit
 from partnercenter.errors import DomainError, NotFound
@@ -243,8 +244,6 @@ def provider_remove(request: HttpRequest, provider_id: str) -> HttpResponse:
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
 def invite_customers(request: HttpRequest) -> HttpResponse:
     """F3: one link that makes the customer a customer of this reseller and of the chosen provider."""
-    from invitations.views import reissue_context
-
     reseller = _reseller(request)
     providers = [p.provider for p in selectors.provider_partnerships(reseller=reseller)]
     may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP) and dap_allowed(reseller)  # type: ignore[attr-defined]
@@ -278,8 +277,6 @@ def invite_customers(request: HttpRequest) -> HttpResponse:
 
 
 def partnership_link(request: HttpRequest, token: str) -> HttpResponse:
-    from invitations.views import link_probe_blocked, not_found
-
     if link_probe_blocked(request):
         return ratelimit.too_many_requests(request)
     partnership_request = selectors.partnership_request_by_token(token)
