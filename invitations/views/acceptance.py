@@ -92,16 +92,16 @@ def partner_request(request: HttpRequest, token: str) -> HttpResponse:
             return ratelimit.too_many_requests(request)
         form = CustomerSignupForm(request.POST)
         context["signup_form"] = form
-        status = 400
+        http_status = 400
         if form.is_valid():
             try:
                 response = signup_post(request, rel_request, form)
             except DomainError as exc:
-                status = errors.show(request, exc, form)
+                http_status = errors.show(request, exc, form)
             else:
                 if response is not None:
                     return response
-        return render(request, "invitations/partner_request.html", context, status=status)
+        return render(request, "invitations/partner_request.html", context, status=http_status)
     return render(request, "invitations/partner_request.html", context)
 
 
