@@ -9,13 +9,14 @@ from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from customers.events import CustomerEvents
 from customers.models import Service
 from customers.rules import customer_country_allowed
 from customers.services import dap_grant, reseller_association_ensure, reseller_relationship_ensure
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, Conflict, DomainError, Forbidden, Invalid
 from partnercenter.events import event_record
 from partnercenter.models import PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
@@ -65,26 +66,32 @@ def admin_sign_in_for(domain: str) -> str:
     return f"admin@{domain}"
 
 
-def new_customer_checks(*, partner: Tenant, data: NewCustomer) -> dict[str, str]:
-    """Field → message for what the product's rules refuse (used by the wizard's first step too)."""
-    errors: dict[str, str] = {}
+_region_name = lazy(region_name_for_country, str)  # worded when the message is read
+
+
+def new_customer_checks(*, partner: Tenant, data: NewCustomer) -> dict[str, DomainError]:
+    """Field → the error for what the product's rules refuse (used by the wizard's first step too)."""
+    errors: dict[str, DomainError] = {}
     try:
         domain = domain_normalize_or_error(data.primary_domain)
     except DomainError as exc:
-        errors["primary_domain"] = exc.message
+        errors["primary_domain"] = exc
     else:
         if Tenant.objects.filter(primary_domain=domain).exists():
-            errors["primary_domain"] = _("This domain is already registered to another organisation.")
+            errors["primary_domain"] = Conflict(_("This domain is already registered to another organisation."),
+                                                field="primary_domain")
         elif User.objects.filter(email__iexact=admin_sign_in_for(domain)).exists():
-            errors["primary_domain"] = _("An account for this domain exists already.")
+            errors["primary_domain"] = Conflict(_("An account for this domain exists already."),
+                                                field="primary_domain")
     if customer_country_allowed(partner, data.country) is not None:
-        errors["country"] = _("You can only add customers in %(region)s.") % {
-            "region": region_name_for_country(str(partner.country))}
+        errors["country"] = DomainError(_("You can only add customers in %(region)s."), field="country",
+                                        params={"region": _region_name(str(partner.country))},
+                                        code=Code.REGION_MISMATCH)
     if data.reseller_id:
         if partner.partner_type != PartnerType.INDIRECT_PROVIDER or not is_partnered_reseller(
             provider=partner, reseller_id=data.reseller_id
         ):
-            errors["reseller"] = _("Choose one of your partnered indirect resellers.")
+            errors["reseller"] = Invalid(_("Choose one of your partnered indirect resellers."), field="reseller")
     return errors
 
 
@@ -98,11 +105,10 @@ def customer_add(*, partner: Tenant, actor: User, data: NewCustomer, idempotency
     """Tenant, its Global admin (temporary password, must change it), reseller relationship, reseller
     association and admin permissions, customer agreement and orders — all or nothing."""
     if Perm.CUSTOMERS_ADD not in permissions_of(user=actor, tenant=partner):
-        raise DomainError(_("Your role does not allow this."), code="forbidden")
+        raise Forbidden(_("Your role does not allow this."))
     errors = new_customer_checks(partner=partner, data=data)
     if errors:
-        field_name, message = next(iter(errors.items()))
-        raise DomainError(message, field=field_name)
+        raise next(iter(errors.values()))
     password = temporary_password()
     with transaction.atomic():
         customer = tenant_create(

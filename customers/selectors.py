@@ -19,6 +19,7 @@ from django.db.models import BooleanField, CharField, OuterRef, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy
 
 from customers.models import (
     CustomerAgreement,
@@ -28,6 +29,7 @@ from customers.models import (
     ResellerRelationship,
 )
 from partnercenter.domains import domain_to_unicode, search_term_to_ascii
+from partnercenter.errors import NotFound
 from partnercenter.models import PartnerType, Tenant
 
 SORTS = {
@@ -247,7 +249,7 @@ def customer_for_partner(*, partner: Tenant, customer_id: object) -> ResellerRel
     try:
         return _listed(partner=partner).get(customer_id=customer_id)
     except (ResellerRelationship.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404 from exc
+        raise NotFound(gettext_lazy("Not found")) from exc
 
 
 def customer_agreement(*, partner: Tenant, customer: Tenant) -> CustomerAgreement | None:
@@ -310,8 +312,8 @@ def relationship_to_remove(*, partner: Tenant, customer_id: object) -> tuple[Res
             .select_related("customer").order_by("status", "-id")[:1]  # "active" sorts before "removed"
         )
     except (ValueError, TypeError, ValidationError) as exc:
-        raise Http404 from exc
+        raise NotFound(gettext_lazy("Not found")) from exc
     if not rows:
-        raise Http404
+        raise NotFound(gettext_lazy("Not found"))
     row = rows[0]
     return (row if row.status == RelationshipStatus.ACTIVE else None), row.customer

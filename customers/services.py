@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from customers.events import CustomerEvents
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
 from customers.rules import dap_grant_plan
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, Conflict, Forbidden, Invalid
 from partnercenter.events import event_record
 from partnercenter.models import Tenant, User
 from partnercenter.roles import Perm
@@ -101,9 +101,8 @@ def reseller_association_ensure(
         if current.reseller_id == reseller.id:
             return
         if not reassign:
-            from partnercenter.errors import DomainError
-
-            raise DomainError("associated with another reseller of this provider", code="associated")
+            raise Conflict(_("Another reseller of %(provider)s serves this customer already."),
+                           params={"provider": provider.name}, code=Code.ASSOCIATED)
         current.status, current.removed_at = RelationshipStatus.REMOVED, timezone.now()
         current.save(update_fields=["status", "removed_at"])
     try:
@@ -120,11 +119,13 @@ def reseller_association_ensure(
 # --- Remove reseller relationship (F5, seed 003) ------------------------------------------------------
 
 
-class RelationshipRemovalBlocked(DomainError):
+class RelationshipRemovalBlocked(Conflict):
     """Active subscriptions bought through the partner stop the removal; `subscriptions` lists them."""
 
-    def __init__(self, message: str, *, subscriptions: list) -> None:
-        super().__init__(message, code="subscriptions_active")
+    default_code = Code.BLOCKED
+
+    def __init__(self, message: object, *, subscriptions: list, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.subscriptions = subscriptions
 
 
@@ -147,9 +148,9 @@ def reseller_relationship_remove(
     from partnercenter.selectors import permissions_of
 
     if Perm.RELATIONSHIP_REMOVE not in permissions_of(user=actor, tenant=partner):
-        raise DomainError(_("Your role does not allow this."), code="forbidden")
+        raise Forbidden(_("Your role does not allow this."))
     if not attested:
-        raise DomainError(_("Confirm the statement to remove the reseller relationship."), field="attest")
+        raise Invalid(_("Confirm the statement to remove the reseller relationship."), field="attest")
     with transaction.atomic():
         # The same lock as an acceptance's processing (invitations.services.acceptance_process): a new
         # relationship request accepted at this moment is applied wholly before or wholly after this.
@@ -163,9 +164,9 @@ def reseller_relationship_remove(
             locked = locked.filter(pk=relationship_id)
         relationship = locked.first()
         if relationship is None:
-            raise DomainError(
-                _("The reseller relationship with %(customer)s was removed already.") % {"customer": customer.name},
-                code="already_removed",
+            raise Conflict(
+                _("The reseller relationship with %(customer)s was removed already."),
+                params={"customer": customer.name}, code=Code.ALREADY_REMOVED,
             )
         from customers.selectors import removal_blocking_subscriptions
 

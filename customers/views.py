@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,9 +15,10 @@ from customers import selectors, services
 from customers.forms import RemoveRelationshipForm
 from customers.models import ResellerRelationship
 from gdap.selectors import gdap_summary
+from partnercenter import errors
 from partnercenter.clientip import client_ip
 from partnercenter.csvexport import csv_response
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, DomainError, Forbidden
 from partnercenter.models import PartnerType, Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
@@ -136,17 +136,14 @@ def customer_remove(request: HttpRequest, customer_id: str) -> HttpResponse:
                 attested=form.cleaned_data["attest"], relationship_id=form.cleaned_data["relationship"],
                 ip=client_ip(request),
             )
-        except services.RelationshipRemovalBlocked as exc:
-            form.add_error(None, exc.message)  # the page below lists them as they are now
-            status = 409
+        except Forbidden:
+            raise  # the 403 page, as for a role without the permission (DomainErrorMiddleware)
         except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied from exc
-            if exc.code == "already_removed":
+            if exc.code == Code.ALREADY_REMOVED:  # removed meanwhile: the list says so, as a GET would
                 messages.info(request, exc.message)
                 return redirect("customers:list")
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            status = 400
+            # Blocked by active subscriptions: the page below lists them as they are now.
+            status = errors.show(request, exc, form)
         else:
             messages.success(request, _("The reseller relationship with %(customer)s was removed. The customer is no "
                                         "longer in your Customers list.") % {"customer": customer.name})

@@ -25,13 +25,13 @@ from customers.onboarding import (
     dap_granted_on_add,
     new_customer_checks,
 )
+from partnercenter import errors
 from partnercenter.domains import normalize_domain
 from partnercenter.errors import DomainError
 from partnercenter.forms import quantity_message
-from partnercenter.models import Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from resellers.selectors import as_provider, is_partnered_reseller
+from resellers.selectors import as_provider, is_partnered_reseller, partnered_reseller_or_none
 from subscriptions.selectors import offers_search
 from subscriptions.services import Line
 
@@ -87,9 +87,9 @@ def account_info(request: HttpRequest) -> HttpResponse:
         probe = NewCustomer(company_name=cleaned.get("company_name", ""),
                             primary_domain=cleaned.get("primary_domain", ""),
                             country=str(cleaned.get("country") or ""), reseller_id=cleaned.get("reseller") or "")
-        for field, message in new_customer_checks(partner=partner, data=probe).items():
+        for field, error in new_customer_checks(partner=partner, data=probe).items():
             if field in cleaned:
-                form.add_error(field if field in form.fields else None, message)
+                form.add_error(field if field in form.fields else None, error.message)
         if form.is_valid():
             data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in form.cleaned_data.items()}
             state["account"] = {k: str(v) if v is not None else "" for k, v in data.items()}
@@ -105,7 +105,7 @@ def subscriptions_step(request: HttpRequest) -> HttpResponse:
     if not state["account"]:
         return redirect("customers:add")
     offers = offers_search(country=state["account"]["country"])
-    errors: dict[int, str] = {}
+    line_errors: dict[int, str] = {}
     values = {o.id: str(state["lines"].get(str(o.id), "") or "") for o in offers}
     if request.method == "POST":
         lines = {}
@@ -115,7 +115,7 @@ def subscriptions_step(request: HttpRequest) -> HttpResponse:
             if not raw or raw == "0":
                 continue
             if not (raw.isascii() and raw.isdigit()) or not offer.min_quantity <= int(raw) <= offer.max_quantity:
-                errors[offer.id] = quantity_message(offer.min_quantity, offer.max_quantity)
+                line_errors[offer.id] = quantity_message(offer.min_quantity, offer.max_quantity)
                 continue
             lines[str(offer.id)] = int(raw)
         if request.POST.get("back"):
@@ -123,13 +123,13 @@ def subscriptions_step(request: HttpRequest) -> HttpResponse:
             state["lines"] = lines
             _save(request, state)
             return redirect("customers:add")
-        if not errors:
+        if not line_errors:
             state["lines"] = lines
             _save(request, state)
             return redirect("customers:add_review")
-    rows = [(offer, values[offer.id], errors.get(offer.id)) for offer in offers]
+    rows = [(offer, values[offer.id], line_errors.get(offer.id)) for offer in offers]
     return render(request, "customers/add/subscriptions.html", {"rows": rows, "step": 2},
-                  status=400 if errors else 200)
+                  status=400 if line_errors else 200)
 
 
 @tenant_view(Perm.CUSTOMERS_ADD)
@@ -150,7 +150,7 @@ def review(request: HttpRequest) -> HttpResponse:
                                    idempotency_key=state["key"])
         except DomainError as exc:
             cache.delete(f"add-customer-submit:{state['key']}")
-            messages.error(request, exc.message)
+            errors.show(request, exc)
             target = {"lines": "customers:add_subscriptions", None: "customers:add_review"}.get(exc.field, "customers:add")
             return redirect(target)
         request.session.pop(SESSION_KEY, None)
@@ -161,7 +161,7 @@ def review(request: HttpRequest) -> HttpResponse:
         return response
     offers = {o.id: o for o in offers_search(country=data.country)}
     lines = [(offers[line.offer_id], line.quantity) for line in data.lines if line.offer_id in offers]
-    reseller = Tenant.objects.filter(id=data.reseller_id).first() if data.reseller_id else None
+    reseller = partnered_reseller_or_none(provider=partner, reseller_id=data.reseller_id)
     domain = normalize_domain(data.primary_domain)
     return render(request, "customers/add/review.html", {
         "data": data, "lines": lines, "reseller": reseller, "step": 3,

@@ -1,29 +1,35 @@
-from partnercenter.errors import DomainError
+"""The errors of relationship requests, each a typed domain error with its code (partnercenter/errors.py)."""
+
+from partnercenter.errors import Code, Conflict, Expired, Forbidden, NotFound
 
 
-class RequestNotFound(DomainError):
+class RequestNotFound(NotFound):
     """Unknown, revoked or foreign link: all look the same from outside."""
 
 
-class RequestExpired(DomainError):
+class RequestExpired(Expired):
     pass
 
 
-class RequestAlreadyAnswered(DomainError):
-    """Accepted, declined or being processed already."""
+class RequestAlreadyAnswered(Conflict):
+    """Accepted, declined or being processed already (`code` already_accepted when it was accepted)."""
 
-    def __init__(self, message: str, *, acceptance_id: object = None, **kwargs: object) -> None:
+    default_code = Code.ALREADY_ANSWERED
+
+    def __init__(self, message: object, *, acceptance_id: object = None, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.acceptance_id = acceptance_id
 
 
-class NotAllowed(DomainError):
-    pass
+class NotAllowed(Forbidden):
+    """The acting user's role or organisation may not do this with a relationship request."""
 
 
-class PendingRequestExists(DomainError):
-    """A pending request to this customer email exists: creating one re-issues it, once confirmed."""
+class PendingRequestExists(Conflict):
+    """A pending request to this addressee exists: creating one re-issues it, once confirmed."""
 
-    def __init__(self, message: str, *, existing: object, **kwargs: object) -> None:
+    default_code = Code.PENDING_EXISTS
+
+    def __init__(self, message: object, *, existing: object, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.existing = existing

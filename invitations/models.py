@@ -10,8 +10,23 @@ from django.utils.translation import gettext_lazy as _
 
 from links.models import LinkStatus, TokenLink
 from partnercenter.models import Tenant, User
+from partnercenter.tenancy import TenantQuerySet
 
 RequestStatus = LinkStatus  # the one vocabulary of every link kind
+
+
+class RequestQuerySet(TenantQuerySet):
+    """The partner's own requests (the ones it issued). A customer lists none: it reaches a request
+    through its link (links.services.link_by_token) and its answer through its own Acceptance."""
+
+    partner_fields = ("partner",)
+
+
+class AcceptanceQuerySet(TenantQuerySet):
+    """The customer's own answers; the partner sees the answers to its requests."""
+
+    partner_fields = ("request__partner",)
+    customer_fields = ("customer",)
 
 
 class RelationshipRequest(TokenLink):
@@ -34,6 +49,8 @@ class RelationshipRequest(TokenLink):
     accepted_customer = models.ForeignKey(
         Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = RequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("relationship request")
@@ -83,6 +100,8 @@ class Acceptance(models.Model):
     last_delivery_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AcceptanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("acceptance")

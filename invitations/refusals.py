@@ -1,11 +1,19 @@
 """Why an acceptance is refused. Stored as a code plus parameters and worded when shown, so every
-reader sees it in their own language (a worker has no reader's language)."""
+reader sees it in their own language (a worker has no reader's language).
+
+The stored codes (`Acceptance.result_code`, the activity entries' `reason_code`) are this module's own
+vocabulary and stay as they are, so rows written before the typed errors keep their wording. When a
+refusal is raised instead of stored (the click itself is refused), `refusal_error()` turns it into a
+typed domain error whose code is the matching `partnercenter.errors.Code` (`ERROR_CODES`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from partnercenter.errors import Code, DomainError
 
 REFUSALS = {
     "not_customer": _("Only a customer organisation can accept this request."),
@@ -21,6 +29,21 @@ REFUSALS = {
     "partnership": _("%(partner)s no longer works with %(provider)s. Ask %(partner)s for a new link."),
     "associated": _("Another reseller of %(provider)s serves your organisation already. Ask %(provider)s to "
                     "reassign you."),
+}
+
+
+# Stored refusal code → the code of the domain error raised for it.
+ERROR_CODES: dict[str, Code] = {
+    "not_customer": Code.FORBIDDEN,
+    "cloud": Code.CLOUD_MISMATCH,
+    "region": Code.REGION_MISMATCH,
+    "exists": Code.CONFLICT,
+    "dead": Code.CONFLICT,
+    "revoked": Code.REVOKED,
+    "expired": Code.EXPIRED,
+    "answered": Code.ALREADY_ANSWERED,
+    "partnership": Code.REFUSED,
+    "associated": Code.ASSOCIATED,
 }
 
 
@@ -45,3 +68,11 @@ def refusal_text(code: str, params: dict[str, Any] | None = None) -> str:
         return sentence(str(template) % values)
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+_refusal_lazy = lazy(refusal_text, str)
+
+
+def refusal_error(code: str, params: dict[str, Any] | None = None) -> DomainError:
+    """The refusal as a domain error, worded when it is read (in the reader's language)."""
+    return DomainError(_refusal_lazy(code, dict(params or {})), code=ERROR_CODES[code])

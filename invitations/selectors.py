@@ -1,5 +1,5 @@
 """Reads of relationship requests: the partner's list, one request, the link a token opens and who may
-see it, always scoped."""
+see it, always scoped (`visible_to`). Another tenant's request or acceptance is NotFound (a 404)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from invitations.errors import RequestNotFound
 from invitations.models import Acceptance, AcceptanceStatus, RelationshipRequest, RequestStatus
 from links.selectors import verified_email_matches
 from links.services import link_by_token
+from partnercenter.errors import NotFound
 from partnercenter.models import Membership, Tenant, TenantKind, User
 
 NAMES_SHOWN = 3  # customers named in the "Accepted by" cell of a reusable link
@@ -34,7 +37,7 @@ def requests_page(
 ) -> tuple[list[RelationshipRequest], bool]:
     """One page, newest first, and whether there is more. Each reusable row carries `accepted_names`
     (the latest few customers who accepted it), read for the whole page in one query."""
-    qs = RelationshipRequest.objects.filter(partner=partner).select_related(
+    qs = RelationshipRequest.objects.visible_to(partner).select_related(
         "created_by", "sent_by", "accepted_customer", "provider"
     )
     if status:
@@ -48,7 +51,7 @@ def requests_page(
     names: dict[int, list[str]] = {}
     if reusable:
         latest = (
-            Acceptance.objects.filter(request_id__in=reusable, status=AcceptanceStatus.SUCCEEDED)
+            Acceptance.objects.visible_to(partner).filter(request_id__in=reusable, status=AcceptanceStatus.SUCCEEDED)
             .annotate(rank=Window(RowNumber(), partition_by=F("request_id"), order_by=F("processed_at").desc()))
             .filter(rank__lte=NAMES_SHOWN)
             .order_by("request_id", "rank")
@@ -62,21 +65,19 @@ def requests_page(
 
 
 def accepted_by(*, request: RelationshipRequest) -> QuerySet[Acceptance]:
-    """Every customer that accepted this request, latest first."""
+    """Every customer that accepted this request (one of the partner's, request_for_partner), latest first."""
     return (
-        Acceptance.objects.filter(request=request, status=AcceptanceStatus.SUCCEEDED)
+        Acceptance.objects.visible_to(request.partner).filter(request=request, status=AcceptanceStatus.SUCCEEDED)
         .select_related("customer", "user")
         .order_by("-processed_at", "-created_at")
     )
 
 
 def request_for_partner(*, partner: Tenant, request_id: object) -> RelationshipRequest:
-    from django.http import Http404
-
     try:
-        return RelationshipRequest.objects.get(partner=partner, id=int(str(request_id)))
-    except (RelationshipRequest.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+        return RelationshipRequest.objects.visible_to(partner).get(id=int(str(request_id)))
+    except (RelationshipRequest.DoesNotExist, ValueError, OverflowError) as exc:
+        raise RequestNotFound(_("Not found")) from exc
 
 
 def request_by_token(raw_token: str) -> RelationshipRequest | None:
@@ -115,13 +116,14 @@ def link_visible(*, request: RelationshipRequest | None, user: User | None, cust
 
 
 def acceptance_for_customer(*, acceptance_id: object, customer: Tenant | None) -> Acceptance:
-    from django.http import Http404
-
-    if customer is None:
-        raise Http404
     try:
-        return Acceptance.objects.select_related("request__partner", "customer").get(
-            id=acceptance_id, customer=customer
+        return Acceptance.objects.visible_to(customer).select_related("request__partner", "customer").get(
+            id=acceptance_id
         )
     except (Acceptance.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+        raise NotFound(_("Not found")) from exc
+
+
+def acceptance_of(*, request: RelationshipRequest, customer: Tenant | None) -> Acceptance | None:
+    """The customer's own answer to this request, if it gave one."""
+    return Acceptance.objects.visible_to(customer).filter(request=request).first()

@@ -11,7 +11,7 @@ ACCOUNT_PREVENT_ENUMERATION, every valid sign-up ends on the same "check your em
   to sign in and answer the request with their organisation; the visitor learns nothing.
 
 A link addressed to one email is different: holding it proves that mailbox, so its sign-up creates
-the organisation at once (invitations.views._signup)."""
+the organisation at once (invitations.views.signup.signup_post)."""
 
 from __future__ import annotations
 
@@ -86,9 +86,11 @@ def signup_confirm(*, rel_request: RelationshipRequest, key: str, ip: str | None
     now). DomainError beside the field when the domain or the address was taken meanwhile."""
     pending = signup_pending(rel_request=rel_request, key=key)
     if pending is None:
+        from django.utils.translation import gettext_lazy as _
+
         from invitations.errors import RequestNotFound
 
-        raise RequestNotFound("Not found")
+        raise RequestNotFound(_("Not found"))
     try:
         result = customer_with_admin_create(
             company_name=pending["company_name"], primary_domain=pending["primary_domain"],

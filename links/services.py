@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from links.kinds import KINDS, LinkKind
 from links.models import RESENDABLE, REVOCABLE, LinkStatus, TokenLink
 from links.tokens import NewToken, email_normalize, token_digest, token_new, token_well_formed
-from partnercenter.errors import DomainError
+from partnercenter.errors import Conflict, Invalid, Stale
 from partnercenter.events import event_record
 
 L = TypeVar("L", bound=TokenLink)
@@ -38,9 +38,9 @@ def email_checked(value: str, *, field: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise DomainError(_("Enter a valid email address."), field=field, code="invalid") from None
+        raise Invalid(_("Enter a valid email address."), field=field) from None
     if len(email) > 254:
-        raise DomainError(_("Enter a valid email address."), field=field, code="invalid")
+        raise Invalid(_("Enter a valid email address."), field=field)
     return email
 
 
@@ -87,7 +87,7 @@ def link_resend(link: TokenLink, *, actor: Any, ip: str | None = None, check=Non
     with transaction.atomic():
         locked = link_lock(type(link), link.pk)
         if locked.status not in RESENDABLE:
-            raise DomainError(_("An accepted or revoked request cannot be resent."), code="conflict")
+            raise Conflict(_("An accepted or revoked request cannot be resent."))
         if check is not None:
             check(locked)
         raw = link_reissue_logged(locked, actor=actor, ip=ip)
@@ -99,7 +99,7 @@ def link_revoke(link: TokenLink, *, actor: Any, ip: str | None = None) -> None:
     with transaction.atomic():
         locked = link_lock(type(link), link.pk)
         if locked.status not in REVOCABLE:
-            raise DomainError(_("Only a pending or expired request can be revoked."), code="conflict")
+            raise Conflict(_("Only a pending or expired request can be revoked."))
         locked.status = LinkStatus.REVOKED
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
@@ -110,10 +110,9 @@ def link_revoke(link: TokenLink, *, actor: Any, ip: str | None = None) -> None:
 def link_send_checked(locked: TokenLink, *, raw_token: str) -> None:
     """Before mailing a draft: the draft's link is still this request's, and it is pending."""
     if locked.token_digest != token_digest(raw_token):
-        raise DomainError(_("This link was replaced by a newer one. Open the request again."), field="body",
-                          code="conflict")
+        raise Stale(_("This link was replaced by a newer one. Open the request again."), field="body")
     if locked.effective_status != LinkStatus.PENDING:
-        raise DomainError(_("Only a pending request can be sent."), code="conflict")
+        raise Conflict(_("Only a pending request can be sent."))
 
 
 def recipient_language(address: str, *, draft_language: str = "") -> str:

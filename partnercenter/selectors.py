@@ -109,6 +109,11 @@ def company_profile_of(*, tenant: Tenant) -> CompanyProfile:
     return CompanyProfile.objects.visible_to(tenant).select_related("tenant").get()
 
 
+def company_profile_shown(*, tenant: Tenant) -> CompanyProfile | None:
+    """The partner's profile as its links show it to whoever opens them (None if it has none)."""
+    return CompanyProfile.objects.visible_to(tenant).first()
+
+
 def outbox_email_for_developer(*, email_id: int) -> OutboxEmail | None:
     return outbox_for_developer().filter(id=email_id).first()
 

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.domains import InvalidDomain, email_to_ascii, normalize_domain
-from partnercenter.errors import DomainError
+from partnercenter.errors import Conflict, Invalid
 from partnercenter.events import CoreEvents, event_record
 from partnercenter.models import (
     CompanyProfile,
@@ -189,7 +189,7 @@ def domain_normalize_or_error(value: str, *, field: str = "primary_domain") -> s
     try:
         return normalize_domain(value)
     except InvalidDomain as exc:
-        raise DomainError(str(exc.message), field=field) from None
+        raise Invalid(exc.message, field=field) from None
 
 
 def tenant_create(
@@ -205,11 +205,11 @@ def tenant_create(
     ip: str | None = None,
     **fields: Any,
 ) -> Tenant:
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_lazy as _
 
     domain = domain_normalize_or_error(primary_domain)
     if Tenant.objects.filter(primary_domain=domain).exists():
-        raise DomainError(_("This domain is already registered to another organisation."), field="primary_domain")
+        raise Conflict(_("This domain is already registered to another organisation."), field="primary_domain")
     try:
         with transaction.atomic():
             tenant = Tenant.objects.create(
@@ -228,7 +228,7 @@ def tenant_create(
                          ip=ip)
     except IntegrityError:
         # The check above races with a concurrent sign-up of the same domain; the unique index decides.
-        raise DomainError(
+        raise Conflict(
             _("This domain is already registered to another organisation."), field="primary_domain"
         ) from None
     return tenant
@@ -266,11 +266,11 @@ def customer_with_admin_create(
     """A new customer tenant and its first Global admin, in one transaction. `password_hash`: a
     password hashed earlier (a sign-up confirmed by email) instead of `password`."""
     from allauth.account.models import EmailAddress
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext_lazy as _
 
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
-            raise DomainError(
+            raise Conflict(
                 _("An account with this email already exists. Sign in instead."), field="email"
             )
         # Stored as punycode, shown in Unicode (sign-in accepts either form).
@@ -283,7 +283,7 @@ def customer_with_admin_create(
             with transaction.atomic():
                 user.save()
         except IntegrityError:
-            raise DomainError(_("An account with this email already exists. Sign in instead."), field="email") from None
+            raise Conflict(_("An account with this email already exists. Sign in instead."), field="email") from None
         tenant = tenant_create(
             kind=TenantKind.CUSTOMER, name=company_name, primary_domain=primary_domain, country=country,
             cloud=cloud, actor=user, ip=ip,

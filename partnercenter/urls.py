@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from customers.admin_center import views as admin_center_views
-from invitations import views as invitation_views
+from invitations.views import acceptance as invitation_views
 from partnercenter import views
 
 urlpatterns = [

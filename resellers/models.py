@@ -11,11 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from links.models import LinkStatus, TokenLink
 from partnercenter.models import Tenant
+from partnercenter.tenancy import TenantQuerySet
 
 
 class PartnershipStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     REMOVED = "removed", _("Removed")
+
+
+class PartnershipQuerySet(TenantQuerySet):
+    """A partnership is seen by both sides: its provider and its reseller."""
+
+    partner_fields = ("provider", "reseller")
 
 
 class IndirectPartnership(models.Model):
@@ -25,6 +32,8 @@ class IndirectPartnership(models.Model):
     status = models.CharField(max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indirect partnership")
@@ -43,6 +52,12 @@ class IndirectPartnership(models.Model):
 PartnershipRequestStatus = LinkStatus  # the one vocabulary of every link kind
 
 
+class PartnershipRequestQuerySet(TenantQuerySet):
+    """The provider's own requests, and those a reseller was addressed by (MPN ID) or accepted."""
+
+    partner_fields = ("provider", "reseller", "accepted_reseller")
+
+
 class PartnershipRequest(TokenLink):
     """An indirect provider's invitation to an indirect reseller (F6)."""
 
@@ -55,6 +70,8 @@ class PartnershipRequest(TokenLink):
     reseller = models.ForeignKey(Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     email = models.CharField(_("Reseller email"), max_length=254, blank=True, default="")
     accepted_reseller = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = PartnershipRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partnership request")

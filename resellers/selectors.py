@@ -1,14 +1,16 @@
-"""Reads of the two-tier channel, always scoped to one provider."""
+"""Reads of the two-tier channel, always scoped to one provider or reseller (`visible_to`). Another
+tenant's partnership or request is PartnershipNotFound (a 404)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Q, QuerySet
-from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from partnercenter.models import PartnerType, Tenant
-from resellers.models import IndirectPartnership, PartnershipStatus
+from resellers.errors import PartnershipNotFound
+from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
 
 
 def partnered_resellers(*, provider: Tenant) -> QuerySet[Tenant]:
@@ -22,15 +24,17 @@ def as_provider(tenant: Tenant) -> Tenant | None:
     return tenant if tenant.partner_type == PartnerType.INDIRECT_PROVIDER else None
 
 
+def _active_as_provider(provider: Tenant) -> QuerySet[IndirectPartnership]:
+    return IndirectPartnership.objects.visible_to(provider).filter(provider=provider, status=PartnershipStatus.ACTIVE)
+
+
 def has_partnered_resellers(*, provider: Tenant) -> bool:
-    return IndirectPartnership.objects.filter(provider=provider, status=PartnershipStatus.ACTIVE).exists()
+    return _active_as_provider(provider).exists()
 
 
 def is_partnered_reseller(*, provider: Tenant, reseller_id: object) -> bool:
     try:
-        return IndirectPartnership.objects.filter(
-            provider=provider, reseller_id=reseller_id, status=PartnershipStatus.ACTIVE
-        ).exists()
+        return _active_as_provider(provider).filter(reseller_id=reseller_id).exists()
     except (ValueError, ValidationError):  # not even a UUID: certainly not a partnered reseller
         return False
 
@@ -45,7 +49,7 @@ def partnerships_page(*, provider: Tenant, search: str = "", number: object = 1,
     this provider, counted for the page's rows only (a distributor has thousands of resellers)."""
     from customers.models import RelationshipStatus, ResellerAssociation
 
-    qs = IndirectPartnership.objects.filter(provider=provider).select_related("reseller").order_by(
+    qs = IndirectPartnership.objects.visible_to(provider).filter(provider=provider).select_related("reseller").order_by(
         "status", "reseller__name", "id"
     )
     term = search.replace("\x00", "").strip()[:100]
@@ -54,7 +58,7 @@ def partnerships_page(*, provider: Tenant, search: str = "", number: object = 1,
     page = Paginator(qs, per_page or RESELLERS_PAGE_SIZE).get_page(number)
     page.object_list = list(page.object_list)
     counts = dict(
-        ResellerAssociation.objects.filter(
+        ResellerAssociation.objects.visible_to(provider).filter(
             provider=provider, status=RelationshipStatus.ACTIVE, reseller_id__in=[p.reseller_id for p in page]
         ).values("reseller_id").annotate(n=Count("id")).values_list("reseller_id", "n")
     )
@@ -67,7 +71,7 @@ def partnered_reseller(*, provider: Tenant, reseller_id: object) -> Tenant:
     """The provider's partnered reseller with this id; any other tenant (or no UUID at all) is a 404.
     It carries `too_many_for_select`, so the page that filters by it learns in the same query how to
     offer the filter (a drop-down or a box to type in)."""
-    more = IndirectPartnership.objects.filter(provider=provider, status=PartnershipStatus.ACTIVE).order_by()
+    more = _active_as_provider(provider).order_by()
     try:
         return (
             partnered_resellers(provider=provider).only("id", "name", "mpn_id")
@@ -75,7 +79,17 @@ def partnered_reseller(*, provider: Tenant, reseller_id: object) -> Tenant:
             .get(id=reseller_id)
         )
     except (Tenant.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+        raise PartnershipNotFound(_("Not found")) from exc
+
+
+def partnered_reseller_or_none(*, provider: Tenant, reseller_id: object) -> Tenant | None:
+    """The provider's partnered reseller with this id, or None (no id, another tenant, not a UUID)."""
+    if not reseller_id:
+        return None
+    try:
+        return partnered_resellers(provider=provider).filter(id=reseller_id).first()
+    except (ValueError, ValidationError):
+        return None
 
 
 def partnered_reseller_typed(*, provider: Tenant, text: str) -> Tenant | None:
@@ -97,10 +111,7 @@ def reseller_filter_options(*, provider: Tenant, chosen: Tenant | None = None) -
         return None
     # One query from the partnership side, whatever the count: a name-ordered join over every
     # tenant would be the slow way to learn that there are 10,000.
-    ids = list(
-        IndirectPartnership.objects.filter(provider=provider, status=PartnershipStatus.ACTIVE)
-        .values_list("reseller_id", flat=True)[: SELECT_LIMIT + 1]
-    )
+    ids = list(_active_as_provider(provider).values_list("reseller_id", flat=True)[: SELECT_LIMIT + 1])
     if len(ids) > SELECT_LIMIT:
         return None
     if not ids:
@@ -123,3 +134,84 @@ def reseller_lookup(*, provider: Tenant, text: str) -> tuple[Tenant | None, list
     if len(candidates) == 1:
         return candidates[0], []
     return None, candidates
+
+
+# --- Partnerships and their requests, for the provider's and the reseller's pages ------------------
+
+
+def partnership_of(*, tenant: Tenant, other_id: object, as_provider: bool) -> IndirectPartnership:
+    """The active partnership of this tenant (as provider, or as reseller) with the other one."""
+    lookup = {"provider": tenant, "reseller_id": other_id} if as_provider else {"reseller": tenant,
+                                                                                "provider_id": other_id}
+    try:
+        return IndirectPartnership.objects.visible_to(tenant).select_related("provider", "reseller").get(
+            status=PartnershipStatus.ACTIVE, **lookup)
+    except (IndirectPartnership.DoesNotExist, ValueError, ValidationError) as exc:
+        raise PartnershipNotFound(_("Not found")) from exc
+
+
+def provider_partnerships(*, reseller: Tenant) -> QuerySet[IndirectPartnership]:
+    """The reseller's active partnerships, by provider name, with each provider's profile."""
+    return (
+        IndirectPartnership.objects.visible_to(reseller)
+        .filter(reseller=reseller, status=PartnershipStatus.ACTIVE)
+        .select_related("provider", "provider__profile").order_by("provider__name")
+    )
+
+
+def partnership_requests_recent(*, provider: Tenant, limit: int) -> list[PartnershipRequest]:
+    """The provider's latest requests, newest first."""
+    return list(
+        PartnershipRequest.objects.visible_to(provider).filter(provider=provider)
+        .select_related("reseller", "created_by", "accepted_reseller").order_by("-id")[:limit]
+    )
+
+
+def partnership_requests_pending_for(*, reseller: Tenant) -> list[PartnershipRequest]:
+    """The open requests addressed to this reseller (by MPN ID), newest first; past-expiry ones left out."""
+    rows = (
+        PartnershipRequest.objects.visible_to(reseller)
+        .filter(reseller=reseller, status=PartnershipRequestStatus.PENDING)
+        .select_related("provider", "provider__profile").order_by("-id")
+    )
+    return [row for row in rows if row.effective_status == PartnershipRequestStatus.PENDING]
+
+
+def _request_of(tenant: Tenant, request_id: object, *, related: str, **side: Tenant) -> PartnershipRequest:
+    try:
+        return PartnershipRequest.objects.visible_to(tenant).select_related(related).get(
+            id=int(str(request_id)), **side)
+    except (PartnershipRequest.DoesNotExist, ValueError, OverflowError) as exc:
+        raise PartnershipNotFound(_("Not found")) from exc
+
+
+def partnership_request_for_provider(*, provider: Tenant, request_id: object) -> PartnershipRequest:
+    return _request_of(provider, request_id, related="reseller", provider=provider)
+
+
+def partnership_request_for_reseller(*, reseller: Tenant, request_id: object) -> PartnershipRequest:
+    """A request addressed to this reseller (by MPN ID), whatever its status."""
+    return _request_of(reseller, request_id, related="provider", reseller=reseller)
+
+
+def partnership_request_by_token(raw_token: str) -> PartnershipRequest | None:
+    """The request a link opens; unknown and revoked links are None (the not-found page)."""
+    from links.services import link_by_token
+
+    request = link_by_token(PartnershipRequest, raw_token, related=("provider", "provider__profile", "reseller"))
+    if request is None or request.status == PartnershipRequestStatus.REVOKED:
+        return None
+    return request
+
+
+def partnership_request_recipient(request: PartnershipRequest) -> str:
+    """Where the request's mail goes: its address, else the addressed reseller's first Global admin."""
+    from partnercenter.roles import Role
+    from partnercenter.selectors import tenant_users_with_roles
+
+    if request.email:
+        return request.email
+    if request.reseller is None:
+        return ""
+    user = tenant_users_with_roles(tenant=request.reseller, roles=[Role.GLOBAL_ADMIN]).order_by("id").first()
+    return user.email if user else ""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from customers.rules import relationship_allowed
 from invitations.drafts import draft_checked
@@ -13,19 +14,18 @@ from invitations.errors import PendingRequestExists
 from links import services as lifecycle
 from links.kinds import link_path
 from links.selectors import verified_email_matches
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, Conflict, DomainError, Expired, Forbidden, Invalid
 from partnercenter.events import event_record
 from partnercenter.models import Membership, PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
 from partnercenter.selectors import permissions_of, region_name_for_country, tenant_users_with_roles
 from partnercenter.services import outbox_email_create, outbox_email_create_raw
+from resellers.errors import PartnershipNotFound
 from resellers.events import PartnershipEvents
 from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
+from resellers.selectors import partnership_request_recipient
 
-
-class PartnershipNotFound(DomainError):
-    """Unknown, revoked or foreign link: all look the same from outside."""
-
+__all__ = ["PartnershipNotFound"]  # raised here; callers catch it as services.PartnershipNotFound
 
 def partnership_path(raw_token: str) -> str:
     return link_path(PartnershipRequest.kind, raw_token)
@@ -33,9 +33,9 @@ def partnership_path(raw_token: str) -> str:
 
 def _require_provider(actor: User, provider: Tenant) -> None:
     if provider.partner_type != PartnerType.INDIRECT_PROVIDER:
-        raise DomainError(_("Only indirect providers request partnerships with resellers."), code="forbidden")
+        raise Forbidden(_("Only indirect providers request partnerships with resellers."))
     if Perm.PARTNERSHIPS_MANAGE not in permissions_of(user=actor, tenant=provider):
-        raise DomainError(_("Your role does not allow this."), code="forbidden")
+        raise Forbidden(_("Your role does not allow this."))
 
 
 def _log_both(provider: Tenant, reseller: Tenant, kind: str, actor: User | None) -> None:
@@ -60,10 +60,10 @@ def partnership_request_create(
     if mpn:
         reseller = Tenant.objects.filter(mpn_id=mpn, kind=TenantKind.PARTNER).first()
         if reseller is None or reseller.partner_type != PartnerType.INDIRECT_RESELLER:
-            raise DomainError(_("No registered indirect reseller has this MPN ID."), field="reseller_mpn_id")
+            raise Invalid(_("No registered indirect reseller has this MPN ID."), field="reseller_mpn_id")
         if IndirectPartnership.objects.filter(provider=provider, reseller=reseller,
                                               status=PartnershipStatus.ACTIVE).exists():
-            raise DomainError(_("You are partnered with this reseller already."), field="reseller_mpn_id")
+            raise Conflict(_("You are partnered with this reseller already."), field="reseller_mpn_id")
     address = lifecycle.email_checked(email, field="email")
     for _attempt in range(3):
         try:
@@ -75,7 +75,7 @@ def partnership_request_create(
                     ).first()
                 if existing is not None and not reissue:
                     raise PendingRequestExists(
-                        _("A pending request to %(name)s exists already.") % {"name": reseller.name},
+                        _("A pending request to %(name)s exists already."), params={"name": reseller.name},
                         existing=existing, field="reseller_mpn_id",
                     )
                 if existing is not None:
@@ -87,16 +87,7 @@ def partnership_request_create(
                 )
         except IntegrityError:
             continue
-    raise DomainError(_("Please try again."))
-
-
-def partnership_request_for_provider(*, provider: Tenant, request_id: object) -> PartnershipRequest:
-    from django.http import Http404
-
-    try:
-        return PartnershipRequest.objects.select_related("reseller").get(provider=provider, id=int(str(request_id)))
-    except (PartnershipRequest.DoesNotExist, ValueError, OverflowError) as exc:
-        raise Http404 from exc
+    raise Conflict(_("Please try again."), code=Code.BUSY)
 
 
 def partnership_request_send(
@@ -108,9 +99,9 @@ def partnership_request_send(
     with transaction.atomic():
         locked = lifecycle.link_lock(PartnershipRequest, request.pk)
         lifecycle.link_send_checked(locked, raw_token=raw_token)
-        to = locked.email or (_first_admin_email(locked.reseller) if locked.reseller else "")
+        to = partnership_request_recipient(locked)
         if not to:
-            raise DomainError(_("Enter a reseller email to send the request from the portal."), field="body")
+            raise Invalid(_("Enter a reseller email to send the request from the portal."), field="body")
         subject, body = draft_checked(subject=subject, body=body, link=link)
         outbox_email_create_raw(to_email=to, subject=subject, body=body,
                                 language=lifecycle.recipient_language(to, draft_language=draft_language),
@@ -118,17 +109,12 @@ def partnership_request_send(
         lifecycle.link_sent(locked, actor=actor, to=to)
 
 
-def _first_admin_email(tenant: Tenant) -> str:
-    user = tenant_users_with_roles(tenant=tenant, roles=[Role.GLOBAL_ADMIN]).order_by("id").first()
-    return user.email if user else ""
-
-
 def partnership_request_resend(*, request: PartnershipRequest, actor: User) -> str:
     _require_provider(actor, request.provider)
     try:
         return lifecycle.link_resend(request, actor=actor)
     except IntegrityError:
-        raise DomainError(_("Another pending request to this reseller exists already.")) from None
+        raise Conflict(_("Another pending request to this reseller exists already."), code=Code.PENDING_EXISTS) from None
 
 
 def partnership_request_revoke(*, request: PartnershipRequest, actor: User) -> None:
@@ -139,38 +125,43 @@ def partnership_request_revoke(*, request: PartnershipRequest, actor: User) -> N
 # --- Reseller side ------------------------------------------------------------------------------
 
 
-def partnership_request_by_token(raw_token: str) -> PartnershipRequest | None:
-    request = lifecycle.link_by_token(PartnershipRequest, raw_token,
-                                      related=("provider", "provider__profile", "reseller"))
-    if request is None or request.status == PartnershipRequestStatus.REVOKED:
-        return None
-    return request
+_region_name = lazy(region_name_for_country, str)  # worded when the message is read
 
 
-def partnership_refusal(*, request: PartnershipRequest, reseller: Tenant | None, actor: User | None) -> str:
-    """Why this person cannot answer for this tenant ("" when they can)."""
+def partnership_refusal_error(
+    *, request: PartnershipRequest, reseller: Tenant | None, actor: User | None
+) -> DomainError | None:
+    """Why this person cannot answer for this tenant (None when they can)."""
     if reseller is None or reseller.kind != TenantKind.PARTNER or reseller.partner_type != PartnerType.INDIRECT_RESELLER:
-        return _("Only a registered indirect reseller can accept a partnership request. Switch to your reseller "
-                 "organisation.")
+        return Forbidden(_("Only a registered indirect reseller can accept a partnership request. Switch to your "
+                           "reseller organisation."))
     roles = set(Membership.objects.filter(user=actor, tenant=reseller, is_active=True).values_list("role", flat=True))
     if not roles & {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT}:
-        return _("Only a Global admin or Admin agent of the reseller can answer this request.")
+        return Forbidden(_("Only a Global admin or Admin agent of the reseller can answer this request."))
     if request.reseller_id and request.reseller_id != reseller.id:
-        return _("This request was made for another reseller.")
+        return Forbidden(_("This request was made for another reseller."))
     if not request.reseller_id and request.email:
         # Addressed by email only: bound to that address as relationship requests are (the signed-in
         # user's verified email, NFKC + casefold). With an MPN ID the reseller organisation is the binding.
         if not verified_email_matches(user=actor, address=request.email):
-            return _("This request was sent to a different email address. Sign in with the account it was "
-                     "sent to.")
+            return Forbidden(_("This request was sent to a different email address. Sign in with the account it "
+                               "was sent to."))
     refusal = relationship_allowed(request.provider, reseller)
     if refusal is not None and refusal.code == "cloud":
-        return _("%(provider)s works in another cloud; a partnership is only possible inside one cloud.") % {
-            "provider": request.provider.name}
+        return DomainError(_("%(provider)s works in another cloud; a partnership is only possible inside one cloud."),
+                           params={"provider": request.provider.name}, code=Code.CLOUD_MISMATCH)
     if refusal is not None:
-        return _("%(provider)s can only partner with resellers in %(region)s.") % {
-            "provider": request.provider.name, "region": region_name_for_country(str(request.provider.country))}
-    return ""
+        return DomainError(_("%(provider)s can only partner with resellers in %(region)s."),
+                           params={"provider": request.provider.name,
+                                   "region": _region_name(str(request.provider.country))},
+                           code=Code.REGION_MISMATCH)
+    return None
+
+
+def partnership_refusal(*, request: PartnershipRequest, reseller: Tenant | None, actor: User | None) -> str:
+    """Why this person cannot answer for this tenant, worded for the link page ("" when they can)."""
+    error = partnership_refusal_error(request=request, reseller=reseller, actor=actor)
+    return error.message if error is not None else ""
 
 
 def _lock(request_id: int) -> PartnershipRequest:
@@ -187,20 +178,20 @@ def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> Ind
     """Idempotent: a double click or a second admin gets the same partnership, never two."""
     with transaction.atomic():
         request = _lock(request_id)
-        problem = partnership_refusal(request=request, reseller=reseller, actor=actor)
-        if problem:
-            raise DomainError(problem, code="refused")
+        problem = partnership_refusal_error(request=request, reseller=reseller, actor=actor)
+        if problem is not None:
+            raise problem
         existing = IndirectPartnership.objects.filter(
             provider=request.provider, reseller=reseller, status=PartnershipStatus.ACTIVE
         ).first()
         if request.status == PartnershipRequestStatus.ACCEPTED:
             if existing is not None and request.accepted_reseller_id == reseller.id:
                 return existing
-            raise DomainError(_("This request has already been accepted."), code="answered")
+            raise Conflict(_("This request has already been accepted."), code=Code.ALREADY_ACCEPTED)
         if request.status == PartnershipRequestStatus.DECLINED:
-            raise DomainError(_("This request was declined."), code="answered")
+            raise Conflict(_("This request was declined."), code=Code.ALREADY_ANSWERED)
         if request.effective_status == PartnershipRequestStatus.EXPIRED:
-            raise DomainError(_("This request has expired. Ask the provider for a new link."), code="expired")
+            raise Expired(_("This request has expired. Ask the provider for a new link."))
         already_partnered = existing is not None
         if existing is None:
             try:
@@ -230,11 +221,11 @@ def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> Ind
 def partnership_decline(*, request_id: int, reseller: Tenant, actor: User) -> None:
     with transaction.atomic():
         request = _lock(request_id)
-        problem = partnership_refusal(request=request, reseller=reseller, actor=actor)
-        if problem:
-            raise DomainError(problem, code="refused")
+        problem = partnership_refusal_error(request=request, reseller=reseller, actor=actor)
+        if problem is not None:
+            raise problem
         if request.effective_status != PartnershipRequestStatus.PENDING:
-            raise DomainError(_("This request is no longer open."), code="answered")
+            raise Conflict(_("This request is no longer open."), code=Code.ALREADY_ANSWERED)
         lifecycle.link_answer(request, status=PartnershipRequestStatus.DECLINED, actor=actor)
         _log_both(request.provider, reseller, PartnershipEvents.PARTNERSHIP_DECLINED, actor)
 
@@ -245,13 +236,13 @@ def partnership_decline(*, request_id: int, reseller: Tenant, actor: User) -> No
 def partnership_remove(*, partnership: IndirectPartnership, actor: User, acting_tenant: Tenant) -> None:
     """Ends the partnership. Customers and granted admin permissions stay; nobody is notified."""
     if acting_tenant.id not in (partnership.provider_id, partnership.reseller_id):
-        raise DomainError(_("Not found"), code="not_found")
+        raise PartnershipNotFound(_("Not found"))
     if Perm.PARTNERSHIPS_MANAGE not in permissions_of(user=actor, tenant=acting_tenant):
-        raise DomainError(_("Your role does not allow this."), code="forbidden")
+        raise Forbidden(_("Your role does not allow this."))
     with transaction.atomic():
         updated = IndirectPartnership.objects.filter(pk=partnership.pk, status=PartnershipStatus.ACTIVE).update(
             status=PartnershipStatus.REMOVED, removed_at=timezone.now()
         )
         if not updated:
-            raise DomainError(_("This partnership was removed already."), code="answered")
+            raise Conflict(_("This partnership was removed already."), code=Code.ALREADY_REMOVED)
         _log_both(partnership.provider, partnership.reseller, PartnershipEvents.PARTNERSHIP_REMOVED, actor)

@@ -18,17 +18,18 @@ from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_k
 from invitations.errors import PendingRequestExists
 from invitations.forms import DraftForm
 from invitations.services import invitation_create
-from invitations.views import reissue_confirmed
+from invitations.views.link import link_probe_blocked, not_found
+from invitations.views.partner import reissue_confirmed, reissue_context
 from links.tokens import token_digest
-from partnercenter import ratelimit
-from partnercenter.errors import DomainError
-from partnercenter.models import CompanyProfile, PartnerType, Tenant
+from partnercenter import errors, ratelimit
+from partnercenter.errors import DomainError, NotFound
+from partnercenter.models import PartnerType, Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
-from resellers import services
+from partnercenter.selectors import company_profile_of, company_profile_shown
+from resellers import selectors, services
 from resellers.forms import CombinedInvitationForm, PartnershipRequestForm, RemovePartnershipForm
-from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus, PartnershipStatus
-from resellers.selectors import partnerships_page
+from resellers.models import IndirectPartnership, PartnershipRequest, PartnershipRequestStatus
 
 REQUESTS_SHOWN = 50
 
@@ -54,12 +55,8 @@ def _reseller(request: HttpRequest) -> Tenant:
 def reseller_list(request: HttpRequest) -> HttpResponse:
     provider = _provider(request)
     search = (request.GET.get("q") or "").strip()[:100]
-    page = partnerships_page(provider=provider, search=search, number=request.GET.get("page") or 1)
-    requests = list(
-        PartnershipRequest.objects.filter(provider=provider).select_related("reseller", "created_by",
-                                                                           "accepted_reseller")
-        .order_by("-id")[:REQUESTS_SHOWN]
-    )
+    page = selectors.partnerships_page(provider=provider, search=search, number=request.GET.get("page") or 1)
+    requests = selectors.partnership_requests_recent(provider=provider, limit=REQUESTS_SHOWN)
     return render(request, "resellers/reseller_list.html", {
         "page": page, "search": search, "requests": requests,
         "may_manage": request.tenancy.has(Perm.PARTNERSHIPS_MANAGE),  # type: ignore[attr-defined]
@@ -69,14 +66,13 @@ def reseller_list(request: HttpRequest) -> HttpResponse:
 def _draft(request: HttpRequest, partnership_request: PartnershipRequest, raw_token: str,
            form: DraftForm | None = None, status: int = 200) -> HttpResponse:
     link = request.build_absolute_uri(services.partnership_path(raw_token))
-    profile = CompanyProfile.objects.get(tenant=partnership_request.provider)
+    profile = company_profile_of(tenant=partnership_request.provider)
     if form is None:
         body = render_to_string("resellers/draft_body.txt", {
             "profile": profile, "link": link, "expiry_days": settings.INVITATION_EXPIRY_DAYS})
         subject = _("%(provider)s invites you to an indirect reseller partnership") % {"provider": profile.legal_name}
         form = DraftForm(initial={"subject": subject, "body": body, "token": raw_token})
-    recipient = partnership_request.email or (
-        services._first_admin_email(partnership_request.reseller) if partnership_request.reseller else "")
+    recipient = selectors.partnership_request_recipient(partnership_request)
     return render(request, "resellers/draft.html", {
         "partnership_request": partnership_request, "link": link, "form": form, "recipient": recipient,
     }, status=status)
@@ -87,6 +83,7 @@ def partnership_request_new(request: HttpRequest) -> HttpResponse:
     provider = _provider(request)
     form = PartnershipRequestForm(request.POST if request.method == "POST" else None)
     reissue = None
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             partnership_request, raw = reissue_confirmed(partial(
@@ -95,22 +92,21 @@ def partnership_request_new(request: HttpRequest) -> HttpResponse:
                 reseller_mpn_id=form.cleaned_data["reseller_mpn_id"], email=form.cleaned_data["email"],
             ), request.POST.get("reissue"))
         except PendingRequestExists as exc:
-            reissue = {"existing": exc.existing}
+            reissue, status = {"existing": exc.existing}, 200  # the confirmation, not a refusal
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = errors.show(request, exc, form)
         else:
             # POST, redirect, GET: refreshing the draft shows it again and creates nothing.
             draft_link_keep(request, "partnership", partnership_request.id, raw)
             return redirect("resellers:draft", request_id=partnership_request.id)
-    return render(request, "resellers/request_form.html", {"form": form, "reissue": reissue},
-                  status=400 if request.method == "POST" and not reissue else 200)
+    return render(request, "resellers/request_form.html", {"form": form, "reissue": reissue}, status=status)
 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
 def partnership_request_draft(request: HttpRequest, request_id: int) -> HttpResponse:
     """The draft of a partnership request just created or re-issued in this session."""
     provider = _provider(request)
-    partnership_request = services.partnership_request_for_provider(provider=provider, request_id=request_id)
+    partnership_request = selectors.partnership_request_for_provider(provider=provider, request_id=request_id)
     raw = draft_link_get(request, "partnership", partnership_request.id, partnership_request.token_digest)
     if raw is None or partnership_request.effective_status != PartnershipRequestStatus.PENDING:
         messages.info(request, _("This draft is no longer open. Use Resend to get a new link."))
@@ -121,7 +117,7 @@ def partnership_request_draft(request: HttpRequest, request_id: int) -> HttpResp
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
 def partnership_request_send(request: HttpRequest, request_id: int) -> HttpResponse:
     provider = _provider(request)
-    partnership_request = services.partnership_request_for_provider(provider=provider, request_id=request_id)
+    partnership_request = selectors.partnership_request_for_provider(provider=provider, request_id=request_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     raw = request.POST.get("token", "")[:100]
@@ -129,6 +125,7 @@ def partnership_request_send(request: HttpRequest, request_id: int) -> HttpRespo
         messages.error(request, _("This link was replaced by a newer one. Use Resend to get the current link."))
         return redirect("resellers:list")
     form = DraftForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.partnership_request_send(
@@ -137,24 +134,24 @@ def partnership_request_send(request: HttpRequest, request_id: int) -> HttpRespo
                 link=request.build_absolute_uri(services.partnership_path(raw)), draft_language=get_language(),
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = errors.show(request, exc, form)
         else:
             draft_link_drop(request, "partnership", partnership_request.id)
             messages.success(request, _("The partnership request was sent."))
             return redirect("resellers:list")
-    return _draft(request, partnership_request, raw, form=form, status=400)
+    return _draft(request, partnership_request, raw, form=form, status=status)
 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
 def partnership_request_resend(request: HttpRequest, request_id: int) -> HttpResponse:
     provider = _provider(request)
-    partnership_request = services.partnership_request_for_provider(provider=provider, request_id=request_id)
+    partnership_request = selectors.partnership_request_for_provider(provider=provider, request_id=request_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         raw = services.partnership_request_resend(request=partnership_request, actor=request.user)  # type: ignore[arg-type]
     except DomainError as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
         return redirect("resellers:list")
     messages.success(request, _("A new link was issued. The previous link no longer works."))
     draft_link_keep(request, "partnership", partnership_request.id, raw)
@@ -164,26 +161,16 @@ def partnership_request_resend(request: HttpRequest, request_id: int) -> HttpRes
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
 def partnership_request_revoke(request: HttpRequest, request_id: int) -> HttpResponse:
     provider = _provider(request)
-    partnership_request = services.partnership_request_for_provider(provider=provider, request_id=request_id)
+    partnership_request = selectors.partnership_request_for_provider(provider=provider, request_id=request_id)
     if request.method == "POST":
         try:
             services.partnership_request_revoke(request=partnership_request, actor=request.user)  # type: ignore[arg-type]
         except DomainError as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
         else:
             messages.success(request, _("The request was revoked. Its link no longer works."))
         return redirect("resellers:list")
     return render(request, "resellers/request_revoke.html", {"partnership_request": partnership_request})
-
-
-def _partnership_of(tenant: Tenant, other_id: object, *, as_provider: bool) -> IndirectPartnership:
-    lookup = {"provider": tenant, "reseller_id": other_id} if as_provider else {"reseller": tenant,
-                                                                                "provider_id": other_id}
-    try:
-        return IndirectPartnership.objects.select_related("provider", "reseller").get(
-            status=PartnershipStatus.ACTIVE, **lookup)
-    except (IndirectPartnership.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
 
 
 def _remove(request: HttpRequest, partnership: IndirectPartnership, other: Tenant, back: str) -> HttpResponse:
@@ -193,7 +180,7 @@ def _remove(request: HttpRequest, partnership: IndirectPartnership, other: Tenan
             services.partnership_remove(partnership=partnership, actor=request.user,  # type: ignore[arg-type]
                                         acting_tenant=request.tenant)  # type: ignore[attr-defined]
         except DomainError as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
         else:
             messages.success(request, _("The partnership with %(name)s was removed.") % {"name": other.name})
         return redirect(back)
@@ -203,7 +190,7 @@ def _remove(request: HttpRequest, partnership: IndirectPartnership, other: Tenan
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
 def reseller_remove(request: HttpRequest, reseller_id: str) -> HttpResponse:
-    partnership = _partnership_of(_provider(request), reseller_id, as_provider=True)
+    partnership = selectors.partnership_of(tenant=_provider(request), other_id=reseller_id, as_provider=True)
     return _remove(request, partnership, partnership.reseller, "resellers:list")
 
 
@@ -213,15 +200,8 @@ def reseller_remove(request: HttpRequest, reseller_id: str) -> HttpResponse:
 @tenant_view(Perm.PARTNERSHIPS_VIEW)
 def provider_list(request: HttpRequest) -> HttpResponse:
     reseller = _reseller(request)
-    partnerships = list(
-        IndirectPartnership.objects.filter(reseller=reseller, status=PartnershipStatus.ACTIVE)
-        .select_related("provider", "provider__profile").order_by("provider__name")
-    )
-    pending = [
-        r for r in PartnershipRequest.objects.filter(reseller=reseller, status=PartnershipRequestStatus.PENDING)
-        .select_related("provider", "provider__profile").order_by("-id")
-        if r.effective_status == PartnershipRequestStatus.PENDING
-    ]
+    partnerships = list(selectors.provider_partnerships(reseller=reseller))
+    pending = selectors.partnership_requests_pending_for(reseller=reseller)
     return render(request, "resellers/provider_list.html", {
         "partnerships": partnerships, "pending": pending,
         "may_manage": request.tenancy.has(Perm.PARTNERSHIPS_MANAGE),  # type: ignore[attr-defined]
@@ -239,21 +219,17 @@ def _answer(request: HttpRequest, partnership_request: PartnershipRequest, *, ac
         services.partnership_decline(request_id=partnership_request.id, reseller=reseller, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, _("You declined the partnership request of %(provider)s.") % {
             "provider": partnership_request.provider.name})
-    except services.PartnershipNotFound:
-        raise Http404 from None
+    except NotFound:
+        raise  # revoked meanwhile: the 404 page (DomainErrorMiddleware)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
     return redirect(back)
 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
 def provider_request_answer(request: HttpRequest, request_id: int, answer: str) -> HttpResponse:
     reseller = _reseller(request)
-    try:
-        partnership_request = PartnershipRequest.objects.select_related("provider").get(
-            id=request_id, reseller=reseller)
-    except PartnershipRequest.DoesNotExist as exc:
-        raise Http404 from exc
+    partnership_request = selectors.partnership_request_for_reseller(reseller=reseller, request_id=request_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     return _answer(request, partnership_request, accept=answer == "accept", back="resellers:providers")
@@ -261,22 +237,20 @@ def provider_request_answer(request: HttpRequest, request_id: int, answer: str) 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)
 def provider_remove(request: HttpRequest, provider_id: str) -> HttpResponse:
-    partnership = _partnership_of(_reseller(request), provider_id, as_provider=False)
+    partnership = selectors.partnership_of(tenant=_reseller(request), other_id=provider_id, as_provider=False)
     return _remove(request, partnership, partnership.provider, "resellers:providers")
 
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
 def invite_customers(request: HttpRequest) -> HttpResponse:
     """F3: one link that makes the customer a customer of this reseller and of the chosen provider."""
-    from invitations.views import reissue_context
-
     reseller = _reseller(request)
-    providers = [p.provider for p in IndirectPartnership.objects.filter(
-        reseller=reseller, status=PartnershipStatus.ACTIVE).select_related("provider").order_by("provider__name")]
+    providers = [p.provider for p in selectors.provider_partnerships(reseller=reseller)]
     may_dap = request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP) and dap_allowed(reseller)  # type: ignore[attr-defined]
     form = CombinedInvitationForm(request.POST if request.method == "POST" else None, providers=providers,
                                   allow_dap=may_dap)
     reissue = None
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         provider = next(p for p in providers if str(p.id) == form.cleaned_data["provider"])
         include_dap = bool(form.cleaned_data.get("include_dap"))
@@ -288,26 +262,24 @@ def invite_customers(request: HttpRequest) -> HttpResponse:
                 customer_email=form.cleaned_data.get("customer_email") or "",
             ), request.POST.get("reissue"))
         except PendingRequestExists as exc:
-            reissue = {**reissue_context(exc, include_dap), "new_provider": provider}
+            reissue, status = {**reissue_context(exc, include_dap), "new_provider": provider}, 200
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = errors.show(request, exc, form)
         else:
             # The same draft page as F2's, after a redirect (refreshing it creates nothing).
             draft_link_keep(request, "relationship", rel_request.id, raw)
             return redirect("invitations:draft", request_id=rel_request.id)
     return render(request, "resellers/invite.html", {"form": form, "providers": providers, "reissue": reissue},
-                  status=400 if request.method == "POST" and not reissue else 200)
+                  status=status)
 
 
 # --- The link page -------------------------------------------------------------------------------
 
 
 def partnership_link(request: HttpRequest, token: str) -> HttpResponse:
-    from invitations.views import link_probe_blocked, not_found
-
     if link_probe_blocked(request):
         return ratelimit.too_many_requests(request)
-    partnership_request = services.partnership_request_by_token(token)
+    partnership_request = selectors.partnership_request_by_token(token)
     if partnership_request is None:
         return not_found(request)
     tenant = getattr(request, "tenant", None)
@@ -329,6 +301,6 @@ def partnership_link(request: HttpRequest, token: str) -> HttpResponse:
                        back="resellers:providers")
     return render(request, "resellers/link.html", {
         "partnership_request": partnership_request, "provider": partnership_request.provider,
-        "profile": CompanyProfile.objects.filter(tenant=partnership_request.provider).first(),
+        "profile": company_profile_shown(tenant=partnership_request.provider),
         "problem": problem, "token": token,
     })

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from customers.models import CustomerAgreement
+from partnercenter.errors import NotFound
 from partnercenter.models import Tenant
 from subscriptions.models import Offer, Order, Subscription, SubscriptionEvent, SubscriptionStatus
 
@@ -64,7 +64,7 @@ def subscription_for_partner(*, partner: Tenant, customer: Tenant, subscription_
     try:
         return subscriptions_of_customer(partner=partner, customer=customer).get(id=subscription_id)
     except (Subscription.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+        raise NotFound(gettext_lazy("Not found")) from exc
 
 
 def order_for_partner(*, partner: Tenant, customer: Tenant, order_id: object) -> Order:
@@ -76,7 +76,7 @@ def order_for_partner(*, partner: Tenant, customer: Tenant, order_id: object) ->
             .get(id=order_id)
         )
     except (Order.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404 from exc
+        raise NotFound(gettext_lazy("Not found")) from exc
 
 
 def subscriptions_export_rows(*, partner: Tenant, customer: Tenant | None = None):  # noqa: ANN201

@@ -8,10 +8,12 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import CustomerAgreement, RelationshipStatus, ResellerRelationship
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, Conflict, Forbidden, Invalid, Stale
 from partnercenter.events import event_record
 from partnercenter.models import PartnerType, Tenant, User
 from partnercenter.roles import Perm
@@ -29,17 +31,25 @@ from subscriptions.models import (
 )
 
 
-class PurchaseRefused(DomainError):
+class PurchaseRefused(Conflict):
     """A rule refuses buying for this customer (relationship, agreement)."""
 
+    default_code = Code.REFUSED
 
-class SubscriptionConflict(DomainError):
+
+class SubscriptionConflict(Stale):
     """Somebody else changed the subscription since the page was loaded."""
+
+
+# A message with placeholders, filled when it is read (in the reader's language).
+_worded = lazy(lambda message, params: str(message) % params, str)
+_country_name = lazy(lambda country: str(country.name), str)
+_offer_name = lazy(lambda offer: offer.display_name, str)
 
 
 def _require(actor: User, partner: Tenant, perm: str) -> None:
     if perm not in permissions_of(user=actor, tenant=partner):
-        raise DomainError(_("Your role does not allow this."), code="forbidden")
+        raise Forbidden(_("Your role does not allow this."))
 
 
 def _log(partner: Tenant, customer: Tenant, kind: str, actor: User | None, data: dict) -> None:
@@ -56,7 +66,7 @@ def customer_agreement_record(
 ) -> CustomerAgreement:
     _require(actor, partner, Perm.AGREEMENT_RECORD)
     if accepted_on > timezone.localdate():
-        raise DomainError(_("The acceptance date cannot be in the future."), field="accepted_on")
+        raise Invalid(_("The acceptance date cannot be in the future."), field="accepted_on")
     with transaction.atomic():
         if not ResellerRelationship.objects.filter(
             partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
@@ -88,10 +98,10 @@ def _relationship_hold(partner: Tenant, customer: Tenant) -> None:
     if not ResellerRelationship.objects.select_for_update(no_key=True).filter(
         partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
     ).values_list("pk", flat=True)[:1]:
-        raise PurchaseRefused(_("There is no active reseller relationship with this customer."), code="refused")
+        raise PurchaseRefused(_("There is no active reseller relationship with this customer."))
 
 
-def purchase_blockers(*, partner: Tenant, customer: Tenant) -> list[str]:
+def purchase_blockers(*, partner: Tenant, customer: Tenant) -> list[str]:  # lazy texts
     """What stops this partner from buying for this customer, worded for the order form."""
     missing = []
     if not ResellerRelationship.objects.filter(
@@ -122,18 +132,18 @@ def order_place(
     idempotency key returns the first order instead of buying twice."""
     _require(actor, partner, Perm.SUBSCRIPTIONS_BUY)
     if not idempotency_key or len(idempotency_key) > 64:
-        raise DomainError(_("The form expired. Open it again."))
+        raise Invalid(_("The form expired. Open it again."))
     existing = Order.objects.filter(partner=partner, idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.customer_id != customer.id:
-            raise DomainError(_("The form expired. Open it again."))
+            raise Invalid(_("The form expired. Open it again."))
         return existing, False
     lines = [line for line in lines if line.quantity]
     if not lines:
-        raise DomainError(_("Choose at least one offer and a quantity."), field="lines")
+        raise Invalid(_("Choose at least one offer and a quantity."), field="lines")
     blockers = purchase_blockers(partner=partner, customer=customer)
     if blockers:
-        raise PurchaseRefused(" ".join(blockers), code="refused")
+        raise PurchaseRefused(format_lazy(" ".join(["{}"] * len(blockers)), *blockers))
     offers = {o.id: o for o in Offer.objects.filter(id__in=[line.offer_id for line in lines], is_active=True)}
     errors = {}
     for line in lines:
@@ -141,13 +151,13 @@ def order_place(
         if offer is None:
             errors[line.offer_id] = _("This offer is not available.")
         elif not offer.is_sold_in(str(customer.country)):
-            errors[line.offer_id] = _("%(offer)s is not sold in %(country)s.") % {
-                "offer": offer.display_name, "country": customer.country.name}
+            errors[line.offer_id] = _worded(_("%(offer)s is not sold in %(country)s."), {
+                "offer": _offer_name(offer), "country": _country_name(customer.country)})
         elif not offer.min_quantity <= line.quantity <= offer.max_quantity:
-            errors[line.offer_id] = _("Enter a quantity from %(min)d to %(max)d.") % {
-                "min": offer.min_quantity, "max": offer.max_quantity}
+            errors[line.offer_id] = _worded(_("Enter a quantity from %(min)d to %(max)d."), {
+                "min": offer.min_quantity, "max": offer.max_quantity})
     if errors:
-        error = DomainError(_("Correct the marked offers."), field="lines")
+        error = Invalid(_("Correct the marked offers."), field="lines")
         error.line_errors = errors  # type: ignore[attr-defined]
         raise error
     partner_of_record = _partner_of_record(partner, partner_of_record_id)
@@ -186,9 +196,9 @@ def _partner_of_record(partner: Tenant, reseller_id: object) -> Tenant | None:
     if not reseller_id:
         return None
     if partner.partner_type != PartnerType.INDIRECT_PROVIDER:
-        raise DomainError(_("Only indirect providers name a reseller of record."), field="partner_of_record")
+        raise Invalid(_("Only indirect providers name a reseller of record."), field="partner_of_record")
     if not is_partnered_reseller(provider=partner, reseller_id=reseller_id):
-        raise DomainError(_("Choose one of your partnered indirect resellers."), field="partner_of_record")
+        raise Invalid(_("Choose one of your partnered indirect resellers."), field="partner_of_record")
     return Tenant.objects.get(id=reseller_id)
 
 
@@ -215,7 +225,6 @@ def _changed(subscription: Subscription, version: int, **values: object) -> Subs
     if not updated:
         raise SubscriptionConflict(
             _("Someone else changed this subscription meanwhile. Its current values are shown; try again."),
-            code="conflict",
         )
     subscription.refresh_from_db()
     return subscription
@@ -227,10 +236,10 @@ def subscription_quantity_change(
     _require(actor, subscription.partner, Perm.SUBSCRIPTIONS_BUY)
     offer = subscription.offer
     if subscription.status != SubscriptionStatus.ACTIVE:
-        raise DomainError(_("Only an active subscription's quantity can change."), field="quantity")
+        raise Conflict(_("Only an active subscription's quantity can change."), field="quantity")
     if not offer.min_quantity <= quantity <= offer.max_quantity:
-        raise DomainError(
-            _("Enter a quantity from %(min)d to %(max)d.") % {"min": offer.min_quantity, "max": offer.max_quantity},
+        raise Invalid(
+            _("Enter a quantity from %(min)d to %(max)d."), params={"min": offer.min_quantity, "max": offer.max_quantity},
             field="quantity",
         )
     old = subscription.quantity
@@ -250,7 +259,7 @@ def subscription_status_change(
 ) -> Subscription:
     _require(actor, subscription.partner, Perm.SUBSCRIPTIONS_BUY)
     if change not in ALLOWED:
-        raise DomainError(_("Unknown change."))
+        raise Invalid(_("Unknown change."))
     allowed_from, target = ALLOWED[change]
     if subscription.status not in allowed_from:
         refusals = {
@@ -258,7 +267,7 @@ def subscription_status_change(
             EventKind.REACTIVATED: _("Only a suspended subscription can be reactivated."),
             EventKind.CANCELLED: _("This subscription is cancelled already."),
         }
-        raise DomainError(refusals[change], code="transition")
+        raise Conflict(refusals[change])
     with transaction.atomic():
         if target == SubscriptionStatus.ACTIVE:
             # A reactivated subscription would block a removal that has already checked: same lock.
@@ -281,11 +290,11 @@ def subscription_support_contact_set(
     contact: Tenant | None = None
     if contact_id and str(contact_id) != str(partner.id):
         if not is_partnered_reseller(provider=partner, reseller_id=contact_id):
-            raise DomainError(_("Choose your organisation or one of your partnered indirect resellers."),
-                              field="support_contact")
+            raise Invalid(_("Choose your organisation or one of your partnered indirect resellers."),
+                          field="support_contact")
         contact = Tenant.objects.get(id=contact_id)
     if subscription.status == SubscriptionStatus.CANCELLED:
-        raise DomainError(_("A cancelled subscription cannot change."), field="support_contact")
+        raise Conflict(_("A cancelled subscription cannot change."), field="support_contact")
     with transaction.atomic():
         subscription = _changed(subscription, version, support_contact=contact, no_support_contact=False)
         name = (contact or partner).name

@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.selectors import customer_for_partner
+from partnercenter import errors
 from partnercenter.csvexport import csv_response
-from partnercenter.errors import DomainError
+from partnercenter.errors import DomainError, Invalid, Stale
 from partnercenter.models import PartnerType, Tenant, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
@@ -42,7 +44,7 @@ def subscription_add(request: HttpRequest, customer_id: str) -> HttpResponse:
     blockers = services.purchase_blockers(partner=partner, customer=customer)
     data = request.POST if request.method == "POST" else None
     form = OrderForm(data, offers=offers, provider=provider, initial={"idempotency_key": uuid.uuid4().hex})
-    line_errors: dict = {}
+    status = 400 if data is not None else 200
     if data is not None and not form.is_valid() and "idempotency_key" in form.errors:
         # A tampered or truncated form: start it afresh with a new key, keep the quantities typed.
         data = data.copy()
@@ -63,10 +65,9 @@ def subscription_add(request: HttpRequest, customer_id: str) -> HttpResponse:
             )
         except DomainError as exc:
             line_errors = getattr(exc, "line_errors", {})
-            for offer_id, message in line_errors.items():
+            for offer_id, message in line_errors.items():  # beside each offer's quantity
                 form.add_error(f"qty_{offer_id}", message)
-            if not line_errors:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.status if line_errors else errors.show(request, exc, form)
         else:
             if created:
                 messages.success(request, _("The order was placed."))
@@ -77,7 +78,7 @@ def subscription_add(request: HttpRequest, customer_id: str) -> HttpResponse:
         request,
         "subscriptions/add.html",
         {"customer": customer, "form": form, "blockers": blockers},
-        status=400 if data is not None else 200,
+        status=status,
     )
 
 
@@ -124,7 +125,7 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
             form = QuantityForm(request.POST, offer=subscription.offer)
             forms["quantity_form"] = form
             if not form.is_valid():
-                raise DomainError(_("Correct the quantity."), field="quantity")
+                raise Invalid(gettext_lazy("Correct the quantity."), field="quantity")
             services.subscription_quantity_change(
                 subscription=subscription, actor=request.user,  # type: ignore[arg-type]
                 quantity=form.cleaned_data["quantity"], version=form.cleaned_data["version"],
@@ -134,7 +135,7 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
             form = SupportContactForm(request.POST, provider=partner)
             forms["contact_form"] = form
             if not form.is_valid():
-                raise DomainError(_("Choose a support contact from the list."), field="support_contact")
+                raise Invalid(gettext_lazy("Choose a support contact from the list."), field="support_contact")
             services.subscription_support_contact_set(
                 subscription=subscription, actor=request.user,  # type: ignore[arg-type]
                 contact_id=form.cleaned_data["support_contact"] or None, version=form.cleaned_data["version"],
@@ -143,7 +144,7 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
         elif action in (EventKind.SUSPENDED, EventKind.REACTIVATED):
             form = VersionForm(request.POST)
             if not form.is_valid():
-                raise DomainError(_("The page is out of date. Reload it."))
+                raise Stale(gettext_lazy("The page is out of date. Reload it."))
             services.subscription_status_change(
                 subscription=subscription, actor=request.user, change=action,  # type: ignore[arg-type]
                 version=form.cleaned_data["version"],
@@ -151,26 +152,27 @@ def subscription_detail(request: HttpRequest, customer_id: str, subscription_id:
             messages.success(request, _("The subscription was suspended.") if action == EventKind.SUSPENDED
                              else _("The subscription was reactivated."))
         else:
-            raise DomainError(_("Unknown change."))
+            raise Invalid(gettext_lazy("Unknown change."))
     except services.SubscriptionConflict as exc:
         subscription.refresh_from_db()
-        messages.error(request, exc.message)
-        # The fresh values replace the stale form; what the user typed is shown in the message.
-        return render(request, "subscriptions/detail.html", _detail_context(request, subscription), status=409)
+        # The fresh values replace the stale form (none of its fields): the message says what happened.
+        status = errors.show(request, exc)
+        return render(request, "subscriptions/detail.html", _detail_context(request, subscription), status=status)
     except DomainError as exc:
         subscription.refresh_from_db()
-        for form in forms.values():
-            if exc.field in form.fields and not form.errors.get(exc.field):
-                form.add_error(exc.field, exc.message)
+        name, form = next(iter(forms.items()), ("", None))
+        # The page made stale by someone else may no longer show that form: then the message says why
+        # at the top. An invalid form says it beside its fields already.
         shown = {
             "quantity_form": subscription.status == SubscriptionStatus.ACTIVE,
             "contact_form": subscription.status != SubscriptionStatus.CANCELLED,
-        }
-        if not forms or not all(shown.get(name, True) for name in forms):
-            # The page made stale by someone else no longer shows that form: say why at the top.
-            messages.error(request, exc.message)
+        }.get(name, False)
+        if shown and form.errors.get(exc.field):
+            status = exc.status
+        else:
+            status = errors.show(request, exc, form if shown else None)
         return render(request, "subscriptions/detail.html", _detail_context(request, subscription, **forms),
-                      status=400)
+                      status=status)
     return redirect("subscriptions:detail", customer_id=customer.id, subscription_id=subscription.id)
 
 
@@ -183,13 +185,13 @@ def subscription_cancel(request: HttpRequest, customer_id: str, subscription_id:
         form = VersionForm(request.POST)
         try:
             if not form.is_valid():
-                raise DomainError(_("The page is out of date. Reload it."))
+                raise Stale(gettext_lazy("The page is out of date. Reload it."))
             services.subscription_status_change(
                 subscription=subscription, actor=request.user, change=EventKind.CANCELLED,  # type: ignore[arg-type]
                 version=form.cleaned_data["version"],
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
         else:
             messages.success(request, _("The subscription was cancelled."))
         return redirect("subscriptions:detail", customer_id=customer.id, subscription_id=subscription.id)
@@ -234,6 +236,7 @@ def agreement_record(request: HttpRequest, customer_id: str) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = AgreementForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             services.customer_agreement_record(
@@ -242,14 +245,14 @@ def agreement_record(request: HttpRequest, customer_id: str) -> HttpResponse:
                 accepted_on=form.cleaned_data["accepted_on"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = errors.show(request, exc, form)
         else:
             messages.success(request, _("The customer agreement was recorded."))
             return redirect("customers:account", customer_id=customer.id)
     from customers.views import account_context
 
     return render(request, "customers/account.html", account_context(request, relationship, agreement_form=form),
-                  status=400)
+                  status=status)
 
 
 @tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)

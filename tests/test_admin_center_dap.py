@@ -299,5 +299,5 @@ def test_reassign_is_refused_in_the_us_government_cloud(db):
     DelegatedAdminPermission.objects.create(partner=old, customer=customer, service=Service.PRODUCTIVITY)
     with pytest.raises(DomainError) as info:
         dap_services.dap_reassign(customer=customer, partner=old, new_partner=new, services=ALL, actor=admin)
-    assert info.value.code == "usgov" and info.value.field == "new_partner"
+    assert info.value.code == "us_government" and info.value.field == "new_partner"
     assert dap_services.dap_remove(customer=customer, partner=old, services=ALL, actor=admin) == [Service.PRODUCTIVITY]

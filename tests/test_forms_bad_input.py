@@ -42,7 +42,7 @@ def test_request_form_addressed_and_reusable_conflict(partner, partner_admin):
 def test_sales_agent_posting_dap_gets_a_message_not_a_request(partner):
     client = client_for(member(partner, Role.SALES_AGENT))
     response = client.post("/customers/request-relationship/", {"include_dap": "on"})
-    assert response.status_code == 400
+    assert response.status_code == 403  # the role's refusal (Forbidden), shown beside the field
     assert "without admin permissions only" in response.content.decode()
     assert not RelationshipRequest.objects.exists()
 
@@ -155,7 +155,7 @@ def test_signup_domain_taken_and_idn(client, partner, partner_admin):
     other = client_for(partner_admin).__class__()
     response = other.post(_signup_url(partner, partner_admin, email="eva@other.example"),
                           {**VALID, "email": "eva@other.example", "primary_domain": "MÜLLER-bäckerei.example"})
-    assert response.status_code == 400 and "primary_domain" in response.context["signup_form"].errors
+    assert response.status_code == 409 and "primary_domain" in response.context["signup_form"].errors  # taken
     assert Tenant.objects.filter(kind="customer").count() == 1
 
 

@@ -185,7 +185,7 @@ def test_region_rule_refuses_and_creates_nothing(partner, partner_admin):
     american = TenantFactory(country="US")
     with pytest.raises(DomainError) as info:
         services.invitation_accept(raw_token=raw, user=member(american, Role.CUSTOMER_GLOBAL_ADMIN), customer=american)
-    assert info.value.code == "region"
+    assert info.value.code == "region_mismatch"
     assert not ResellerRelationship.objects.exists() and not Acceptance.objects.exists()
 
 
@@ -201,7 +201,7 @@ def test_cloud_rule_refuses(partner, partner_admin):
     gov = TenantFactory(cloud=Cloud.USGOV)
     with pytest.raises(DomainError) as info:
         services.invitation_accept(raw_token=raw, user=member(gov, Role.CUSTOMER_GLOBAL_ADMIN), customer=gov)
-    assert info.value.code == "cloud"
+    assert info.value.code == "cloud_mismatch"
 
 
 def test_rules_are_checked_again_at_processing_time(partner, partner_admin, customer, customer_admin,

@@ -23,6 +23,7 @@ from links.services import links_expire
 from links.tokens import token_digest
 from partnercenter.errors import DomainError
 from partnercenter.models import ActivityKind, ActivityLog, OutboxEmail
+from resellers import selectors as partnership_selectors
 from resellers import services as partnership_services
 from resellers.models import PartnershipRequest, PartnershipRequestStatus
 from tests.conftest import client_for
@@ -154,7 +155,7 @@ def test_resend_of_a_declined_partnership_request_clears_the_answer(provider, pr
     new = partnership_services.partnership_request_resend(request=request, actor=provider_admin)
     request.refresh_from_db()
     assert request.status == LinkStatus.PENDING and request.answered_at is None and request.answered_by is None
-    assert partnership_services.partnership_request_by_token(new).pk == request.pk
+    assert partnership_selectors.partnership_request_by_token(new).pk == request.pk
 
 
 def test_partnership_send_records_the_sender(provider, provider_admin):

@@ -356,7 +356,7 @@ def test_a_domain_taken_is_named_only_at_confirmation_and_nothing_is_created(par
     TenantFactory(primary_domain="taken.example")
     key = _confirm_url("mike@adatum.example").split("?confirm=")[1]
     response = client.post(services.acceptance_path(raw), {"confirm": key})
-    assert response.status_code == 400
+    assert response.status_code == 409  # taken meanwhile (Conflict)
     assert "already registered" in response.content.decode()
     assert not User.objects.filter(email="mike@adatum.example").exists()
     assert Tenant.objects.filter(primary_domain="taken.example").count() == 1

@@ -439,7 +439,7 @@ def test_add_page_says_the_agreement_is_missing_and_disables_submit(partner, par
     assert "disabled" in submit_button(html)
     before = counts()
     response = client.post(add_url(customer), order_data(("mail-basic", "3")))
-    assert response.status_code == 400
+    assert response.status_code == 409  # refused (Code.REFUSED): the customer's state, not the input
     assert "The customer has not accepted the customer agreement yet." in response.content.decode()
     assert counts() == before
 
@@ -826,7 +826,7 @@ def test_refused_transition_over_http_says_why(partner_admin, subscription):
     response = client.post(cancel_url(subscription), {"version": fresh(subscription).version}, follow=True)
     assert "This subscription is cancelled already." in messages_of(response)
     response = client.post(detail_url(subscription), {"action": "suspended", "version": fresh(subscription).version})
-    assert response.status_code == 400
+    assert response.status_code == 409  # the subscription's state (Conflict), not the input
     assert "Only an active subscription can be suspended." in response.content.decode()
     response = client.post(detail_url(subscription), {"action": "drop-table", "version": fresh(subscription).version})
     assert response.status_code == 400 and "Unknown change." in response.content.decode()
@@ -844,7 +844,7 @@ def test_change_on_a_page_made_stale_by_a_status_change_says_why(partner_admin, 
     change_status(subscription, partner_admin, status_change)
     snapshot = state(subscription)
     response = client_for(partner_admin).post(detail_url(subscription), {**data, "version": version})
-    assert response.status_code == 400
+    assert response.status_code == 409  # the subscription's state changed (Conflict)
     assert state(subscription) == snapshot
     assert escape(message) in response.content.decode()
 

@@ -286,8 +286,21 @@ def test_the_role_matrix_follows_the_role_permission_table(role) -> None:
     assert checked["not 403"] > 0 and checked["404"] > 0
 
 
+def _partnered(provider, provider_admin, reseller, reseller_admin) -> None:  # noqa: ANN001
+    from resellers import services as partnership_services
+
+    request, _raw = partnership_services.partnership_request_create(provider=provider, actor=provider_admin,
+                                                                     reseller_mpn_id=reseller.mpn_id)
+    partnership_services.partnership_accept(request_id=request.id, reseller=reseller, actor=reseller_admin)
+
+
 def _world(tag: str, partner_type: str) -> tuple:
-    """A partner and its customer (both named after `tag`), with an order, a request and activity."""
+    """A partner and its customer (both named after `tag`), with an order, a request and activity. A
+    provider also has a partnered reseller ("<tag> Reseller") and a pending request to another ("<tag>
+    Applicant"); a reseller has a provider ("<tag> Provider") and a pending request of another ("<tag>
+    Suitor"), and invites its customer together with its provider."""
+    from resellers import services as partnership_services
+
     partner = PartnerFactory(name=f"{tag} Partner", partner_type=partner_type)
     admin = member(partner, Role.GLOBAL_ADMIN)
     customer = TenantFactory(name=f"{tag} Customer")
@@ -295,9 +308,29 @@ def _world(tag: str, partner_type: str) -> tuple:
     reseller_relationship_ensure(partner=partner, customer=customer, actor=admin)
     order_for(partner, admin, customer)
     relationship(partner, customer, GdapStatus.EXPIRING, ends_in=timedelta(days=5))  # Expiring admin relationships
-    invitation_services.invitation_create(partner=partner, actor=admin, include_dap=True,
+    provider = None
+    if partner_type == PartnerType.INDIRECT_PROVIDER:
+        reseller = PartnerFactory(name=f"{tag} Reseller", partner_type=PartnerType.INDIRECT_RESELLER)
+        _partnered(partner, admin, reseller, member(reseller, Role.GLOBAL_ADMIN))
+        applicant = PartnerFactory(name=f"{tag} Applicant", partner_type=PartnerType.INDIRECT_RESELLER)
+        partnership_services.partnership_request_create(provider=partner, actor=admin, reseller_mpn_id=applicant.mpn_id)
+    elif partner_type == PartnerType.INDIRECT_RESELLER:
+        provider = PartnerFactory(name=f"{tag} Provider", partner_type=PartnerType.INDIRECT_PROVIDER)
+        _partnered(provider, member(provider, Role.GLOBAL_ADMIN), partner, admin)
+        suitor = PartnerFactory(name=f"{tag} Suitor", partner_type=PartnerType.INDIRECT_PROVIDER)
+        partnership_services.partnership_request_create(provider=suitor, actor=member(suitor, Role.GLOBAL_ADMIN),
+                                                        reseller_mpn_id=partner.mpn_id)
+    invitation_services.invitation_create(partner=partner, actor=admin, include_dap=True, provider=provider,
                                           customer_email=f"{tag.lower()}@example.com")
     return admin, customer_admin
+
+
+# What each list of the channel shows of the owner's world (the other world's names never appear).
+CHANNEL_LISTS = {
+    PartnerType.INDIRECT_PROVIDER: {"resellers/": ["Aurora Reseller", "Aurora Applicant"]},
+    PartnerType.INDIRECT_RESELLER: {"providers/": ["Aurora Provider", "Aurora Suitor"],
+                                    "providers/invite/": ["Aurora Provider"]},
+}
 
 
 def _body(response) -> str:  # noqa: ANN001
@@ -307,24 +340,32 @@ def _body(response) -> str:  # noqa: ANN001
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("partner_type", [PartnerType.DIRECT, PartnerType.INDIRECT_PROVIDER])
+@pytest.mark.parametrize("partner_type", list(PartnerType))
 def test_list_routes_never_show_another_tenants_rows(partner_type) -> None:
     """Every guarded route without parameters (the lists, exports, logs) as the owner: the other world's
-    names and addresses never appear; the owner's own customer does, on the lists that show customers."""
+    names and addresses never appear; the owner's own customer does, on the lists that show customers,
+    and its own requests and partnerships on the lists of requests, resellers and providers."""
     mine, my_customer = _world("Aurora", partner_type)
     _world("Zebrafin", partner_type)
+    owner_perms = {TenantKind.PARTNER: permissions_for([Role.GLOBAL_ADMIN], partner_type),
+                   TenantKind.CUSTOMER: permissions_for([Role.CUSTOMER_GLOBAL_ADMIN])}
     bodies = {}
     for guard in GUARDS:
         if guard.has_params:
             continue
         user = mine if guard.kind == TenantKind.PARTNER else my_customer
         response = client_for(user).get(_example_url(guard.route))
-        assert response.status_code in (200, 302, 404, 405), (guard.route, response.status_code)  # 404: not for this partner type
+        # 404: a page not for this partner type; 403: a permission the partner type never has.
+        allowed = (200, 302, 404, 405) if guard.perms["GET"] in owner_perms[guard.kind] else (403,)
+        assert response.status_code in allowed, (guard.route, response.status_code)
         bodies[guard.route] = _body(response)
         assert "zebrafin" not in bodies[guard.route].lower(), guard.route
     for route in ("customers/", "customers/export.csv", "subscriptions/export.csv", "activity/", "gdap/expiring/"):
         assert "Aurora Customer" in bodies[route], route
     assert "aurora@example.com" in bodies["customers/requests/"]
+    for route, names in CHANNEL_LISTS.get(partner_type, {}).items():
+        for name in names:
+            assert name in bodies[route], (route, name)
     for route in ("admin-center/", "admin-center/subscriptions/"):
         assert "Aurora Partner" in bodies[route], route
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from customers.models import (
     DelegatedAdminPermission,
@@ -20,6 +20,7 @@ from customers.models import (
 from gdap.models import ENDED as GDAP_ENDED
 from gdap.models import LIVE as GDAP_LIVE
 from gdap.models import RelationshipStatus as GdapStatus
+from partnercenter.errors import NotFound
 from partnercenter.models import Tenant, TenantKind
 
 
@@ -111,7 +112,7 @@ def known_partner(*, customer: Tenant, partner_id: object) -> Tenant:
         .first()
     ) if _is_uuid(partner_id) else None
     if partner is None:
-        raise Http404
+        raise NotFound(gettext_lazy("Not found"))
     return partner
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from customers.events import CustomerEvents
 from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerRelationship, Service
 from customers.rules import dap_allowed
 from customers.services import dap_grant
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, Conflict, DomainError, Forbidden, Invalid, Stale
 from partnercenter.events import event_record
 from partnercenter.models import Membership, Tenant, TenantKind, User
 from partnercenter.roles import Role
@@ -34,14 +33,13 @@ def _actor_check(*, actor: User, customer: Tenant) -> None:
     if customer.kind != TenantKind.CUSTOMER or not Membership.objects.filter(
         user=actor, tenant=customer, role=Role.CUSTOMER_GLOBAL_ADMIN, is_active=True
     ).exists():
-        raise DomainError(_("Only a Global admin of your organisation can change admin permissions."),
-                          code="forbidden")
+        raise Forbidden(_("Only a Global admin of your organisation can change admin permissions."))
 
 
 def _valid_services(services: list[str]) -> list[str]:
     chosen = [s for s in Service.values if s in set(services)]
     if not chosen or len(chosen) != len(set(services)):
-        raise DomainError(_("Choose at least one service."), field="services", code="invalid")
+        raise Invalid(_("Choose at least one service."), field="services")
     return chosen
 
 
@@ -53,10 +51,10 @@ def _held_rows(*, customer: Tenant, partner: Tenant, services: list[str]) -> lis
     )
     if not rows:
         # The page was drawn before someone else (another admin, another tab, the partner) changed it.
-        raise DomainError(
+        raise Stale(
             _("%(partner)s no longer holds admin permissions for the services you chose. The page now shows "
-              "the current state.") % {"partner": partner.name},
-            field="services", code="stale",
+              "the current state."),
+            params={"partner": partner.name}, field="services",
         )
     return rows
 
@@ -73,7 +71,7 @@ def _notify_partner(*, partner: Tenant, customer: Tenant, services: list[str]) -
                 "partner": partner,
                 "customer": customer,
                 # Lazy labels: rendered inside the recipient's language.
-                "services": [gettext_lazy(Service(code).label) for code in services],
+                "services": [_(Service(code).label) for code in services],
                 "customers_url": f"{settings.SITE_URL}/customers/",
             },
         )
@@ -114,20 +112,19 @@ def dap_reassign(
         _lock_customer(customer)
         _actor_check(actor=actor, customer=customer)
         if new_partner.pk == partner.pk:
-            raise DomainError(_("Choose another partner than the current admin partner."), field="new_partner",
-                              code="invalid")
+            raise Invalid(_("Choose another partner than the current admin partner."), field="new_partner")
         if not dap_allowed(customer):
             raise DomainError(_("Admin permissions do not exist in the US Government cloud."),
-                              field="new_partner", code="usgov")
+                              field="new_partner", code=Code.US_GOVERNMENT)
         # Locking the new partner's relationship row makes a removal of that relationship running at
         # the same moment wait for this transaction (and then end the permissions given here) or win
         # before it (and then this refuses).
         if not ResellerRelationship.objects.select_for_update().filter(
             partner=new_partner, customer=customer, status=RelationshipStatus.ACTIVE
         ).exists():
-            raise DomainError(
-                _("%(partner)s is no longer a reseller of your organisation.") % {"partner": new_partner.name},
-                field="new_partner", code="not_reseller",
+            raise Conflict(
+                _("%(partner)s is no longer a reseller of your organisation."),
+                params={"partner": new_partner.name}, field="new_partner", code=Code.NOT_RESELLER,
             )
         rows = _held_rows(customer=customer, partner=partner, services=chosen)
         moved = dap_grant(partner=new_partner, customer=customer, services=[row.service for row in rows],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from customers.admin_center import selectors, services
 from customers.admin_center.forms import DapReassignForm, DapRemoveForm
 from customers.models import Service
+from partnercenter import errors
 from partnercenter.clientip import client_ip
 from partnercenter.errors import DomainError
 from partnercenter.models import Tenant, TenantKind
@@ -47,10 +48,6 @@ def _dap_page(request: HttpRequest, partner_id: str) -> tuple[Tenant, Tenant, li
     return customer, partner, held
 
 
-def _field_error(form: DapRemoveForm, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)
 def dap_remove(request: HttpRequest, partner_id: str) -> HttpResponse:
     customer, partner, held = _dap_page(request, partner_id)
@@ -63,8 +60,7 @@ def dap_remove(request: HttpRequest, partner_id: str) -> HttpResponse:
                                               services=form.cleaned_data["services"],
                                               actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
             except DomainError as exc:
-                _field_error(form, exc)
-                status = 409 if exc.code == "stale" else 400
+                status = errors.show(request, exc, form)
                 held = selectors.dap_services_held(customer=customer, partner=partner)
             else:
                 messages.success(request, _("%(partner)s no longer holds admin permissions for %(services)s. It "
@@ -94,8 +90,7 @@ def dap_reassign(request: HttpRequest, partner_id: str) -> HttpResponse:
                                               services=form.cleaned_data["services"],
                                               actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
             except DomainError as exc:
-                _field_error(form, exc)
-                status = 409 if exc.code in ("stale", "not_reseller") else 400
+                status = errors.show(request, exc, form)
                 held = selectors.dap_services_held(customer=customer, partner=partner)
                 candidates = selectors.reassign_candidates(customer=customer, partner=partner)
             else:

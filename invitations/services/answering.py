@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from invitations.errors import RequestAlreadyAnswered, RequestExpired, RequestNotFound
 from invitations.events import RequestEvents
@@ -14,7 +14,7 @@ from invitations.services.processing import notify_partner
 from links.services import link_answer, link_by_token
 from links.tokens import token_digest
 from partnercenter.dispatch import enqueue_on_commit
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, Invalid
 from partnercenter.events import event_record
 from partnercenter.models import Tenant, User
 
@@ -45,19 +45,20 @@ def invitation_accept(
                     _("This request has already been answered for your organisation."), acceptance_id=previous.id
                 )
             if request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED):
-                raise RequestAlreadyAnswered(_("This request has already been accepted."))
+                raise RequestAlreadyAnswered(_("This request has already been accepted."), code=Code.ALREADY_ACCEPTED
+                                             if request.status == RequestStatus.ACCEPTED else Code.ALREADY_ANSWERED)
             if request.status == RequestStatus.EXPIRED or request.is_expired():
                 raise RequestExpired(_("This request has expired. Ask your partner for a new link."))
             if not request.reusable and request.acceptances.filter(
                 status__in=[AcceptanceStatus.PROCESSING, AcceptanceStatus.SUCCEEDED]
             ).exists():
-                raise RequestAlreadyAnswered(_("This request has already been accepted."))
+                raise RequestAlreadyAnswered(_("This request has already been accepted."), code=Code.ALREADY_ACCEPTED)
             blockers = acceptance_blockers(request=request, customer=customer)
             if blockers:
-                raise DomainError(blockers[0].message, code=blockers[0].code)
+                raise blockers[0].error()
             choice = dap_choice if dap_choice in DapChoice.values else ""
             if dap_conflicts(request=request, customer=customer) and not choice:
-                raise DomainError(
+                raise Invalid(
                     _("Choose whether to keep your current admin partner or reassign admin permissions."),
                     field="dap_choice",
                 )
@@ -91,7 +92,7 @@ def invitation_decline(*, raw_token: str, user: User, customer: Tenant, ip: str 
         if not request.reusable and answers.filter(
             status__in=[AcceptanceStatus.PROCESSING, AcceptanceStatus.SUCCEEDED]
         ).exists():
-            raise RequestAlreadyAnswered(_("This request has already been accepted."))
+            raise RequestAlreadyAnswered(_("This request has already been accepted."), code=Code.ALREADY_ACCEPTED)
         if request.status == RequestStatus.EXPIRED or request.is_expired():
             raise RequestExpired(_("This request has expired. Ask your partner for a new link."))
         if request.reusable:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from customers import rules
 from customers.models import Service
 from customers.rules import relationship_refusals
 from invitations.errors import NotAllowed
 from invitations.models import RelationshipRequest
-from invitations.refusals import refusal_text
+from invitations.refusals import refusal_error, refusal_text
 from invitations.selectors import user_email_matches
+from partnercenter.errors import DomainError
 from partnercenter.models import Membership, Tenant, TenantKind, User
 from partnercenter.roles import Role
 
@@ -26,6 +27,10 @@ class Blocker:
     @property
     def message(self) -> str:
         return refusal_text(self.code, self.params)
+
+    def error(self) -> DomainError:
+        """This refusal raised at the click: its stored code's domain error, worded when read."""
+        return refusal_error(self.code, self.params)
 
 
 def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> list[Blocker]:

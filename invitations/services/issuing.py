@@ -4,7 +4,7 @@ sweep of every link kind, links.services.links_expire."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from customers.rules import dap_allowed
 from invitations.drafts import draft_checked
@@ -24,7 +24,7 @@ from links.services import (
     recipient_language,
 )
 from partnercenter.domains import to_unicode
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, Conflict, Invalid
 from partnercenter.models import PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm
 from partnercenter.selectors import permissions_of
@@ -59,7 +59,8 @@ def invitation_create(
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
     if include_dap and not dap_allowed(partner):
         raise NotAllowed(
-            _("Requesting admin permissions is not available in the US Government cloud."), field="include_dap"
+            _("Requesting admin permissions is not available in the US Government cloud."), field="include_dap",
+            code=Code.US_GOVERNMENT,
         )
     if include_dap and Perm.RELATIONSHIP_REQUEST_DAP not in perms:
         raise NotAllowed(
@@ -75,7 +76,7 @@ def invitation_create(
         if partner.partner_type != PartnerType.INDIRECT_RESELLER or not is_partnered_reseller(
             provider=provider, reseller_id=partner.id
         ):
-            raise DomainError(_("Choose one of your indirect providers."), field="provider")
+            raise Invalid(_("Choose one of your indirect providers."), field="provider")
     email = email_checked(customer_email, field="customer_email")
     if email:
         reusable = False
@@ -89,7 +90,7 @@ def invitation_create(
         except IntegrityError:
             # A concurrent request for the same email won the insert; the next round re-issues it.
             continue
-    raise DomainError(_("Please try again."))
+    raise Conflict(_("Please try again."), code=Code.BUSY)
 
 
 def _invitation_create_once(
@@ -106,13 +107,13 @@ def _invitation_create_once(
             if existing.is_expired():
                 link_expire(existing)
             elif existing.acceptances.filter(status=AcceptanceStatus.PROCESSING).exists():
-                raise DomainError(
+                raise Conflict(
                     _("This customer is accepting your earlier request right now. Try again in a minute."),
-                    field="customer_email",
+                    field="customer_email", code=Code.BUSY,
                 )
             elif not reissue:
                 raise PendingRequestExists(
-                    _("A pending request to %(email)s exists already.") % {"email": to_unicode(email)},
+                    _("A pending request to %(email)s exists already."), params={"email": to_unicode(email)},
                     existing=existing, field="customer_email",
                 )
             else:
@@ -136,7 +137,7 @@ def invitation_send(
         locked = link_lock(RelationshipRequest, request.pk)
         link_send_checked(locked, raw_token=raw_token)
         if not locked.email:
-            raise DomainError(_("Enter a customer email to send the request from the portal."), field="body")
+            raise Invalid(_("Enter a customer email to send the request from the portal."), field="body")
         subject, body = draft_checked(subject=subject, body=body, link=link)
         outbox_email_create_raw(
             to_email=locked.email, subject=subject, body=body,
@@ -154,12 +155,13 @@ def invitation_resend(*, request: RelationshipRequest, actor: User, ip: str | No
 
     def not_while_accepting(locked: RelationshipRequest) -> None:
         if locked.acceptances.filter(status=AcceptanceStatus.PROCESSING).exists():
-            raise DomainError(_("A customer is accepting this request right now. Try again in a minute."))
+            raise Conflict(_("A customer is accepting this request right now. Try again in a minute."), code=Code.BUSY)
 
     try:
         return link_resend(request, actor=actor, ip=ip, check=not_while_accepting)
     except IntegrityError:
-        raise DomainError(_("Another pending request to this customer email exists already.")) from None
+        raise Conflict(_("Another pending request to this customer email exists already."),
+                       code=Code.PENDING_EXISTS) from None
 
 
 def invitation_revoke(*, request: RelationshipRequest, actor: User, ip: str | None = None) -> None:

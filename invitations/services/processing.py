@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Service
 from customers.services import dap_grant, reseller_association_ensure, reseller_relationship_ensure
@@ -17,7 +18,7 @@ from invitations.events import RequestEvents
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.services.checks import acceptance_blockers
 from links.services import link_answer
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, Conflict, DomainError
 from partnercenter.events import event_record
 from partnercenter.models import Tenant, User
 from partnercenter.roles import Role
@@ -92,7 +93,7 @@ def acceptance_process(*, acceptance_id: str) -> str:
             with transaction.atomic():
                 granted = _acceptance_apply(acceptance, request)
         except DomainError as exc:
-            if exc.code != "associated":
+            if exc.code != Code.ASSOCIATED:
                 raise
             # The association went to another reseller after all: nothing of this acceptance stays.
             return _acceptance_fail(acceptance, request, "associated", {"provider": request.provider.name})
@@ -134,7 +135,8 @@ def _acceptance_apply(acceptance: Acceptance, request: RelationshipRequest) -> l
         if not ResellerAssociation.objects.filter(customer=customer, provider_id=request.provider_id,
                                                   reseller=partner, status=RelationshipStatus.ACTIVE).exists():
             # reseller_association_ensure lost a race on the unique index to another reseller.
-            raise DomainError("associated with another reseller of this provider", code="associated")
+            raise Conflict(_("Another reseller of %(provider)s serves this customer already."),
+                           params={"provider": request.provider.name}, code=Code.ASSOCIATED)
     if not acceptance.include_dap:
         return []
     # Another partner's admin permissions move only when the customer chose so on the page;
