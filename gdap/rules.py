@@ -37,7 +37,7 @@ from customers.models import RelationshipStatus as ResellerStatus
 from customers.models import ResellerRelationship
 from customers.rules import in_us_government_cloud, relationship_refusals
 from gdap.models import AUTO_EXTEND_DURATION, GLOBAL_ADMINISTRATOR_ID, MAX_DURATION, MIN_DURATION, RoleDefinition
-from partnercenter.errors import Code, Invalid, Stale
+from partnercenter.errors import Code, Conflict, Invalid, Stale
 from partnercenter.models import Tenant, TenantKind
 
 DISPLAY_NAME_MAX = 50
@@ -60,9 +60,15 @@ def display_name_clean(*, partner: Tenant, value: str, exclude_id: Any = None) -
     if exclude_id is not None:
         taken = taken.exclude(pk=exclude_id)
     if taken.exists():
-        raise Invalid(_("You already have an admin relationship named “%(name)s”. Choose another name."),
-                      field="display_name", code=Code.CONFLICT, params={"name": name})
+        raise display_name_taken(name)
     return name
+
+
+def display_name_taken(name: str) -> Conflict:
+    """The partner has a relationship of this name already (checked here, and by the database's unique
+    constraint when two requests race)."""
+    return Conflict(_("You already have an admin relationship named “%(name)s”. Choose another name."),
+                    field="display_name", params={"name": name})
 
 
 def roles_clean(values: Iterable[Any], *, field: str = "roles", active_only: bool = True) -> list[RoleDefinition]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("customers", "invitations", "resellers", "subscriptions", "partnercenter", "links")
+APPS = ("customers", "invitations", "resellers", "subscriptions", "partnercenter", "links", "gdap", "jobs")
 MAX_LINES = 400
 
 

@@ -12,7 +12,7 @@ from gdap import rules
 from gdap.events import SecurityGroupEvents
 from gdap.models import AssignmentStatus, RoleTemplate, RoleTemplateAssignment, SecurityGroup, SecurityGroupMember
 from gdap.services.common import require
-from partnercenter.errors import Conflict, Invalid, NotFound
+from partnercenter.errors import Code, Conflict, Invalid, NotFound
 from partnercenter.events import event_record
 from partnercenter.models import Membership, Tenant, User
 from partnercenter.roles import Perm
@@ -29,8 +29,8 @@ def _name(value: str, *, max_length: int) -> str:
     return name
 
 
-def _taken(name: str) -> Invalid:
-    return Invalid(_("The name “%(name)s” is already used."), field="name", code="conflict", params={"name": name})
+def _taken(name: str) -> Conflict:
+    return Conflict(_("The name “%(name)s” is already used."), field="name", params={"name": name})
 
 
 def _log(tenant: Tenant, kind: str, actor: User | None, **data: Any) -> None:
@@ -75,7 +75,7 @@ def group_delete(group: SecurityGroup, *, actor: User | None) -> None:
         held = group.assignments.exclude(status=AssignmentStatus.DELETED).count()
         if held:
             raise Conflict(_("This security group has roles in %(count)d admin relationships: remove it from them "
-                             "first."), code="blocked", params={"count": held})
+                             "first."), code=Code.BLOCKED, params={"count": held})
         _log(group.partner, SecurityGroupEvents.GROUP_DELETED, actor, group=group.name, group_id=str(group.pk))
         group.delete()
 

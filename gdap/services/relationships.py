@@ -36,9 +36,7 @@ from partnercenter.roles import Perm
 EDITABLE = ("display_name", "roles", "duration", "auto_extend", "customer")
 
 
-def _name_taken(name: str) -> Invalid:
-    return Invalid(_("You already have an admin relationship named “%(name)s”. Choose another name."),
-                   field="display_name", code="conflict", params={"name": name})
+_name_taken = rules.display_name_taken
 
 
 def relationship_create(

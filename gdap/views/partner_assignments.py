@@ -52,7 +52,7 @@ def assignment_add(request: HttpRequest, relationship_id: str) -> HttpResponse:
     group_id = (form.cleaned_data.get("security_group") or "").strip()
     try:
         if not group_id:
-            raise Invalid(_("Choose a security group."), field="security_group")
+            raise Invalid(gettext_lazy("Choose a security group."), field="security_group")
         group = selectors.security_group_get(tenant=request.tenant, group_id=group_id)  # type: ignore[attr-defined]
         services.assignment_create(rel, actor=request.user, security_group=group,  # type: ignore[arg-type]
                                    roles=form.cleaned_data.get("roles") or [], ip=client_ip(request))

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from gdap import selectors, services
@@ -135,7 +136,7 @@ def group_member_remove(request: HttpRequest, group_id: Any, user_id: int) -> Ht
     group = _group(request, group_id)
     membership = next((m for m in group.memberships.all() if m.user_id == user_id), None)
     if membership is None:
-        raise NotFound(_("Not found"))
+        raise NotFound(gettext_lazy("Not found"))
     if request.method == "POST":
         services.member_remove(group, actor=request.user, user=membership.user)  # type: ignore[arg-type]
         messages.success(request, _("%(email)s was removed from %(group)s.") % {"email": membership.user.email,
