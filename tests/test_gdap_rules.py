@@ -10,7 +10,7 @@ import pytest
 from customers.services import reseller_relationship_ensure
 from gdap import rules, services
 from gdap.models import GLOBAL_ADMINISTRATOR_ID, AdminRelationship, RoleDefinition
-from partnercenter.errors import Code, Invalid
+from partnercenter.errors import Code, DomainError
 from partnercenter.models import Cloud
 from tests.factories import PartnerFactory, TenantFactory
 
@@ -32,9 +32,9 @@ def _create(partner, actor, customer, **overrides):
     return services.relationship_create(partner=partner, actor=actor, customer=customer, **values)
 
 
-def _refused(partner, actor, customer, field, code=Code.INVALID, **overrides) -> Invalid:
+def _refused(partner, actor, customer, field, code=Code.INVALID, **overrides) -> DomainError:
     before = AdminRelationship.objects.count()
-    with pytest.raises(Invalid) as exc:
+    with pytest.raises(DomainError) as exc:
         _create(partner, actor, customer, **overrides)
     assert exc.value.field == field, exc.value.message
     assert exc.value.code == code, exc.value.code
