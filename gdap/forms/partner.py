@@ -22,19 +22,6 @@ DURATION_PRESETS = (
     (730, _("2 years")),
 )
 PRESET_DAYS = {days for days, _label in DURATION_PRESETS}
-# The role catalog's categories (gdap/data/roles.json), in the order the picker shows them.
-CATEGORY_LABELS = {
-    "general": _("General"),
-    "identity": _("Identity"),
-    "security": _("Security"),
-    "compliance": _("Compliance"),
-    "devices": _("Devices"),
-    "exchange": _("Exchange"),
-    "sharepoint": _("SharePoint"),
-    "teams": _("Teams"),
-    "reports": _("Reports"),
-    "billing": _("Billing"),
-}
 
 
 class RoleIdsField(forms.Field):

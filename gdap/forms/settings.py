@@ -75,6 +75,7 @@ class RoleTemplateForm(forms.Form):
     duration = forms.ChoiceField(label=_("Duration"), choices=DURATION_PRESETS, initial="P730D",
                                  widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     duration_days = forms.IntegerField(label=_("Custom duration in days"), required=False, min_value=1, max_value=730,
+                                       widget=forms.NumberInput(attrs={"data-duration-custom": "duration"}),
                                        error_messages={"min_value": _("Enter 1 to 730 days."),
                                                        "max_value": _("Enter 1 to 730 days."),
                                                        "invalid": _("Enter 1 to 730 days.")})

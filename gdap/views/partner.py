@@ -19,16 +19,9 @@ from django.utils.translation import gettext as _
 
 from customers.selectors import customer_for_partner, dap_services
 from gdap import selectors, services
-from gdap.forms.partner import (
-    CATEGORY_LABELS,
-    CUSTOM,
-    PRESET_DAYS,
-    ApprovalDraftForm,
-    AutoExtendForm,
-    EtagForm,
-    RelationshipRequestForm,
-)
+from gdap.forms.partner import CUSTOM, PRESET_DAYS, ApprovalDraftForm, AutoExtendForm, EtagForm, RelationshipRequestForm
 from gdap.models import GLOBAL_ADMINISTRATOR_ID, LIVE, AdminRelationship, GdapApproval, RelationshipStatus
+from gdap.picker import role_picker
 from gdap.services.approval_send import TEMPLATE as MAIL_TEMPLATE
 from gdap.services.approval_send import approval_link_send, approval_recipients
 from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_keep
@@ -111,14 +104,6 @@ def _initial(partner: Tenant, customer: Tenant, source: AdminRelationship | None
     return initial
 
 
-def role_groups() -> list[tuple[str, list]]:
-    """The catalog for the picker: [(category label, roles)], categories in CATEGORY_LABELS' order."""
-    order = list(CATEGORY_LABELS)
-    groups = selectors.role_catalog()
-    groups.sort(key=lambda group: order.index(group[0]) if group[0] in order else len(order))
-    return [(str(CATEGORY_LABELS.get(category, category.title() or _("Other"))), roles) for category, roles in groups]
-
-
 @tenant_view(Perm.GDAP_MANAGE)
 def relationship_request(request: HttpRequest, customer_id: str | None = None) -> HttpResponse:
     """GET ?template=<role template id> pre-fills from a template, ?from=<relationship id> from an earlier
@@ -157,15 +142,11 @@ def relationship_request(request: HttpRequest, customer_id: str | None = None) -
                 # POST, redirect, GET: refreshing the draft shows it again and creates nothing.
                 draft_link_keep(request, DRAFT_KIND, str(rel.pk), raw)  # type: ignore[arg-type]
                 return redirect("gdap:draft", relationship_id=rel.pk)
-        checked = set(request.POST.getlist("roles"))
     else:
-        initial = _initial(partner, customer, source, template)
-        form = RelationshipRequestForm(initial=initial)
-        checked = set(initial.get("roles", ()))
+        form = RelationshipRequestForm(initial=_initial(partner, customer, source, template))
     return render(request, "gdap/partner_request.html", {
-        "form": form, "customer": customer, "groups": role_groups(), "checked": checked, "source": source,
+        "form": form, "customer": customer, "picker": role_picker(form["roles"]), "source": source,
         "template": template, "templates": list(selectors.role_templates_of(partner=partner)),
-        "ga_id": str(GLOBAL_ADMINISTRATOR_ID),
     }, status=status)
 
 
