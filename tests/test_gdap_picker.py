@@ -1,6 +1,6 @@
 """The one GDAP role picker (gdap/picker.py, templates/gdap/_role_picker.html, static/js/role_picker.js) on
 every page that picks roles: Request admin relationship, the role template form (and its group lines),
-a relationship's "Add security group" and "Edit roles"."""
+a relationship's "Add security group" and "Edit roles"; and the one table of duration presets."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import re
 import pytest
 
 from gdap import services
+from gdap.forms.durations import DURATION_PRESETS
 from gdap.models import RoleDefinition
 from gdap.picker import CATEGORY_LABELS, SEARCH_FROM
 from tests.conftest import client_for
@@ -29,6 +30,11 @@ def _categories(page: str) -> list[str]:
     return re.findall(r'<legend class="role-picker-category">([^<]*)</legend>', first)
 
 
+def _radio_labels(page: str, name: str) -> list[str]:
+    ids = re.findall(rf'<input type="radio" name="{name}" value="[^"]*"[^>]*id="([^"]+)"', page)
+    return [re.search(rf'for="{i}">([^<]*)</label>', page).group(1) for i in ids]
+
+
 def test_request_page_and_template_form_share_the_picker_and_its_categories(world):  # noqa: F811
     client = client_for(world.admin)
     request_page = client.get(f"/gdap/customers/{world.customer.id}/request/").content.decode()
@@ -41,6 +47,16 @@ def test_request_page_and_template_form_share_the_picker_and_its_categories(worl
         assert 'placeholder="Search roles"' in page and "role-picker-count" in page
         assert "Most powerful role" in page
     assert _categories(request_page) == _categories(template_page)
+
+
+def test_both_forms_offer_the_same_duration_presets(world):  # noqa: F811
+    client = client_for(world.admin)
+    request_page = client.get(f"/gdap/customers/{world.customer.id}/request/").content.decode()
+    template_page = client.get("/gdap/role-templates/new/").content.decode()
+    expected = [str(label) for _days, label in DURATION_PRESETS] + ["Custom"]
+    assert _radio_labels(request_page, "preset") == expected == _radio_labels(template_page, "duration")
+    # Typing custom days chooses "Custom" (static/js/app.js) on both.
+    assert 'data-duration-custom="preset"' in request_page and 'data-duration-custom="duration"' in template_page
 
 
 def test_security_group_pages_offer_the_relationship_roles_in_the_shared_picker(world):  # noqa: F811

@@ -9,19 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gdap.forms.durations import CUSTOM, CUSTOM_LABEL, DEFAULT_DAYS, DURATION_PRESETS
 from invitations.forms import DraftForm
 from partnercenter.errors import DomainError
-
-CUSTOM = "custom"
-# (days, label) of the duration presets; "custom" reads the days typed beside it.
-DURATION_PRESETS = (
-    (30, _("30 days")),
-    (90, _("90 days")),
-    (180, _("180 days")),
-    (365, _("1 year")),
-    (730, _("2 years")),
-)
-PRESET_DAYS = {days for days, _label in DURATION_PRESETS}
 
 
 class RoleIdsField(forms.Field):
@@ -43,8 +33,9 @@ class RelationshipRequestForm(forms.Form):
     )
     roles = RoleIdsField(label=_("Roles"), required=False)
     preset = forms.TypedChoiceField(
-        label=_("Duration"), coerce=str, initial="730", widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-        choices=[*((str(days), label) for days, label in DURATION_PRESETS), (CUSTOM, _("Custom"))],
+        label=_("Duration"), coerce=str, initial=str(DEFAULT_DAYS),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        choices=[*((str(days), label) for days, label in DURATION_PRESETS), (CUSTOM, CUSTOM_LABEL)],
     )
     duration = forms.CharField(
         label=_("Custom duration in days"), required=False, max_length=40,

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from customers.selectors import customer_for_partner, dap_services
 from gdap import selectors, services
-from gdap.forms.partner import CUSTOM, PRESET_DAYS, ApprovalDraftForm, AutoExtendForm, EtagForm, RelationshipRequestForm
+from gdap.forms.durations import CUSTOM, DEFAULT_DAYS, PRESET_DAYS
+from gdap.forms.partner import ApprovalDraftForm, AutoExtendForm, EtagForm, RelationshipRequestForm
 from gdap.models import GLOBAL_ADMINISTRATOR_ID, LIVE, AdminRelationship, GdapApproval, RelationshipStatus
 from gdap.picker import role_picker
 from gdap.services.approval_send import TEMPLATE as MAIL_TEMPLATE
@@ -91,7 +92,7 @@ def display_name_suggest(partner: Tenant, customer: Tenant) -> str:
 
 
 def _initial(partner: Tenant, customer: Tenant, source: AdminRelationship | None, template: Any) -> dict:
-    initial: dict[str, Any] = {"display_name": display_name_suggest(partner, customer), "preset": "730"}
+    initial: dict[str, Any] = {"display_name": display_name_suggest(partner, customer), "preset": str(DEFAULT_DAYS)}
     model = template or source
     if model is not None:
         days = model.duration.days
