@@ -25,6 +25,7 @@ from gdap.models import GLOBAL_ADMINISTRATOR_ID, LIVE, AdminRelationship, GdapAp
 from gdap.picker import role_picker
 from gdap.services.approval_send import TEMPLATE as MAIL_TEMPLATE
 from gdap.services.approval_send import approval_link_send, approval_recipients
+from gdap.services.names import display_name_suggest
 from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_keep
 from links.kinds import link_path
 from links.models import LinkStatus
@@ -74,21 +75,6 @@ def customer_relationships(request: HttpRequest, customer_id: str) -> HttpRespon
 
 
 # --- Request admin relationship ---------------------------------------------------------------------
-
-
-def display_name_suggest(partner: Tenant, customer: Tenant) -> str:
-    """The customer's name cut to 50 characters, numbered when the partner already uses it."""
-    base = " ".join(customer.name.split())[:50].strip() or "GDAP"
-    taken = {name.casefold() for name in AdminRelationship.objects.visible_to(partner)
-             .filter(display_name__istartswith=base[:40]).values_list("display_name", flat=True)}
-    if base.casefold() not in taken:
-        return base
-    for number in range(2, 1000):
-        suffix = f" ({number})"
-        candidate = base[:50 - len(suffix)].rstrip() + suffix
-        if candidate.casefold() not in taken:
-            return candidate
-    return base
 
 
 def _initial(partner: Tenant, customer: Tenant, source: AdminRelationship | None, template: Any) -> dict:
