@@ -85,21 +85,26 @@ class RelationshipRequestForm(forms.Form):
         return text
 
 
-class AutoExtendForm(forms.Form):
-    auto_extend = forms.BooleanField(label=_("Auto-extend by 180 days"), required=False)
-    etag = forms.CharField(widget=forms.HiddenInput, max_length=200)
-
-
 class EtagForm(forms.Form):
+    """The ETag the page was drawn with (gdap.rules.etag_check compares it); the edit forms extend it."""
+
     etag = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
 
-class AssignmentForm(forms.Form):
-    """"Add security group" (a group of the partner and roles of the relationship) and its edit (roles)."""
+class AutoExtendForm(EtagForm):
+    auto_extend = forms.BooleanField(label=_("Auto-extend by 180 days"), required=False)
+
+
+class AssignmentForm(EtagForm):
+    """"Add security group" (a group of the partner and roles of the relationship) and its edit (roles);
+    adding has no ETag yet."""
 
     security_group = forms.CharField(label=_("Security group"), required=False, max_length=64)
     roles = RoleIdsField(label=_("Roles"), required=False)
-    etag = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["etag"].required = False
 
 
 class ApprovalDraftForm(DraftForm):
