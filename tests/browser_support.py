@@ -103,3 +103,11 @@ def open_navigation(page) -> None:  # noqa: ANN001
     if menu.is_visible():
         menu.click()
         page.locator("#sidebar.show").wait_for()
+
+
+def save_screenshot(page, name: str, viewport: str) -> None:  # noqa: ANN001
+    """With SCREENSHOT_DIR=/some/dir set, the whole page as <name>-<viewport>.png there (to look at a layout)."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{folder}/{name}-{viewport}.png", full_page=True)

@@ -60,7 +60,7 @@ def test_select_customers_request_admin_relationships_and_follow_the_job(new_pag
         "Helpdesk – Baltic Foods GmbH", "Helpdesk – Harbor Labs AG"]
 
     open_navigation(page)
-    page.get_by_role("link", name="Admin relationships").click()
+    page.locator("#sidebar").get_by_role("link", name="Admin relationships", exact=True).click()
     expect(page.get_by_role("heading", name="Admin relationships")).to_be_visible()
     expect(page.get_by_role("cell", name="Helpdesk – Harbor Labs AG", exact=True)).to_be_visible()
     assert_accessible(page, "admin relationships")

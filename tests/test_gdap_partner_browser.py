@@ -1,7 +1,8 @@
 """Playwright in Debian's Chromium: the partner's GDAP request (customer row → "Admin relationships" →
 "Request admin relationship" → draft → "Send") and its main error (a duplicate display name), at the
 common laptop (1366×768) and a phone (390×844), found by their labels, axe-core at every state; the
-request page rendered in German and Hungarian (role descriptions in the reader's language)."""
+request page rendered in German and Hungarian (role descriptions in the reader's language).
+SCREENSHOT_DIR=/some/dir also saves the request page as PNGs."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 from gdap.models import AdminRelationship, RelationshipStatus
 from partnercenter.models import OutboxEmail
 from partnercenter.roles import Role
-from tests.browser_support import PASSWORD, assert_accessible, no_sideways_scroll, sign_in
+from tests.browser_support import PASSWORD, assert_accessible, no_sideways_scroll, save_screenshot, sign_in
 from tests.factories import member
 from tests.gdap_partner_support import build_world
 
@@ -36,7 +37,8 @@ def world(partner, customer):  # noqa: ANN001, ANN201
 def open_request(page, customer_name: str) -> None:  # noqa: ANN001
     page.goto("/customers/")
     page.get_by_role("button", name=f"Show details for {customer_name}").click()
-    page.get_by_role("link", name="Admin relationships").click()
+    # The customer's own link in its details (the sidebar has "Admin relationships" too).
+    page.locator("#main").get_by_role("link", name="Admin relationships", exact=True).click()
     page.get_by_role("heading", name=re.compile("Admin relationships")).wait_for()
     expect(page.get_by_text("Adatum support")).to_be_visible()
     assert_accessible(page, "admin relationships")
@@ -51,14 +53,28 @@ def test_request_draft_and_send(new_page, world, viewport):
     open_request(page, world.customer.name)
     expect(page.get_by_label("Display name")).to_have_value("Adatum AG")
     assert_accessible(page, "request form")
-    page.get_by_label("Filter roles").fill("directory readers")
-    expect(page.get_by_text(re.compile(r"^Roles shown: \d+$"))).to_be_visible()
-    expect(page.get_by_label("Global Administrator")).to_be_hidden()
+    save_screenshot(page, "request-form", viewport)
+    # The shared role picker: search (every word, case ignored), the count, Global Administrator marked.
+    expect(page.get_by_text("Most powerful role")).to_be_visible()
+    expect(page.get_by_text("No role selected")).to_be_visible()
+    page.get_by_label("Search roles").fill("DIRECTORY readers")
+    expect(page.locator(".role-picker-status")).to_have_text(re.compile(r"^Roles shown: \d+$"))
+    expect(page.get_by_label(re.compile("^Global Administrator"))).to_be_hidden()
     expect(page.get_by_label("Exchange Administrator")).to_be_hidden()
     page.get_by_label("Directory Readers").check()
-    page.get_by_label("Filter roles").fill("")
+    page.get_by_label("Search roles").fill("no such role")
+    expect(page.get_by_role("paragraph").filter(has_text="No role matches your search.")).to_be_visible()
+    expect(page.get_by_label("Directory Readers")).to_be_visible()  # a ticked role is never hidden
+    page.get_by_label("Search roles").fill("")
     page.get_by_label("User Administrator", exact=True).check()
+    expect(page.get_by_text("2 roles selected")).to_be_visible()
+    # Typing a custom duration chooses "Custom"; a preset is chosen again below.
+    page.get_by_label("Custom duration in days").fill("45")
+    expect(page.get_by_role("radio", name="Custom")).to_be_checked()
+    page.get_by_label("Custom duration in days").fill("")
     page.get_by_role("radio", name="180 days").check()
+    assert_accessible(page, "request form, roles chosen")
+    save_screenshot(page, "request-form-chosen", viewport)
     assert no_sideways_scroll(page)
     page.get_by_role("button", name="Request admin relationship").click()
     page.get_by_role("heading", name=re.compile("Email draft")).wait_for()

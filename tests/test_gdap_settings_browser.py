@@ -5,9 +5,7 @@ found by their visible labels. SCREENSHOT_DIR=/some/dir also saves each state as
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +13,7 @@ from playwright.sync_api import expect
 from gdap import services
 from gdap.models import RoleTemplate, SecurityGroup
 from partnercenter.roles import Role
-from tests.browser_support import assert_accessible, no_sideways_scroll, open_navigation, sign_in
+from tests.browser_support import assert_accessible, no_sideways_scroll, open_navigation, save_screenshot, sign_in
 from tests.factories import PartnerFactory, TenantFactory, member
 from tests.gdap_settings_support import active_assignment
 
@@ -25,10 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _state(page, viewport: str, name: str) -> None:  # noqa: ANN001
     assert_accessible(page, name)
     assert no_sideways_scroll(page), name
-    folder = os.environ.get("SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}-{viewport}.png", full_page=True)
+    save_screenshot(page, name, viewport)
 
 
 def _open(page, label: str) -> None:  # noqa: ANN001
@@ -103,6 +98,9 @@ def test_create_a_role_template_and_meet_the_global_administrator_auto_extend_er
     roles.get_by_label(re.compile(r"^Global Administrator")).check()
     roles.get_by_label("Global Reader").check()
     expect(roles.get_by_text("2 roles selected")).to_be_visible()
+    page.get_by_label("Custom duration in days").fill("45")  # typing the days chooses "Custom"
+    expect(page.get_by_role("radio", name="Custom")).to_be_checked()
+    page.get_by_label("Custom duration in days").fill("")
     page.get_by_label("1 year").check()
     page.get_by_label("Auto-extend by 180 days").check()
     page.get_by_label("Security group", exact=True).select_option(label="Helpdesk")

@@ -9,32 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gdap.forms.durations import CUSTOM, CUSTOM_LABEL, DEFAULT_DAYS, DURATION_PRESETS
 from invitations.forms import DraftForm
 from partnercenter.errors import DomainError
-
-CUSTOM = "custom"
-# (days, label) of the duration presets; "custom" reads the days typed beside it.
-DURATION_PRESETS = (
-    (30, _("30 days")),
-    (90, _("90 days")),
-    (180, _("180 days")),
-    (365, _("1 year")),
-    (730, _("2 years")),
-)
-PRESET_DAYS = {days for days, _label in DURATION_PRESETS}
-# The role catalog's categories (gdap/data/roles.json), in the order the picker shows them.
-CATEGORY_LABELS = {
-    "general": _("General"),
-    "identity": _("Identity"),
-    "security": _("Security"),
-    "compliance": _("Compliance"),
-    "devices": _("Devices"),
-    "exchange": _("Exchange"),
-    "sharepoint": _("SharePoint"),
-    "teams": _("Teams"),
-    "reports": _("Reports"),
-    "billing": _("Billing"),
-}
 
 
 class RoleIdsField(forms.Field):
@@ -56,8 +33,9 @@ class RelationshipRequestForm(forms.Form):
     )
     roles = RoleIdsField(label=_("Roles"), required=False)
     preset = forms.TypedChoiceField(
-        label=_("Duration"), coerce=str, initial="730", widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-        choices=[*((str(days), label) for days, label in DURATION_PRESETS), (CUSTOM, _("Custom"))],
+        label=_("Duration"), coerce=str, initial=str(DEFAULT_DAYS),
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        choices=[*((str(days), label) for days, label in DURATION_PRESETS), (CUSTOM, CUSTOM_LABEL)],
     )
     duration = forms.CharField(
         label=_("Custom duration in days"), required=False, max_length=40,
@@ -107,21 +85,26 @@ class RelationshipRequestForm(forms.Form):
         return text
 
 
-class AutoExtendForm(forms.Form):
-    auto_extend = forms.BooleanField(label=_("Auto-extend by 180 days"), required=False)
-    etag = forms.CharField(widget=forms.HiddenInput, max_length=200)
-
-
 class EtagForm(forms.Form):
+    """The ETag the page was drawn with (gdap.rules.etag_check compares it); the edit forms extend it."""
+
     etag = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
 
-class AssignmentForm(forms.Form):
-    """"Add security group" (a group of the partner and roles of the relationship) and its edit (roles)."""
+class AutoExtendForm(EtagForm):
+    auto_extend = forms.BooleanField(label=_("Auto-extend by 180 days"), required=False)
+
+
+class AssignmentForm(EtagForm):
+    """"Add security group" (a group of the partner and roles of the relationship) and its edit (roles);
+    adding has no ETag yet."""
 
     security_group = forms.CharField(label=_("Security group"), required=False, max_length=64)
     roles = RoleIdsField(label=_("Roles"), required=False)
-    etag = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["etag"].required = False
 
 
 class ApprovalDraftForm(DraftForm):

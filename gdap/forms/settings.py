@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gdap import rules
+from gdap.forms.durations import CUSTOM, CUSTOM_LABEL, DEFAULT_DAYS, DURATION_PRESETS, PRESET_DAYS
 from gdap.models import AUTO_EXTEND_DURATION, SecurityGroup
 from gdap.picker import role_choices
 from gdap.services.groups import NAME_MAX
@@ -18,16 +19,8 @@ from partnercenter.errors import Invalid
 
 TEMPLATE_NAME_MAX = 100
 DESCRIPTION_MAX = 500
-CUSTOM = "custom"
-DURATION_PRESETS = [
-    ("P30D", _("30 days")),
-    ("P90D", _("90 days")),
-    ("P180D", _("180 days")),
-    ("P365D", _("1 year")),
-    ("P730D", _("2 years")),
-    (CUSTOM, _("Custom")),
-]
-_PRESET_DAYS = {30: "P30D", 90: "P90D", 180: "P180D", 365: "P365D", 730: "P730D"}
+# The presets as ISO 8601 days (P30D … P730D), then "custom" (duration_days).
+DURATION_CHOICES = [*((f"P{days}D", label) for days, label in DURATION_PRESETS), (CUSTOM, CUSTOM_LABEL)]
 
 
 def _name_field(max_length: int) -> forms.CharField:
@@ -72,9 +65,10 @@ class RoleTemplateForm(forms.Form):
     name = _name_field(TEMPLATE_NAME_MAX)
     description = _description_field()
     roles = forms.MultipleChoiceField(label=_("Roles"), choices=(), required=False)
-    duration = forms.ChoiceField(label=_("Duration"), choices=DURATION_PRESETS, initial="P730D",
+    duration = forms.ChoiceField(label=_("Duration"), choices=DURATION_CHOICES, initial=f"P{DEFAULT_DAYS}D",
                                  widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     duration_days = forms.IntegerField(label=_("Custom duration in days"), required=False, min_value=1, max_value=730,
+                                       widget=forms.NumberInput(attrs={"data-duration-custom": "duration"}),
                                        error_messages={"min_value": _("Enter 1 to 730 days."),
                                                        "max_value": _("Enter 1 to 730 days."),
                                                        "invalid": _("Enter 1 to 730 days.")})
@@ -91,7 +85,7 @@ class RoleTemplateForm(forms.Form):
     @classmethod
     def initial_for(cls, template: Any) -> dict[str, Any]:
         days = template.duration.days
-        preset = _PRESET_DAYS.get(days)
+        preset = f"P{days}D" if days in PRESET_DAYS else None
         return {"name": template.name, "description": template.description,
                 "roles": [str(role.pk) for role in template.roles.all()],
                 "duration": preset or CUSTOM, "duration_days": None if preset else days,

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import F
-from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -46,6 +45,7 @@ from gdap.models import (
 from gdap.services import approval_send
 from gdap.services.approval_send import approval_mail_context
 from gdap.services.common import relationship_data, require
+from gdap.services.names import display_name_for, unique_display_names
 from links.kinds import KINDS, link_path
 from links.models import LinkStatus
 from links.tokens import token_new
@@ -59,8 +59,6 @@ MAIL_TEMPLATE = approval_send.TEMPLATE
 # A customer that has one of these from the template already is skipped: asked, or granted.
 OPEN_STATUSES = (RelationshipStatus.CREATED, RelationshipStatus.APPROVAL_PENDING, RelationshipStatus.APPROVED,
                  RelationshipStatus.ACTIVATING, *LIVE)
-NAME_SEPARATOR = " – "
-TEMPLATE_PART_MAX = 20  # of the 50 characters of a display name, when both parts do not fit
 
 
 def approval_url(raw_token: str) -> str:
@@ -78,50 +76,6 @@ def _uuid(value: str) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
-
-
-# --- names ----------------------------------------------------------------------------------------
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "…"
-
-
-def display_name_for(template_name: str, customer_name: str, suffix: str = "") -> str:
-    """"<template> – <customer>" in at most 50 characters (with `suffix`, e.g. " (2)"): the customer's
-    name is what tells relationships apart, so the template's part is shortened first (to 20), then
-    the customer's."""
-    room = rules.DISPLAY_NAME_MAX - len(suffix)
-    template_part, customer_part = " ".join(template_name.split()), " ".join(customer_name.split())
-    if len(template_part) + len(NAME_SEPARATOR) + len(customer_part) > room:
-        template_part = _clip(template_part, min(len(template_part), TEMPLATE_PART_MAX))
-        customer_part = _clip(customer_part, room - len(template_part) - len(NAME_SEPARATOR))
-    return f"{template_part}{NAME_SEPARATOR}{customer_part}{suffix}"[: rules.DISPLAY_NAME_MAX]
-
-
-def unique_display_names(partner: Tenant, wanted: dict[Any, tuple[str, str]]) -> dict[Any, str]:
-    """{key: (template name, customer name)} → {key: display name}, each unique for the partner ignoring
-    case (rules.display_name_clean's rule), also among themselves: a taken name gets " (2)", " (3)", …
-    A few queries per chunk (the unique index on lower(display_name) answers them)."""
-    names: dict[Any, str] = {}
-    pending = dict(wanted)
-    taken_here: set[str] = set()
-    attempt = 1
-    while pending:
-        suffix = f" ({attempt})" if attempt > 1 else ""
-        candidates = {key: display_name_for(t, c, suffix) for key, (t, c) in pending.items()}
-        lowered = {name.lower() for name in candidates.values()}
-        taken = set(AdminRelationship.objects.filter(partner=partner).annotate(lname=Lower("display_name"))
-                    .filter(lname__in=lowered).values_list("lname", flat=True))
-        for key, name in candidates.items():
-            if name.lower() in taken or name.lower() in taken_here:
-                continue
-            taken_here.add(name.lower())
-            names[key] = name
-            del pending[key]
-        attempt += 1
-    return names
 
 
 # --- bulk request ---------------------------------------------------------------------------------

@@ -19,18 +19,13 @@ from django.utils.translation import gettext as _
 
 from customers.selectors import customer_for_partner, dap_services
 from gdap import selectors, services
-from gdap.forms.partner import (
-    CATEGORY_LABELS,
-    CUSTOM,
-    PRESET_DAYS,
-    ApprovalDraftForm,
-    AutoExtendForm,
-    EtagForm,
-    RelationshipRequestForm,
-)
+from gdap.forms.durations import CUSTOM, DEFAULT_DAYS, PRESET_DAYS
+from gdap.forms.partner import ApprovalDraftForm, AutoExtendForm, EtagForm, RelationshipRequestForm
 from gdap.models import GLOBAL_ADMINISTRATOR_ID, LIVE, AdminRelationship, GdapApproval, RelationshipStatus
+from gdap.picker import role_picker
 from gdap.services.approval_send import TEMPLATE as MAIL_TEMPLATE
 from gdap.services.approval_send import approval_link_send, approval_recipients
+from gdap.services.names import display_name_suggest
 from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_keep
 from links.kinds import link_path
 from links.models import LinkStatus
@@ -82,23 +77,8 @@ def customer_relationships(request: HttpRequest, customer_id: str) -> HttpRespon
 # --- Request admin relationship ---------------------------------------------------------------------
 
 
-def display_name_suggest(partner: Tenant, customer: Tenant) -> str:
-    """The customer's name cut to 50 characters, numbered when the partner already uses it."""
-    base = " ".join(customer.name.split())[:50].strip() or "GDAP"
-    taken = {name.casefold() for name in AdminRelationship.objects.visible_to(partner)
-             .filter(display_name__istartswith=base[:40]).values_list("display_name", flat=True)}
-    if base.casefold() not in taken:
-        return base
-    for number in range(2, 1000):
-        suffix = f" ({number})"
-        candidate = base[:50 - len(suffix)].rstrip() + suffix
-        if candidate.casefold() not in taken:
-            return candidate
-    return base
-
-
 def _initial(partner: Tenant, customer: Tenant, source: AdminRelationship | None, template: Any) -> dict:
-    initial: dict[str, Any] = {"display_name": display_name_suggest(partner, customer), "preset": "730"}
+    initial: dict[str, Any] = {"display_name": display_name_suggest(partner, customer), "preset": str(DEFAULT_DAYS)}
     model = template or source
     if model is not None:
         days = model.duration.days
@@ -109,14 +89,6 @@ def _initial(partner: Tenant, customer: Tenant, source: AdminRelationship | None
     if template is not None:
         initial["template"] = str(template.pk)
     return initial
-
-
-def role_groups() -> list[tuple[str, list]]:
-    """The catalog for the picker: [(category label, roles)], categories in CATEGORY_LABELS' order."""
-    order = list(CATEGORY_LABELS)
-    groups = selectors.role_catalog()
-    groups.sort(key=lambda group: order.index(group[0]) if group[0] in order else len(order))
-    return [(str(CATEGORY_LABELS.get(category, category.title() or _("Other"))), roles) for category, roles in groups]
 
 
 @tenant_view(Perm.GDAP_MANAGE)
@@ -157,15 +129,11 @@ def relationship_request(request: HttpRequest, customer_id: str | None = None) -
                 # POST, redirect, GET: refreshing the draft shows it again and creates nothing.
                 draft_link_keep(request, DRAFT_KIND, str(rel.pk), raw)  # type: ignore[arg-type]
                 return redirect("gdap:draft", relationship_id=rel.pk)
-        checked = set(request.POST.getlist("roles"))
     else:
-        initial = _initial(partner, customer, source, template)
-        form = RelationshipRequestForm(initial=initial)
-        checked = set(initial.get("roles", ()))
+        form = RelationshipRequestForm(initial=_initial(partner, customer, source, template))
     return render(request, "gdap/partner_request.html", {
-        "form": form, "customer": customer, "groups": role_groups(), "checked": checked, "source": source,
+        "form": form, "customer": customer, "picker": role_picker(form["roles"]), "source": source,
         "template": template, "templates": list(selectors.role_templates_of(partner=partner)),
-        "ga_id": str(GLOBAL_ADMINISTRATOR_ID),
     }, status=status)
 
 

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from gdap import selectors, services
 from gdap.forms.partner import AssignmentForm, EtagForm
 from gdap.models import AccessAssignment, AdminRelationship, AssignmentStatus
-from gdap.views.partner import confirm, roles_sorted
+from gdap.picker import role_picker
+from gdap.views.partner import confirm
 from partnercenter import errors
 from partnercenter.clientip import client_ip
 from partnercenter.errors import DomainError, Invalid, Stale
@@ -25,14 +26,15 @@ from partnercenter.roles import Perm
 STALE = gettext_lazy("Someone else changed the roles of this security group. The current values are shown.")
 
 
-def _form_page(request: HttpRequest, rel: AdminRelationship, form: AssignmentForm, checked: set[str], *,
+def _form_page(request: HttpRequest, rel: AdminRelationship, form: AssignmentForm, *,
                assignment: AccessAssignment | None = None, status: int = 200) -> HttpResponse:
+    """The form with the shared role picker, offering the relationship's roles (checked: the form's value)."""
     taken = {a.security_group_id for a in rel.current_assignments}
     groups = [] if assignment else [g for g in selectors.security_groups_of(partner=request.tenant)  # type: ignore[attr-defined]
                                     if g.pk not in taken]
     return render(request, "gdap/partner_assignment.html", {
-        "rel": rel, "customer": rel.customer, "form": form, "checked": checked, "groups": groups,
-        "assignment": assignment, "roles": roles_sorted(rel.roles.all()),
+        "rel": rel, "customer": rel.customer, "form": form, "groups": groups, "assignment": assignment,
+        "picker": role_picker(form["roles"], offered=rel.roles.all()),
         "chosen_group": form["security_group"].value() or "",
     }, status=status)
 
@@ -45,9 +47,8 @@ def assignment_add(request: HttpRequest, relationship_id: str) -> HttpResponse:
         messages.info(request, _("Security groups can be given roles only while the admin relationship is active."))
         return redirect("gdap:relationship", relationship_id=rel.pk)
     if request.method != "POST":
-        return _form_page(request, rel, AssignmentForm(), set())
+        return _form_page(request, rel, AssignmentForm())
     form = AssignmentForm(request.POST)
-    checked = set(request.POST.getlist("roles"))
     form.is_valid()
     group_id = (form.cleaned_data.get("security_group") or "").strip()
     try:
@@ -60,7 +61,7 @@ def assignment_add(request: HttpRequest, relationship_id: str) -> HttpResponse:
         if exc.code == errors.Code.NOT_FOUND:
             raise
         status = errors.show(request, exc, form)
-        return _form_page(request, rel, form, checked, status=status)
+        return _form_page(request, rel, form, status=status)
     messages.success(request, _("Security group %(group)s was given roles in %(name)s.")
                      % {"group": group.name, "name": rel.display_name})
     return redirect("gdap:relationship", relationship_id=rel.pk)
@@ -70,6 +71,11 @@ def _assignment(request: HttpRequest, assignment_id: Any) -> tuple[AccessAssignm
     assignment = selectors.assignment_get(tenant=request.tenant, assignment_id=assignment_id)  # type: ignore[attr-defined]
     rel = selectors.relationship_get(tenant=request.tenant, relationship_id=assignment.relationship_id)  # type: ignore[attr-defined]
     return assignment, rel
+
+
+def _current(assignment: AccessAssignment) -> AssignmentForm:
+    """The form as the assignment is now: its roles and its ETag."""
+    return AssignmentForm(initial={"etag": assignment.etag, "roles": [str(role.pk) for role in assignment.roles.all()]})
 
 
 def _gone(request: HttpRequest, rel: AdminRelationship) -> HttpResponse:
@@ -82,10 +88,8 @@ def assignment_edit(request: HttpRequest, assignment_id: str) -> HttpResponse:
     assignment, rel = _assignment(request, assignment_id)
     if assignment.status == AssignmentStatus.DELETED:
         return _gone(request, rel)
-    current = {str(role.pk) for role in assignment.roles.all()}
-    fresh = AssignmentForm(initial={"etag": assignment.etag})
     if request.method != "POST":
-        return _form_page(request, rel, fresh, current, assignment=assignment)
+        return _form_page(request, rel, _current(assignment), assignment=assignment)
     form = AssignmentForm(request.POST)
     form.is_valid()
     try:
@@ -94,11 +98,10 @@ def assignment_edit(request: HttpRequest, assignment_id: str) -> HttpResponse:
     except Stale:
         assignment.refresh_from_db()
         messages.error(request, str(STALE))
-        return _form_page(request, rel, AssignmentForm(initial={"etag": assignment.etag}),
-                          {str(role.pk) for role in assignment.roles.all()}, assignment=assignment, status=409)
+        return _form_page(request, rel, _current(assignment), assignment=assignment, status=409)
     except DomainError as exc:
         status = errors.show(request, exc, form)
-        return _form_page(request, rel, form, set(request.POST.getlist("roles")), assignment=assignment, status=status)
+        return _form_page(request, rel, form, assignment=assignment, status=status)
     messages.success(request, _("The roles of security group %(group)s were saved.")
                      % {"group": assignment.security_group.name})
     return redirect("gdap:relationship", relationship_id=rel.pk)

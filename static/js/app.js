@@ -38,6 +38,15 @@
     document.querySelectorAll(".js-check-all[hidden]").forEach(function (el) { el.hidden = false; });
   }
   document.addEventListener("htmx:afterSettle", showCheckAll);
+  // Duration presets with a custom number of days beside them (GDAP requests and role templates): typing
+  // the days chooses the "custom" radio named by data-duration-custom.
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    var name = el.dataset ? el.dataset.durationCustom : undefined;
+    if (!name || !el.form || !el.value.trim()) { return; }
+    var radio = el.form.querySelector('input[type="radio"][name="' + name + '"][value="custom"]');
+    if (radio) { radio.checked = true; }
+  });
   // "Back to the previous page" on error pages: the browser's history when there is one, else the link.
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest(".js-history-back") : null;

@@ -1,6 +1,7 @@
-// The GDAP role picker (templates/gdap/_role_picker.html): search by name or description, a count of the
-// checked roles, and pickers that offer only the roles checked in another one (data-subset-of). The
-// partial may appear several times on a page and loads this file each time: it runs once.
+// The GDAP role picker (templates/gdap/_role_picker.html): search by name or description (every word,
+// accents and case ignored: "sicherheit" finds "Sicherheitsadministrator"), a count of the checked roles,
+// and pickers that offer only the roles checked in another one (data-subset-of). The partial may appear
+// several times on a page and loads this file each time: it runs once.
 (function () {
   "use strict";
   if (window.pcRolePicker) { return; }
@@ -8,15 +9,16 @@
 
   function options(picker) { return picker.querySelectorAll("[data-role-option]"); }
 
-  function refreshGroups(picker) {
+  // Hides the categories with no role shown; the "empty" note shows when `empty` (default: no role shown).
+  function refreshGroups(picker, empty) {
     var anyShown = false;
     picker.querySelectorAll("[data-role-group]").forEach(function (group) {
       var shown = Array.prototype.some.call(options(group), function (o) { return !o.hidden; });
       group.hidden = !shown;
       anyShown = anyShown || shown;
     });
-    var empty = picker.querySelector(".role-picker-empty");
-    if (empty) { empty.hidden = anyShown; }
+    var note = picker.querySelector(".role-picker-empty");
+    if (note) { note.hidden = !(empty === undefined ? !anyShown : empty); }
   }
 
   function refreshCount(picker) {
@@ -26,13 +28,27 @@
     count.textContent = n === 0 ? count.dataset.none : n === 1 ? count.dataset.one : count.dataset.many.replace("%(count)s", n);
   }
 
+  function normalise(text) {
+    return (text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  // A checked role stays visible whatever the search (what will be saved is never hidden); "No role
+  // matches your search." shows when nothing else matches.
   function search(picker, term) {
-    term = term.trim().toLowerCase();
+    var words = normalise(term).split(/\s+/).filter(Boolean);
+    var matches = 0;
     options(picker).forEach(function (o) {
-      var checked = o.querySelector("input").checked;
-      o.hidden = term !== "" && !checked && o.dataset.search.indexOf(term) === -1;
+      if (o.dataset.key === undefined) { o.dataset.key = normalise(o.dataset.search); }
+      var match = words.every(function (w) { return o.dataset.key.indexOf(w) !== -1; });
+      o.hidden = !match && !o.querySelector("input").checked;
+      if (match) { matches += 1; }
     });
-    refreshGroups(picker);
+    refreshGroups(picker, words.length > 0 && matches === 0);
+    var status = picker.querySelector(".role-picker-status");
+    if (status) {
+      status.textContent = words.length === 0 ? "" :
+        matches === 0 ? status.dataset.none : status.dataset.shown.replace("%(count)s", String(matches));
+    }
   }
 
   // A subset picker shows the roles checked in its source, and any it holds itself (so a role outside the
@@ -58,9 +74,11 @@
       if (tools) {
         tools.hidden = false;
         var input = tools.querySelector(".role-picker-search");
-        input.addEventListener("input", function () { search(picker, input.value); });
-        // Enter in the search box filters; it must not submit the form.
-        input.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); } });
+        if (input) {
+          input.addEventListener("input", function () { search(picker, input.value); });
+          // Enter in the search box filters; it must not submit the form.
+          input.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); } });
+        }
       }
       picker.addEventListener("change", function () { refreshCount(picker); refreshSubsets(); });
       refreshCount(picker);
