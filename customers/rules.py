@@ -30,12 +30,16 @@ def _same_region(a: Tenant, b: Tenant) -> bool:
     return region_code_for_country(str(a.country)) == region_code_for_country(str(b.country))
 
 
+def same_cloud(a: Tenant, b: Tenant) -> bool:
+    return a.cloud == b.cloud
+
+
 def relationship_refusals(seller: Tenant, other: Tenant) -> list[Refusal]:
     """Every reason the seller (a partner, a provider) may not serve the other tenant (a customer, a
     reseller): relationships exist only inside one cloud and one region (EU/EFTA is one region; a
     country outside the region table is a region of its own). Cloud first, then region."""
     refusals: list[Refusal] = []
-    if other.cloud != seller.cloud:
+    if not same_cloud(seller, other):
         refusals.append(Refusal("cloud", {"partner": seller.name, "partner_cloud": seller.cloud,
                                           "customer_cloud": other.cloud}))
     if not _same_region(seller, other):

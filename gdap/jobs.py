@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from gdap.rules import CUSTOMER_REFUSALS
 from gdap.services.bulk import remove_global_admin_chunk, request_chunk, terminate_chunk
 from jobs.registry import JobKind, register
+from partnercenter.errors import Code
 from partnercenter.roles import Perm
 
 # Why a customer or relationship was skipped or failed, worded when read (in the reader's language).
@@ -29,11 +31,8 @@ BULK_REQUEST = register(JobKind(
         "template_gone": _("The role template was deleted after the job started."),
         "template_invalid": _("The role template “%(template)s” no longer makes a valid request: check its roles "
                               "and auto-extend."),
-        "not_customer": _("This is not one of your customers."),
-        "not_reseller": _("%(customer)s is not your customer: an admin relationship needs an active reseller "
-                          "relationship."),
-        "cloud": _("%(customer)s is in another cloud than your organisation."),
-        "usgov": _("Admin relationships are not available in the US Government cloud."),
+        **{str(code): text for code, text in CUSTOMER_REFUSALS.items()},
+        str(Code.INVALID): _("This is not one of your customers."),
         "exists": _("%(customer)s already has a pending or active admin relationship from the role template "
                     "“%(template)s”."),
         "no_admin": _("Requested, but %(customer)s has no Global admin in the portal to email: send the approval "

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import RelationshipStatus as ResellerStatus
 from customers.models import ResellerRelationship
-from customers.rules import in_us_government_cloud, relationship_refusals
+from customers.rules import in_us_government_cloud, same_cloud
 from gdap.models import AUTO_EXTEND_DURATION, GLOBAL_ADMINISTRATOR_ID, MAX_DURATION, MIN_DURATION, RoleDefinition
 from partnercenter.errors import Code, Conflict, Invalid, Stale
 from partnercenter.models import Tenant, TenantKind
@@ -167,22 +167,42 @@ def auto_extend_check(*, roles: Iterable[RoleDefinition], auto_extend: timedelta
                       field="auto_extend", code=Code.GLOBAL_ADMIN_AUTO_EXTEND)
 
 
-def customer_check(*, partner: Tenant, customer: Tenant, require_reseller: bool = True) -> None:
-    """The customer is a customer tenant in the partner's cloud (not US Government) and, for a
-    partner-initiated request, one of the partner's customers (an active reseller relationship)."""
+# Why a partner may not ask a customer for an admin relationship: the code of the error a request raises
+# and of the skip reason a bulk request records (gdap/jobs.py), with its wording.
+CUSTOMER_REFUSALS: dict[Code, Any] = {
+    Code.INVALID: _("Choose one of your customers."),
+    Code.US_GOVERNMENT: _("Admin relationships are not available in the US Government cloud."),
+    Code.CLOUD_MISMATCH: _("%(customer)s is in another cloud than your organisation."),
+    Code.NOT_RESELLER: _("%(customer)s is not your customer: an admin relationship needs an active reseller "
+                         "relationship."),
+}
+
+
+def customer_refusal(*, partner: Tenant, customer: Tenant | None, is_reseller_customer: bool | None) -> Code | None:
+    """None when the partner may ask the customer; else the refusal's code (CUSTOMER_REFUSALS). The
+    customer is a customer tenant in the partner's cloud (not US Government) and, unless
+    `is_reseller_customer` is None (not required), one of the partner's customers."""
     if customer is None or customer.kind != TenantKind.CUSTOMER:
-        raise Invalid(_("Choose one of your customers."), field="customer")
+        return Code.INVALID
     if in_us_government_cloud(partner) or in_us_government_cloud(customer):
-        raise Invalid(_("Admin relationships are not available in the US Government cloud."), field="customer",
-                      code=Code.US_GOVERNMENT)
-    if any(refusal.code == "cloud" for refusal in relationship_refusals(partner, customer)):
-        raise Invalid(_("%(customer)s is in another cloud than your organisation."), field="customer",
-                      code=Code.CLOUD_MISMATCH, params={"customer": customer.name})
-    if require_reseller and not ResellerRelationship.objects.filter(
-        partner=partner, customer=customer, status=ResellerStatus.ACTIVE
-    ).exists():
-        raise Invalid(_("%(customer)s is not your customer: an admin relationship needs an active reseller "
-                        "relationship."), field="customer", code=Code.NOT_RESELLER, params={"customer": customer.name})
+        return Code.US_GOVERNMENT
+    if not same_cloud(partner, customer):
+        return Code.CLOUD_MISMATCH
+    if is_reseller_customer is False:
+        return Code.NOT_RESELLER
+    return None
+
+
+def customer_check(*, partner: Tenant, customer: Tenant, require_reseller: bool = True) -> None:
+    """customer_refusal() as a typed error beside the customer field."""
+    served = None
+    if require_reseller and customer is not None:
+        served = ResellerRelationship.objects.filter(
+            partner=partner, customer=customer, status=ResellerStatus.ACTIVE).exists()
+    code = customer_refusal(partner=partner, customer=customer, is_reseller_customer=served)
+    if code is not None:
+        raise Invalid(CUSTOMER_REFUSALS[code], field="customer", code=code,
+                      params={"customer": customer.name} if customer is not None else {})
 
 
 def etag_check(obj: Any, if_match: str | None) -> None:

@@ -92,8 +92,8 @@ def test_the_rules_skip_with_reasons_and_a_customer_without_global_admin_is_stil
     job = run(request_job(partner, partner_admin, tpl, customers))
     assert outcome(job) == {
         "Good GmbH": ("done", ""), "Lonely GmbH": ("done", "no_admin"), "Former GmbH": ("skipped", "not_reseller"),
-        "Stranger AG": ("skipped", "not_reseller"), "China Cloud Ltd": ("skipped", "cloud"),
-        "Agency Inc.": ("skipped", "usgov"),
+        "Stranger AG": ("skipped", "not_reseller"), "China Cloud Ltd": ("skipped", "cloud_mismatch"),
+        "Agency Inc.": ("skipped", "us_government"),
     }
     assert set(AdminRelationship.objects.values_list("customer__name", flat=True)) == {"Good GmbH", "Lonely GmbH"}
     assert len(approval_mails()) == 1

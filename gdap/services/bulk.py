@@ -50,9 +50,9 @@ from links.kinds import KINDS, link_path
 from links.models import LinkStatus
 from links.tokens import token_new
 from partnercenter.dispatch import enqueue_on_commit
-from partnercenter.errors import DomainError, Forbidden
+from partnercenter.errors import Code, DomainError, Forbidden
 from partnercenter.events import event_record_many
-from partnercenter.models import CompanyProfile, Membership, OutboxEmail, Tenant, TenantKind, User
+from partnercenter.models import CompanyProfile, Membership, OutboxEmail, Tenant, User
 from partnercenter.roles import Perm, Role
 
 MAIL_TEMPLATE = approval_send.TEMPLATE
@@ -101,16 +101,11 @@ def _global_admins(customer_ids: Iterable[Any]) -> dict[Any, list[tuple[int, str
 
 def _refusal(partner: Tenant, customer: Tenant | None, served: set) -> tuple[str, dict] | None:
     """gdap.rules.customer_check for one customer of the chunk, as a skip reason instead of an error."""
-    if customer is None or customer.kind != TenantKind.CUSTOMER:
-        return "not_customer", {}
-    params = {"customer": customer.name}
-    if in_us_government_cloud(customer):
-        return "usgov", params
-    if customer.cloud != partner.cloud:  # customers.rules.relationship_refusals' "cloud" (its region
-        return "cloud", params          # check costs two queries per customer and is not a GDAP rule)
-    if customer.pk not in served:
-        return "not_reseller", params
-    return None
+    code = rules.customer_refusal(partner=partner, customer=customer,
+                                  is_reseller_customer=customer is not None and customer.pk in served)
+    if code is None:
+        return None
+    return str(code), ({"customer": customer.name} if customer is not None else {})
 
 
 def request_chunk(job: Any, items: list) -> None:
@@ -134,7 +129,7 @@ def request_chunk(job: Any, items: list) -> None:
         return _fail_all(items, "template_invalid", {"template": template.name})
     if in_us_government_cloud(partner):
         for item in items:
-            item.mark_skipped("usgov", {"customer": item.label})
+            item.mark_skipped(str(Code.US_GOVERNMENT), {"customer": item.label})
         return None
 
     by_key = {item.key: _uuid(item.key) for item in items}
@@ -151,7 +146,7 @@ def request_chunk(job: Any, items: list) -> None:
     todo = []
     for item in items:
         cid = by_key[item.key]
-        refusal = _refusal(partner, customers.get(cid), served) if cid else ("not_customer", {})
+        refusal = _refusal(partner, customers.get(cid), served) if cid else (str(Code.INVALID), {})
         if refusal is not None:
             code, params = refusal
             item.mark_skipped(code, params or {"customer": item.label})
