@@ -55,7 +55,9 @@ def role_picker(bound_field: Any, offered: Iterable[Any] | None = None) -> dict[
               for key, roles in sorted(catalog, key=lambda g: order.index(g[0]) if g[0] in order else len(order))
               if roles]
     return {"field": bound_field, "groups": groups, "checked": checked,
-            "searchable": sum(len(group.roles) for group in groups) >= SEARCH_FROM}
+            "searchable": sum(len(group.roles) for group in groups) >= SEARCH_FROM,
+            # The script fills in %(count)s; written here, a template's {% translate %} would need %%.
+            "text_shown": _("Roles shown: %(count)s"), "text_many": _("%(count)s roles selected")}
 
 
 def role_choices() -> list[tuple[str, str]]:
