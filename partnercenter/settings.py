@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "gdap",
     "jobs",
+    "members",
 ]
 
 MIDDLEWARE = [

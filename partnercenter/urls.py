@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("subscriptions.urls")),
     path("", include("resellers.urls")),
     path("gdap/", include("gdap.urls")),
+    path("users/", include("members.urls")),
     path("company-profile/", views.company_profile, name="company_profile"),
     path("company-profile/edit/", views.company_profile_edit, name="company_profile_edit"),
     path("company-profile/security/", views.company_security, name="company_security"),
