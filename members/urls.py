@@ -3,9 +3,15 @@ mounted at /users/ by partnercenter/urls.py). Each area's routes follow its own 
 
 from django.urls import path  # noqa: F401
 
+from members.views import users
+
 app_name = "members"
 
 urlpatterns: list = [
     # Users list, a user's page, roles, deactivate / reactivate.
+    path("", users.user_list, name="list"),
+    path("<int:user_id>/", users.user_detail, name="detail"),
+    path("<int:user_id>/deactivate/", users.user_deactivate, name="deactivate"),
+    path("<int:user_id>/reactivate/", users.user_reactivate, name="reactivate"),
     # Invitations: Invite user, resend, revoke, the invitee's acceptance page.
 ]

@@ -50,6 +50,9 @@ class Perm(models.TextChoices):
     ROLE_TEMPLATES_MANAGE = "gdap.role_templates", _("Manage role templates")
     # The Background jobs pages; each job's kind asks for its own permission on top (jobs/registry.py).
     JOBS_VIEW = "jobs.view", _("View background jobs")
+    # Partner users (F11): the Users pages; managing roles and deactivation (what may be granted: members/rules.py).
+    USERS_VIEW = "users.view", _("View the partner's users")
+    USERS_MANAGE = "users.manage", _("Change users' roles, deactivate and reactivate users")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
@@ -85,6 +88,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SECURITY_GROUPS_MANAGE,
             Perm.ROLE_TEMPLATES_MANAGE,
             Perm.JOBS_VIEW,
+            Perm.USERS_VIEW,
+            Perm.USERS_MANAGE,
         }
     ),
     Role.ADMIN_AGENT: frozenset(
@@ -103,6 +108,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PARTNERSHIPS_MANAGE,
             *_GDAP,
             Perm.JOBS_VIEW,
+            Perm.USERS_VIEW,
+            Perm.USERS_MANAGE,
         }
     ),
     Role.SALES_AGENT: frozenset(

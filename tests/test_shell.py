@@ -36,8 +36,8 @@ def test_direct_partner_admin_sees_every_workspace_and_customers_is_current(part
     html = client_for(partner_admin).get("/customers/").content.decode()
     found = links(html)
     assert list(found) == ["Customers", "Admin relationships", "Expiring admin relationships", "Relationship requests",
-                           "Offers", "Activity log", "Background jobs", "Company profile", "Security groups",
-                           "Role templates", "Developer outbox"]
+                           "Offers", "Activity log", "Background jobs", "Company profile", "Users",
+                           "Security groups", "Role templates", "Developer outbox"]
     assert 'aria-current="page"' in found["Customers"]
     assert all("aria-current" not in attrs for label, attrs in found.items() if label != "Customers")
     for group in ("Customers", "Channel", "Organisation"):
@@ -52,6 +52,14 @@ def test_helpdesk_agent_sees_only_what_its_role_may_open(partner):
     assert list(found) == ["Customers", "Admin relationships", "Expiring admin relationships", "Offers",
                            "Background jobs", "Company profile", "Security groups", "Role templates"]
     assert 'aria-current="page"' in found["Company profile"]
+
+
+def test_the_users_entry_is_current_on_the_users_pages(partner, partner_admin):
+    found = links(client_for(partner_admin).get("/users/").content.decode())
+    assert 'aria-current="page"' in found["Users"]
+    found = links(client_for(partner_admin).get(f"/users/{partner_admin.pk}/").content.decode())
+    assert 'aria-current="true"' in found["Users"]
+    assert "Users" in links(client_for(member(partner, Role.ADMIN_AGENT)).get("/users/").content.decode())
 
 
 @pytest.mark.parametrize(("partner_type", "label", "path"), [

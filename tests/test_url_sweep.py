@@ -93,6 +93,9 @@ GDAP_CUSTOMER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("gdap/admin-cen
 # Checked across tenants in tests/test_gdap_partner_pages.py::test_another_tenants_ids_are_404_everywhere.
 GDAP_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("gdap/customers/", "gdap/relationships/",
                                                                    "gdap/assignments/"))}
+# A partner user's pages: checked across tenants in
+# tests/test_members_users.py::test_another_tenants_user_is_404_everywhere.
+MEMBER_USER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/<int:user_id>/")}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -195,7 +198,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "gdap/role-templates/<uuid:template_id>/delete/": f"/gdap/role-templates/{template.pk}/delete/",
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
-                         - GDAP_PARTNER_ROUTES)
+                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [
@@ -363,6 +366,7 @@ def test_list_routes_never_show_another_tenants_rows(partner_type) -> None:
     for route in ("customers/", "customers/export.csv", "subscriptions/export.csv", "activity/", "gdap/expiring/"):
         assert "Aurora Customer" in bodies[route], route
     assert "aurora@example.com" in bodies["customers/requests/"]
+    assert mine.email in bodies["users/"] and my_customer.email not in bodies["users/"]
     for route, names in CHANNEL_LISTS.get(partner_type, {}).items():
         for name in names:
             assert name in bodies[route], (route, name)

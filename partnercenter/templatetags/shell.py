@@ -30,6 +30,7 @@ _EXACT = {
     "jobs:list": "jobs",
     "gdap:relationships": "gdap_relationships",
     "company_profile": "profile",
+    "members:list": "users",
     "dev_outbox": "outbox",
     "admin_center_home": "admin_home",
     "subscriptions:admin_center": "admin_subscriptions",
@@ -64,7 +65,8 @@ _SECTION = {
     **{f"gdap:template_{name}": "role_templates" for name in ("new", "detail", "edit", "delete")},
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
-              "subscriptions": "customers", "jobs": "jobs", "gdap": "customers"}
+              "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
+              "members": "users"}
 
 
 @dataclass(frozen=True)
