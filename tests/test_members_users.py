@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from gdap import services as gdap_services
 from members import rules
 from members.events import MemberEvents
+from partnercenter.activity import describe
 from partnercenter.models import ActivityLog, Membership, OutboxEmail
 from partnercenter.roles import PARTNER_ROLES, Role
 from tests.conftest import client_for
@@ -142,6 +143,7 @@ def test_changing_roles_records_activity_and_mails_the_user_in_their_language(pa
     entry = ActivityLog.objects.get(kind=MemberEvents.ROLES_CHANGED)
     assert entry.tenant == partner and entry.actor == partner_admin
     assert entry.data["added"] == sorted([AA, BA]) and entry.data["removed"] == [HA]
+    assert describe(entry) == f"The roles of {target.email} are now: Admin agent, Billing admin."
     mail = OutboxEmail.objects.get(to_email=target.email)
     assert mail.language == "de" and mail.kind == "member_roles_changed"
     # The same roles again: nothing changes, nothing is written.
