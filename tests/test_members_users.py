@@ -218,3 +218,15 @@ def test_an_admin_agent_cannot_deactivate_a_global_admin(partner, partner_admin)
     response = client_for(agent).post(f"/users/{partner_admin.pk}/deactivate/")
     assert response.status_code == 403
     assert Membership.objects.get(user=partner_admin).is_active
+
+
+def test_bad_role_input_is_refused_beside_the_field_and_nothing_changes(partner, partner_admin):
+    target = member(partner, HA)
+    client = client_for(partner_admin)
+    response = client.post(f"/users/{target.pk}/", {"roles": ["root"]})
+    assert response.status_code == 400 and response.context["form"].errors["roles"]
+    response = client.post(f"/users/{target.pk}/", {})
+    assert response.status_code == 400
+    assert response.context["form"].errors["roles"] == [
+        "Choose at least one role. To take away all access, deactivate the user."]
+    assert roles_of(target, partner) == {HA} and not ActivityLog.objects.filter(kind=MemberEvents.ROLES_CHANGED)
