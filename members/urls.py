@@ -3,9 +3,17 @@ mounted at /users/ by partnercenter/urls.py). Each area's routes follow its own 
 
 from django.urls import path  # noqa: F401
 
+from members.views import invites
+
 app_name = "members"
 
 urlpatterns: list = [
     # Users list, a user's page, roles, deactivate / reactivate.
     # Invitations: Invite user, resend, revoke, the invitee's acceptance page.
+    path("invite/", invites.invite_new, name="invite"),
+    path("invitations/", invites.invitation_list, name="invitations"),
+    path("invitations/<int:invitation_id>/resend/", invites.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:invitation_id>/revoke/", invites.invitation_revoke, name="invitation_revoke"),
+    path("invitation/<str:token>/", invites.invitation_page, name="invitation"),
+    path("invitation/<str:token>/signup/", invites.invitation_signup, name="invitation_signup"),
 ]

@@ -50,6 +50,8 @@ class Perm(models.TextChoices):
     ROLE_TEMPLATES_MANAGE = "gdap.role_templates", _("Manage role templates")
     # The Background jobs pages; each job's kind asks for its own permission on top (jobs/registry.py).
     JOBS_VIEW = "jobs.view", _("View background jobs")
+    # Partner users (F11): Invite user, resend and revoke invitations.
+    USERS_INVITE = "users.invite", _("Invite partner users")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
@@ -85,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SECURITY_GROUPS_MANAGE,
             Perm.ROLE_TEMPLATES_MANAGE,
             Perm.JOBS_VIEW,
+            Perm.USERS_INVITE,
         }
     ),
     Role.ADMIN_AGENT: frozenset(
