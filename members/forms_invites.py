@@ -19,7 +19,8 @@ class InviteForm(forms.Form):
     email = forms.CharField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     name = forms.CharField(label=_("Name"), max_length=150)
     roles = forms.MultipleChoiceField(label=_("Roles"), widget=forms.CheckboxSelectMultiple)
-    language = forms.ChoiceField(label=_("Language of the email"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES,
+                                 help_text=_("The invitation is written in this language."))
 
     def __init__(self, *args: object, grantable: set[str], language: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
