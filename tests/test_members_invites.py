@@ -300,3 +300,34 @@ def test_another_tenants_invitation_is_404(partner, partner_admin):
     invitation.refresh_from_db()
     assert invitation.status == LinkStatus.PENDING and OutboxEmail.objects.count() == 1
     assert "new.colleague" not in intruder.get("/users/invitations/").content.decode()
+
+
+def test_every_activity_entry_of_an_invitation_reads_without_a_missing_placeholder(partner, partner_admin):
+    invitation, raw = _invite(partner, partner_admin)
+    invites.invite_resend(invitation=invitation, actor=partner_admin)
+    invitation.refresh_from_db()
+    MemberInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    links_expire()
+    fresh = invites.invite_resend(invitation=invitation, actor=partner_admin)
+    invites.invite_accept(raw_token=fresh, user=member(PartnerFactory(), email="new.colleague@example.com"))
+    second, _raw = _invite(partner, partner_admin, email="other@example.com")
+    invites.invite_revoke(invitation=second, actor=partner_admin)
+    entries = ActivityLog.objects.filter(tenant=partner, kind__startswith="member_invitation.")
+    assert {e.kind for e in entries} == {k.value for k in vars(MemberInvitationEvents).values()
+                                         if isinstance(k, str) and k.startswith("member_invitation.")}
+    for entry in entries:
+        kind = next(k for k in vars(MemberInvitationEvents).values() if k == entry.kind)
+        assert "%(" not in str(kind.description) % entry.data
+    page = client_for(partner_admin).get("/activity/")
+    assert page.status_code == 200 and "accepted the invitation" in page.content.decode()
+
+
+def test_signed_out_with_an_account_signs_in_and_comes_back_to_the_link(client, partner, partner_admin):
+    user = member(PartnerFactory(), email="new.colleague@example.com")
+    _invitation, raw = _invite(partner, partner_admin)
+    link = f"/users/invitation/{raw}/"
+    page = client.get(link).content.decode()
+    assert f"/accounts/login/?next={link}" in page
+    signed_in = client.post(f"/accounts/login/?next={link}", {"login": user.email, "password": "partnercenter"})
+    assert signed_in.status_code == 302 and signed_in["Location"] == link
+    assert f"Join {partner.name}" in client.get(link).content.decode()
