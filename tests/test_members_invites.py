@@ -331,3 +331,16 @@ def test_signed_out_with_an_account_signs_in_and_comes_back_to_the_link(client, 
     signed_in = client.post(f"/accounts/login/?next={link}", {"login": user.email, "password": "partnercenter"})
     assert signed_in.status_code == 302 and signed_in["Location"] == link
     assert f"Join {partner.name}" in client.get(link).content.decode()
+
+
+def test_the_form_keeps_what_was_typed_and_says_what_is_wrong_beside_the_field(partner, partner_admin):
+    client = client_for(partner_admin)
+    long_address = "a" * 250 + "@example.com"
+    page = client.post("/users/invite/", {"email": long_address, "name": "Kim", "roles": [Role.HELPDESK_AGENT],
+                                          "language": "hu"})
+    body = page.content.decode()
+    assert page.status_code == 400 and 'value="Kim"' in body and "invalid-feedback" in body
+    page = client.post("/users/invite/", {"email": partner_admin.email, "name": "Kim", "roles": [Role.HELPDESK_AGENT],
+                                          "language": "hu"})
+    assert page.status_code == 409 and "is a user of your organisation already" in page.content.decode()
+    assert not MemberInvitation.objects.exists() and not OutboxEmail.objects.exists()

@@ -9,7 +9,7 @@ import pytest
 
 from partnercenter.models import Membership, OutboxEmail
 from partnercenter.roles import Role
-from tests.browser_support import assert_accessible, sign_in
+from tests.browser_support import assert_accessible, no_sideways_scroll, sign_in
 from tests.factories import PartnerFactory, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +35,7 @@ def _invite(page, email: str) -> str:
     assert page.get_by_role("cell", name=email, exact=True).count() == 1
     assert page.get_by_role("button", name=f"Resend the invitation to {email}").is_visible()
     assert_accessible(page, "invitations, one pending")
+    assert no_sideways_scroll(page)
     return _mailed_link()
 
 
@@ -56,6 +57,7 @@ def test_invite_an_existing_account_which_joins_and_a_wrong_account_is_told(new_
     assert wrong.get_by_role("button", name="Sign out and sign in as the invited address").is_visible()
     assert wrong.get_by_role("button", name="Join Contoso Cloud GmbH").count() == 0
     assert_accessible(wrong, "invitation, wrong account")
+    assert no_sideways_scroll(wrong)
 
     right = new_page(viewport=viewport)
     sign_in(right, invitee.email)
