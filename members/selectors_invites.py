@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 
 from links import services as lifecycle
@@ -10,12 +10,15 @@ from links.models import LinkStatus
 from members.models import MemberInvitation
 from partnercenter.models import Tenant
 
+INVITATIONS_PAGE_SIZE = 50
 
-def invitations_open(*, tenant: Tenant, limit: int = 100) -> QuerySet[MemberInvitation]:
-    """The tenant's invitations nobody has accepted yet (pending and expired), newest first."""
-    return (MemberInvitation.objects.visible_to(tenant)
-            .filter(status__in=[LinkStatus.PENDING, LinkStatus.EXPIRED])
-            .select_related("created_by").order_by("-id")[:limit])
+
+def invitations_open_page(*, tenant: Tenant, number: object = 1, per_page: int = 0) -> Page:
+    """A page of the tenant's invitations nobody has accepted yet (pending and expired), newest first."""
+    qs = (MemberInvitation.objects.visible_to(tenant)
+          .filter(status__in=[LinkStatus.PENDING, LinkStatus.EXPIRED])
+          .select_related("created_by").order_by("-id"))
+    return Paginator(qs, per_page or INVITATIONS_PAGE_SIZE).get_page(number)
 
 
 def invitation_for_tenant(*, tenant: Tenant, invitation_id: int) -> MemberInvitation:

@@ -344,3 +344,12 @@ def test_the_form_keeps_what_was_typed_and_says_what_is_wrong_beside_the_field(p
                                           "language": "hu"})
     assert page.status_code == 409 and "is a user of your organisation already" in page.content.decode()
     assert not MemberInvitation.objects.exists() and not OutboxEmail.objects.exists()
+
+
+def test_the_invitations_list_shows_50_a_page(partner, partner_admin):
+    for n in range(51):
+        _invite(partner, partner_admin, email=f"p{n}@example.com")
+    client = client_for(partner_admin)
+    first = client.get("/users/invitations/").content.decode()
+    assert "p50@example.com" in first and "p0@example.com" not in first and "Page 1 of 2" in first
+    assert "p0@example.com" in client.get("/users/invitations/?page=2").content.decode()

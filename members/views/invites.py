@@ -15,7 +15,7 @@ from invitations.views.partner import reissue_confirmed
 from links.models import LinkStatus
 from members.forms_invites import InviteForm, InviteSignupForm
 from members.rules import roles_grantable
-from members.selectors_invites import invitation_by_token, invitation_for_tenant, invitations_open
+from members.selectors_invites import invitation_by_token, invitation_for_tenant, invitations_open_page
 from members.services import invites as services
 from partnercenter import errors, ratelimit
 from partnercenter.clientip import client_ip
@@ -28,7 +28,8 @@ from partnercenter.roles import Perm
 @tenant_view(Perm.USERS_INVITE)
 def invitation_list(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant  # type: ignore[attr-defined]
-    return render(request, "members/invite_list.html", {"invitations": invitations_open(tenant=tenant)})
+    page = invitations_open_page(tenant=tenant, number=request.GET.get("page") or 1)
+    return render(request, "members/invite_list.html", {"page": page, "invitations": page.object_list})
 
 
 @tenant_view(Perm.USERS_INVITE)
