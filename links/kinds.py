@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from gdap.events import GdapEvents
 from invitations.events import RequestEvents
+from members.events import MemberInvitationEvents
 from resellers.events import PartnershipEvents
 
 
@@ -58,6 +59,13 @@ KINDS: dict[str, LinkKind] = {
             url_name="gdap:approval", validity_setting="GDAP_APPROVAL_DAYS",
             created=GdapEvents.LINK_CREATED, sent=GdapEvents.LINK_SENT, resent=GdapEvents.LINK_RESENT,
             revoked=GdapEvents.LINK_REVOKED, expired=GdapEvents.LINK_EXPIRED,
+        ),
+        LinkKind(
+            name="member_invitation", model="members.MemberInvitation",
+            url_name="members:invitation", validity_setting="MEMBER_INVITATION_DAYS",
+            created=MemberInvitationEvents.INVITATION_CREATED, sent=MemberInvitationEvents.INVITATION_SENT,
+            resent=MemberInvitationEvents.INVITATION_RESENT, revoked=MemberInvitationEvents.INVITATION_REVOKED,
+            expired=MemberInvitationEvents.INVITATION_EXPIRED,
         ),
     )
 }

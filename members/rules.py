@@ -9,10 +9,12 @@ cannot demote or deactivate a Global admin."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.errors import Code, Conflict, Forbidden, Invalid
+from partnercenter.models import Membership, Tenant
 from partnercenter.roles import PARTNER_ROLES, ROLE_PERMISSIONS, Role, permissions_for
 
 # The order roles are offered in, and seed 001's names for the administration they give.
@@ -69,3 +71,12 @@ def check_reactivate(*, actor_roles: Iterable[str], target_roles: set[str]) -> N
     actor_roles = list(actor_roles)
     if any(not role_grantable(actor_roles=actor_roles, role=role) for role in target_roles):
         raise Forbidden(_("You cannot reactivate a user who holds a role your own roles do not include."))
+
+
+def roles_grantable(actor: Any, tenant: Tenant) -> set[str]:
+    """The partner roles `actor` may give anyone in `tenant` (an invitation, a role change): the
+    roles role_grantable() allows for the actor's own active roles there."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return set()
+    own = Membership.objects.filter(user=actor, tenant=tenant, is_active=True).values_list("role", flat=True)
+    return set(grantable_roles(own))

@@ -3,7 +3,7 @@ mounted at /users/ by partnercenter/urls.py). Each area's routes follow its own 
 
 from django.urls import path  # noqa: F401
 
-from members.views import users
+from members.views import invites, users
 
 app_name = "members"
 
@@ -14,4 +14,10 @@ urlpatterns: list = [
     path("<int:user_id>/deactivate/", users.user_deactivate, name="deactivate"),
     path("<int:user_id>/reactivate/", users.user_reactivate, name="reactivate"),
     # Invitations: Invite user, resend, revoke, the invitee's acceptance page.
+    path("invite/", invites.invite_new, name="invite"),
+    path("invitations/", invites.invitation_list, name="invitations"),
+    path("invitations/<int:invitation_id>/resend/", invites.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:invitation_id>/revoke/", invites.invitation_revoke, name="invitation_revoke"),
+    path("invitation/<str:token>/", invites.invitation_page, name="invitation"),
+    path("invitation/<str:token>/signup/", invites.invitation_signup, name="invitation_signup"),
 ]

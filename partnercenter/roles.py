@@ -53,6 +53,8 @@ class Perm(models.TextChoices):
     # Partner users (F11): the Users pages; managing roles and deactivation (what may be granted: members/rules.py).
     USERS_VIEW = "users.view", _("View the partner's users")
     USERS_MANAGE = "users.manage", _("Change users' roles, deactivate and reactivate users")
+    # Partner users (F11): Invite user, resend and revoke invitations.
+    USERS_INVITE = "users.invite", _("Invite partner users")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
@@ -90,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.JOBS_VIEW,
             Perm.USERS_VIEW,
             Perm.USERS_MANAGE,
+            Perm.USERS_INVITE,
         }
     ),
     Role.ADMIN_AGENT: frozenset(

@@ -280,6 +280,8 @@ TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=30)
 # A GDAP relationship waiting for the customer's approval expires after this many days (Microsoft: 90).
 GDAP_APPROVAL_DAYS = env.int("GDAP_APPROVAL_DAYS", default=90)
+# An invitation of a partner user (members.MemberInvitation) is valid this many days.
+MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=7)
 CUSTOMERS_PAGE_SIZE = env.int("CUSTOMERS_PAGE_SIZE", default=50)
 # Background jobs (jobs/): a running job writes a heartbeat after every chunk; one silent for this long
 # has lost its worker and is queued again. Longer than the slowest chunk of any job kind.

@@ -49,7 +49,11 @@ def test_both_kinds_are_token_links_with_one_status_vocabulary():
     from gdap.models import GdapApproval
 
     assert issubclass(GdapApproval, TokenLink)
-    assert {kind.model_class for kind in KINDS.values()} == {RelationshipRequest, PartnershipRequest, GdapApproval}
+    from members.models import MemberInvitation
+
+    assert issubclass(MemberInvitation, TokenLink)
+    assert {kind.model_class for kind in KINDS.values()} == {RelationshipRequest, PartnershipRequest, GdapApproval,
+                                                             MemberInvitation}
     assert RESENDABLE == {LinkStatus.PENDING, LinkStatus.EXPIRED, LinkStatus.DECLINED}
     assert REVOCABLE == {LinkStatus.PENDING, LinkStatus.EXPIRED}
 
@@ -58,6 +62,7 @@ def test_the_link_path_of_each_kind_comes_from_reverse():
     raw = "A" * 43
     assert link_path("relationship_request", raw) == reverse("partner_request", args=[raw])
     assert link_path("partnership_request", raw) == reverse("resellers:link", args=[raw])
+    assert link_path("member_invitation", raw) == f"/users/invitation/{raw}/"
     assert invitation_services.acceptance_path(raw) == f"/admin-center/partner-request/{raw}/"
     assert partnership_services.partnership_path(raw) == f"/partnerships/{raw}/"
 

@@ -34,6 +34,7 @@ PUBLIC = {
     "admin-center/partner-request/<str:token>/accept/", "admin-center/partner-request/<str:token>/decline/",
     "gdap/approval/<str:token>/", "gdap/approval/<str:token>/approve/", "gdap/approval/<str:token>/reject/",
     "dev/outbox/", "dev/outbox/<int:email_id>/",
+    "users/invitation/<str:token>/", "users/invitation/<str:token>/signup/",
 }
 SIGNED_IN = {"", "switch-tenant/"}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
@@ -96,6 +97,8 @@ GDAP_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("gdap/customers
 # A partner user's pages: checked across tenants in
 # tests/test_members_users.py::test_another_tenants_user_is_404_everywhere.
 MEMBER_USER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/<int:user_id>/")}
+# Checked across tenants in tests/test_members_invites.py::test_another_tenants_invitation_is_404.
+MEMBER_INVITATION_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/invitations/")}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -198,7 +201,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "gdap/role-templates/<uuid:template_id>/delete/": f"/gdap/role-templates/{template.pk}/delete/",
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
-                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES)
+                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [
