@@ -122,6 +122,9 @@ def demo_load() -> bool:
         from gdap.demo import demo_gdap
 
         demo_gdap(tenants)
+        from members.demo import demo_members
+
+        demo_members(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

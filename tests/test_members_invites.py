@@ -353,3 +353,15 @@ def test_the_invitations_list_shows_50_a_page(partner, partner_admin):
     first = client.get("/users/invitations/").content.decode()
     assert "p50@example.com" in first and "p0@example.com" not in first and "Page 1 of 2" in first
     assert "p0@example.com" in client.get("/users/invitations/?page=2").content.decode()
+
+
+def test_the_demo_has_a_pending_invitation_on_contosos_invitations_page():
+    from members.models import MemberInvitation
+    from partnercenter.demo import demo_load
+    from partnercenter.models import User
+
+    assert demo_load() is True
+    invitation = MemberInvitation.objects.get(email="new.colleague@contoso.example")
+    assert invitation.status == "pending"
+    body = client_for(User.objects.get(email="admin@contoso.example")).get("/users/invitations/").content.decode()
+    assert "new.colleague@contoso.example" in body
