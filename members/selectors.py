@@ -50,15 +50,15 @@ def members_of_tenant(*, tenant: Tenant, search: str = "") -> QuerySet[User]:
 
 
 def member_rows(*, tenant: Tenant, users: list[User]) -> list[MemberRow]:
-    """The rows of one page of users. The invitations area adds its pending invitations (STATUS_INVITED)
-    in front of the first page itself; this function only describes accounts."""
+    """The rows of one page of users (accounts only; the pending invitations' rows come from
+    members.selectors_invites.invited_rows, in front of the first page)."""
     roles: dict[object, list[str]] = {}
     for membership in Membership.objects.filter(tenant=tenant, user__in=users).order_by("role"):
         roles.setdefault(membership.user_id, []).append(membership.role)
     return [_row(user, roles.get(user.pk, [])) for user in users]
 
 
-def _order(roles: list[str]) -> list[str]:
+def order_roles(roles: list[str]) -> list[str]:
     from members.rules import ROLE_ORDER
 
     return sorted(roles, key=lambda r: ROLE_ORDER.index(r) if r in ROLE_ORDER else 99)
@@ -66,7 +66,7 @@ def _order(roles: list[str]) -> list[str]:
 
 def _row(user: User, roles: list[str]) -> MemberRow:
     return MemberRow(
-        user=user, email=user.email, name=user.get_full_name(), roles=_order(roles),
+        user=user, email=user.email, name=user.get_full_name(), roles=order_roles(roles),
         status=STATUS_ACTIVE if getattr(user, "is_member_active", True) else STATUS_DEACTIVATED,
         has_mfa=getattr(user, "has_mfa", False), last_login=user.last_login,
     )

@@ -365,3 +365,19 @@ def test_the_demo_has_a_pending_invitation_on_contosos_invitations_page():
     assert invitation.status == "pending"
     body = client_for(User.objects.get(email="admin@contoso.example")).get("/users/invitations/").content.decode()
     assert "new.colleague@contoso.example" in body
+
+
+def test_a_pending_invitation_is_an_invited_row_of_the_users_list_and_follows_the_search():
+    from members.models import MemberInvitation
+    from partnercenter.demo import demo_load
+    from partnercenter.models import User
+
+    assert demo_load() is True
+    client = client_for(User.objects.get(email="admin@contoso.example"))
+    body = client.get("/users/").content.decode()
+    row = body[body.index("new.colleague@contoso.example"):][:1200]
+    assert "Invited" in row and "Sales agent" in row
+    assert "new.colleague@contoso.example" in client.get("/users/?q=Vogel").content.decode()
+    assert "new.colleague@contoso.example" not in client.get("/users/?q=nobody-like-this").content.decode()
+    MemberInvitation.objects.filter(email="new.colleague@contoso.example").update(status="revoked")
+    assert "new.colleague@contoso.example" not in client.get("/users/").content.decode()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from members import rules
 from members.forms import MemberRolesForm
 from members.selectors import PAGE_SIZE, STATUS_ACTIVE, MemberRow, member_of_tenant, member_rows, members_of_tenant
+from members.selectors_invites import invited_rows
 from members.services.roles import member_deactivate, member_reactivate, member_roles_set
 from partnercenter.clientip import client_ip
 from partnercenter.errors import DomainError, NotFound, show
@@ -32,6 +33,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(members_of_tenant(tenant=request.tenant, search=search), PAGE_SIZE).get_page(  # type: ignore[attr-defined]
         request.GET.get("page"))
     rows = member_rows(tenant=request.tenant, users=list(page.object_list))  # type: ignore[attr-defined]
+    if page.number == 1:
+        rows = invited_rows(tenant=request.tenant, search=search) + rows  # type: ignore[attr-defined]
     return render(request, "members/users_list.html", {"page": page, "rows": rows, "search": search})
 
 
