@@ -18,8 +18,8 @@ from invitations.draftlinks import draft_link_drop, draft_link_get, draft_link_k
 from invitations.errors import PendingRequestExists
 from invitations.forms import DraftForm
 from invitations.services import invitation_create
-from invitations.views.link import link_probe_blocked, not_found
 from invitations.views.partner import reissue_confirmed, reissue_context
+from links.pages import link_probe_blocked, not_found
 from links.tokens import token_digest
 from partnercenter import errors, ratelimit
 from partnercenter.errors import DomainError, NotFound

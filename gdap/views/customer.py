@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from gdap import selectors, services
 from gdap.models import LIVE, GdapApproval, RelationshipStatus, RequestStatus
 from gdap.refusals import refusal_text
-from invitations.views.link import link_probe_blocked, not_found
 from links.models import LinkStatus
+from links.pages import link_probe_blocked, not_found
 from partnercenter import ratelimit
 from partnercenter.clientip import client_ip
 from partnercenter.errors import DomainError, NotFound, show

@@ -15,8 +15,9 @@ from invitations import selectors, services
 from invitations.errors import NotAllowed, RequestAlreadyAnswered, RequestNotFound
 from invitations.forms import AcceptForm, CustomerSignupForm
 from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
-from invitations.views.link import customer_tenant, link_probe_blocked, not_found, portal_name
+from invitations.views.link import customer_tenant, portal_name
 from invitations.views.signup import signup_confirm_page, signup_post
+from links.pages import link_probe_blocked, not_found
 from partnercenter import errors, ratelimit
 from partnercenter.errors import DomainError
 from partnercenter.models import TenantKind

@@ -15,7 +15,8 @@ from customers.rules import customer_country_allowed
 from invitations.errors import RequestNotFound
 from invitations.forms import CustomerSignupForm
 from invitations.models import RelationshipRequest
-from invitations.views.link import not_found, portal_name
+from invitations.views.link import portal_name
+from links.pages import not_found
 from links.tokens import email_normalize
 from partnercenter.errors import DomainError
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY

@@ -10,9 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from invitations.errors import PendingRequestExists
-from invitations.views.link import link_probe_blocked, not_found
 from invitations.views.partner import reissue_confirmed
 from links.models import LinkStatus
+from links.pages import link_probe_blocked, not_found
 from members.forms_invites import InviteForm, InviteSignupForm
 from members.rules import roles_grantable
 from members.selectors_invites import invitation_by_token, invitation_for_tenant, invitations_open_page
