@@ -93,18 +93,9 @@ def test_the_link_only_when_the_page_is_routed_and_the_reader_may_see_it(partner
 
 
 def test_the_customer_page_link_follows_the_agreed_route_name(partner):
-    """gdap:customer at gdap/customers/<uuid:customer_id>/, when routed; else no link at all."""
-    from django.urls import NoReverseMatch, reverse
-
-    routes._customer_page_parts.cache_clear()
+    """gdap:customer at gdap/customers/<uuid:customer_id>/."""
     customer = TenantFactory()
-    try:
-        expected = reverse("gdap:customer", kwargs={"customer_id": customer.id})
-    except NoReverseMatch:
-        expected = None
-    assert routes.customer_page_url(customer.id) == expected
-    if expected is not None:
-        assert expected == f"/gdap/customers/{customer.id}/"
+    assert routes.customer_page_url(customer.id) == f"/gdap/customers/{customer.id}/"
 
 
 def test_queries_stay_constant_on_a_50_row_page(partner, partner_admin):

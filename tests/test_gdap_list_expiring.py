@@ -110,14 +110,7 @@ def test_the_request_link_only_when_routed_and_allowed(partner, partner_admin, c
 
 
 def test_the_request_link_follows_the_agreed_route_name():
-    from django.urls import NoReverseMatch, reverse
-
-    routes._request_page.cache_clear()
-    try:
-        expected = reverse("gdap:request") + "?from=abc"
-    except NoReverseMatch:
-        expected = None
-    assert routes.request_from_url("abc") == expected
+    assert routes.request_from_url("abc") == "/gdap/request/?from=abc"
 
 
 def test_empty_state(partner, partner_admin, customer):
