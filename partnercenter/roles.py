@@ -55,15 +55,30 @@ class Perm(models.TextChoices):
     USERS_MANAGE = "users.manage", _("Change users' roles, deactivate and reactivate users")
     # Partner users (F11): Invite user, resend and revoke invitations.
     USERS_INVITE = "users.invite", _("Invite partner users")
+    # Supporting a customer on its behalf (F13). The role gives the page; the partner's admin permissions for
+    # that customer (DAP or GDAP, support/onbehalf.py → gdap.access.may) give the action.
+    SERVICE_REQUESTS = "support.service_requests", _("Work on customers' service requests")
+    SERVICES_VIEW = "support.services", _("See customers' services (Service management)")
+    CUSTOMER_USERS_VIEW = "support.users_view", _("See customers' users")
+    CUSTOMER_USERS_MANAGE = "support.users_manage", _("Add, edit, block and delete customers' users")
+    PASSWORD_RESET = "support.password_reset", _("Reset customer users' passwords")
+    LICENSES_MANAGE = "support.licenses", _("Assign and unassign customers' licenses")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
     ADMIN_PERMISSIONS_MANAGE = "admincenter.admin_permissions", _("Remove or reassign admin permissions")
     GDAP_APPROVE = "admincenter.gdap_approve", _("Approve, reject and terminate granular admin relationships")
+    SERVICE_REQUESTS_CUSTOMER = "admincenter.service_requests", _("See and comment on the partners' service requests")
+    LICENSES_CUSTOMER_VIEW = "admincenter.licenses", _("See the organisation's license assignments")
 
 
 # Who may buy on a customer's behalf and manage what was bought (seeds 002/004: Admin agent, Sales agent).
 _BUYER = (Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.SUBSCRIPTIONS_BUY, Perm.AGREEMENT_RECORD, Perm.CUSTOMERS_ADD)
+
+# Supporting customers (F13, seed 001): full administration of supported companies (Global admin, Admin agent)
+# and limited administration (Helpdesk agent: service requests, seeing users and services, password resets).
+_LIMITED_ADMINISTRATION = (Perm.SERVICE_REQUESTS, Perm.SERVICES_VIEW, Perm.CUSTOMER_USERS_VIEW, Perm.PASSWORD_RESET)
+_FULL_ADMINISTRATION = (*_LIMITED_ADMINISTRATION, Perm.CUSTOMER_USERS_MANAGE, Perm.LICENSES_MANAGE)
 
 # GDAP (F10): seeing the relationships, and requesting / editing / terminating them (Admin agent's row).
 _GDAP = (Perm.GDAP_VIEW, Perm.GDAP_MANAGE)
@@ -93,6 +108,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.USERS_VIEW,
             Perm.USERS_MANAGE,
             Perm.USERS_INVITE,
+            *_FULL_ADMINISTRATION,
         }
     ),
     Role.ADMIN_AGENT: frozenset(
@@ -113,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.JOBS_VIEW,
             Perm.USERS_VIEW,
             Perm.USERS_MANAGE,
+            *_FULL_ADMINISTRATION,
         }
     ),
     Role.SALES_AGENT: frozenset(
@@ -121,7 +138,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.HELPDESK_AGENT: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.PARTNERSHIPS_VIEW,
-         Perm.GDAP_VIEW, Perm.JOBS_VIEW}
+         Perm.GDAP_VIEW, Perm.JOBS_VIEW, *_LIMITED_ADMINISTRATION}
     ),
     Role.BILLING_ADMIN: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.CUSTOMERS_EXPORT, Perm.PROFILE_VIEW, Perm.ACTIVITY_VIEW, Perm.OFFERS_VIEW,
@@ -129,7 +146,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.CUSTOMER_GLOBAL_ADMIN: frozenset(
         {Perm.ADMIN_CENTER_VIEW, Perm.PARTNER_REQUEST_DECIDE, Perm.ADMIN_PERMISSIONS_MANAGE, Perm.ACTIVITY_VIEW,
-         Perm.GDAP_APPROVE}
+         Perm.GDAP_APPROVE, Perm.SERVICE_REQUESTS_CUSTOMER, Perm.LICENSES_CUSTOMER_VIEW}
     ),
     Role.CUSTOMER_USER: frozenset({Perm.ADMIN_CENTER_VIEW}),
 }

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "gdap",
     "jobs",
     "members",
+    "support",
+    "servicerequests",
+    "customerusers",
+    "licenses",
 ]
 
 MIDDLEWARE = [

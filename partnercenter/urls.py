@@ -17,6 +17,11 @@ urlpatterns = [
     path("", include("resellers.urls")),
     path("gdap/", include("gdap.urls")),
     path("users/", include("members.urls")),
+    # Supporting customers (F13): each app writes its paths in full (customers/<id>/…, admin-center/…).
+    path("", include("support.urls")),
+    path("", include("servicerequests.urls")),
+    path("", include("customerusers.urls")),
+    path("", include("licenses.urls")),
     path("company-profile/", views.company_profile, name="company_profile"),
     path("company-profile/edit/", views.company_profile_edit, name="company_profile_edit"),
     path("company-profile/security/", views.company_security, name="company_security"),

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("customers", "invitations", "resellers", "subscriptions", "partnercenter", "links", "gdap", "jobs")
+APPS = ("customers", "invitations", "resellers", "subscriptions", "partnercenter", "links", "gdap", "jobs", "members",
+        "support", "servicerequests", "customerusers", "licenses")
 MAX_LINES = 400
 
 

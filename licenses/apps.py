@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LicensesConfig(AppConfig):
+    name = "licenses"
+    verbose_name = _("Licenses")
+    default_auto_field = "django.db.models.BigAutoField"
