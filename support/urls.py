@@ -3,8 +3,12 @@
 
 Mounted at the site root by partnercenter/urls.py; each path is written in full here."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from support import views
 
 app_name = "support"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("customers/<uuid:customer_id>/services/", views.services, name="services"),
+]

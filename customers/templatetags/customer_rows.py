@@ -175,6 +175,9 @@ def customer_row_details(row, subscriptions: list, perms: frozenset[str]) -> Saf
     else:
         listing = none
     actions = []
+    if "support.services" in perms:  # Service management (support/), right after Account
+        actions.append(f'<a class="btn btn-sm btn-outline-primary me-1" href="{base}{cid}/services/">'
+                       f"{escape(_('Service management'))}</a>")
     if "subscriptions.view" in perms:
         actions.append(f'<a class="btn btn-sm btn-outline-primary me-1" href="{base}{cid}/subscriptions/">'
                        f"{escape(_('Subscriptions'))}</a>")
