@@ -179,6 +179,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/": sub + "cancel/",
         "customers/<uuid:customer_id>/orders/<uuid:order_id>/": f"/customers/{customer.id}/orders/{order.id}/",
         "customers/<uuid:customer_id>/account/": f"/customers/{customer.id}/account/",
+        "customers/<uuid:customer_id>/services/": f"/customers/{customer.id}/services/",
         "customers/<uuid:customer_id>/remove/": f"/customers/{customer.id}/remove/",
         "customers/requests/<int:request_id>/draft/": f"/customers/requests/{request.id}/draft/",
         "customers/requests/<int:request_id>/accepted/": f"/customers/requests/{request.id}/accepted/",
