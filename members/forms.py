@@ -26,3 +26,15 @@ class MemberRolesForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = role_choices()
+
+
+class SecurityGroupAddForm(forms.Form):
+    """The user's page: one of the partner's security groups the user is not in yet (`choosable`)."""
+
+    group = forms.ModelChoiceField(queryset=None, label=_("Security group"), empty_label=_("Choose a security group"),
+                                   error_messages={"required": _("Choose a security group."),
+                                                   "invalid_choice": _("Choose a security group.")})
+
+    def __init__(self, *args, choosable, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = choosable

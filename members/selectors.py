@@ -86,6 +86,13 @@ def member_of_tenant(*, tenant: Tenant, user_id: object) -> MemberRow:
     return row
 
 
+def security_groups_to_join(*, tenant: Tenant, user: User) -> QuerySet:
+    """The partner's security groups `user` is not a member of, by name (the user's page offers them)."""
+    from gdap.models import SecurityGroup
+
+    return SecurityGroup.objects.visible_to(tenant).exclude(memberships__user=user).order_by("name")
+
+
 def active_global_admins_except(*, tenant: Tenant, user_id: object) -> int:
     return (Membership.objects.filter(tenant=tenant, role=Role.GLOBAL_ADMIN, is_active=True, user__is_active=True)
             .exclude(user_id=user_id).count())

@@ -95,7 +95,8 @@ GDAP_CUSTOMER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("gdap/admin-cen
 GDAP_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("gdap/customers/", "gdap/relationships/",
                                                                    "gdap/assignments/"))}
 # A partner user's pages: checked across tenants in
-# tests/test_members_users.py::test_another_tenants_user_is_404_everywhere.
+# tests/test_members_users.py::test_another_tenants_user_is_404_everywhere (their security groups in
+# tests/test_members_groups.py::test_another_partners_user_or_group_is_404_on_every_route).
 MEMBER_USER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/<int:user_id>/")}
 # Checked across tenants in tests/test_members_invites.py::test_another_tenants_invitation_is_404.
 MEMBER_INVITATION_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/invitations/")}

@@ -20,7 +20,7 @@ from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 
 
-def _member_or_404(request: HttpRequest, user_id: int) -> MemberRow:
+def member_or_404(request: HttpRequest, user_id: int) -> MemberRow:
     try:
         return member_of_tenant(tenant=request.tenant, user_id=user_id)  # type: ignore[attr-defined]
     except NotFound as exc:
@@ -38,20 +38,33 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "members/users_list.html", {"page": page, "rows": rows, "search": search})
 
 
-def _detail(request: HttpRequest, row: MemberRow, form: MemberRolesForm, status: int = 200) -> HttpResponse:
+def _detail(request: HttpRequest, row: MemberRow, form: MemberRolesForm, status: int = 200,
+            group_form: object = None) -> HttpResponse:
     tenancy = request.tenancy  # type: ignore[attr-defined]
     grantable = set(rules.grantable_roles(tenancy.roles))
     may_manage = tenancy.has(Perm.USERS_MANAGE)
+    may_manage_groups = tenancy.has(Perm.SECURITY_GROUPS_MANAGE)
+    active = row.status == STATUS_ACTIVE
+    if may_manage_groups and active and group_form is None:
+        from members.views.groups import group_add_form
+
+        group_form = group_add_form(request, row.user)
     return render(request, "members/users_detail.html", {
         "row": row, "form": form, "may_manage": may_manage, "grantable": grantable,
-        "is_self": row.user.pk == request.user.pk, "active": row.status == STATUS_ACTIVE,  # type: ignore[union-attr]
+        "is_self": row.user.pk == request.user.pk, "active": active,  # type: ignore[union-attr]
+        "may_manage_groups": may_manage_groups, "group_form": group_form,
     }, status=status)
+
+
+def user_page(request: HttpRequest, row: MemberRow, *, group_form: object = None, status: int = 200) -> HttpResponse:
+    """The user's page with its roles as saved (the security groups' views render it with their form)."""
+    return _detail(request, row, MemberRolesForm(initial={"roles": row.roles}), status, group_form)
 
 
 @tenant_view(get=Perm.USERS_VIEW, post=Perm.USERS_MANAGE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    row = _member_or_404(request, user_id)
+    row = member_or_404(request, user_id)
     if request.method != "POST":
         return _detail(request, row, MemberRolesForm(initial={"roles": row.roles}))
     form = MemberRolesForm(request.POST)
@@ -71,7 +84,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 def _status_change(request: HttpRequest, user_id: int, *, deactivate: bool) -> HttpResponse:
-    row = _member_or_404(request, user_id)
+    row = member_or_404(request, user_id)
     template, context = "members/users_status_change.html", {"row": row, "deactivate": deactivate}
     if request.method == "POST":
         service = member_deactivate if deactivate else member_reactivate
