@@ -126,3 +126,19 @@ def test_pageheader_without_actions_has_no_empty_action_group():
     html = render("{% pageheader %}Offers{% primary %}{% if no %}x{% endif %}{% endpageheader %}")
     assert '<h1 class="page-title">Offers</h1>' in html
     assert "page-actions" not in html
+
+
+def test_service_management_marks_customers_as_current_section(partner, partner_admin, customer):
+    from customers.services import reseller_relationship_ensure
+    from gdap import access
+    from gdap.models import SecurityGroup, SecurityGroupMember
+    from tests.gdap_list_support import relationship
+    from tests.test_support_services import GLOBAL_READER, _assign
+
+    reseller_relationship_ensure(partner=partner, customer=customer, actor=None)
+    group = SecurityGroup.objects.create(partner=partner, name="Readers")
+    SecurityGroupMember.objects.create(group=group, user=partner_admin)
+    _assign(relationship(partner, customer, roles=[GLOBAL_READER]), group, [GLOBAL_READER])
+    assert access.may(partner_admin, partner, customer, access.SERVICES_READ)
+    found = links(client_for(partner_admin).get(f"/customers/{customer.id}/services/").content.decode())
+    assert 'aria-current="true"' in found["Customers"]
