@@ -391,3 +391,36 @@ def test_the_demo_gives_adatum_users_in_every_state():
     anna = User.objects.get(email="anna.schmidt@adatum.example")
     assert anna.check_password(DEMO_PASSWORD) and Membership.objects.get(user=anna).tenant == adatum
     assert ActivityLog.objects.filter(tenant=adatum, kind="customer_user.blocked").exists()
+
+
+def test_gdap_roles_through_a_security_group_allow_what_they_cover(partner, partner_admin):
+    from gdap import services as gdap_services
+    from tests.test_gdap_access import DIRECTORY_READERS, HELPDESK_ADMIN, _active
+
+    customer = TenantFactory(name="Fourth Coffee")  # no DAP: GDAP only
+    reseller_relationship_ensure(partner=partner, customer=customer, actor=partner_admin)
+    rel = _active(partner, partner_admin, customer, [HELPDESK_ADMIN, DIRECTORY_READERS])
+    user = member(customer, USER)
+    helpdesk, agent = member(partner, Role.HELPDESK_AGENT), member(partner, Role.ADMIN_AGENT)
+    group = gdap_services.group_create(partner=partner, actor=partner_admin, name="Tier 1")
+    for person in (helpdesk, agent):
+        gdap_services.member_add(group, actor=partner_admin, user=person)
+    gdap_services.assignment_create(rel, actor=partner_admin, security_group=group,
+                                    roles=[HELPDESK_ADMIN, DIRECTORY_READERS])
+    client = client_for(helpdesk)
+    assert client.get(url(customer)).status_code == 200  # Directory Readers
+    assert client.post(url(customer, f"{user.pk}/reset-password/")).status_code == 200  # Helpdesk Administrator
+    # Neither role manages users: the Admin agent's role would, the relationship does not.
+    refused = client_for(agent).get(url(customer, "add/"))
+    assert refused.status_code == 403 and "User Administrator" in refused.content.decode()
+    assert "Add user" not in client_for(agent).get(url(customer)).content.decode()
+
+
+def test_a_customers_users_pages_belong_to_the_customers_workspace_in_the_sidebar(adatum, agent):
+    from tests.test_shell import links
+
+    customer, admin = adatum
+    for tail in ("", f"{admin.pk}/"):
+        found = links(client_for(agent).get(url(customer, tail)).content.decode())
+        assert 'aria-current="true"' in found["Customers"], tail
+        assert "aria-current" not in found["Users"], tail  # the partner's own users are another page
