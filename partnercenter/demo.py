@@ -128,6 +128,9 @@ def demo_load() -> bool:
         from support.demo import demo_support
 
         demo_support(tenants)
+        from customerusers.demo import demo_customer_users
+
+        demo_customer_users(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

@@ -100,6 +100,9 @@ GDAP_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("gdap/customers
 MEMBER_USER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/<int:user_id>/")}
 # Checked across tenants in tests/test_members_invites.py::test_another_tenants_invitation_is_404.
 MEMBER_INVITATION_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/invitations/")}
+# A customer's users (F13): checked across tenants in
+# tests/test_customerusers.py::test_every_route_is_404_for_another_partners_customer_and_another_customers_user.
+CUSTOMER_USER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("customers/<uuid:customer_id>/users/")}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -203,7 +206,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "gdap/role-templates/<uuid:template_id>/delete/": f"/gdap/role-templates/{template.pk}/delete/",
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
-                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES)
+                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES - CUSTOMER_USER_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [

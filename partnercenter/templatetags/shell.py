@@ -66,7 +66,7 @@ _SECTION = {
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
-              "members": "users", "support": "customers"}
+              "members": "users", "support": "customers", "customerusers": "customers"}
 
 
 @dataclass(frozen=True)
