@@ -37,16 +37,18 @@ class World:
         return f"{base}{sr.pk}/{suffix}" if sr is not None else base + suffix
 
 
-def world(tag: str = "Contoso", *, dap: bool = True) -> World:
+def world(tag: str = "Contoso", *, dap: bool = True, languages: bool = True) -> World:
+    """languages: the agent reads German and the customer's Global admin Hungarian (mails); else all English."""
     partner = PartnerFactory(name=f"{tag} Partner")
     admin = member(partner, Role.GLOBAL_ADMIN)
     customer = TenantFactory(name=f"{tag} Customer")
     reseller_relationship_ensure(partner=partner, customer=customer, actor=admin)
     if dap:
         dap_grant(partner=partner, customer=customer, services=list(Service.values), reassign=False, actor=admin)
-    return World(partner=partner, admin=admin, agent=member(partner, Role.ADMIN_AGENT, language="de"),
+    de, hu = ("de", "hu") if languages else ("", "")
+    return World(partner=partner, admin=admin, agent=member(partner, Role.ADMIN_AGENT, language=de),
                  helpdesk=member(partner, Role.HELPDESK_AGENT), sales=member(partner, Role.SALES_AGENT),
-                 customer=customer, customer_admin=member(customer, Role.CUSTOMER_GLOBAL_ADMIN, language="hu"),
+                 customer=customer, customer_admin=member(customer, Role.CUSTOMER_GLOBAL_ADMIN, language=hu),
                  customer_user=member(customer, Role.CUSTOMER_USER))
 
 

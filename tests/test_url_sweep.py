@@ -99,6 +99,9 @@ GDAP_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("gdap/customers
 MEMBER_USER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/<int:user_id>/")}
 # Checked across tenants in tests/test_members_invites.py::test_another_tenants_invitation_is_404.
 MEMBER_INVITATION_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/invitations/")}
+# Checked across tenants (partner and Admin center side) in
+# tests/test_servicerequests_pages.py::test_another_tenants_service_request_is_404_everywhere.
+SERVICE_REQUEST_ROUTES = {r for r in TENANT_OBJECT if "service-requests/" in r}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -201,7 +204,8 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "gdap/role-templates/<uuid:template_id>/delete/": f"/gdap/role-templates/{template.pk}/delete/",
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
-                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES)
+                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES
+                         - SERVICE_REQUEST_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from gdap import access
 from partnercenter.clientip import client_ip
@@ -126,9 +126,10 @@ def _fresh(request: HttpRequest, sr: ServiceRequest, exc: DomainError) -> Servic
 
 
 @GUARD
-@require_POST
 def request_status(request: HttpRequest, customer_id: object, request_id: object) -> HttpResponse:
     sr = _request(request, request_id)
+    if request.method != "POST":
+        return redirect(sr_url(sr))  # the form lives on the request's page
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _detail(request, sr, status_form=form, status=400)
@@ -146,9 +147,10 @@ def request_status(request: HttpRequest, customer_id: object, request_id: object
 
 
 @GUARD
-@require_POST
 def request_assignee(request: HttpRequest, customer_id: object, request_id: object) -> HttpResponse:
     sr = _request(request, request_id)
+    if request.method != "POST":
+        return redirect(sr_url(sr))  # the form lives on the request's page
     users = selectors.assignable_users(partner=request.tenant)  # type: ignore[attr-defined]
     form = AssigneeForm(request.POST, users=users)
     if not form.is_valid():
@@ -167,9 +169,10 @@ def request_assignee(request: HttpRequest, customer_id: object, request_id: obje
 
 
 @GUARD
-@require_POST
 def request_comment(request: HttpRequest, customer_id: object, request_id: object) -> HttpResponse:
     sr = _request(request, request_id)
+    if request.method != "POST":
+        return redirect(sr_url(sr))  # the form lives on the request's page
     form = CommentForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, sr, comment_form=form, status=400)
