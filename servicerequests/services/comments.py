@@ -13,8 +13,19 @@ from partnercenter.models import Tenant, User
 from servicerequests import files, rules, selectors
 from servicerequests.events import ServiceRequestEvents
 from servicerequests.models import TEXT_MAX, Comment, ServiceRequest, Side, Status
-from servicerequests.services.common import (FilesGuard, customer_url, label, lock, mail, partner_url, quote, record,
-                                             require_customer_side, require_partner_side, store_files)
+from servicerequests.services.common import (
+    FilesGuard,
+    customer_url,
+    label,
+    lock,
+    mail,
+    partner_url,
+    quote,
+    record,
+    require_customer_side,
+    require_partner_side,
+    store_files,
+)
 
 
 def check_body(body: str) -> str:

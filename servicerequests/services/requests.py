@@ -13,8 +13,17 @@ from partnercenter.models import Tenant, User
 from servicerequests import files, rules, selectors
 from servicerequests.events import ServiceRequestEvents
 from servicerequests.models import TEXT_MAX, TITLE_MAX, Category, ServiceRequest, Severity, Side, Status
-from servicerequests.services.common import (FilesGuard, customer_url, label, lock, mail, partner_url, record,
-                                             require_partner_side, store_files)
+from servicerequests.services.common import (
+    FilesGuard,
+    customer_url,
+    label,
+    lock,
+    mail,
+    partner_url,
+    record,
+    require_partner_side,
+    store_files,
+)
 
 
 def _check_text(title: str, description: str) -> tuple[str, str]:
