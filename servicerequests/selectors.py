@@ -39,9 +39,10 @@ class Filters:
         status = get("status", "") or ""
         severity = get("severity", "") or ""
         assignee = (get("assignee", "") or "").strip()
+        known = assignee in (ASSIGNED_TO_ME, UNASSIGNED) or (assignee.isdigit() and len(assignee) <= 9)
         return cls(status=status if status in Status.values else "",
                    severity=severity if severity in Severity.values else "",
-                   assignee=assignee if assignee in (ASSIGNED_TO_ME, UNASSIGNED) or assignee.isdigit() else "",
+                   assignee=assignee if known else "",
                    q=(get("q", "") or "").replace("\x00", "").strip()[:100])
 
     def as_query(self) -> dict[str, str]:
