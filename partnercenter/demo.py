@@ -131,6 +131,9 @@ def demo_load() -> bool:
         from customerusers.demo import demo_customer_users
 
         demo_customer_users(tenants)
+        from servicerequests.demo import demo_service_requests
+
+        demo_service_requests(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

@@ -6,3 +6,6 @@ class ServicerequestsConfig(AppConfig):
     name = "servicerequests"
     verbose_name = _("Service requests")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from servicerequests import events  # noqa: F401  (registers this app's activity kinds)

@@ -86,6 +86,12 @@ CUSTOMER_USER_KINDS = {
     "customer_user.password_reset", "customer_user.deleted",
 }
 OWNERS["customerusers"] = CUSTOMER_USER_KINDS
+# Issue 11 §2 (service requests, F13): ServiceRequestEvents.
+SERVICE_REQUEST_KINDS = {
+    "service_request.created", "service_request.status_changed", "service_request.assigned",
+    "service_request.commented", "service_request.attachment_added",
+}
+OWNERS["servicerequests"] = SERVICE_REQUEST_KINDS
 
 
 @pytest.fixture
@@ -120,7 +126,7 @@ def subscribed():
 
 def test_every_kind_keeps_its_stored_value_and_label_and_is_declared_by_its_own_app():
     current = {k.value: str(k.label) for k in events.kinds()}
-    new = GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS
+    new = GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS
     assert {value: label for value, label in current.items() if value not in new} == BEFORE | ADDED
     assert set(current) == set(BEFORE) | set(ADDED) | new
     for app, values in OWNERS.items():

@@ -36,7 +36,7 @@ def test_direct_partner_admin_sees_every_workspace_and_customers_is_current(part
     html = client_for(partner_admin).get("/customers/").content.decode()
     found = links(html)
     assert list(found) == ["Customers", "Admin relationships", "Expiring admin relationships", "Relationship requests",
-                           "Offers", "Activity log", "Background jobs", "Company profile", "Users",
+                           "Service requests", "Offers", "Activity log", "Background jobs", "Company profile", "Users",
                            "Security groups", "Role templates", "Developer outbox"]
     assert 'aria-current="page"' in found["Customers"]
     assert all("aria-current" not in attrs for label, attrs in found.items() if label != "Customers")
@@ -49,8 +49,8 @@ def test_helpdesk_agent_sees_only_what_its_role_may_open(partner):
     helpdesk = member(partner, Role.HELPDESK_AGENT)
     found = links(client_for(helpdesk).get("/company-profile/").content.decode())
     # Security groups and Role templates: read-only for a Helpdesk agent (Perm.GDAP_VIEW).
-    assert list(found) == ["Customers", "Admin relationships", "Expiring admin relationships", "Offers",
-                           "Background jobs", "Company profile", "Security groups", "Role templates"]
+    assert list(found) == ["Customers", "Admin relationships", "Expiring admin relationships", "Service requests",
+                           "Offers", "Background jobs", "Company profile", "Security groups", "Role templates"]
     assert 'aria-current="page"' in found["Company profile"]
 
 
@@ -83,7 +83,7 @@ def test_a_page_inside_a_workspace_marks_the_workspace_as_current_section(partne
 def test_customer_sees_its_admin_center_sections(customer_admin):
     html = client_for(customer_admin).get("/admin-center/subscriptions/").content.decode()
     found = links(html)
-    assert list(found)[:3] == ["Partner relationships", "Subscriptions", "Activity log"]
+    assert list(found)[:4] == ["Partner relationships", "Subscriptions", "Service requests", "Activity log"]
     assert 'aria-current="page"' in found["Subscriptions"]
     assert ">Admin center</div>" in sidebar(html)
 

@@ -103,6 +103,9 @@ MEMBER_INVITATION_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/invi
 # A customer's users (F13): checked across tenants in
 # tests/test_customerusers.py::test_every_route_is_404_for_another_partners_customer_and_another_customers_user.
 CUSTOMER_USER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("customers/<uuid:customer_id>/users/")}
+# Checked across tenants (partner and Admin center side) in
+# tests/test_servicerequests_pages.py::test_another_tenants_service_request_is_404_everywhere.
+SERVICE_REQUEST_ROUTES = {r for r in TENANT_OBJECT if "service-requests/" in r}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -206,7 +209,8 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "gdap/role-templates/<uuid:template_id>/delete/": f"/gdap/role-templates/{template.pk}/delete/",
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
-                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES - CUSTOMER_USER_ROUTES)
+                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES - CUSTOMER_USER_ROUTES
+                         - SERVICE_REQUEST_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [

@@ -38,6 +38,8 @@ _EXACT = {
     "gdap:expiring": "gdap_expiring",
     "gdap:group_list": "security_groups",
     "gdap:template_list": "role_templates",
+    "servicerequests:list": "service_requests",
+    "servicerequests:admin_center": "admin_service_requests",
 }
 _SECTION = {
     "company_profile_edit": "profile",
@@ -63,10 +65,12 @@ _SECTION = {
     **{f"gdap:group_{name}": "security_groups" for name in ("new", "detail", "edit", "delete", "member_add",
                                                              "member_remove")},
     **{f"gdap:template_{name}": "role_templates" for name in ("new", "detail", "edit", "delete")},
+    "servicerequests:admin_center_detail": "admin_service_requests",
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
-              "members": "users", "support": "customers", "customerusers": "customers"}
+              "members": "users", "support": "customers", "customerusers": "customers",
+              "servicerequests": "customers"}
 
 
 @dataclass(frozen=True)
