@@ -209,6 +209,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it, even before collectstatic has run
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (service request attachments) go through Django's default storage: files under MEDIA_ROOT,
+# never served by URL (downloads are views that check who may see them).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+SERVICE_REQUEST_ATTACHMENT_MAX_BYTES = env.int("SERVICE_REQUEST_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -48,6 +48,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 DEV_OUTBOX_ENABLED = True
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # The suite posts many sign-up forms and not-found links from one address; the limit tests set their own.
