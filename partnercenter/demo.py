@@ -125,6 +125,9 @@ def demo_load() -> bool:
         from members.demo import demo_members
 
         demo_members(tenants)
+        from licenses.demo import demo_licenses
+
+        demo_licenses(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

@@ -178,6 +178,9 @@ def customer_row_details(row, subscriptions: list, perms: frozenset[str]) -> Saf
     if "subscriptions.view" in perms:
         actions.append(f'<a class="btn btn-sm btn-outline-primary me-1" href="{base}{cid}/subscriptions/">'
                        f"{escape(_('Subscriptions'))}</a>")
+    if "support.licenses" in perms:
+        actions.append(f'<a class="btn btn-sm btn-outline-primary me-1" href="{base}{cid}/licenses/">'
+                       f"{escape(_('Licenses'))}</a>")
     if "gdap.view" in perms:
         actions.append(f'<a class="btn btn-sm btn-outline-primary me-1" href="{reverse("gdap:customer", args=[cid])}">'
                        f"{escape(_('Admin relationships'))}</a>")

@@ -38,6 +38,7 @@ _EXACT = {
     "gdap:expiring": "gdap_expiring",
     "gdap:group_list": "security_groups",
     "gdap:template_list": "role_templates",
+    "licenses:admin_center": "admin_licenses",
 }
 _SECTION = {
     "company_profile_edit": "profile",
@@ -63,10 +64,11 @@ _SECTION = {
     **{f"gdap:group_{name}": "security_groups" for name in ("new", "detail", "edit", "delete", "member_add",
                                                              "member_remove")},
     **{f"gdap:template_{name}": "role_templates" for name in ("new", "detail", "edit", "delete")},
+    "licenses:admin_center_subscription": "admin_licenses",
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
-              "members": "users"}
+              "members": "users", "licenses": "customers"}
 
 
 @dataclass(frozen=True)
