@@ -4,7 +4,7 @@ and assigned seats, and who holds them. Global admins only (Perm.LICENSES_CUSTOM
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -22,10 +22,11 @@ def admin_center_licenses(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_view(Perm.LICENSES_CUSTOMER_VIEW, kind=TenantKind.CUSTOMER)
-@require_http_methods(["GET", "HEAD"])
 def admin_center_subscription(request: HttpRequest, subscription_id: str) -> HttpResponse:
     customer = request.tenant  # type: ignore[attr-defined]
     seats = selectors.seats_of_organisation_subscription(customer=customer, subscription_id=subscription_id)
+    if request.method not in ("GET", "HEAD"):  # after the lookup: another organisation's id is a 404
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     search = (request.GET.get("q") or "").strip()[:100]
     page = Paginator(selectors.holders(tenant=customer, subscription=seats.subscription, search=search),
                      selectors.PAGE_SIZE).get_page(request.GET.get("page"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -19,6 +19,8 @@ from partnercenter.clientip import client_ip
 from partnercenter.errors import DomainError, NotFound
 from partnercenter.roles import Perm
 from support.onbehalf import on_behalf_view
+
+READ = ["GET", "HEAD"]
 
 
 def _search(request: HttpRequest) -> str:
@@ -41,10 +43,11 @@ def customer_licenses(request: HttpRequest, customer_id: str) -> HttpResponse:
 
 
 @on_behalf_view(Perm.LICENSES_MANAGE, access.LICENSES_MANAGE)
-@require_http_methods(["GET", "HEAD"])
 def subscription_licenses(request: HttpRequest, customer_id: str, subscription_id: str) -> HttpResponse:
     partner, customer = request.tenant, request.on_behalf.customer  # type: ignore[attr-defined]
     seats = selectors.seats_of_subscription(partner=partner, customer=customer, subscription_id=subscription_id)
+    if request.method not in READ:  # after the lookup: another customer's id is a 404 whatever the method
+        return HttpResponseNotAllowed(READ)
     search = _search(request)
     page = Paginator(selectors.holders(tenant=partner, subscription=seats.subscription, search=search),
                      selectors.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -54,10 +57,11 @@ def subscription_licenses(request: HttpRequest, customer_id: str, subscription_i
 
 
 @on_behalf_view(Perm.LICENSES_MANAGE, access.LICENSES_MANAGE)
-@require_http_methods(["GET", "HEAD", "POST"])
 def licenses_assign(request: HttpRequest, customer_id: str, subscription_id: str) -> HttpResponse:
     partner, customer = request.tenant, request.on_behalf.customer  # type: ignore[attr-defined]
     seats = selectors.seats_of_subscription(partner=partner, customer=customer, subscription_id=subscription_id)
+    if request.method not in (*READ, "POST"):
+        return HttpResponseNotAllowed([*READ, "POST"])
     form = AssignForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -94,13 +98,14 @@ def _assigned_messages(request: HttpRequest, result: services.AssignResult) -> N
 
 
 @on_behalf_view(Perm.LICENSES_MANAGE, access.LICENSES_MANAGE)
-@require_http_methods(["GET", "HEAD", "POST"])
 def license_unassign(request: HttpRequest, customer_id: str, subscription_id: str, user_id: int) -> HttpResponse:
     partner, customer = request.tenant, request.on_behalf.customer  # type: ignore[attr-defined]
     seats = selectors.seats_of_subscription(partner=partner, customer=customer, subscription_id=subscription_id)
     user = selectors.customer_user(customer=customer, user_id=user_id)
     back = redirect("licenses:subscription", customer_id=customer.id, subscription_id=seats.subscription.id)
     name = services.display_name(user)
+    if request.method not in (*READ, "POST"):
+        return HttpResponseNotAllowed([*READ, "POST"])
     if request.method == "POST":
         try:
             removed = services.license_unassign(partner=partner, customer=customer, actor=request.user,  # type: ignore[arg-type]
@@ -122,13 +127,14 @@ def license_unassign(request: HttpRequest, customer_id: str, subscription_id: st
 
 
 @on_behalf_view(Perm.LICENSES_MANAGE, access.LICENSES_MANAGE)
-@require_http_methods(["GET", "HEAD"])
 def user_licenses(request: HttpRequest, customer_id: str, user_id: int) -> HttpResponse:
     partner, customer = request.tenant, request.on_behalf.customer  # type: ignore[attr-defined]
     try:
         user = selectors.customer_user(customer=customer, user_id=user_id)
     except NotFound as exc:
         raise Http404 from exc
+    if request.method not in READ:
+        return HttpResponseNotAllowed(READ)
     held = selectors.licenses_by_user(tenant=partner, customer=customer, users=[user]).get(user.pk, [])
     return render(request, "licenses/user.html", {"customer": customer, "holder": user,
                                                   "name": services.display_name(user), "held": held})
