@@ -99,6 +99,9 @@ GDAP_PARTNER_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("gdap/customers
 MEMBER_USER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/<int:user_id>/")}
 # Checked across tenants in tests/test_members_invites.py::test_another_tenants_invitation_is_404.
 MEMBER_INVITATION_ROUTES = {r for r in TENANT_OBJECT if r.startswith("users/invitations/")}
+# Checked across tenants in tests/test_licenses_pages.py::test_every_licenses_route_is_404_across_tenants.
+LICENSE_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("customers/<uuid:customer_id>/licenses/",
+                                                            "admin-center/licenses/"))}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -201,7 +204,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "gdap/role-templates/<uuid:template_id>/delete/": f"/gdap/role-templates/{template.pk}/delete/",
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
-                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES)
+                         - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES - LICENSE_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [
@@ -373,7 +376,7 @@ def test_list_routes_never_show_another_tenants_rows(partner_type) -> None:
     for route, names in CHANNEL_LISTS.get(partner_type, {}).items():
         for name in names:
             assert name in bodies[route], (route, name)
-    for route in ("admin-center/", "admin-center/subscriptions/"):
+    for route in ("admin-center/", "admin-center/subscriptions/", "admin-center/licenses/"):
         assert "Aurora Partner" in bodies[route], route
 
 
