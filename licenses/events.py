@@ -8,7 +8,7 @@ from partnercenter.events import EventKind, EventKinds
 class LicenseEvents(EventKinds):
     ASSIGNED = EventKind(
         "license.assigned", _("Licenses assigned"),
-        _("%(offer)s for %(customer)s: licenses assigned to %(users)s."),
+        _("%(offer)s for %(customer)s: a license was assigned to %(users)s."),
     )
     UNASSIGNED = EventKind(
         "license.unassigned", _("License unassigned"),

@@ -9,6 +9,7 @@ import pytest
 
 from licenses import services
 from licenses.models import LicenseAssignment
+from partnercenter.activity import describe
 from partnercenter.errors import Code, Conflict, Forbidden, Invalid, NotFound
 from partnercenter.models import ActivityLog, Membership, OutboxEmail
 from partnercenter.roles import Role
@@ -43,6 +44,7 @@ def test_assigning_records_who_and_when_and_one_entry_per_request_in_both_logs()
     for entry in entries:
         assert entry.customer == w.customer and entry.actor == w.agent
         assert entry.data["users"] == "Anna Auer, Bela Balogh" and entry.data["subscription_id"] == str(w.mail.id)
+        assert describe(entry) == "Business Mail Basic for Adatum AG: a license was assigned to Anna Auer, Bela Balogh."
 
 
 def test_the_assigned_users_get_a_mail_in_their_language():
@@ -181,3 +183,13 @@ def test_deleting_the_membership_frees_the_seat():
     assign(w, w.users[:1])
     Membership.objects.filter(user=w.users[0], tenant=w.customer).delete()
     assert LicenseAssignment.objects.count() == 0
+
+
+def test_the_demo_has_a_full_subscription_and_one_with_free_seats():
+    from partnercenter.demo import demo_load
+    from subscriptions.models import Subscription
+
+    assert demo_load() is True
+    seats = {s.offer.sku: (s.quantity, s.license_assignments.count())
+             for s in Subscription.objects.filter(customer__primary_domain="adatum.example").select_related("offer")}
+    assert seats["phone-addon"] == (3, 3) and seats["office-standard"] == (45, 6) and seats["security-addon"][1] == 0

@@ -91,7 +91,7 @@ def licenses_assign(request: HttpRequest, customer_id: str, subscription_id: str
 
 def _assigned_messages(request: HttpRequest, result: services.AssignResult) -> None:
     if result.assigned:
-        messages.success(request, _("Licenses assigned to %(users)s.") % {"users": ", ".join(result.assigned)})
+        messages.success(request, _("A license was assigned to %(users)s.") % {"users": ", ".join(result.assigned)})
     if result.already:
         messages.info(request, _("Already held a license, not assigned twice: %(users)s.")
                       % {"users": ", ".join(result.already)})
