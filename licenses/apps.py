@@ -6,3 +6,6 @@ class LicensesConfig(AppConfig):
     name = "licenses"
     verbose_name = _("Licenses")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from licenses import events  # noqa: F401  (registers this app's activity kinds)

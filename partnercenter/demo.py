@@ -134,6 +134,9 @@ def demo_load() -> bool:
         from servicerequests.demo import demo_service_requests
 
         demo_service_requests(tenants)
+        from licenses.demo import demo_licenses
+
+        demo_licenses(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

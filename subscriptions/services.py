@@ -245,6 +245,9 @@ def subscription_quantity_change(
     old = subscription.quantity
     with transaction.atomic():
         _relationship_hold(subscription.partner, subscription.customer)  # more licenses are a purchase
+        from licenses.services import seats_check_quantity  # never below the seats assigned to users
+
+        seats_check_quantity(subscription=subscription, quantity=quantity)
         subscription = _changed(subscription, version, quantity=quantity)
         SubscriptionEvent.objects.create(subscription=subscription, kind=EventKind.QUANTITY, status=subscription.status,
                                          quantity=quantity, actor=actor, detail=f"{old} → {quantity}")

@@ -92,6 +92,9 @@ SERVICE_REQUEST_KINDS = {
     "service_request.commented", "service_request.attachment_added",
 }
 OWNERS["servicerequests"] = SERVICE_REQUEST_KINDS
+# Issue 11 (licenses): assigned and unassigned, one entry per request.
+LICENSE_KINDS = {"license.assigned", "license.unassigned"}
+OWNERS["licenses"] = LICENSE_KINDS
 
 
 @pytest.fixture
@@ -126,7 +129,7 @@ def subscribed():
 
 def test_every_kind_keeps_its_stored_value_and_label_and_is_declared_by_its_own_app():
     current = {k.value: str(k.label) for k in events.kinds()}
-    new = GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS
+    new = GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS | LICENSE_KINDS
     assert {value: label for value, label in current.items() if value not in new} == BEFORE | ADDED
     assert set(current) == set(BEFORE) | set(ADDED) | new
     for app, values in OWNERS.items():

@@ -83,9 +83,16 @@ def test_a_page_inside_a_workspace_marks_the_workspace_as_current_section(partne
 def test_customer_sees_its_admin_center_sections(customer_admin):
     html = client_for(customer_admin).get("/admin-center/subscriptions/").content.decode()
     found = links(html)
-    assert list(found)[:4] == ["Partner relationships", "Subscriptions", "Service requests", "Activity log"]
+    assert list(found)[:5] == ["Partner relationships", "Subscriptions", "Licenses", "Service requests", "Activity log"]
     assert 'aria-current="page"' in found["Subscriptions"]
     assert ">Admin center</div>" in sidebar(html)
+
+
+def test_the_admin_centers_licenses_entry_is_for_global_admins_and_current_on_its_pages(customer, customer_admin):
+    found = links(client_for(customer_admin).get("/admin-center/licenses/").content.decode())
+    assert 'aria-current="page"' in found["Licenses"]
+    user = member(customer, Role.CUSTOMER_USER)
+    assert "Licenses" not in links(client_for(user).get("/admin-center/").content.decode())
 
 
 def test_a_wide_table_scrolls_in_a_focusable_named_region_and_the_row_toggle_is_a_button(partner, partner_admin,

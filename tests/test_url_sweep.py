@@ -106,6 +106,9 @@ CUSTOMER_USER_ROUTES = {r for r in TENANT_OBJECT if r.startswith("customers/<uui
 # Checked across tenants (partner and Admin center side) in
 # tests/test_servicerequests_pages.py::test_another_tenants_service_request_is_404_everywhere.
 SERVICE_REQUEST_ROUTES = {r for r in TENANT_OBJECT if "service-requests/" in r}
+# Checked across tenants in tests/test_licenses_pages.py::test_every_licenses_route_is_404_across_tenants.
+LICENSE_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("customers/<uuid:customer_id>/licenses/",
+                                                            "admin-center/licenses/"))}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -210,7 +213,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
                          - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES - CUSTOMER_USER_ROUTES
-                         - SERVICE_REQUEST_ROUTES)
+                         - SERVICE_REQUEST_ROUTES - LICENSE_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [
@@ -382,7 +385,7 @@ def test_list_routes_never_show_another_tenants_rows(partner_type) -> None:
     for route, names in CHANNEL_LISTS.get(partner_type, {}).items():
         for name in names:
             assert name in bodies[route], (route, name)
-    for route in ("admin-center/", "admin-center/subscriptions/"):
+    for route in ("admin-center/", "admin-center/subscriptions/", "admin-center/licenses/"):
         assert "Aurora Partner" in bodies[route], route
 
 

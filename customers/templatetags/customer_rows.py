@@ -183,6 +183,9 @@ def customer_row_details(row, subscriptions: list, perms: frozenset[str]) -> Saf
                        f"{escape(_('Subscriptions'))}</a>")
     if "support.users_view" in perms:
         actions.append(f'<a class="btn btn-sm btn-outline-primary me-1" href="{base}{cid}/users/">{escape(_("Users"))}</a>')
+    if "support.licenses" in perms:
+        actions.append(f'<a class="btn btn-sm btn-outline-primary me-1" href="{base}{cid}/licenses/">'
+                       f"{escape(_('Licenses'))}</a>")
     if "support.service_requests" in perms:
         actions.append(f'<a class="btn btn-sm btn-outline-primary me-1" href="{base}{cid}/service-requests/">'
                        f"{escape(_('Service requests'))}</a>")

@@ -40,6 +40,7 @@ _EXACT = {
     "gdap:template_list": "role_templates",
     "servicerequests:list": "service_requests",
     "servicerequests:admin_center": "admin_service_requests",
+    "licenses:admin_center": "admin_licenses",
 }
 _SECTION = {
     "company_profile_edit": "profile",
@@ -65,12 +66,13 @@ _SECTION = {
     **{f"gdap:group_{name}": "security_groups" for name in ("new", "detail", "edit", "delete", "member_add",
                                                              "member_remove")},
     **{f"gdap:template_{name}": "role_templates" for name in ("new", "detail", "edit", "delete")},
+    "licenses:admin_center_subscription": "admin_licenses",
     "servicerequests:admin_center_detail": "admin_service_requests",
 }
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
               "members": "users", "support": "customers", "customerusers": "customers",
-              "servicerequests": "customers"}
+              "servicerequests": "customers", "licenses": "customers"}
 
 
 @dataclass(frozen=True)
