@@ -1,14 +1,14 @@
 """Where each on-behalf action is done: the page of the customer it links to from Service management.
 
 The Users, Licenses and Service requests pages of a customer are their own apps (customerusers,
-licenses, servicerequests); until an app routes its page, its name does not resolve and the action shows
-without a link. services.read is Service management itself; services.manage has no page yet."""
+licenses, servicerequests). services.read is Service management itself; services.manage has no page of its
+own (it is what those pages do), so it shows without a link."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from gdap import access
 
@@ -22,11 +22,6 @@ ACTION_PAGES: dict[str, str] = {
 
 
 def action_url(action: str, customer_id: Any) -> str | None:
-    """The customer's page for `action`, None when it has none or it is not routed (yet)."""
+    """The customer's page for `action`, None when it has none."""
     name = ACTION_PAGES.get(action)
-    if name is None:
-        return None
-    try:
-        return reverse(name, kwargs={"customer_id": customer_id})
-    except NoReverseMatch:
-        return None
+    return None if name is None else reverse(name, kwargs={"customer_id": customer_id})

@@ -6,7 +6,7 @@ customer, and a bounded number of queries."""
 from __future__ import annotations
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from customers.models import DelegatedAdminPermission, Service
 from customers.services import reseller_relationship_ensure
@@ -151,23 +151,23 @@ def test_a_customer_without_subscriptions_shows_the_empty_state(partner, partner
 
 
 def test_allowed_actions_link_to_every_routed_page(world, partner, customer, partner_admin):
-    """Fails when a page of an action is routed but its allowed action does not link to it. Only the
-    names that resolve are checked (the Users, Licenses and Service requests pages are other apps'):
-    once all are routed the integrator makes `routed` the whole of ACTION_PAGES."""
+    """Every allowed action with a page links to it: the customer's Users, Licenses, Service requests."""
     DelegatedAdminPermission.objects.create(partner=partner, customer=customer, service=Service.PRODUCTIVITY)
     html = client_for(partner_admin).get(f"/customers/{customer.id}/services/").content.decode()
-    routed = {}
-    for action, name in ACTION_PAGES.items():
-        try:
-            routed[action] = reverse(name, kwargs={"customer_id": customer.id})
-        except NoReverseMatch:
-            continue
-    for action, url in routed.items():
+    expected = {
+        access.USERS_READ: f"/customers/{customer.id}/users/",
+        access.USERS_MANAGE: f"/customers/{customer.id}/users/",
+        access.USERS_PASSWORD_RESET: f"/customers/{customer.id}/users/",
+        access.LICENSES_MANAGE: f"/customers/{customer.id}/licenses/",
+        access.SERVICE_REQUESTS_MANAGE: f"/customers/{customer.id}/service-requests/",
+    }
+    assert set(ACTION_PAGES) == set(expected)
+    for action, url in expected.items():
+        assert action_url(action, customer.id) == reverse(ACTION_PAGES[action], kwargs={"customer_id": customer.id})
         assert action_url(action, customer.id) == url
         assert f'href="{url}"' in html, action
-    for action in set(ACTION_PAGES) - set(routed):
-        assert action_url(action, customer.id) is None
     assert action_url(access.SERVICES_MANAGE, customer.id) is None
+    assert action_url(access.SERVICES_READ, customer.id) is None
 
 
 def test_an_action_not_allowed_has_no_link(world, partner, customer, monkeypatch):
