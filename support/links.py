@@ -16,8 +16,8 @@ ACTION_PAGES: dict[str, str] = {
     access.USERS_READ: "customerusers:list",
     access.USERS_MANAGE: "customerusers:list",
     access.USERS_PASSWORD_RESET: "customerusers:list",
-    access.LICENSES_MANAGE: "licenses:list",
-    access.SERVICE_REQUESTS_MANAGE: "servicerequests:customer_list",
+    access.LICENSES_MANAGE: "licenses:customer",
+    access.SERVICE_REQUESTS_MANAGE: "servicerequests:customer",
 }
 
 
