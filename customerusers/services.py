@@ -60,7 +60,10 @@ def authorise(*, partner: Tenant, customer: Tenant, actor: User, perm: str, acti
 
 def may_reset_password_of(*, partner: Tenant, customer: Tenant, actor: User, row: selectors.CustomerUserRow) -> bool:
     """Limited administration (seed 001: like a password administrator) resets the passwords of users, not of
-    Global admins: that needs full administration (managing the customer's users) too."""
+    Global admins: that needs full administration (managing the customer's users) too. Never for an account
+    that belongs to another organisation as well: its password is that organisation's too."""
+    if selectors.has_other_tenants(user=row.user, customer=customer):
+        return False
     if not row.is_global_admin:
         return True
     return (Perm.CUSTOMER_USERS_MANAGE in permissions_of(user=actor, tenant=partner)
@@ -151,11 +154,27 @@ def customer_user_add(*, partner: Tenant, customer: Tenant, actor: User, first_n
     return Issued(user=user, temporary_password=password)
 
 
+# An account may belong to other organisations too (another customer, a partner): its password and its name
+# are theirs as well, so a partner acting for this customer changes neither.
+SHARED_ACCOUNT = _("This account also belongs to another organisation, so its password can't be reset here. "
+                   "Its owner changes it when signed in.")
+SHARED_ACCOUNT_NAME = _("This account also belongs to another organisation, so its name can't be changed here; "
+                        "the role can.")
+
+
 def _set_role(memberships: list[Membership], role: str) -> None:
-    """One membership keeps the role (its license assignments stay): the one with it already, else the first;
-    a second row of the other customer role (made elsewhere) goes."""
+    """One membership keeps the role: the one with it already, else the first; a second row of the other
+    customer role (made elsewhere) goes — its license assignments move to the row that stays first (one seat
+    per subscription and user), so a role change never frees a seat."""
+    from licenses.models import LicenseAssignment
+
     keep = next((m for m in memberships if m.role == role), memberships[0])
-    Membership.objects.filter(pk__in=[m.pk for m in memberships if m.pk != keep.pk]).delete()
+    dropped = [m.pk for m in memberships if m.pk != keep.pk]
+    if dropped:
+        held = LicenseAssignment.objects.filter(membership=keep).values("subscription_id")
+        LicenseAssignment.objects.filter(membership__in=dropped, subscription_id__in=held).delete()
+        LicenseAssignment.objects.filter(membership__in=dropped).update(membership=keep)
+    Membership.objects.filter(pk__in=dropped).delete()
     if keep.role != role:
         Membership.objects.filter(pk=keep.pk).update(role=role)
 
@@ -176,6 +195,8 @@ def customer_user_update(*, partner: Tenant, customer: Tenant, actor: User, user
         renamed = (first, last) != (user.first_name, user.last_name)
         if not renamed and roles == {role}:
             return False
+        if renamed and selectors.has_other_tenants(user=user, customer=customer):
+            raise Conflict(SHARED_ACCOUNT_NAME, field="first_name")
         if renamed:
             user.first_name, user.last_name = first, last
             user.save(update_fields=["first_name", "last_name"])
@@ -220,6 +241,8 @@ def customer_user_password_reset(*, partner: Tenant, customer: Tenant, actor: Us
     with transaction.atomic():
         user, memberships = _lock(customer, user_id, tenant_too=False)
         row = selectors.CustomerUserRow(user, {m.role for m in memberships}, not _active(user, memberships))
+        if selectors.has_other_tenants(user=user, customer=customer):
+            raise Conflict(SHARED_ACCOUNT)
         if not may_reset_password_of(partner=partner, customer=customer, actor=actor, row=row):
             raise Forbidden(_("Resetting a Global admin's password needs full administration of this customer."))
         password = rules.temporary_password()

@@ -111,6 +111,9 @@ def user_add(request: HttpRequest, customer_id: object) -> HttpResponse:
     except DomainError as exc:
         cache.delete(claim)
         return _page(request, "add.html", _failed(request, exc, form), **context)
+    except Exception:
+        cache.delete(claim)  # nothing was added: the same form may be sent again
+        raise
     return _shown_once(request, issued, added=True)
 
 
