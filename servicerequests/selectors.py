@@ -39,7 +39,7 @@ class Filters:
         status = get("status", "") or ""
         severity = get("severity", "") or ""
         assignee = (get("assignee", "") or "").strip()
-        known = assignee in (ASSIGNED_TO_ME, UNASSIGNED) or (assignee.isdigit() and len(assignee) <= 9)
+        known = assignee in (ASSIGNED_TO_ME, UNASSIGNED) or rules.is_number(assignee)
         return cls(status=status if status in Status.values else "",
                    severity=severity if severity in Severity.values else "",
                    assignee=assignee if known else "",
