@@ -60,3 +60,40 @@ def test_parse_reference_numbers(text, number):
                                              ("1" * 10, "")])
 def test_the_assignee_filter_keeps_only_ascii_ids(value, kept):
     assert selectors.Filters.from_query({"assignee": value}).assignee == kept
+
+
+def test_the_list_and_export_show_only_customers_the_user_may_work_for(partner_admin):
+    """A request of a customer reached through GDAP only is seen by the security group's members, not by
+    another agent of the partner (opening it would be refused); DAP customers by the DAP roles."""
+    from customers.services import reseller_relationship_ensure
+    from gdap import services as gdap_services
+    from partnercenter.roles import Role
+    from servicerequests import services
+    from tests.factories import TenantFactory, member
+    from tests.test_gdap_access import HELPDESK_ADMIN, _active
+
+    w = _world(languages=False)
+    gdap_only = TenantFactory(name="Gdap Only Customer")
+    reseller_relationship_ensure(partner=w.partner, customer=gdap_only, actor=w.admin)
+    rel = _active(w.partner, w.admin, gdap_only, [HELPDESK_ADMIN])
+    group = gdap_services.group_create(partner=w.partner, actor=w.admin, name="Helpdesk")
+    gdap_services.assignment_create(rel, actor=w.admin, security_group=group, roles=[HELPDESK_ADMIN])
+    in_group, outside = member(w.partner, Role.HELPDESK_AGENT), member(w.partner, Role.ADMIN_AGENT)
+    gdap_services.member_add(group, actor=w.admin, user=in_group)
+    open_request(w, title="Via DAP")
+    services.service_request_create(partner=w.partner, actor=in_group, customer=gdap_only, title="Via GDAP",
+                                    description="x", severity="B", category="email")
+
+    def seen(user) -> tuple[set[str], str]:  # noqa: ANN001
+        client = client_for(user)
+        return _csv_titles(client.get("/service-requests/export.csv")), client.get("/service-requests/").content.decode()
+
+    for user, expected in ((outside, {"Via DAP"}), (w.helpdesk, {"Via DAP"}), (in_group, {"Via DAP", "Via GDAP"})):
+        titles, page = seen(user)
+        assert titles == expected, user.email
+        assert ("Via GDAP" in page) == ("Via GDAP" in expected) and "Via DAP" in page
+    assert client_for(outside).get(f"/customers/{gdap_only.id}/service-requests/").status_code == 403
+    assert "Only the requests of customers for which you have admin permissions" in seen(outside)[1]
+    # Once the member leaves the group, the request leaves their list too.
+    gdap_services.member_remove(group, actor=w.admin, user=in_group)
+    assert seen(in_group)[0] == {"Via DAP"}
