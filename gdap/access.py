@@ -1,5 +1,6 @@
 """The one answer to "may this partner user do X for this customer now?" — every later "on behalf" action
-(customer users, passwords, licenses, service requests, services) asks only `may()`.
+(customer users, passwords, licenses, service requests, services) asks only `may()`; a list over many
+customers filters by `customers_where_may()`, the same rule as one subquery (built from the same parts).
 
 GDAP: allowed when the user (an active member of the partner) belongs to a security group of the partner
 that holds an `active` access assignment, on an `active`/`expiring` relationship of that partner with that
@@ -23,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from customers.models import DelegatedAdminPermission, Service
@@ -75,42 +77,79 @@ def actions() -> tuple[str, ...]:
     return tuple(action_roles())
 
 
+def _dap_roles(action: str) -> frozenset[str]:
+    """The partner roles whose DAP level covers `action`."""
+    return frozenset(role for role, allowed in DAP_ROLE_ACTIONS.items() if allowed is None or action in allowed)
+
+
 def _dap_allows(roles: set[str], action: str) -> bool:
-    for role in roles:
-        if role in DAP_ROLE_ACTIONS:
-            allowed = DAP_ROLE_ACTIONS[role]
-            if allowed is None or action in allowed:
-                return True
-    return False
+    return bool(roles & _dap_roles(action))
+
+
+def _covering(action: str) -> frozenset[str]:
+    covering = action_roles().get(action)
+    if covering is None:
+        raise ValueError(f"unknown GDAP action {action!r}; known: {sorted(action_roles())}")
+    return covering
+
+
+def _acting(user: User | Any, partner: Tenant | None) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and partner is not None \
+        and partner.is_partner
+
+
+def _memberships(user: User, partner: Tenant) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, tenant=partner, is_active=True)
+
+
+def _daps(partner: Tenant, action: str) -> QuerySet[DelegatedAdminPermission]:
+    """The partner's active DAP rows covering the action's service (filter them by customer)."""
+    return DelegatedAdminPermission.objects.filter(partner=partner, status=DapStatus.ACTIVE,
+                                                   service__in=sorted(DAP_SERVICES.get(action, _ALL_SERVICES)))
+
+
+def _assignments(user: User, partner: Tenant, covering: frozenset[str], now: Any) -> QuerySet[AccessAssignment]:
+    """The active assignments through the user's security groups of the partner, on the partner's live
+    relationships, with a role covering the action (filter them by relationship__customer)."""
+    return AccessAssignment.objects.filter(
+        status=AssignmentStatus.ACTIVE,
+        relationship__partner=partner, relationship__status__in=sorted(LIVE),
+        relationship__end_at__gt=now or timezone.now(),
+        security_group__partner=partner, security_group__memberships__user=user,
+        roles__in=sorted(covering),
+    )
 
 
 def may(user: User | Any, partner: Tenant | None, customer: Tenant | None, action: str, *, now: Any = None,
         ) -> Decision:
     """May `user`, acting for `partner`, do `action` (one of actions()) for `customer` now?"""
-    covering = action_roles().get(action)
-    if covering is None:
-        raise ValueError(f"unknown GDAP action {action!r}; known: {sorted(action_roles())}")
-    if user is None or not getattr(user, "is_authenticated", False) or partner is None or customer is None \
-            or not partner.is_partner:
+    covering = _covering(action)
+    if not _acting(user, partner) or customer is None:
         return _refused(covering)
-    partner_roles = set(Membership.objects.filter(user=user, tenant=partner, is_active=True)
-                        .values_list("role", flat=True))
+    assert partner is not None
+    partner_roles = set(_memberships(user, partner).values_list("role", flat=True))
     if not partner_roles:
         return _refused(covering)
-    if _dap_allows(partner_roles, action) and DelegatedAdminPermission.objects.filter(
-        partner=partner, customer=customer, status=DapStatus.ACTIVE, service__in=list(DAP_SERVICES.get(action,
-                                                                                                     _ALL_SERVICES)),
-    ).exists():
+    if _dap_allows(partner_roles, action) and _daps(partner, action).filter(customer=customer).exists():
         return Decision(True, "dap")
-    if AccessAssignment.objects.filter(
-        status=AssignmentStatus.ACTIVE,
-        relationship__partner=partner, relationship__customer=customer,
-        relationship__status__in=list(LIVE), relationship__end_at__gt=now or timezone.now(),
-        security_group__partner=partner, security_group__memberships__user=user,
-        roles__in=list(covering),
-    ).exists():
+    if _assignments(user, partner, covering, now).filter(relationship__customer=customer).exists():
         return Decision(True, "gdap")
     return _refused(covering)
+
+
+def customers_where_may(user: User | Any, partner: Tenant | None, action: str, *, now: Any = None,
+                        ) -> QuerySet[Tenant]:
+    """The ids of every customer for which may(user, partner, customer, action, now=now) allows, as one
+    subquery (`.filter(customer_id__in=customers_where_may(...))`): the same rule, for a list."""
+    covering = _covering(action)
+    if not _acting(user, partner):
+        return Tenant.objects.none().values("pk")
+    assert partner is not None
+    memberships = _memberships(user, partner)
+    dap = Exists(memberships.filter(role__in=sorted(_dap_roles(action)))) & Exists(
+        _daps(partner, action).filter(customer=OuterRef("pk")))
+    gdap = Exists(_assignments(user, partner, covering, now).filter(relationship__customer=OuterRef("pk")))
+    return Tenant.objects.filter(Exists(memberships)).filter(dap | gdap).values("pk")
 
 
 def _refused(covering: frozenset[str]) -> Decision:

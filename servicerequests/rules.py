@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.errors import Conflict, Invalid
@@ -51,6 +53,12 @@ def may_be_assigned(roles: set[str]) -> bool:
     return Perm.SERVICE_REQUESTS in permissions_for(roles)
 
 
+def is_number(text: str) -> bool:
+    """1 to 9 ASCII digits: an id or a request's number. Not str.isdigit(), which is True for "²" (that
+    int() refuses) and for other scripts' digits."""
+    return re.fullmatch(r"[0-9]{1,9}", text) is not None
+
+
 def reference(number: int) -> str:
     return f"SR-{number:06d}"
 
@@ -58,4 +66,4 @@ def reference(number: int) -> str:
 def parse_reference(text: str) -> int | None:
     """"SR-000123", "sr-123", "123" → 123; anything else None (a search for a request by its number)."""
     value = text.strip().upper().removeprefix("SR-").removeprefix("SR")
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    return int(value) if is_number(value) else None

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import RelationshipStatus, ResellerRelationship
+from gdap import access
 from partnercenter.errors import NotFound
 from partnercenter.models import Membership, Tenant, User
 from partnercenter.roles import Role
@@ -39,7 +40,7 @@ class Filters:
         status = get("status", "") or ""
         severity = get("severity", "") or ""
         assignee = (get("assignee", "") or "").strip()
-        known = assignee in (ASSIGNED_TO_ME, UNASSIGNED) or (assignee.isdigit() and len(assignee) <= 9)
+        known = assignee in (ASSIGNED_TO_ME, UNASSIGNED) or rules.is_number(assignee)
         return cls(status=status if status in Status.values else "",
                    severity=severity if severity in Severity.values else "",
                    assignee=assignee if known else "",
@@ -55,9 +56,12 @@ def _base(partner: Tenant) -> QuerySet[ServiceRequest]:
 
 def requests_of_partner(*, partner: Tenant, user: User, filters: Filters = Filters()) -> QuerySet[ServiceRequest]:
     """The partner's requests for its active customers (a former customer's requests are not opened
-    through the on-behalf guard any more), newest first, narrowed by `filters`."""
-    qs = _base(partner).filter(customer_id__in=ResellerRelationship.objects.visible_to(partner).filter(
-        status=RelationshipStatus.ACTIVE).values("customer_id"))
+    through the on-behalf guard any more) for which `user` may work on service requests now (DAP or GDAP,
+    the rule of gdap.access.may(), which opening a request asks), newest first, narrowed by `filters`."""
+    qs = _base(partner).filter(
+        customer_id__in=ResellerRelationship.objects.visible_to(partner).filter(
+            status=RelationshipStatus.ACTIVE).values("customer_id"),
+    ).filter(customer_id__in=access.customers_where_may(user, partner, access.SERVICE_REQUESTS_MANAGE))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.severity:

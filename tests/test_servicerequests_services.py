@@ -233,3 +233,32 @@ def test_the_activity_descriptions_read(client):
 
     page = client_for(w2_admin).get("/activity/").content.decode()
     assert "Service request opened" in page and "trace.txt was attached to SR-000001." in page
+
+
+def test_another_partner_serving_the_same_customer_cannot_comment_on_the_request():
+    """Fabrikam serves Contoso's customer too (with DAP): its agent passes the customer checks, but the
+    request is Contoso's — NotFound, like the status and the assignee, and nothing is saved."""
+    from customers.models import DelegatedAdminPermission, Service
+    from customers.services import dap_grant, reseller_relationship_ensure
+
+    w, other = world("Contoso"), world("Fabrikam")
+    sr = open_request(w)
+    reseller_relationship_ensure(partner=other.partner, customer=w.customer, actor=other.admin)
+    DelegatedAdminPermission.objects.filter(partner=w.partner, service=Service.INFRASTRUCTURE).delete()
+    dap_grant(partner=other.partner, customer=w.customer, services=[Service.INFRASTRUCTURE], reassign=False,
+              actor=other.admin)
+    before = (ActivityLog.objects.count(), OutboxEmail.objects.count())
+    calls = [
+        lambda: services.comment_add_partner(partner=other.partner, actor=other.agent, request=sr, body="Mine now",
+                                             uploads=[upload()]),
+        lambda: services.service_request_status_set(partner=other.partner, actor=other.agent, request=sr,
+                                                    status=Status.CLOSED, version=1),
+        lambda: services.service_request_assign(partner=other.partner, actor=other.agent, request=sr,
+                                                assignee_id="", version=1),
+    ]
+    for call in calls:
+        with pytest.raises(NotFound):
+            call()
+    assert not Comment.objects.exists() and not Attachment.objects.exists()
+    assert ServiceRequest.objects.get().status == Status.NEW
+    assert (ActivityLog.objects.count(), OutboxEmail.objects.count()) == before

@@ -40,8 +40,10 @@ def check_body(body: str) -> str:
 
 
 def _add(request: ServiceRequest, *, side: str, actor: User, body: str, checked: list, ip: str | None,
-         saved: list[str]) -> tuple[ServiceRequest, Comment]:
+         saved: list[str], partner: Tenant | None = None) -> tuple[ServiceRequest, Comment]:
     current = lock(request)
+    if partner is not None and current.partner_id != partner.pk:
+        raise selectors._not_found()  # another partner's request (that partner may serve the same customer)
     rules.check_commentable(current.status)
     comment = Comment.objects.create(request=current, author=actor, author_email=actor.email,
                                      author_name=actor.get_full_name(), side=side, body=body)
@@ -60,7 +62,7 @@ def comment_add_partner(*, partner: Tenant, actor: User, request: ServiceRequest
     require_partner_side(partner=partner, actor=actor, customer=request.customer)
     with FilesGuard() as saved, transaction.atomic():
         current, comment = _add(request, side=Side.PARTNER, actor=actor, body=body, checked=checked, ip=ip,
-                                saved=saved)
+                                saved=saved, partner=partner)
         mail(selectors.customer_global_admins(customer=current.customer), "partner_commented", current,
              url=customer_url(current), tenant=current.customer, comment=comment, body=quote(body))
     return comment
