@@ -17,11 +17,6 @@ from tests.servicerequests_support import open_request, upload, world
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_nothing_is_stored_at_the_repository_root():
-    assert not (ROOT / "service-requests").exists()
-    assert not (ROOT / "media").exists()
-
-
 def test_media_root_defaults_under_var():
     env = {k: v for k, v in os.environ.items() if k not in {"MEDIA_ROOT", "DJANGO_SETTINGS_MODULE", "TESTING"}}
     result = subprocess.run(
