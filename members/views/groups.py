@@ -66,6 +66,6 @@ def user_group_remove(request: HttpRequest, user_id: int, group_id: Any) -> Http
                                                                                     "group": group.name})
         return redirect("members:detail", user_id=row.user.pk)  # type: ignore[union-attr]
     return render(request, "members/users_group_remove.html", {
-        "row": row, "group": group,
+        "member": row, "group": group,
         "assignment_count": gdap_selectors.group_assignments(group=group).count(),
     })
