@@ -11,6 +11,7 @@ that kind (webhook deliveries, in a later issue). A subscriber that raises rolls
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +113,10 @@ def unsubscribe(kind: str, subscriber: Callable[..., None]) -> None:
         handlers.remove(subscriber)
 
 
+# The API app serving the current request (set by api.auth): its events name the app, not a user.
+acting_client: contextvars.ContextVar[str] = contextvars.ContextVar("acting_client", default="")
+
+
 def event_record(
     *,
     tenant: Tenant,
@@ -134,6 +139,8 @@ def event_record(
         raise LookupError(f"unknown activity kind {kind!r}: declare it in the app's events.py")
     if actor is not None and actor.pk and actor_client:
         raise ValueError("an event has one actor: a user or an API client")
+    if not actor_client and acting_client.get():
+        actor, actor_client = None, acting_client.get()  # the services' acting user is the app's registrant
     with transaction.atomic():
         entry = ActivityLog.objects.create(
             tenant=tenant,
@@ -173,10 +180,11 @@ def event_record_many(entries: list[dict[str, Any]]) -> list[ActivityLog]:
         if registered is None:
             raise LookupError(f"unknown activity kind {entry['kind']!r}: declare it in the app's events.py")
         actor = entry.get("actor")
-        known = actor is not None and actor.pk
+        client = acting_client.get()
+        known = actor is not None and actor.pk and not client
         rows.append(ActivityLog(
             tenant=entry["tenant"], kind=registered.value, actor=actor if known else None,
-            actor_email=actor.email if known else "", actor_client="", customer=entry.get("customer"),
+            actor_email=actor.email if known else "", actor_client=client, customer=entry.get("customer"),
             data=entry.get("data") or {}, ip_address=entry.get("ip"),
         ))
     with transaction.atomic():

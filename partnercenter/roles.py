@@ -63,6 +63,8 @@ class Perm(models.TextChoices):
     CUSTOMER_USERS_MANAGE = "support.users_manage", _("Add, edit, block and delete customers' users")
     PASSWORD_RESET = "support.password_reset", _("Reset customer users' passwords")
     LICENSES_MANAGE = "support.licenses", _("Assign and unassign customers' licenses")
+    # Interfaces for programs (issue 12): API apps and webhooks on the API access page (partner Global admins).
+    API_MANAGE = "api.manage", _("Register and revoke API apps and webhooks")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
@@ -109,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.USERS_MANAGE,
             Perm.USERS_INVITE,
             *_FULL_ADMINISTRATION,
+            Perm.API_MANAGE,
         }
     ),
     Role.ADMIN_AGENT: frozenset(

@@ -65,6 +65,12 @@ INSTALLED_APPS = [
     "servicerequests",
     "customerusers",
     "licenses",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
+    "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +301,31 @@ CUSTOMERS_PAGE_SIZE = env.int("CUSTOMERS_PAGE_SIZE", default=50)
 # has lost its worker and is queued again. Longer than the slowest chunk of any job kind.
 JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=300)
 # One task runs a job for at most this long, then queues its next slice (well below the visibility timeout).
+# --- Interfaces for programs (README "For programs") ---------------------------------------------------
+# API apps get bearer tokens by the OAuth2 client credentials grant (django-oauth-toolkit) at /oauth2/token/.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+API_TOKEN_SECONDS = env.int("API_TOKEN_SECONDS", default=3600)
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
+    # Per area read-only or read/write (api.models.SCOPE_AREAS; a test keeps the two in step).
+    "SCOPES": {f"{area}.{level}": f"{area}: {level}" for area in ("customers", "relationships", "subscriptions",
+                                                                  "gdap", "webhooks") for level in ("read", "write")},
+    "SCOPES_BACKEND_CLASS": "api.oauth.AppScopes",
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.AppValidator",
+    "PKCE_REQUIRED": False,
+}
+# Requests per partner (all its apps together); over it a 429 with Retry-After.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="500/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.AppTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.AppMayCall"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.rest_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
 JOBS_TASK_SECONDS = env.int("JOBS_TASK_SECONDS", default=240)
 
 # --- Security -----------------------------------------------------------------------------------

@@ -27,6 +27,10 @@ urlpatterns = [
     path("company-profile/security/", views.company_security, name="company_security"),
     path("activity/", views.activity_log, name="activity_log"),
     path("jobs/", include("jobs.urls")),
+    # Interfaces for programs: /oauth2/token/, /v1/ (REST), /v1.0/tenantRelationships/ (Graph GDAP),
+    # the API access pages; webhooks (pages and /webhooks/v1/registration).
+    path("", include("api.urls")),
+    path("", include("webhooks.urls")),
     path("admin-center/", admin_center_views.admin_center_home, name="admin_center_home"),
     path("admin-center/partners/<uuid:partner_id>/remove-delegated-admin/", admin_center_views.dap_remove,
          name="admin_center_dap_remove"),

@@ -20,7 +20,7 @@ from partnercenter.urls import urlpatterns as site_urlpatterns
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("customers", "invitations", "resellers", "subscriptions", "partnercenter", "links", "gdap", "jobs", "members",
-        "support", "servicerequests", "customerusers", "licenses")
+        "support", "servicerequests", "customerusers", "licenses", "api", "webhooks")
 CORE_CLASSES = {"DomainError", "NotFound", "Forbidden", "Conflict", "Invalid", "Expired", "Stale"}
 # A code that has a class of its own is written with that class ("forbidden" has one spelling: Forbidden).
 CLASS_OF_CODE = {Code.NOT_FOUND: "NotFound", Code.FORBIDDEN: "Forbidden", Code.CONFLICT: "Conflict",

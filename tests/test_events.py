@@ -95,6 +95,9 @@ OWNERS["servicerequests"] = SERVICE_REQUEST_KINDS
 # Issue 11 (licenses): assigned and unassigned, one entry per request.
 LICENSE_KINDS = {"license.assigned", "license.unassigned"}
 OWNERS["licenses"] = LICENSE_KINDS
+# Issue 12 (APIs): the api app's kinds (ApiEvents).
+API_KINDS = {"api.app_created", "api.call"}
+OWNERS["api"] = API_KINDS
 
 
 @pytest.fixture
@@ -129,7 +132,7 @@ def subscribed():
 
 def test_every_kind_keeps_its_stored_value_and_label_and_is_declared_by_its_own_app():
     current = {k.value: str(k.label) for k in events.kinds()}
-    new = GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS | LICENSE_KINDS
+    new = GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS | LICENSE_KINDS | API_KINDS
     assert {value: label for value, label in current.items() if value not in new} == BEFORE | ADDED
     assert set(current) == set(BEFORE) | set(ADDED) | new
     for app, values in OWNERS.items():

@@ -35,6 +35,8 @@ PUBLIC = {
     "gdap/approval/<str:token>/", "gdap/approval/<str:token>/approve/", "gdap/approval/<str:token>/reject/",
     "dev/outbox/", "dev/outbox/<int:email_id>/",
     "users/invitation/<str:token>/", "users/invitation/<str:token>/signup/",
+    # Programs: the OAuth2 token endpoint (client credentials) and the API's JSON 404 for unknown paths.
+    "oauth2/token/", "^v1/", "^v1\\.0/",
 }
 SIGNED_IN = {"", "switch-tenant/"}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
@@ -60,16 +62,32 @@ def _patterns(patterns: list, prefix: str = "") -> Iterator[tuple[str, object]]:
             yield prefix + str(entry.pattern), entry.callback
 
 
+def api_view_class(callback: object) -> type | None:
+    """The API view (api.base.ApiView) a route serves, if it is one: guarded by its token, scope
+    (`api_area`) and role permission per method (`api_perms`), not by tenant_view."""
+    from api.base import ApiView
+
+    view_class = getattr(callback, "cls", None)
+    return view_class if isinstance(view_class, type) and issubclass(view_class, ApiView) else None
+
+
 def sweep(patterns: list, *, public: set[str] = PUBLIC, signed_in: set[str] = SIGNED_IN,
           delegated: tuple[str, ...] = DELEGATED_PREFIXES) -> tuple[list[Guard], list[str]]:
     """The guarded routes of a URLconf, and its problems: a route that declares no permission and is not
-    listed, a listed route that also declares one, a listed route that no longer exists."""
+    listed, a listed route that also declares one, a listed route that no longer exists, an API view
+    that names no scope area or no permission."""
     guards: list[Guard] = []
     problems: list[str] = []
     seen: set[str] = set()
     for route, callback in _patterns(patterns):
         seen.add(route)
         if route.startswith(delegated):
+            continue
+        api_view = api_view_class(callback)
+        if api_view is not None:
+            if not api_view.api_area or not api_view.api_perms:
+                problems.append(f"unguarded: API route {route!r} names no api_area or api_perms")
+            API_ROUTES.append(route)
             continue
         perms = getattr(callback, "required_perms", None)
         listed = route in public or route in signed_in
@@ -83,6 +101,8 @@ def sweep(patterns: list, *, public: set[str] = PUBLIC, signed_in: set[str] = SI
     return guards, problems
 
 
+# The API's routes (api.base.ApiView): checked across tenants in the API's own tests (tests/test_api_*.py).
+API_ROUTES: list[str] = []
 GUARDS, PROBLEMS = sweep(get_resolver().url_patterns)
 TENANT_OBJECT = {g.route for g in GUARDS if g.has_params}
 # Checked across tenants in tests/test_partnerships.py::test_pages_and_cross_tenant.

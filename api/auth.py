@@ -1,0 +1,60 @@
+"""Bearer tokens of API apps (django-oauth-toolkit, client credentials) → the app, its partner and
+what it may do. Checked on every request, so a revoked app or a deactivated registrant stops at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from rest_framework import exceptions
+
+from members.rules import role_grantable
+from partnercenter.events import acting_client
+from partnercenter.middleware import TenantContext
+from partnercenter.models import Membership
+from partnercenter.roles import permissions_for
+
+LAST_USED_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often per app
+
+
+class AppTokenAuthentication(OAuth2Authentication):
+    """A valid token of a live app. Sets on the request: `api_app`, `tenant` (the app's partner),
+    `tenancy` (the app's roles that the registrant could still grant) and `user` (the registrant, whom
+    the services take as the acting user; events name the app: partnercenter.events.acting_client)."""
+
+    www_authenticate_realm = "api"
+
+    def authenticate(self, request):  # noqa: ANN001, ANN201
+        result = super().authenticate(request)
+        if result is None:
+            if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+                raise exceptions.AuthenticationFailed(_("The access token is not valid or has expired."))
+            return None
+        _user, token = result
+        from api.models import ApiApp
+
+        app = (ApiApp.objects.select_related("partner", "created_by", "application")
+               .filter(application_id=token.application_id).first())
+        if app is None or app.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("This API app has been revoked."))
+        held = set(Membership.objects.filter(user_id=app.created_by_id, tenant_id=app.partner_id, is_active=True,
+                                             user__is_active=True).values_list("role", flat=True))
+        if not held:
+            raise exceptions.AuthenticationFailed(
+                _("The user who registered this API app has been deactivated: register the app again."))
+        # Roles the registrant could still grant: demoting the registrant narrows the app too.
+        roles = frozenset(role for role in app.roles if role_grantable(actor_roles=held, role=role))
+        now = timezone.now()
+        if app.last_used_at is None or now - app.last_used_at > LAST_USED_EVERY:
+            ApiApp.objects.filter(pk=app.pk).update(last_used_at=now)
+            app.last_used_at = now
+        request.api_app = app
+        request._request.api_app = app
+        request.tenant = app.partner
+        request.tenancy = TenantContext(tenant=app.partner, roles=roles,
+                                        perms=permissions_for(roles, app.partner.partner_type),
+                                        choices=[app.partner])
+        acting_client.set(app.client_id)  # reset when the view's dispatch ends (api.base)
+        return app.created_by, token

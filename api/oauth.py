@@ -1,0 +1,44 @@
+"""django-oauth-toolkit wired to API apps: the scopes a token may carry are its app's, and a revoked app
+or one whose registrant was deactivated gets no token (settings.OAUTH2_PROVIDER)."""
+
+from __future__ import annotations
+
+from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.scopes import SettingsScopes
+
+from partnercenter.models import Membership
+
+
+def live_app(application):  # noqa: ANN001, ANN201
+    """The ApiApp of a DOT application if it may have tokens now, else None."""
+    from api.models import ApiApp
+
+    if application is None:
+        return None
+    app = ApiApp.objects.filter(application_id=application.pk, revoked_at__isnull=True).first()
+    if app is None or not Membership.objects.filter(user_id=app.created_by_id, tenant_id=app.partner_id,
+                                                    is_active=True, user__is_active=True).exists():
+        return None
+    return app
+
+
+def granted_scopes(app) -> list[str]:  # noqa: ANN001
+    """An app's scopes, with each area's read scope implied by its write scope."""
+    scopes = set(app.scopes)
+    scopes |= {name.replace(".write", ".read") for name in app.scopes if name.endswith(".write")}
+    return sorted(scopes)
+
+
+class AppScopes(SettingsScopes):
+    def get_available_scopes(self, application=None, request=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        app = live_app(application)
+        return [] if app is None else granted_scopes(app)
+
+    def get_default_scopes(self, application=None, request=None, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        return self.get_available_scopes(application, request)
+
+
+class AppValidator(OAuth2Validator):
+    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        return grant_type == "client_credentials" and live_app(client) is not None and super().validate_grant_type(
+            client_id, grant_type, client, request, *args, **kwargs)

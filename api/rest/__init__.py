@@ -1,0 +1,1 @@
+"""Partner Center REST v1 (API.md section 2): customers, relationships, subscriptions, orders."""

@@ -1,0 +1,34 @@
+"""What an API app may be registered with: a name, at least one known scope, and roles the registrant
+could grant anyone (members.rules: nobody grants a role above their own)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext_lazy as _
+
+from api.models import SCOPES
+from members.rules import ROLE_ORDER
+from partnercenter.errors import Forbidden, Invalid
+from partnercenter.roles import Role
+
+NAME_MAX = 100
+
+
+def check_app(*, name: str, scopes: Iterable[str], roles: Iterable[str], grantable: set[str]) -> None:
+    scopes, roles = list(scopes), list(roles)
+    if not name.strip():
+        raise Invalid(_("Enter a name for the app."), field="name")
+    if len(name) > NAME_MAX:
+        raise Invalid(_("Use at most %(max)s characters."), field="name", params={"max": NAME_MAX})
+    if not scopes:
+        raise Invalid(_("Choose at least one scope."), field="scopes")
+    if set(scopes) - set(SCOPES):
+        raise Invalid(_("Choose scopes from the list."), field="scopes")
+    if not roles:
+        raise Invalid(_("Choose at least one role the app acts with."), field="roles")
+    if set(roles) - set(ROLE_ORDER):
+        raise Invalid(_("Choose roles from the list."), field="roles")
+    for role in sorted(set(roles) - grantable, key=ROLE_ORDER.index):
+        raise Forbidden(_("The app cannot act with the role %(role)s: your own roles do not include it."),
+                        field="roles", params={"role": Role(role).label})

@@ -1,0 +1,16 @@
+"""Where programs connect: the token endpoint, REST v1, Graph GDAP; and the partner's API access pages.
+Unknown paths under the API prefixes answer 404 in the API's own shape, never an HTML page."""
+
+from django.urls import include, path, re_path
+from oauth2_provider import views as oauth2_views
+
+from api import fallback
+
+urlpatterns = [
+    path("oauth2/token/", oauth2_views.TokenView.as_view(), name="oauth2_token"),
+    path("v1/", include("api.rest.urls")),
+    path("v1.0/tenantRelationships/", include("api.graph.urls")),
+    # The API access pages (partner Global admins): api.views.
+    re_path(r"^v1/", fallback.rest_not_found),
+    re_path(r"^v1\.0/", fallback.graph_not_found),
+]

@@ -1,0 +1,148 @@
+"""The API core every route stands on (api.auth, api.permissions, api.errors, api.base, api.idempotency,
+api.throttling): tokens by client credentials, scope and role per route, both error shapes, request ids,
+one activity entry per call with the app as actor, Idempotency-Key, the partner's rate limit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client, override_settings
+
+from api.errors import REST_CODES
+from api.models import SCOPES, ApiApp
+from partnercenter.errors import Code, DomainError
+from partnercenter.models import ActivityLog, Membership
+from partnercenter.roles import Role
+from tests.api_support import READ_SCOPES, api_app, bearer_client, token_for, token_response
+from tests.factories import PartnerFactory, member
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api_test_urls")]
+
+REST, GRAPH = "/api-test/rest/", "/api-test/graph/"
+
+
+def test_every_domain_code_has_a_rest_number_and_the_scopes_match_the_settings(settings):
+    assert set(REST_CODES) == set(Code)
+    assert len(set(REST_CODES.values())) == len(REST_CODES)
+    assert set(settings.OAUTH2_PROVIDER["SCOPES"]) == set(SCOPES)
+
+
+def test_a_token_by_client_credentials_reaches_the_route_as_the_apps_partner(partner):
+    app, secret = api_app(partner, roles=[Role.ADMIN_AGENT])
+    response = token_response(app, secret)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] > 0 and "refresh_token" not in body
+    assert set(body["scope"].split()) >= {"customers.read", "customers.write"}
+    answer = bearer_client(body["access_token"]).get(REST)
+    assert answer.status_code == 200
+    assert answer.json() == {"partner": str(partner.pk), "user": app.created_by.email, "roles": ["admin_agent"]}
+    app.refresh_from_db()
+    assert app.last_used_at is not None
+
+
+def test_a_wrong_secret_or_an_unknown_scope_gets_no_token(partner):
+    app, _secret = api_app(partner, scopes=["customers.read"])
+    assert token_response(app, "not-the-secret").status_code == 401
+    assert token_response(app, _secret, scope="customers.write").json()["error"] == "invalid_scope"
+
+
+def test_no_token_or_a_bad_one_is_a_401_in_each_shape(partner):
+    for path, shape in ((REST, "rest"), (GRAPH, "graph")):
+        for client in (Client(), bearer_client("nonsense")):
+            response = client.get(path)
+            assert response.status_code == 401 and response["Content-Type"] == "application/json"
+            assert response["WWW-Authenticate"].startswith("Bearer")
+            body = response.json()
+            if shape == "rest":
+                assert set(body) >= {"code", "description", "data", "source"} and body["errorName"] == "unauthenticated"
+            else:
+                assert body["error"]["code"] == "unauthenticated" and body["error"]["message"]
+
+
+def test_a_read_only_token_cannot_write_and_the_roles_bound_the_route(partner):
+    client = bearer_client(token_for(*api_app(partner, scopes=READ_SCOPES)))
+    assert client.get(REST).status_code == 200
+    refused = client.post(REST, {"name": "x"}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["errorName"] == "insufficient_scope"
+    helpdesk = bearer_client(token_for(*api_app(partner, roles=[Role.HELPDESK_AGENT])))
+    refused = helpdesk.post(GRAPH, {"name": "x"}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+
+
+def test_domain_errors_keep_their_code_status_and_field(partner):
+    client = bearer_client(token_for(*api_app(partner)))
+    conflict = client.post(REST, {"name": "taken"}, content_type="application/json")
+    assert conflict.status_code == 409
+    assert conflict.json() == {"code": REST_CODES[Code.CONFLICT], "description": "That name is taken.", "data": [],
+                               "source": "PartnerCenter", "errorName": "conflict"}
+    invalid = client.post(GRAPH, {"name": ""}, content_type="application/json")
+    assert invalid.status_code == 400 and invalid.json()["error"]["code"] == "invalid"
+    malformed = client.post(REST, "{not json", content_type="application/json")
+    assert malformed.status_code == 400 and malformed.json()["errorName"] == "bad_request"
+
+
+def test_request_ids_are_echoed_and_generated(partner):
+    client = bearer_client(token_for(*api_app(partner)))
+    response = client.get(REST, headers={"MS-RequestId": "r-1", "MS-CorrelationId": "c-1"})
+    assert (response["MS-RequestId"], response["MS-CorrelationId"]) == ("r-1", "c-1")
+    assert len(client.get(REST)["MS-RequestId"]) == 36
+    response = client.get(GRAPH, headers={"client-request-id": "g-1"})
+    assert response["client-request-id"] == "g-1" and response["request-id"]
+
+
+def test_every_call_and_every_change_name_the_app_as_actor(partner):
+    app, secret = api_app(partner)
+    client = bearer_client(token_for(app, secret))
+    client.get(REST)
+    client.post(REST, {"name": "Contoso"}, content_type="application/json")
+    calls = ActivityLog.objects.filter(tenant=partner, kind="api.call").order_by("id")
+    assert [(c.data["method"], c.data["status"], c.actor_id, c.actor_client) for c in calls] == [
+        ("GET", 200, None, app.client_id), ("POST", 201, None, app.client_id)]
+    change = ActivityLog.objects.get(tenant=partner, kind="profile.updated")
+    assert (change.actor_id, change.actor_client) == (None, app.client_id)
+
+
+def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_body(partner):
+    client = bearer_client(token_for(*api_app(partner)))
+    first = client.post(REST, {"name": "A"}, content_type="application/json", headers={"Idempotency-Key": "k1"})
+    again = client.post(REST, {"name": "A"}, content_type="application/json", headers={"Idempotency-Key": "k1"})
+    assert first.status_code == again.status_code == 201
+    assert json.loads(again.content) == json.loads(first.content) and again["Idempotent-Replayed"] == "true"
+    assert ActivityLog.objects.filter(tenant=partner, kind="profile.updated").count() == 1
+    other = client.post(REST, {"name": "B"}, content_type="application/json", headers={"Idempotency-Key": "k1"})
+    assert other.status_code == 422 and other.json()["errorName"] == "idempotency_key_reused"
+
+
+def test_a_revoked_app_or_a_deactivated_registrant_stops_at_once(partner):
+    app, secret = api_app(partner)
+    token = token_for(app, secret)
+    Membership.objects.filter(user=app.created_by, tenant=partner).update(is_active=False)
+    assert bearer_client(token).get(REST).status_code == 401
+    assert token_response(app, secret).status_code in (400, 401)
+    Membership.objects.filter(user=app.created_by, tenant=partner).update(is_active=True)
+    assert bearer_client(token).get(REST).status_code == 200
+    ApiApp.objects.filter(pk=app.pk).update(revoked_at="2026-01-01T00:00:00Z")
+    assert bearer_client(token).get(REST).status_code == 401
+
+
+def test_the_role_an_app_acts_with_is_never_above_the_registrants(partner):
+    agent = member(partner, Role.ADMIN_AGENT)
+    with pytest.raises(DomainError) as info:
+        api_app(partner, registrant=agent, roles=[Role.GLOBAL_ADMIN])
+    assert info.value.code == Code.FORBIDDEN and info.value.field == "roles"
+    app, _secret = api_app(partner, registrant=agent, roles=[Role.SALES_AGENT])
+    assert app.roles == ["sales_agent"]
+
+
+@override_settings(API_THROTTLE_RATE="3/min")
+def test_the_partner_is_throttled_across_its_apps_with_retry_after(partner, clear_cache):
+    one = bearer_client(token_for(*api_app(partner)))
+    two = bearer_client(token_for(*api_app(partner, name="PSA")))
+    assert [one.get(REST).status_code, two.get(REST).status_code, one.get(REST).status_code] == [200, 200, 200]
+    refused = two.get(GRAPH)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert refused.json()["error"]["code"] == "throttled"
+    other = bearer_client(token_for(*api_app(PartnerFactory())))
+    assert other.get(REST).status_code == 200  # another partner counts on its own
