@@ -46,10 +46,14 @@ demo: $(STAMP)
 demo-reset:
 	rm -rf var/partnercenter.sqlite3 var/sent-mail
 
+# The suite runs in TEST_WORKERS pytest-xdist processes (`make test TEST_WORKERS=0` for one process), a
+# test file per worker at a time: each worker has its own test database and Redis databases.
+TEST_WORKERS ?= 2
+
 test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run -v0
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A partnercenter worker -l info

@@ -38,13 +38,16 @@ def _regions(request):  # noqa: ANN001, ANN202
                                                                                           "live_server"})
     request.getfixturevalue("transactional_db" if transactional else "db")
     regions_seed(Region, CountryRegion)
-    if transactional:
-        from gdap.catalog import roles_seed
-        from gdap.models import RoleDefinition
-        from subscriptions.catalog import offers_seed
-        from subscriptions.models import Offer
+    from gdap.catalog import roles_seed
+    from gdap.models import RoleDefinition
+    from subscriptions.catalog import offers_seed
+    from subscriptions.models import Offer
 
+    # Under pytest-xdist a transactional test's flush can come before any test of a worker (pytest-django
+    # orders them last only within one process's run): put the catalogs back wherever they are missing.
+    if transactional or not Offer.objects.exists():
         offers_seed(Offer)
+    if transactional or not RoleDefinition.objects.exists():
         roles_seed(RoleDefinition)
 
 

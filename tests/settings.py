@@ -12,7 +12,24 @@ from partnercenter.settings import env
 
 CI = env.bool("CI", default=False)
 TEST_DATABASE_URL = env.str("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/partnercenter")
-REDIS_TEST_URL = env.str("REDIS_TEST_URL", default="redis://127.0.0.1:6379/15")
+# pytest-xdist runs the suite in workers gw0, gw1, …: pytest-django gives each its own test database
+# (TEST_DB_NAME + "_gwN") and each takes three Redis databases of its own, counting down from the one in
+# REDIS_TEST_URL (15 by default: gw0 15/14/13, gw1 12/11/10, …) for its broker/cache tests, the
+# integration workers' broker and the session-store test.
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_REDIS_BASE, _, _REDIS_FIRST_DB = env.str("REDIS_TEST_URL", default="redis://127.0.0.1:6379/15").rpartition("/")
+
+
+def _redis_db(offset: int) -> str:
+    db = int(_REDIS_FIRST_DB) - 3 * XDIST_WORKER - offset
+    if db < 0:
+        raise RuntimeError(f"REDIS_TEST_URL leaves no Redis database for xdist worker gw{XDIST_WORKER}")
+    return f"{_REDIS_BASE}/{db}"
+
+
+REDIS_TEST_URL = _redis_db(0)
+REDIS_INTEGRATION_URL = _redis_db(1)
+REDIS_SESSIONS_URL = _redis_db(2)
 
 
 def _postgres_reachable(url: str) -> bool:

@@ -43,8 +43,8 @@ from tests.factories import TenantFactory, member
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-# A Redis database of its own, flushed when the module's worker starts.
-REDIS_URL = os.environ.get("REDIS_INTEGRATION_URL", "redis://127.0.0.1:6379/14")
+# A Redis database of its own (per xdist worker, tests/settings.py), flushed when the module's worker starts.
+REDIS_URL = os.environ.get("REDIS_INTEGRATION_URL") or settings.REDIS_INTEGRATION_URL
 WAIT = 20.0  # seconds: upper bound of the polling loops
 RACERS = 50
 
@@ -499,7 +499,7 @@ def test_sessions_on_redis_are_read_from_it_and_survive_a_flush(partner, partner
     Redis that lost its data (restart, flush) signs nobody out."""
     from django.test.utils import CaptureQueriesContext
 
-    url = "redis://127.0.0.1:6379/13"
+    url = settings.REDIS_SESSIONS_URL
     require_redis(url)
     redis.Redis.from_url(url).flushdb()
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
