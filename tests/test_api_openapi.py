@@ -103,7 +103,9 @@ def test_the_reference_page_loads_everything_from_this_site_and_nothing_inline()
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_reference_page_renders_the_operations_under_the_csp(new_page):
+def test_the_reference_page_authorizes_an_app_and_tries_a_call_under_the_csp(new_page):
+    mine = shop(PartnerFactory(name="Contoso Cloud GmbH", country="DE"))
+    app, secret = api_app(mine.partner, registrant=mine.admin, scopes=["subscriptions.read"])
     page = new_page()
     blocked = []
     page.on("console", lambda message: blocked.append(message.text)
@@ -111,6 +113,25 @@ def test_the_reference_page_renders_the_operations_under_the_csp(new_page):
     page.goto("/v1/reference/")
     page.get_by_text("/v1/customers/{customer_id}/orders", exact=True).first.wait_for()
     assert page.locator(".opblock").count() >= len(api_operations())
+    # "Authorize": the client credentials grant at /oauth2/token/, from the page.
+    page.locator(".btn.authorize").first.click()
+    dialog = page.locator(".dialog-ux")
+    dialog.locator("input[id^=client_id]").fill(app.client_id)
+    dialog.locator("input[id^=client_secret]").fill(secret)
+    dialog.get_by_text("subscriptions.read", exact=True).first.click()
+    dialog.locator(".auth-btn-wrapper .authorize").click()
+    dialog.get_by_text("Logout").first.wait_for()
+    dialog.locator(".auth-btn-wrapper .btn-done").click()
+    # "Try it out" on the list of a customer's subscriptions.
+    operation = page.locator("#operations-Subscriptions-customer_subscriptions_list")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_text("Try it out").click()
+    operation.locator("input[placeholder=customer_id]").fill(str(mine.customer.id))
+    operation.get_by_text("Execute").click()
+    status = operation.locator(".live-responses-table tr.response .response-col_status").first
+    status.wait_for()
+    assert status.inner_text().strip() == "200"
+    assert "Business Mail Basic" in operation.locator(".live-responses-table").inner_text()
     assert blocked == []
 
 

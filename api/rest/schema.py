@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import get_doc
 from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
@@ -34,8 +35,8 @@ class AppTokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):  # noqa: ANN001, ANN201
         return {
             "type": "oauth2",
-            "description": "An API app's client id and secret (Partner Center → API access) give a bearer token "
-                           "by the client credentials grant; send it as `Authorization: Bearer <token>`.",
+            "description": _("An API app's client id and secret (API access page) give a bearer token by the client "
+                             "credentials grant; send it as `Authorization: Bearer <token>`."),
             "flows": {"clientCredentials": {"tokenUrl": "/oauth2/token/", "scopes": dict(SCOPES)}},
         }
 
@@ -72,18 +73,18 @@ GRAPH_ERROR = {
 # The answers any route may give before or besides its own (authentication, scope and role, a missing
 # object, parsing, throttling); a change may also conflict with the object's state or its etag.
 COMMON_ERRORS = {
-    "400": "The request is not valid.", "401": "No valid bearer token.",
-    "403": "The token lacks the scope or the app's roles do not allow this.", "404": "Not found.",
-    "406": "Only JSON can be answered.", "429": "Too many requests: see Retry-After.",
+    "400": _("The request is not valid."), "401": _("No valid bearer token."),
+    "403": _("The token lacks the scope or the app's roles do not allow this."), "404": _("Not found."),
+    "406": _("Only JSON can be answered."), "429": _("Too many requests: see Retry-After."),
 }
 CHANGE_ERRORS = {
-    "409": "The object's state does not allow this.", "412": "If-Match is not the object's current etag.",
-    "415": "Send JSON.", "422": "This Idempotency-Key was used for a different request.",
-    "428": "This change needs If-Match.",
+    "409": _("The object's state does not allow this."), "412": _("If-Match is not the object's current etag."),
+    "415": _("Send JSON."), "422": _("This Idempotency-Key was used for a different request."),
+    "428": _("This change needs If-Match."),
 }
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 200},
-    "description": "A retry with the same key and body gets the first answer again (Idempotent-Replayed: true).",
+    "description": _("A retry with the same key and body gets the first answer again (Idempotent-Replayed: true)."),
 }
 
 
