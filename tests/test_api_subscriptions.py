@@ -158,3 +158,61 @@ def test_another_partners_customer_or_subscription_is_404_in_shape(partner):
         response = _patch(client, url, {"quantity": 5}, "*")
         assert response.status_code == 404 and response.json()["errorName"] == "not_found", url
     assert Subscription.objects.get(pk=theirs.subscription.pk).quantity == 3
+
+
+def test_the_object_read_can_be_sent_back_with_a_change_as_partner_center_clients_do(partner):
+    mine = shop(partner)
+    client, _app = api_client(partner)
+    url = mine.url(f"subscriptions/{mine.subscription.id}")
+    read = client.get(url)
+    body = {**read.json(), "quantity": 10}
+    changed = _patch(client, url, body, read.json()["attributes"]["etag"])
+    assert changed.status_code == 200 and changed.json()["quantity"] == 10
+    assert {key: value for key, value in changed.json().items() if key not in ("quantity", "attributes")} == {
+        key: value for key, value in read.json().items() if key not in ("quantity", "attributes")}
+
+
+def test_the_list_reads_in_a_constant_number_of_queries(partner, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from subscriptions.models import Offer
+    from subscriptions.services import Line, order_place
+
+    mine = shop(partner)
+    client, _app = api_client(partner)
+    client.get(mine.url("subscriptions"))  # the token's first use writes last_used_at
+    with CaptureQueriesContext(connection) as one:
+        client.get(mine.url("subscriptions"))
+    offers = list(Offer.objects.filter(sku__in=["office-apps", "mail-basic"]))
+    order_place(partner=partner, customer=mine.customer, actor=mine.admin, idempotency_key="more",
+                lines=[Line(offer_id=offer.id, quantity=2) for offer in offers])
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(mine.url("subscriptions")).json()["totalCount"] == 3
+    with CaptureQueriesContext(connection) as orders:
+        assert client.get(mine.url("orders")).json()["totalCount"] == 2
+    order_place(partner=partner, customer=mine.customer, actor=mine.admin, idempotency_key="again",
+                lines=[Line(offer_id=offer.id, quantity=1) for offer in offers])
+    with django_assert_num_queries(len(orders.captured_queries)):
+        assert client.get(mine.url("orders")).json()["totalCount"] == 3
+
+
+def test_the_commitment_ends_with_the_current_term():
+    from datetime import UTC, date, datetime
+    from types import SimpleNamespace
+
+    from subscriptions.selectors import commitment_end_date
+
+    def end(term: str, bought: date, today: date, status: str = "active", changed: date | None = None) -> date:
+        subscription = SimpleNamespace(offer=SimpleNamespace(term=term), status=status,
+                                       created_at=datetime(*bought.timetuple()[:3], 9, tzinfo=UTC),
+                                       updated_at=datetime(*(changed or bought).timetuple()[:3], 9, tzinfo=UTC))
+        return commitment_end_date(subscription, today=today)
+
+    assert end("P1Y", date(2025, 3, 10), date(2025, 3, 10)) == date(2026, 3, 9)
+    assert end("P1Y", date(2025, 3, 10), date(2026, 12, 2)) == date(2027, 3, 9)
+    assert end("P1M", date(2026, 1, 31), date(2026, 3, 1)) == date(2026, 3, 30)
+    assert end("P1M", date(2026, 1, 15), date(2026, 3, 14)) == date(2026, 3, 14)
+    assert end("P1M", date(2026, 1, 15), date(2026, 3, 15)) == date(2026, 4, 14)
+    assert end("P3Y", date(2020, 6, 1), date(2026, 12, 2)) == date(2029, 5, 31)
+    assert end("P1M", date(2026, 1, 15), date(2026, 12, 2), "cancelled", date(2026, 2, 20)) == date(2026, 3, 14)
