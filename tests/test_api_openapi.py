@@ -18,8 +18,9 @@ from openapi_spec_validator import validate
 from schemathesis.generation import GenerationMode
 
 from partnercenter.roles import Role
+from subscriptions.models import Order, Subscription
 from tests.api_commerce_support import shop
-from tests.api_support import ALL_SCOPES, api_app, token_for
+from tests.api_support import ALL_SCOPES, api_app, api_client, token_for
 from tests.factories import PartnerFactory
 from tests.test_url_sweep import _patterns, api_view_class
 
@@ -32,16 +33,25 @@ def _document() -> dict:
     return response.json()
 
 
-def api_operations() -> set[tuple[str, str]]:
-    """(OpenAPI path, method) of every ApiView route the URL resolver has."""
-    operations = set()
+def _template(route: str) -> str:
+    """A route of the resolver (path() converters or a regex) as an OpenAPI path template."""
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route.replace("^", "").replace("$", "").replace("\\.", "."))
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def api_routes() -> list[tuple[str, type]]:
+    """(OpenAPI path, view class) of every ApiView route the URL resolver has."""
+    routes = []
     for route, callback in _patterns(get_resolver().url_patterns):
         view = api_view_class(callback)
-        if view is None:
-            continue
-        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
-        operations |= {(path, method) for method in METHODS if hasattr(view, method)}
-    return operations
+        if view is not None:
+            routes.append((_template(route), view))
+    return routes
+
+
+def api_operations() -> set[tuple[str, str]]:
+    """(OpenAPI path, method) of every ApiView route the URL resolver has."""
+    return {(path, method) for path, view in api_routes() for method in METHODS if hasattr(view, method)}
 
 
 @pytest.mark.django_db
@@ -133,6 +143,35 @@ def test_the_reference_page_authorizes_an_app_and_tries_a_call_under_the_csp(new
     assert status.inner_text().strip() == "200"
     assert "Business Mail Basic" in operation.locator(".live-responses-table").inner_text()
     assert blocked == []
+
+
+@pytest.mark.django_db
+def test_every_api_route_answers_another_partners_ids_with_a_404_in_its_shape():
+    """Every API route with parameters, every method, called by another partner's all-scopes Global-admin app
+    with the owner's real ids (or made-up ones for parameters of other names): 404 in the route's shape."""
+    theirs = shop(PartnerFactory())
+    ids = {"customer_id": theirs.customer.id, "subscription_id": theirs.subscription.id, "order_id": theirs.order.id}
+    client, _app = api_client(PartnerFactory(), scopes=ALL_SCOPES)
+    checked = set()
+    for template, view in api_routes():
+        if "{" not in template:
+            continue
+        url = re.sub(r"{(\w+)}", lambda match: str(ids.get(match[1], "00000000-0000-4000-8000-000000000000")),
+                     template)
+        for method in METHODS:
+            if not hasattr(view, method):
+                continue
+            if method == "get":
+                response = client.get(url)
+            else:
+                response = getattr(client, method)(url, {}, content_type="application/json", headers={"If-Match": "*"})
+            assert response.status_code == 404, (method, template, response.status_code, response.content[:300])
+            body = response.json()
+            assert body["error"]["code"] == "notFound" if template.startswith("/v1.0/") else (
+                body["errorName"] == "not_found"), (method, template, body)
+            checked.add((template, method))
+    assert ("/v1/customers/{customer_id}/orders", "post") in checked
+    assert Order.objects.count() == 1 and Subscription.objects.get().quantity == 3
 
 
 # --- Schemathesis against a live server ------------------------------------------------------------
