@@ -30,7 +30,7 @@ def _post(client, url, body=BODY, key=None):  # noqa: ANN001, ANN202
 def test_an_order_buys_a_subscription_per_line_and_reads_back(partner):
     mine = shop(partner)
     client, _app = api_client(partner)
-    response = _post(client, mine.url("orders"))
+    response = _post(client, mine.url("orders"), {**BODY, "referenceCustomerId": str(mine.customer.id)})
     assert response.status_code == 201, response.content
     order = response.json()
     assert set(order) == ORDER_FIELDS and order["attributes"] == {"objectType": "Order"}
@@ -72,6 +72,7 @@ def test_bad_lines_are_400_naming_the_line(partner):
          "lineItems.1"),
         ({"lineItems": [{"offerId": "mail-basic", "quantity": 1, "partnerIdOnRecord": "1234567"}]},
          "lineItems.partnerIdOnRecord"),
+        ({**BODY, "referenceCustomerId": "00000000-0000-4000-8000-000000000000"}, "referenceCustomerId"),
     ]
     for body, field in cases:
         response = _post(client, mine.url("orders"), body)

@@ -75,7 +75,7 @@ class OrderListView(RestView):
     )
     def post(self, request: Request, customer_id: str) -> Response:
         customer = customer_of(request, customer_id)
-        body = OrderInSerializer(data=request.data)
+        body = OrderInSerializer(data=request.data, context={"customer_id": customer.id})
         body.is_valid(raise_exception=True)
         lines = body.validated_data["lineItems"]
         try:

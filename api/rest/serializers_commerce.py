@@ -146,6 +146,11 @@ class OrderInSerializer(serializers.Serializer):
     billingCycle = serializers.CharField(required=False, max_length=32,
                                          help_text=_("Ignored: each offer has its own billing cycle."))
 
+    def validate_referenceCustomerId(self, value: object) -> object:
+        if value is not None and str(value) != str(self.context.get("customer_id", value)):
+            raise serializers.ValidationError(_("An order is for the customer in the URL."))
+        return value
+
     def validate_lineItems(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len({line.get("partnerIdOnRecord") or "" for line in lines}) > 1:
             raise serializers.ValidationError(_("All lines of an order have the same reseller of record."))
