@@ -325,6 +325,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.errors.rest_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+# The OpenAPI document at /v1/openapi.json and its reference page at /v1/reference/ (drf-spectacular).
+from api.rest.schema_settings import SPECTACULAR_SETTINGS  # noqa: E402, F401
 
 JOBS_TASK_SECONDS = env.int("JOBS_TASK_SECONDS", default=240)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -104,3 +105,29 @@ def subscriptions_of_organisation(*, customer: Tenant) -> list[Subscription]:
 
 def agreement_of_organisation(*, customer: Tenant) -> CustomerAgreement | None:
     return CustomerAgreement.objects.visible_to(customer).first()
+
+
+def orders_of_customer(*, partner: Tenant, customer: Tenant) -> QuerySet[Order]:
+    """The partner's orders for this customer, newest first, with their lines."""
+    return (
+        Order.objects.visible_to(partner).filter(customer=customer)
+        .select_related("partner_of_record").prefetch_related("lines__offer")
+    )
+
+
+_TERM_MONTHS = {"P1M": 1, "P1Y": 12, "P3Y": 36}
+
+
+def commitment_end_date(subscription: Subscription, *, today: date) -> date:
+    """The end of the subscription's current term: terms run from the purchase date and renew until
+    it is cancelled (a cancelled one's last term stays its end)."""
+    from dateutil.relativedelta import relativedelta
+
+    months = _TERM_MONTHS.get(subscription.offer.term, 12)
+    start = subscription.created_at.date()
+    last_day = subscription.updated_at.date() if subscription.status == SubscriptionStatus.CANCELLED else today
+    elapsed = (last_day.year - start.year) * 12 + last_day.month - start.month
+    terms = max(1, elapsed // months)
+    while start + relativedelta(months=months * terms) <= last_day:  # at most twice
+        terms += 1
+    return start + relativedelta(months=months * terms) - relativedelta(days=1)

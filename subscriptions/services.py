@@ -308,3 +308,37 @@ def subscription_support_contact_set(
              {"offer": subscription.offer.name, "customer": subscription.customer.name, "contact": name,
               "subscription_id": str(subscription.id)})
     return subscription
+
+
+_TO_STATUS = {SubscriptionStatus.SUSPENDED: EventKind.SUSPENDED, SubscriptionStatus.ACTIVE: EventKind.REACTIVATED}
+
+
+def subscription_update(
+    *, subscription: Subscription, actor: User, version: int, quantity: int | None = None, status: str | None = None
+) -> Subscription:
+    """A program's change of a subscription read at `version` (its ETag): the quantity and/or the
+    status (active ↔ suspended), together or not at all. Nothing to change still checks the version."""
+    _require(actor, subscription.partner, Perm.SUBSCRIPTIONS_BUY)
+    change = _TO_STATUS.get(status) if status and status != subscription.status else None
+    if status and status != subscription.status and change is None:
+        raise Invalid(_("Unknown change."), field="status")
+    new_quantity = quantity if quantity is not None and quantity != subscription.quantity else None
+    with transaction.atomic():
+        if change == EventKind.REACTIVATED:  # a suspended subscription's quantity changes once it is active
+            subscription = subscription_status_change(subscription=subscription, actor=actor, change=change,
+                                                      version=version)
+            version = subscription.version
+        if new_quantity is not None:
+            subscription = subscription_quantity_change(subscription=subscription, actor=actor, quantity=new_quantity,
+                                                        version=version)
+            version = subscription.version
+        if change == EventKind.SUSPENDED:
+            subscription = subscription_status_change(subscription=subscription, actor=actor, change=change,
+                                                      version=version)
+        if change is None and new_quantity is None and not Subscription.objects.filter(
+            pk=subscription.pk, version=version
+        ).exists():
+            raise SubscriptionConflict(
+                _("Someone else changed this subscription meanwhile. Its current values are shown; try again."),
+            )
+    return subscription

@@ -37,6 +37,8 @@ PUBLIC = {
     "users/invitation/<str:token>/", "users/invitation/<str:token>/signup/",
     # Programs: the OAuth2 token endpoint (client credentials) and the API's JSON 404 for unknown paths.
     "oauth2/token/", "^v1/", "^v1\\.0/",
+    # The OpenAPI document of the API and its reference page (api.rest.schema).
+    "v1/openapi.json", "v1/reference/",
 }
 SIGNED_IN = {"", "switch-tenant/"}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
