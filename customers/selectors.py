@@ -42,11 +42,17 @@ DEFAULT_SORT = "name"
 
 
 def customer_relationships(
-    *, partner: Tenant, search: str = "", reseller: Tenant | None = None
+    *, partner: Tenant, search: str = "", reseller: Tenant | None = None, provider: Tenant | None = None
 ) -> QuerySet[ResellerRelationship]:
+    """`reseller`: a provider's customers that this reseller serves; `provider`: a reseller's customers
+    that it serves under this indirect provider."""
     qs = ResellerRelationship.objects.visible_to(partner).filter(status=RelationshipStatus.ACTIVE).select_related(
         "customer"
     )
+    if provider is not None:
+        qs = qs.filter(customer_id__in=ResellerAssociation.objects.visible_to(partner).filter(
+            provider=provider, reseller=partner, status=RelationshipStatus.ACTIVE
+        ).values("customer_id"))
     if reseller is not None:
         # A subquery the planner runs first: a reseller's few customers, then their rows by index.
         qs = qs.filter(customer_id__in=ResellerAssociation.objects.visible_to(partner).filter(
@@ -163,11 +169,11 @@ def _seek(qs: QuerySet[ResellerRelationship], sort: str, key: dict[str, Any], fo
 
 def customers_page(
     *, partner: Tenant, search: str = "", sort: str = DEFAULT_SORT, cursor: str = "", direction: str = "next",
-    page_size: int = 50, reseller: Tenant | None = None,
+    page_size: int = 50, reseller: Tenant | None = None, provider: Tenant | None = None,
 ) -> Page:
     """One page of the partner's customers. Constant number of queries whatever the size."""
     sort = sort if sort in SORTS else DEFAULT_SORT
-    qs = _listed(partner=partner, search=search, reseller=reseller)
+    qs = _listed(partner=partner, search=search, reseller=reseller, provider=provider)
     forward = direction != "prev"
     if cursor:
         qs = _seek(qs, sort, _decode(cursor), forward)
@@ -230,9 +236,10 @@ def _with_channel(
     return qs.annotate(indirect_reseller=empty, via_provider=empty)  # a direct-bill partner has no channel
 
 
-def _listed(*, partner: Tenant, search: str = "", reseller: Tenant | None = None) -> QuerySet[ResellerRelationship]:
+def _listed(*, partner: Tenant, search: str = "", reseller: Tenant | None = None,
+            provider: Tenant | None = None) -> QuerySet[ResellerRelationship]:
     """The partner's relationships as the list shows them: with admin permissions and channel."""
-    qs = customer_relationships(partner=partner, search=search, reseller=reseller)
+    qs = customer_relationships(partner=partner, search=search, reseller=reseller, provider=provider)
     return _with_channel(_with_dap(qs, partner), partner, reseller)
 
 
@@ -250,6 +257,16 @@ def customer_for_partner(*, partner: Tenant, customer_id: object) -> ResellerRel
         return _listed(partner=partner).get(customer_id=customer_id)
     except (ResellerRelationship.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise NotFound(gettext_lazy("Not found")) from exc
+
+
+def associated_resellers(*, partner: Tenant, customer_ids: list[UUID]) -> dict[UUID, UUID]:
+    """For an indirect provider: customer id → the id of the partnered reseller serving it (one query
+    for a page of customers); empty for any other partner."""
+    if partner.partner_type != PartnerType.INDIRECT_PROVIDER or not customer_ids:
+        return {}
+    return dict(ResellerAssociation.objects.visible_to(partner).filter(
+        provider=partner, customer_id__in=customer_ids, status=RelationshipStatus.ACTIVE
+    ).values_list("customer_id", "reseller_id"))
 
 
 def customer_agreement(*, partner: Tenant, customer: Tenant) -> CustomerAgreement | None:
