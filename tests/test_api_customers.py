@@ -190,6 +190,9 @@ def test_post_adds_the_customer_with_a_global_admin_and_its_temporary_password(p
     assert admin.check_password(body["userCredentials"]["password"]) and admin.must_change_password
     assert body["relationshipToPartner"] == "reseller" and body["allowDelegatedAccess"] is True
     assert client.get(f"{URL}/{body['id']}").status_code == 200
+    sales, _app = api_client(partner, roles=[Role.SALES_AGENT])  # a Sales agent's app adds without admin permissions
+    added = sales.post(URL, new_customer("verkauf.example"), content_type="application/json")
+    assert added.status_code == 201 and added.json()["allowDelegatedAccess"] is False
 
 
 def test_post_refusals_duplicate_domain_bad_body_and_foreign_reseller(partner, provider):

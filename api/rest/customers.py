@@ -121,8 +121,10 @@ class CustomerCollectionView(RestView):
         body.is_valid(raise_exception=True)
         key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or uuid.uuid4().hex
         try:
+            # Admin permissions as the app's roles allow (the service checks the registrant's).
             created = customer_add(partner=request.tenant, actor=request.user, data=body.new_customer(),
-                                   idempotency_key=key)
+                                   idempotency_key=key,
+                                   may_grant_dap=request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP))
         except DomainError as exc:
             exc.field = NEW_CUSTOMER_FIELDS.get(exc.field or "", exc.field)
             raise

@@ -5,6 +5,7 @@ customer opens to accept a reseller relationship (GET /v1/customers/relationship
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -14,6 +15,7 @@ from api.base import RestView
 from api.permissions import InsufficientScope
 from api.rest.serializers_common import REQUEST_ID_PARAMETERS, errors
 from api.rest.serializers_customers import PartnerRelationshipCollectionSerializer, RelationshipRequestSerializer
+from invitations.errors import NotAllowed
 from invitations.services import acceptance_path, invitation_create
 from partnercenter.clientip import client_ip
 from partnercenter.models import PartnerType, Tenant
@@ -74,8 +76,13 @@ class RelationshipRequestView(RestView):
             raise InsufficientScope(_("This app's token lacks the scope %(scope)s.") % {"scope": "relationships.write"})
         query = RelationshipRequestQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        include_dap = query.validated_data["includeDelegatedAdminPrivileges"]
+        # The service checks the registrant's roles; the app's own roles may be narrower.
+        if include_dap and not request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP):
+            raise NotAllowed(gettext_lazy("This app's roles may request a reseller relationship without admin "
+                                          "permissions only."), field="includeDelegatedAdminPrivileges")
         _request, raw_token = invitation_create(
             partner=request.tenant, actor=request.user, reusable=True, ip=client_ip(request),
-            include_dap=query.validated_data["includeDelegatedAdminPrivileges"])
+            include_dap=include_dap)
         return Response({"url": request.build_absolute_uri(acceptance_path(raw_token)),
                          "attributes": {"objectType": "RelationshipRequest"}})

@@ -86,7 +86,7 @@ class CreatedCustomerSerializer(CustomerSerializer):
 
 
 class RelationshipRequestSerializer(serializers.Serializer):
-    url = serializers.URLField(help_text="The link the customer opens to accept the reseller relationship.")
+    url = serializers.CharField(help_text="The link the customer opens to accept the reseller relationship.")
     attributes = AttributesSerializer()
 
 
@@ -206,7 +206,7 @@ NEW_CUSTOMER_FIELDS = {"primary_domain": "companyProfile.domain", "country": "bi
 
 
 class CustomerPatchSerializer(serializers.Serializer):
-    relationshipToPartner = serializers.ChoiceField(("none",), help_text=(  # noqa: N815
+    relationshipToPartner = serializers.ChoiceField(RELATIONSHIPS, help_text=(  # noqa: N815
         '"none" removes the reseller relationship (the only change this route makes).'))
     attributes = AttributesSerializer(required=False)
 
@@ -216,6 +216,11 @@ class CustomerPatchSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 _("Only relationshipToPartner can be changed here, not %(fields)s.") % {"fields": ", ".join(other)})
         return attrs
+
+    def validate_relationshipToPartner(self, value: str) -> str:  # noqa: N802
+        if value != "none":
+            raise serializers.ValidationError(_('Only "none" (remove the reseller relationship) can be set here.'))
+        return value
 
     def validate_attributes(self, value: dict) -> dict:
         if value.get("objectType") != "Customer":
