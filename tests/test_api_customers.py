@@ -141,6 +141,8 @@ def test_the_channel_filters_of_a_provider_and_of_a_reseller(provider, reseller)
     assert {item["associatedPartnerId"] for item in body["items"]} == {str(reseller.id)}
     everyone = {item["id"]: item["associatedPartnerId"] for item in client.get(URL).json()["items"]}
     assert everyone[str(own[0].id)] is None and everyone[str(served[0].id)] == str(reseller.id)
+    assert client.get(f"{URL}/{served[1].id}").json()["associatedPartnerId"] == str(reseller.id)
+    assert client.get(f"{URL}/{own[1].id}").json()["associatedPartnerId"] is None
     reseller_client, _app = api_client(reseller)
     reseller_relationship_ensure(partner=reseller, customer=TenantFactory(name="Direct of reseller"), actor=None)
     expression = quote(json.dumps({"Field": "IndirectCloudSolutionProvider", "Value": str(provider.id),

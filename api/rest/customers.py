@@ -99,13 +99,12 @@ class CustomerCollectionView(RestView):
         elif "filter" in query.validated_data:
             wanted = _filter_parsed(query.validated_data["filter"])
         try:
-            page = selectors.customers_page(partner=partner, cursor=cursor, page_size=size,
+            page = selectors.customers_page(partner=partner, cursor=cursor, page_size=size, reseller_ids=True,
                                             **_filter_arguments(partner, wanted))
         except selectors.InvalidCursor:
             raise paging.token_invalid() from None
-        associated = selectors.associated_resellers(partner=partner, customer_ids=[r.customer_id for r in page.rows])
         items = [customer_body(customer_id=row.customer_id, name=row.customer.name, domain=row.customer.primary_domain,
-                               has_dap=row.has_dap, associated=associated.get(row.customer_id)) for row in page.rows]
+                               has_dap=row.has_dap, associated=row.indirect_reseller_id) for row in page.rows]
         next_token = paging.token_encode(page.next_cursor, {"f": wanted} if wanted else {}) if page.next_cursor else None
         return Response(paging.collection(request, items, next_token=next_token, next_query={"size": size}))
 
@@ -142,10 +141,9 @@ def _created(partner: Tenant, created: Created) -> Response:
 
 
 def _one(partner: Tenant, customer_id: str) -> dict:
-    row = selectors.customer_for_partner(partner=partner, customer_id=customer_id)
-    associated = selectors.associated_resellers(partner=partner, customer_ids=[row.customer_id])
+    row = selectors.customer_for_partner(partner=partner, customer_id=customer_id, reseller_ids=True)
     return customer_body(customer_id=row.customer_id, name=row.customer.name, domain=row.customer.primary_domain,
-                         has_dap=row.has_dap, associated=associated.get(row.customer_id), tenant=row.customer)
+                         has_dap=row.has_dap, associated=row.indirect_reseller_id, tenant=row.customer)
 
 
 class CustomerView(RestView):
