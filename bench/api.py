@@ -267,11 +267,11 @@ def throughput(served: dict, *, threads: int, seconds: float) -> dict[str, float
 
 def report(cases: list, rates: dict[str, float], strict: bool) -> int:
     by = {case.key: case for case in cases}
-    print(f"\n{'request (in process)':<30} {'median ms':>10} {'p95 ms':>9} {'queries':>8}")
+    print(f"\n{'request (in process)':<30} {'median ms':>10} {'p95 ms':>9} {'db ms':>7} {'cpu ms':>7} {'queries':>8}")
     for case in cases:
         q = sorted(set(case.queries))
-        print(f"{case.label:<30} {case.median():>10.1f} {case.p95():>9.1f} "
-              f"{str(q[0]) if len(q) == 1 else f'{q[0]}-{q[-1]}':>8}")
+        print(f"{case.label:<30} {case.median():>10.1f} {case.p95():>9.1f} {statistics.median(case.db_ms):>7.1f} "
+              f"{statistics.median(case.cpu_ms):>7.1f} {str(q[0]) if len(q) == 1 else f'{q[0]}-{q[-1]}':>8}")
     print(f"\n{'gunicorn, 2 workers':<30} {'requests/s':>10}")
     for key, label in (("api", "API list (page 1)"), ("rest_bare", "bare REST view (same token)"),
                        ("html", "HTML list (page 1)"), ("page_bare", "bare page (same session)"),
@@ -295,6 +295,8 @@ def report(cases: list, rates: dict[str, float], strict: bool) -> int:
     constant = q1 == q75
     missed += not constant
     print(f"{'PASS' if constant else 'FAIL'} API queries page 1 vs page at 75 % = {q1} vs {q75} (target: equal)")
+    print(f"INFO API page 1 / HTML page 1 in CPU time of this process = "
+          f"{statistics.median(by['api_1'].cpu_ms) / statistics.median(by['html_1'].cpu_ms):.2f}")
     print(f"INFO API list req/s / bare view (no sign-in) req/s = {rates['api'] / rates['bare']:.2f}; "
           f"HTML list = {rates['html'] / rates['bare']:.2f}")
     return 1 if missed and strict else 0
@@ -336,7 +338,10 @@ def main() -> int:
     print(f"  in process: {args.warmup} warm-up and {repeat} measured requests per case, interleaved ...", flush=True)
     for round_number in range(args.warmup + repeat):
         for case in cases:
+            cpu = time.process_time()
             base.request(case, record=round_number >= args.warmup)
+            if round_number >= args.warmup:  # this process's CPU: what other load on the machine leaves alone
+                case.cpu_ms = [*getattr(case, "cpu_ms", []), (time.process_time() - cpu) * 1000]
     print(f"  gunicorn: {args.threads} threads, 2 rounds of {seconds:g} s per case ...", flush=True)
     rates = throughput(served, threads=args.threads, seconds=seconds)
     status = report(cases, rates, args.strict)
