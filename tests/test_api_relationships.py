@@ -89,3 +89,18 @@ def test_the_link_needs_the_write_scope_and_a_role_that_may_request(partner):
     response = sales.get(f"{LINK}?includeDelegatedAdminPrivileges=true")  # a Sales agent may not ask for DAP
     assert response.status_code == 403 and response.json()["errorName"] == "forbidden"
     assert not RelationshipRequest.objects.exists()
+
+
+def test_an_indirect_reseller_asks_together_with_one_of_its_providers(provider, reseller):
+    IndirectPartnership.objects.create(provider=provider, reseller=reseller)
+    client, _app = api_client(reseller)
+    response = client.get(f"{LINK}?indirectProviderId={provider.mpn_id}")
+    assert response.status_code == 200, response.content
+    raw = response.json()["url"].rstrip("/").rsplit("/", 1)[-1]
+    assert RelationshipRequest.objects.get(token_digest=token_digest(raw)).provider == provider
+    stranger = PartnerFactory(partner_type="indirect_provider")
+    response = client.get(f"{LINK}?indirectProviderId={stranger.id}")
+    assert response.status_code == 400 and response.json()["data"][0]["field"] == "indirectProviderId"
+    response = client.get(LINK)  # without a provider: the service's refusal, in shape
+    assert response.status_code == 403 and response.json()["errorName"] == "forbidden"
+    assert RelationshipRequest.objects.count() == 1

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,7 +21,7 @@ from invitations.services import acceptance_path, invitation_create
 from partnercenter.clientip import client_ip
 from partnercenter.models import PartnerType, Tenant
 from partnercenter.roles import Perm
-from resellers.selectors import provider_partnerships, reseller_partnerships
+from resellers.selectors import partnered_provider_typed, provider_partnerships, reseller_partnerships
 
 TYPES = {"IsIndirectCloudSolutionProviderOf": "is_indirect_cloud_solution_provider_of",
          "IsIndirectResellerOf": "is_indirect_reseller_of"}
@@ -61,6 +62,9 @@ class RelationshipsView(RestView):
 class RelationshipRequestQuerySerializer(serializers.Serializer):
     includeDelegatedAdminPrivileges = serializers.BooleanField(required=False, default=False, help_text=(  # noqa: N815
         "Ask for delegated admin permissions too (not in the US Government cloud)."))
+    indirectProviderId = serializers.CharField(required=False, max_length=64, help_text=(  # noqa: N815
+        "Indirect resellers (required for them): the tenant id or MPN ID of the indirect provider the customer "
+        "accepts together with you."))
 
 
 class RelationshipRequestView(RestView):
@@ -81,8 +85,13 @@ class RelationshipRequestView(RestView):
         if include_dap and not request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP):
             raise NotAllowed(gettext_lazy("This app's roles may request a reseller relationship without admin "
                                           "permissions only."), field="includeDelegatedAdminPrivileges")
+        provider = None
+        if request.tenant.partner_type == PartnerType.INDIRECT_RESELLER and "indirectProviderId" in query.validated_data:
+            provider = partnered_provider_typed(reseller=request.tenant, text=query.validated_data["indirectProviderId"])
+            if provider is None:
+                raise ValidationError({"indirectProviderId": [_("Choose one of your indirect providers.")]})
         _request, raw_token = invitation_create(
             partner=request.tenant, actor=request.user, reusable=True, ip=client_ip(request),
-            include_dap=include_dap)
+            include_dap=include_dap, provider=provider)
         return Response({"url": request.build_absolute_uri(acceptance_path(raw_token)),
                          "attributes": {"objectType": "RelationshipRequest"}})
