@@ -64,6 +64,7 @@ beat: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/customers_list.py
 	$(PY) bench/gdap_bulk.py
+	$(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache

@@ -63,8 +63,9 @@ def remember(request: Request, response: Response) -> None:
     headers = {name: response[name] for name in ("Content-Type", "Location", "ETag") if response.has_header(name)}
     try:
         with transaction.atomic():
+            # A view may store a redacted body (a temporary password is never stored in clear).
+            body = getattr(response, "idempotent_body", None) or response.content
             IdempotentResponse.objects.create(app=app, key=key, request_digest=digest,
-                                              status_code=response.status_code, body=response.content,
-                                              headers=headers)
+                                              status_code=response.status_code, body=body, headers=headers)
     except IntegrityError:  # a racing twin stored its answer first; either answer is the request's
         pass

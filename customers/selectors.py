@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, CharField, OuterRef, Q, QuerySet, Subquery, UUIDField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
@@ -42,11 +42,17 @@ DEFAULT_SORT = "name"
 
 
 def customer_relationships(
-    *, partner: Tenant, search: str = "", reseller: Tenant | None = None
+    *, partner: Tenant, search: str = "", reseller: Tenant | None = None, provider: Tenant | None = None
 ) -> QuerySet[ResellerRelationship]:
+    """`reseller`: a provider's customers that this reseller serves; `provider`: a reseller's customers
+    that it serves under this indirect provider."""
     qs = ResellerRelationship.objects.visible_to(partner).filter(status=RelationshipStatus.ACTIVE).select_related(
         "customer"
     )
+    if provider is not None:
+        qs = qs.filter(customer_id__in=ResellerAssociation.objects.visible_to(partner).filter(
+            provider=provider, reseller=partner, status=RelationshipStatus.ACTIVE
+        ).values("customer_id"))
     if reseller is not None:
         # A subquery the planner runs first: a reseller's few customers, then their rows by index.
         qs = qs.filter(customer_id__in=ResellerAssociation.objects.visible_to(partner).filter(
@@ -88,20 +94,21 @@ class CustomerRow:
     has_dap: bool
     indirect_reseller: str
     via_provider: str
+    indirect_reseller_id: UUID | None = None  # only with reseller_ids=True (the API's associatedPartnerId)
 
 
 _ROW_COLUMNS = ("id", "customer_id", "customer_name", "created_at", "customer__name", "customer__primary_domain",
                 "has_dap", "indirect_reseller", "via_provider")
 
 
-def _rows(qs: QuerySet[ResellerRelationship], *, chunk: int = 0) -> Iterator[CustomerRow]:
+def _rows(qs: QuerySet[ResellerRelationship], *, chunk: int = 0, reseller_ids: bool = False) -> Iterator[CustomerRow]:
     """The rows of a list query (with _with_dap and _with_channel); `chunk` streams them in chunks."""
-    values = qs.values_list(*_ROW_COLUMNS)
-    for row_id, customer_id, sort_name, created_at, name, domain, has_dap, reseller, via in (
+    values = qs.values_list(*_ROW_COLUMNS, *(("indirect_reseller_id",) if reseller_ids else ()))
+    for row_id, customer_id, sort_name, created_at, name, domain, has_dap, reseller, via, *more in (
         values.iterator(chunk_size=chunk) if chunk else values
     ):
         yield CustomerRow(row_id, customer_id, sort_name, created_at, CustomerRef(customer_id, name, domain),
-                          has_dap, reseller, via)
+                          has_dap, reseller, via, *more)
 
 
 @dataclass
@@ -163,18 +170,19 @@ def _seek(qs: QuerySet[ResellerRelationship], sort: str, key: dict[str, Any], fo
 
 def customers_page(
     *, partner: Tenant, search: str = "", sort: str = DEFAULT_SORT, cursor: str = "", direction: str = "next",
-    page_size: int = 50, reseller: Tenant | None = None,
+    page_size: int = 50, reseller: Tenant | None = None, provider: Tenant | None = None, reseller_ids: bool = False,
 ) -> Page:
-    """One page of the partner's customers. Constant number of queries whatever the size."""
+    """One page of the partner's customers. Constant number of queries whatever the size. `reseller_ids`:
+    each row's `indirect_reseller_id` too (an indirect provider's reseller serving the customer)."""
     sort = sort if sort in SORTS else DEFAULT_SORT
-    qs = _listed(partner=partner, search=search, reseller=reseller)
+    qs = _listed(partner=partner, search=search, reseller=reseller, provider=provider, reseller_ids=reseller_ids)
     forward = direction != "prev"
     if cursor:
         qs = _seek(qs, sort, _decode(cursor), forward)
     ordering = SORTS[sort]
     if not forward:
         ordering = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
-    rows = list(_rows(qs.order_by(*ordering)[: page_size + 1]))
+    rows = list(_rows(qs.order_by(*ordering)[: page_size + 1], reseller_ids=reseller_ids))
     more = len(rows) > page_size
     rows = rows[:page_size]
     if not forward:
@@ -230,10 +238,25 @@ def _with_channel(
     return qs.annotate(indirect_reseller=empty, via_provider=empty)  # a direct-bill partner has no channel
 
 
-def _listed(*, partner: Tenant, search: str = "", reseller: Tenant | None = None) -> QuerySet[ResellerRelationship]:
+def _with_reseller_id(
+    qs: QuerySet[ResellerRelationship], partner: Tenant, reseller: Tenant | None
+) -> QuerySet[ResellerRelationship]:
+    """`indirect_reseller_id`: the id of the reseller that _with_channel names (providers only)."""
+    if reseller is not None:
+        return qs.annotate(indirect_reseller_id=Value(reseller.id, output_field=UUIDField()))
+    if partner.partner_type != PartnerType.INDIRECT_PROVIDER:
+        return qs.annotate(indirect_reseller_id=Value(None, output_field=UUIDField()))
+    served = ResellerAssociation.objects.filter(customer_id=OuterRef("customer_id"), provider=partner,
+                                                status=RelationshipStatus.ACTIVE).values("reseller_id")[:1]
+    return qs.annotate(indirect_reseller_id=Subquery(served, output_field=UUIDField()))
+
+
+def _listed(*, partner: Tenant, search: str = "", reseller: Tenant | None = None,
+            provider: Tenant | None = None, reseller_ids: bool = False) -> QuerySet[ResellerRelationship]:
     """The partner's relationships as the list shows them: with admin permissions and channel."""
-    qs = customer_relationships(partner=partner, search=search, reseller=reseller)
-    return _with_channel(_with_dap(qs, partner), partner, reseller)
+    qs = customer_relationships(partner=partner, search=search, reseller=reseller, provider=provider)
+    qs = _with_channel(_with_dap(qs, partner), partner, reseller)
+    return _with_reseller_id(qs, partner, reseller) if reseller_ids else qs
 
 
 def customers_export_rows(
@@ -244,10 +267,10 @@ def customers_export_rows(
                  chunk=chunk)
 
 
-def customer_for_partner(*, partner: Tenant, customer_id: object) -> ResellerRelationship:
+def customer_for_partner(*, partner: Tenant, customer_id: object, reseller_ids: bool = False) -> ResellerRelationship:
     """The partner's active relationship with this customer; 404 for anybody else's customer."""
     try:
-        return _listed(partner=partner).get(customer_id=customer_id)
+        return _listed(partner=partner, reseller_ids=reseller_ids).get(customer_id=customer_id)
     except (ResellerRelationship.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise NotFound(gettext_lazy("Not found")) from exc
 

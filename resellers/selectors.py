@@ -104,6 +104,24 @@ def partnered_reseller_typed(*, provider: Tenant, text: str) -> Tenant | None:
         return qs.filter(mpn_id=term).first()
 
 
+def partnered_provider_typed(*, reseller: Tenant, text: str) -> Tenant | None:
+    """The reseller's indirect provider whose MPN ID (or id) was typed; None for anybody else."""
+    term = text.replace("\x00", "").strip()[:64]
+    if not term:
+        return None
+    qs = Tenant.objects.filter(reseller_partnerships__reseller=reseller,
+                               reseller_partnerships__status=PartnershipStatus.ACTIVE).only("id", "name", "mpn_id")
+    try:
+        return qs.filter(Q(mpn_id=term) | Q(id=term)).first()
+    except (ValueError, ValidationError):  # not a UUID: the MPN ID alone
+        return qs.filter(mpn_id=term).first()
+
+
+def reseller_partnerships(*, provider: Tenant) -> QuerySet[IndirectPartnership]:
+    """The provider's active partnerships, by reseller name, with each reseller."""
+    return _active_as_provider(provider).select_related("reseller").order_by("reseller__name", "id")
+
+
 def reseller_filter_options(*, provider: Tenant, chosen: Tenant | None = None) -> list[Tenant] | None:
     """Partnered resellers for a drop-down, or None when there are too many for one (type instead).
     `chosen` is the reseller the page is filtered by, when it came from partnered_reseller()."""

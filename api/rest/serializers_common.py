@@ -1,0 +1,76 @@
+"""Shapes every Partner Center REST v1 route shares: the error body (api.errors.rest_body), links and
+collections, and the error responses a view declares for the OpenAPI document."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+    code = serializers.CharField()
+
+
+class RestErrorSerializer(serializers.Serializer):
+    """{code: int, description, data: [...], source: "PartnerCenter", errorName} (api.errors.rest_body)."""
+
+    code = serializers.IntegerField()
+    description = serializers.CharField(allow_blank=True)
+    data = ErrorDetailSerializer(many=True)
+    source = serializers.CharField()
+    errorName = serializers.CharField()  # noqa: N815  (the API's casing)
+
+
+class AttributesSerializer(serializers.Serializer):
+    objectType = serializers.CharField()  # noqa: N815
+
+
+class HeaderSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    value = serializers.CharField()
+
+
+class LinkSerializer(serializers.Serializer):
+    uri = serializers.CharField()
+    method = serializers.CharField()
+    headers = HeaderSerializer(many=True)
+
+
+class SelfLinksSerializer(serializers.Serializer):
+    self = LinkSerializer()
+
+
+class CollectionLinksSerializer(serializers.Serializer):
+    self = LinkSerializer()
+    next = LinkSerializer(required=False)
+
+
+_DESCRIPTIONS = {
+    400: "The request is not valid (the description and `data` say what).",
+    401: "No bearer token, or one that is not valid any more (`WWW-Authenticate`).",
+    403: "The token lacks the route's scope, or the app's roles do not allow this.",
+    404: "Not found (or another partner's).",
+    409: "A rule of the product refused the change (the description says which).",
+    422: "This Idempotency-Key was used for a different request.",
+    429: "Over the partner's rate limit: retry after `Retry-After` seconds.",
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """The error responses of a method for @extend_schema: 401, 403 and 429 always, plus `codes`."""
+    return {code: OpenApiResponse(RestErrorSerializer, description=_DESCRIPTIONS[code])
+            for code in sorted({401, 403, 429, *codes})}
+
+
+def link(uri: str, method: str = "GET", headers: list[dict[str, str]] | None = None) -> dict:
+    return {"uri": uri, "method": method, "headers": headers or []}
+
+
+REQUEST_ID_PARAMETERS = [
+    OpenApiParameter("MS-RequestId", str, OpenApiParameter.HEADER, required=False,
+                     description="Your id of this request; echoed (one is generated when missing)."),
+    OpenApiParameter("MS-CorrelationId", str, OpenApiParameter.HEADER, required=False,
+                     description="Your id tying several requests together; echoed."),
+]

@@ -1,0 +1,228 @@
+"""Customer, PartnerRelationship and RelationshipRequest of Partner Center REST v1: the request bodies
+(validated here) and the answers (built by the functions below, declared by the serializers)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from rest_framework import serializers
+
+from api.rest.serializers_common import AttributesSerializer, CollectionLinksSerializer, SelfLinksSerializer, link
+from customers.onboarding import NewCustomer
+from partnercenter.models import Tenant
+
+# --- answers ----------------------------------------------------------------------------------------
+
+
+class AddressSerializer(serializers.Serializer):
+    country = serializers.CharField(allow_blank=True)
+    city = serializers.CharField(allow_blank=True)
+    addressLine1 = serializers.CharField(allow_blank=True)  # noqa: N815
+    addressLine2 = serializers.CharField(allow_blank=True)  # noqa: N815
+    postalCode = serializers.CharField(allow_blank=True)  # noqa: N815
+    firstName = serializers.CharField(allow_blank=True)  # noqa: N815
+    lastName = serializers.CharField(allow_blank=True)  # noqa: N815
+    phoneNumber = serializers.CharField(allow_blank=True)  # noqa: N815
+
+
+class CompanyProfileSerializer(serializers.Serializer):
+    tenantId = serializers.UUIDField()  # noqa: N815
+    domain = serializers.CharField(help_text="The primary domain as stored (ASCII; punycode for IDNs).")
+    companyName = serializers.CharField()  # noqa: N815
+    address = AddressSerializer(required=False, help_text="On GET /v1/customers/{id} and POST; not in lists.")
+    email = serializers.CharField(required=False, allow_blank=True)
+    attributes = AttributesSerializer()
+
+
+class BillingProfileSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    firstName = serializers.CharField(allow_blank=True)  # noqa: N815
+    lastName = serializers.CharField(allow_blank=True)  # noqa: N815
+    email = serializers.CharField(allow_blank=True)
+    culture = serializers.CharField(allow_null=True, help_text="Not stored by the portal: always null.")
+    language = serializers.CharField(allow_null=True, help_text="Not stored by the portal: always null.")
+    companyName = serializers.CharField()  # noqa: N815
+    defaultAddress = AddressSerializer()  # noqa: N815
+    attributes = AttributesSerializer()
+
+
+RELATIONSHIPS = ("reseller", "none")
+
+
+class CustomerSerializer(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The customer's tenant id.")
+    commerceId = serializers.UUIDField(help_text="The tenant id as well (the portal has one id).")  # noqa: N815
+    companyProfile = CompanyProfileSerializer()  # noqa: N815
+    billingProfile = BillingProfileSerializer(required=False,  # noqa: N815
+                                              help_text="On GET /v1/customers/{id}, POST and PATCH; not in lists.")
+    relationshipToPartner = serializers.ChoiceField(RELATIONSHIPS)  # noqa: N815
+    allowDelegatedAccess = serializers.BooleanField(help_text="The partner holds delegated admin permissions.")  # noqa: N815
+    associatedPartnerId = serializers.UUIDField(allow_null=True,  # noqa: N815
+                                                help_text="An indirect provider's reseller serving the customer.")
+    links = SelfLinksSerializer()
+    attributes = AttributesSerializer()
+
+
+class CustomerCollectionSerializer(serializers.Serializer):
+    totalCount = serializers.IntegerField(help_text="The number of items in this page.")  # noqa: N815
+    items = CustomerSerializer(many=True)
+    links = CollectionLinksSerializer()
+    attributes = AttributesSerializer()
+
+
+class UserCredentialsSerializer(serializers.Serializer):
+    userName = serializers.CharField()  # noqa: N815
+    password = serializers.CharField(allow_null=True, help_text=(
+        "The new Global admin's temporary password, shown once (they change it at the first sign-in). "
+        "null when the answer is an Idempotency-Key replay: the password is never stored."))
+
+
+class CreatedCustomerSerializer(CustomerSerializer):
+    userCredentials = UserCredentialsSerializer()  # noqa: N815
+
+
+class RelationshipRequestSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="The link the customer opens to accept the reseller relationship.")
+    attributes = AttributesSerializer()
+
+
+class PartnerRelationshipSerializer(serializers.Serializer):
+    id = serializers.UUIDField(help_text="The other partner's tenant id.")
+    name = serializers.CharField()
+    relationshipType = serializers.ChoiceField(  # noqa: N815
+        ("is_indirect_cloud_solution_provider_of", "is_indirect_reseller_of"))
+    state = serializers.CharField()
+    mpnId = serializers.CharField()  # noqa: N815
+    location = serializers.CharField(allow_blank=True, help_text="The other partner's country (ISO 3166 code).")
+    attributes = AttributesSerializer()
+
+
+class PartnerRelationshipCollectionSerializer(serializers.Serializer):
+    totalCount = serializers.IntegerField()  # noqa: N815
+    items = PartnerRelationshipSerializer(many=True)
+    attributes = AttributesSerializer()
+
+
+def _address(tenant: Tenant) -> dict[str, str]:
+    return {"country": str(tenant.country), "city": tenant.city, "addressLine1": tenant.address_line1,
+            "addressLine2": tenant.address_line2, "postalCode": tenant.postal_code,
+            "firstName": tenant.contact_first_name, "lastName": tenant.contact_last_name,
+            "phoneNumber": tenant.phone}
+
+
+def customer_body(*, customer_id: UUID, name: str, domain: str, has_dap: bool, associated: UUID | None,
+                  tenant: Tenant | None = None, relationship: str = "reseller") -> dict[str, Any]:
+    """A Customer; `tenant` given (one customer), with its address and billing profile."""
+    profile: dict[str, Any] = {"tenantId": str(customer_id), "domain": domain, "companyName": name,
+                               "attributes": {"objectType": "CustomerCompanyProfile"}}
+    body: dict[str, Any] = {"id": str(customer_id), "commerceId": str(customer_id), "companyProfile": profile}
+    if tenant is not None:
+        address = _address(tenant)
+        profile["address"], profile["email"] = address, tenant.contact_email
+        body["billingProfile"] = {
+            "id": str(tenant.id), "firstName": tenant.contact_first_name, "lastName": tenant.contact_last_name,
+            "email": tenant.contact_email, "culture": None, "language": None, "companyName": tenant.name,
+            "defaultAddress": address, "attributes": {"objectType": "CustomerBillingProfile"}}
+    body.update({"relationshipToPartner": relationship, "allowDelegatedAccess": has_dap,
+                 "associatedPartnerId": str(associated) if associated else None,
+                 "links": {"self": link(f"/v1/customers/{customer_id}")}, "attributes": {"objectType": "Customer"}})
+    return body
+
+
+# --- requests ---------------------------------------------------------------------------------------
+
+
+class ListQuerySerializer(serializers.Serializer):
+    size = serializers.IntegerField(min_value=1, max_value=500, default=100, required=False)
+    filter = serializers.CharField(required=False, max_length=1000, help_text=(
+        'URL-encoded JSON: {"Field": "CompanyName"|"Domain"|"IndirectReseller"|"IndirectCloudSolutionProvider", '
+        '"Value": "…", "Operator": "starts_with"}.'))
+    continuationToken = serializers.CharField(required=False, max_length=2000, help_text=(  # noqa: N815
+        "The MS-ContinuationToken of the previous page, for callers that cannot send the header."))
+
+
+FILTER_FIELDS = ("CompanyName", "Domain", "IndirectReseller", "IndirectCloudSolutionProvider")
+
+
+class FilterSerializer(serializers.Serializer):
+    Field = serializers.ChoiceField(FILTER_FIELDS)
+    Value = serializers.CharField(max_length=100)
+    Operator = serializers.ChoiceField(("starts_with",))
+
+
+_CULTURE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+class AddressInSerializer(serializers.Serializer):
+    country = serializers.ChoiceField([code for code, _name in countries])
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    addressLine1 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # noqa: N815
+    postalCode = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")  # noqa: N815
+    firstName = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")  # noqa: N815
+    lastName = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")  # noqa: N815
+    phoneNumber = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")  # noqa: N815
+
+
+class BillingProfileInSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    culture = serializers.RegexField(_CULTURE, max_length=20, help_text="e.g. en-US (checked, not stored).")
+    language = serializers.RegexField(_CULTURE, max_length=20, help_text="e.g. en (checked, not stored).")
+    companyName = serializers.CharField(max_length=200)  # noqa: N815
+    firstName = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")  # noqa: N815
+    lastName = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")  # noqa: N815
+    defaultAddress = AddressInSerializer()  # noqa: N815
+
+
+class CompanyProfileInSerializer(serializers.Serializer):
+    domain = serializers.CharField(max_length=253)
+
+
+class NewCustomerSerializer(serializers.Serializer):
+    billingProfile = BillingProfileInSerializer()  # noqa: N815
+    companyProfile = CompanyProfileInSerializer()  # noqa: N815
+    associatedPartnerId = serializers.CharField(required=False, allow_null=True, allow_blank=True,  # noqa: N815
+                                                max_length=64, help_text=(
+        "Indirect providers: the tenant id of the partnered indirect reseller the customer is added for."))
+
+    def new_customer(self) -> NewCustomer:
+        data = self.validated_data
+        billing, address = data["billingProfile"], data["billingProfile"]["defaultAddress"]
+        return NewCustomer(
+            company_name=billing["companyName"].strip(), primary_domain=data["companyProfile"]["domain"].strip(),
+            country=address["country"], address_line1=address["addressLine1"], city=address["city"],
+            postal_code=address["postalCode"],
+            contact_first_name=billing["firstName"] or address["firstName"],
+            contact_last_name=billing["lastName"] or address["lastName"], contact_email=billing["email"],
+            contact_phone=address["phoneNumber"], reseller_id=data.get("associatedPartnerId") or "")
+
+
+# Where the Add customer service's fields arrive in this body (its errors name them so).
+NEW_CUSTOMER_FIELDS = {"primary_domain": "companyProfile.domain", "country": "billingProfile.defaultAddress.country",
+                       "reseller": "associatedPartnerId", "company_name": "billingProfile.companyName"}
+
+
+class CustomerPatchSerializer(serializers.Serializer):
+    relationshipToPartner = serializers.ChoiceField(RELATIONSHIPS, help_text=(  # noqa: N815
+        '"none" removes the reseller relationship (the only change this route makes).'))
+    attributes = AttributesSerializer(required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        other = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        if other:
+            raise serializers.ValidationError(
+                _("Only relationshipToPartner can be changed here, not %(fields)s.") % {"fields": ", ".join(other)})
+        return attrs
+
+    def validate_relationshipToPartner(self, value: str) -> str:  # noqa: N802
+        if value != "none":
+            raise serializers.ValidationError(_('Only "none" (remove the reseller relationship) can be set here.'))
+        return value
+
+    def validate_attributes(self, value: dict) -> dict:
+        if value.get("objectType") != "Customer":
+            raise serializers.ValidationError(_('objectType must be "Customer".'))
+        return value
