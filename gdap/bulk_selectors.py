@@ -6,6 +6,7 @@ browser sent."""
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -81,7 +82,7 @@ def _after(cursor: str) -> str | None:
     if not cursor:
         return None
     after = _decode(cursor[:400])
-    if after is None:
+    if after is None or "\x00" in after:  # PostgreSQL text cannot hold NUL
         raise _bad_cursor()
     return after
 
@@ -122,7 +123,10 @@ def gdap_customers_page(*, partner: Tenant, cursor: str = "", page_size: int = P
     qs = _gdap_customers(partner)
     after = _after(cursor)
     if after is not None:
-        qs = qs.filter(pk__gt=after)
+        try:
+            qs = qs.filter(pk__gt=uuid.UUID(after))
+        except ValueError:
+            raise _bad_cursor() from None
     rows = list(qs.order_by("pk")[: page_size + 1])
     more = len(rows) > page_size
     rows = rows[:page_size]

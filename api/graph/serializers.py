@@ -54,19 +54,27 @@ def _etag() -> serializers.Field:
 # --- Answers -------------------------------------------------------------------------------------
 
 class UnifiedRole(serializers.Serializer):
+    """A role of the relationship (an Entra role template id)."""
+
     roleDefinitionId = serializers.UUIDField(source="pk", read_only=True)  # noqa: N815
 
 
 class AccessDetails(serializers.Serializer):
+    """The roles granted."""
+
     unifiedRoles = UnifiedRole(many=True, read_only=True, source="roles.all")  # noqa: N815
 
 
 class CustomerParticipant(serializers.Serializer):
+    """The customer tenant (null until approval when created without one)."""
+
     tenantId = serializers.UUIDField(source="pk", read_only=True)  # noqa: N815
     displayName = serializers.CharField(source="name", read_only=True)  # noqa: N815
 
 
 class DelegatedAdminRelationship(_Extra, serializers.Serializer):
+    """Graph's delegatedAdminRelationship."""
+
     extra = {"@odata.etag": _etag}
 
     id = serializers.UUIDField(read_only=True)
@@ -83,6 +91,8 @@ class DelegatedAdminRelationship(_Extra, serializers.Serializer):
 
 
 class DelegatedAdminRelationshipRequest(serializers.Serializer):
+    """Graph's delegatedAdminRelationshipRequest."""
+
     id = serializers.UUIDField(read_only=True)
     action = serializers.ChoiceField(choices=_with_unknown(RequestAction.values), read_only=True)
     status = serializers.ChoiceField(choices=_with_unknown(RequestStatus.values), read_only=True)
@@ -91,6 +101,8 @@ class DelegatedAdminRelationshipRequest(serializers.Serializer):
 
 
 class AccessContainer(serializers.Serializer):
+    """The partner's security group the roles are given to."""
+
     accessContainerId = serializers.UUIDField(source="security_group_id", read_only=True)  # noqa: N815
     accessContainerType = serializers.SerializerMethodField()  # noqa: N815
 
@@ -99,6 +111,8 @@ class AccessContainer(serializers.Serializer):
 
 
 class DelegatedAdminAccessAssignment(_Extra, serializers.Serializer):
+    """Graph's delegatedAdminAccessAssignment."""
+
     extra = {"@odata.etag": _etag}
 
     id = serializers.UUIDField(read_only=True)
@@ -110,6 +124,8 @@ class DelegatedAdminAccessAssignment(_Extra, serializers.Serializer):
 
 
 class DelegatedAdminRelationshipOperation(serializers.Serializer):
+    """Graph's delegatedAdminRelationshipOperation (an access assignment update)."""
+
     id = serializers.UUIDField(read_only=True)
     operationType = serializers.ChoiceField(source="operation_type", read_only=True,  # noqa: N815
                                             choices=["delegatedAdminAccessAssignmentUpdate", UNKNOWN])
@@ -124,12 +140,16 @@ class DelegatedAdminRelationshipOperation(serializers.Serializer):
 
 
 class DelegatedAdminCustomer(serializers.Serializer):
+    """A customer the partner holds an active admin relationship with."""
+
     id = serializers.UUIDField(source="pk", read_only=True)
     tenantId = serializers.UUIDField(source="pk", read_only=True)  # noqa: N815
     displayName = serializers.CharField(source="name", read_only=True)  # noqa: N815
 
 
 class DelegatedAdminServiceManagementDetail(serializers.Serializer):
+    """Where the customer's services are managed."""
+
     id = serializers.CharField(read_only=True)
     serviceId = serializers.CharField(read_only=True)  # noqa: N815
     serviceManagementUrl = serializers.URLField(read_only=True)  # noqa: N815
@@ -138,9 +158,10 @@ class DelegatedAdminServiceManagementDetail(serializers.Serializer):
 def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
     """A collection answer: `@odata.context`, `value`, and `@odata.nextLink` when there is more."""
     fields = {
-        "value": item(many=True, read_only=True),
-        "extra": {"@odata.context": lambda: serializers.CharField(read_only=True),
-                  "@odata.nextLink": lambda: serializers.URLField(read_only=True, required=False)},
+        "__doc__": f"A page of {item.__name__}: follow @odata.nextLink (absolute) while there is one.",
+        "value": item(many=True),
+        "extra": {"@odata.context": lambda: serializers.CharField(),
+                  "@odata.nextLink": lambda: serializers.URLField(required=False)},  # optional: not read_only
     }
     return type(name, (_Extra, serializers.Serializer), fields)
 
@@ -170,6 +191,8 @@ class CustomerIn(serializers.Serializer):
 
 
 class RelationshipCreate(serializers.Serializer):
+    """POST delegatedAdminRelationships."""
+
     displayName = serializers.CharField(max_length=200, allow_blank=True)  # noqa: N815
     duration = serializers.CharField(max_length=40, help_text="ISO 8601, e.g. P730D (str(timedelta) accepted)")
     customer = CustomerIn(required=False, allow_null=True)
@@ -179,6 +202,8 @@ class RelationshipCreate(serializers.Serializer):
 
 
 class RelationshipPatch(serializers.Serializer):
+    """PATCH a relationship: only the fields sent change."""
+
     displayName = serializers.CharField(max_length=200, required=False, allow_blank=True)  # noqa: N815
     duration = serializers.CharField(max_length=40, required=False)
     customer = CustomerIn(required=False, allow_null=True)
@@ -187,6 +212,8 @@ class RelationshipPatch(serializers.Serializer):
 
 
 class RequestCreate(serializers.Serializer):
+    """POST …/requests."""
+
     action = serializers.ChoiceField(choices=[RequestAction.LOCK_FOR_APPROVAL.value, RequestAction.TERMINATE.value])
 
 
@@ -196,11 +223,15 @@ class AccessContainerIn(serializers.Serializer):
 
 
 class AssignmentCreate(serializers.Serializer):
+    """POST …/accessAssignments."""
+
     accessContainer = AccessContainerIn()  # noqa: N815
     accessDetails = AccessDetailsIn()  # noqa: N815
 
 
 class AssignmentPatch(serializers.Serializer):
+    """PATCH an access assignment: its roles."""
+
     accessDetails = AccessDetailsIn()  # noqa: N815
 
 
@@ -211,18 +242,24 @@ def role_ids(access_details: dict[str, Any]) -> list[Any]:
 # --- Errors --------------------------------------------------------------------------------------
 
 class InnerError(_Extra, serializers.Serializer):
+    """The request id and the time of the error."""
+
     extra = {"request-id": lambda: serializers.CharField(read_only=True)}
 
     date = serializers.CharField(read_only=True)
 
 
 class ErrorDetail(serializers.Serializer):
+    """What went wrong: a machine code and a message."""
+
     code = serializers.CharField(read_only=True)
     message = serializers.CharField(read_only=True)
     innerError = InnerError(read_only=True)  # noqa: N815
 
 
 class GraphError(serializers.Serializer):
+    """Graph's error body."""
+
     error = ErrorDetail(read_only=True)
 
 
