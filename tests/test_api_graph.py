@@ -264,3 +264,25 @@ def test_another_partners_ids_are_404_on_every_route(partner, client):
     assert client.get(RELATIONSHIPS).json()["value"] == []
     assert client.get(BASE + "delegatedAdminCustomers").json()["value"] == []
     assert AdminRelationship.objects.get(pk=theirs.pk).display_name == "Northwind"
+
+
+def test_the_openapi_document_declares_every_route_with_its_answers_and_errors(client, world):
+    from drf_spectacular.generators import SchemaGenerator
+    from openapi_spec_validator import validate
+
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    validate(document)
+    graph = {path: methods for path, methods in document["paths"].items() if path.startswith(BASE)}
+    assert len(graph) == 11
+    for path, methods in graph.items():
+        for method, operation in methods.items():
+            answers = set(operation["responses"])
+            assert {"400", "401", "403", "404"} <= answers, (path, method)
+            if method in ("patch", "delete"):
+                assert {"412", "428"} <= answers and any(p["name"] == "If-Match" for p in operation["parameters"])
+    schemas = document["components"]["schemas"]
+    answered = create(client, world, "Adatum")
+    assert set(schemas["DelegatedAdminRelationship"]["required"]) == set(answered) - {"@odata.context"}
+    error = client.get(f"{RELATIONSHIPS}/nope").json()
+    assert set(schemas["GraphError"]["required"]) == set(error)
+    assert set(schemas["InnerError"]["required"]) == set(error["error"]["innerError"])

@@ -26,7 +26,7 @@ READ = {"GET": Perm.GDAP_VIEW}
 WRITE = {"GET": Perm.GDAP_VIEW, "POST": Perm.GDAP_MANAGE, "PATCH": Perm.GDAP_MANAGE, "DELETE": Perm.GDAP_MANAGE}
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True,
                             description="The object's @odata.etag")
-ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The relationship's id")
+ID = OpenApiParameter("rel_id", str, OpenApiParameter.PATH, description="The relationship's id")
 LIST_PARAMS = [
     OpenApiParameter("$top", int, description=f"Page size, 1..{odata.TOP_MAX} (default {odata.TOP_DEFAULT})"),
     OpenApiParameter("$skiptoken", str, description="From @odata.nextLink"),
