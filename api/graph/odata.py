@@ -33,7 +33,7 @@ def bad_query(option: str, message: str) -> ValidationError:
 
 def top(request: Request, *, default: int = TOP_DEFAULT, maximum: int = TOP_MAX) -> int:
     raw = request.query_params.get("$top")
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not re.fullmatch(r"\d{1,6}", raw.strip()) or not 1 <= int(raw) <= maximum:
         raise bad_query("$top", _("$top must be a whole number from 1 to %(max)d.") % {"max": maximum})

@@ -28,7 +28,7 @@ IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=T
                             description="The object's @odata.etag")
 ID = OpenApiParameter("rel_id", str, OpenApiParameter.PATH, description="The relationship's id")
 LIST_PARAMS = [
-    OpenApiParameter("$top", int, description=f"Page size, 1..{odata.TOP_MAX} (default {odata.TOP_DEFAULT})"),
+    OpenApiParameter("$top", {"type": "integer", "minimum": 1, "maximum": odata.TOP_MAX}, description=f"Page size, 1..{odata.TOP_MAX} (default {odata.TOP_DEFAULT})"),
     OpenApiParameter("$skiptoken", str, description="From @odata.nextLink"),
 ]
 
