@@ -82,6 +82,22 @@ def test_create_answers_the_object_with_location_etag_and_graph_shape(client, wo
     assert client.get(response["Location"]).json()["@odata.etag"] == body["@odata.etag"]
 
 
+def test_a_relationship_may_be_created_without_a_customer_and_get_one_while_created(client, world):
+    body = relationship_body(world, "Anyone")
+    del body["customer"]
+    made = create_from(client, body)
+    assert made["customer"] is None
+    bound = client.patch(f"{RELATIONSHIPS}/{made['id']}", {"customer": {"tenantId": str(world.customer.pk)}},
+                         content_type=JSON, headers={"If-Match": made["@odata.etag"]})
+    assert bound.status_code == 200 and bound.json()["customer"]["displayName"] == "Adatum AG"
+
+
+def create_from(client, body: dict) -> dict:  # noqa: ANN001
+    response = client.post(RELATIONSHIPS, body, content_type=JSON)
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
 @pytest.mark.parametrize(("change", "code"), [
     ({"duration": "P1M"}, "invalid"), ({"duration": "P731D"}, "invalid"), ({"displayName": ""}, "invalid"),
     ({"accessDetails": {"unifiedRoles": []}}, "invalid"), ({"accessDetails": {"unifiedRoles": [{"roleDefinitionId": "x"}]}},
