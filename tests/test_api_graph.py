@@ -302,4 +302,4 @@ def test_the_openapi_document_declares_every_route_with_its_answers_and_errors(c
     assert set(schemas["DelegatedAdminRelationship"]["required"]) == set(answered) - {"@odata.context"}
     error = client.get(f"{RELATIONSHIPS}/nope").json()
     assert set(schemas["GraphError"]["required"]) == set(error)
-    assert set(schemas["InnerError"]["required"]) == set(error["error"]["innerError"])
+    assert set(schemas["GraphInnerError"]["required"]) == set(error["error"]["innerError"])

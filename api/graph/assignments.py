@@ -37,14 +37,15 @@ class AssignmentList(GdapView):
         return Response(odata.page(request, fragment, values, page.next_cursor))
 
     @extend_schema(tags=[TAG], operation_id="delegatedAdminAccessAssignments_create", parameters=[ID],
-                   request=s.AssignmentCreate,
+                   request=s.DelegatedAdminAccessAssignmentCreate,
                    responses={201: s.DelegatedAdminAccessAssignment, **s.errors(writes=True)})
     def post(self, request: Request, rel_id: str) -> Response:
         rel = self.relationship(request, rel_id)
-        body = s.AssignmentCreate(data=request.data)
+        body = s.DelegatedAdminAccessAssignmentCreate(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        group = selectors.security_group_get(tenant=request.tenant, group_id=data["accessContainer"]["accessContainerId"])
+        group = selectors.security_group_get(tenant=request.tenant,
+                                             group_id=data["accessContainer"]["accessContainerId"])
         made = services.assignment_create(rel, actor=request.user, security_group=group,
                                           roles=s.role_ids(data["accessDetails"]), ip=self.ip(request))
         made = bulk_selectors.child_get(_all_assignments(rel), made.pk)
@@ -63,13 +64,13 @@ class AssignmentItem(GdapView):
         return Response(s.DelegatedAdminAccessAssignment(found).data, headers={"ETag": found.etag})
 
     @extend_schema(tags=[TAG], operation_id="delegatedAdminAccessAssignments_update", parameters=[ID, AID, IF_MATCH],
-                   request=s.AssignmentPatch,
+                   request=s.DelegatedAdminAccessAssignmentPatch,
                    responses={200: s.DelegatedAdminAccessAssignment, 202: s.DelegatedAdminAccessAssignment,
                               **s.errors(412, 428, writes=True)})
     def patch(self, request: Request, rel_id: str, assignment_id: str) -> Response:
         found = self.assignment(request, rel_id, assignment_id)
         etag = odata.if_match(request)
-        body = s.AssignmentPatch(data=request.data)
+        body = s.DelegatedAdminAccessAssignmentPatch(data=request.data)
         body.is_valid(raise_exception=True)
         with odata.etag_guard():
             _saved, operation = services.assignment_update(found, actor=request.user, if_match=etag,

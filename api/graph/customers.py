@@ -36,8 +36,8 @@ class CustomerItem(GdapView):
                    responses={200: s.DelegatedAdminCustomer, **s.errors()})
     def get(self, request: Request, customer_id: str) -> Response:
         customer = bulk_selectors.gdap_customer_get(partner=request.tenant, customer_id=customer_id)
-        return Response({"@odata.context": odata.context(request, "tenantRelationships/delegatedAdminCustomers/$entity"),
-                         **s.DelegatedAdminCustomer(customer).data})
+        fragment = "tenantRelationships/delegatedAdminCustomers/$entity"
+        return Response({"@odata.context": odata.context(request, fragment), **s.DelegatedAdminCustomer(customer).data})
 
 
 class ServiceManagementList(GdapView):

@@ -28,7 +28,8 @@ IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=T
                             description="The object's @odata.etag")
 ID = OpenApiParameter("rel_id", str, OpenApiParameter.PATH, description="The relationship's id")
 LIST_PARAMS = [
-    OpenApiParameter("$top", {"type": "integer", "minimum": 1, "maximum": odata.TOP_MAX}, description=f"Page size, 1..{odata.TOP_MAX} (default {odata.TOP_DEFAULT})"),
+    OpenApiParameter("$top", {"type": "integer", "minimum": 1, "maximum": odata.TOP_MAX},
+                     description=f"Page size, 1..{odata.TOP_MAX} (default {odata.TOP_DEFAULT})"),
     OpenApiParameter("$skiptoken", str, description="From @odata.nextLink"),
 ]
 
@@ -88,10 +89,11 @@ class RelationshipList(GdapView):
         return Response(odata.page(request, "tenantRelationships/delegatedAdminRelationships", values,
                                    page.next_cursor))
 
-    @extend_schema(tags=[TAG], operation_id="delegatedAdminRelationships_create", request=s.RelationshipCreate,
+    @extend_schema(tags=[TAG], operation_id="delegatedAdminRelationships_create",
+                   request=s.DelegatedAdminRelationshipCreate,
                    responses={201: s.DelegatedAdminRelationship, **s.errors(writes=True)})
     def post(self, request: Request) -> Response:
-        body = s.RelationshipCreate(data=request.data)
+        body = s.DelegatedAdminRelationshipCreate(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         rel = services.relationship_create(
@@ -111,13 +113,14 @@ class RelationshipItem(GdapView):
         rel = self.relationship(request, rel_id)
         return Response(_relationship_body(request, rel), headers={"ETag": rel.etag})
 
-    @extend_schema(tags=[TAG], operation_id="delegatedAdminRelationships_update", request=s.RelationshipPatch,
+    @extend_schema(tags=[TAG], operation_id="delegatedAdminRelationships_update",
+                   request=s.DelegatedAdminRelationshipPatch,
                    parameters=[ID, IF_MATCH],
                    responses={200: s.DelegatedAdminRelationship, **s.errors(412, 428, writes=True)})
     def patch(self, request: Request, rel_id: str) -> Response:
         rel = self.relationship(request, rel_id)
         etag = odata.if_match(request)
-        body = s.RelationshipPatch(data=request.data)
+        body = s.DelegatedAdminRelationshipPatch(data=request.data)
         body.is_valid(raise_exception=True)
         changes = _changes(request.tenant, body.validated_data)
         with odata.etag_guard():  # removing only Global Administrator is allowed when active (the service)

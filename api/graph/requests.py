@@ -29,11 +29,11 @@ class RequestList(GdapView):
         return Response(odata.page(request, FRAGMENT.format(id=rel.pk), values, page.next_cursor))
 
     @extend_schema(tags=[TAG], operation_id="delegatedAdminRelationshipRequests_create", parameters=[ID],
-                   request=s.RequestCreate,
+                   request=s.DelegatedAdminRelationshipRequestCreate,
                    responses={201: s.DelegatedAdminRelationshipRequest, **s.errors(writes=True)})
     def post(self, request: Request, rel_id: str) -> Response:
         rel = self.relationship(request, rel_id)
-        body = s.RequestCreate(data=request.data)
+        body = s.DelegatedAdminRelationshipRequestCreate(data=request.data)
         body.is_valid(raise_exception=True)
         if body.validated_data["action"] == RequestAction.LOCK_FOR_APPROVAL:
             made, _approval, _raw = services.lock_for_approval(rel, actor=request.user, ip=self.ip(request))

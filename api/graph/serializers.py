@@ -53,19 +53,19 @@ def _etag() -> serializers.Field:
 
 # --- Answers -------------------------------------------------------------------------------------
 
-class UnifiedRole(serializers.Serializer):
+class GraphUnifiedRole(serializers.Serializer):
     """A role of the relationship (an Entra role template id)."""
 
     roleDefinitionId = serializers.UUIDField(source="pk", read_only=True)  # noqa: N815
 
 
-class AccessDetails(serializers.Serializer):
+class DelegatedAdminAccessDetails(serializers.Serializer):
     """The roles granted."""
 
-    unifiedRoles = UnifiedRole(many=True, read_only=True, source="roles.all")  # noqa: N815
+    unifiedRoles = GraphUnifiedRole(many=True, read_only=True, source="roles.all")  # noqa: N815
 
 
-class CustomerParticipant(serializers.Serializer):
+class DelegatedAdminRelationshipCustomerParticipant(serializers.Serializer):
     """The customer tenant (null until approval when created without one)."""
 
     tenantId = serializers.UUIDField(source="pk", read_only=True)  # noqa: N815
@@ -80,8 +80,8 @@ class DelegatedAdminRelationship(_Extra, serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     displayName = serializers.CharField(source="display_name", read_only=True)  # noqa: N815
     duration = GraphDuration(read_only=True)
-    customer = CustomerParticipant(read_only=True, allow_null=True)
-    accessDetails = AccessDetails(source="*", read_only=True)  # noqa: N815
+    customer = DelegatedAdminRelationshipCustomerParticipant(read_only=True, allow_null=True)
+    accessDetails = DelegatedAdminAccessDetails(source="*", read_only=True)  # noqa: N815
     status = serializers.ChoiceField(choices=_with_unknown(RelationshipStatus.values), read_only=True)
     autoExtendDuration = GraphDuration(source="auto_extend_duration", read_only=True)  # noqa: N815
     createdDateTime = GraphDateTime(source="created_at", read_only=True)  # noqa: N815
@@ -100,7 +100,7 @@ class DelegatedAdminRelationshipRequest(serializers.Serializer):
     lastModifiedDateTime = GraphDateTime(source="last_modified_at", read_only=True)  # noqa: N815
 
 
-class AccessContainer(serializers.Serializer):
+class DelegatedAdminAccessContainer(serializers.Serializer):
     """The partner's security group the roles are given to."""
 
     accessContainerId = serializers.UUIDField(source="security_group_id", read_only=True)  # noqa: N815
@@ -116,8 +116,8 @@ class DelegatedAdminAccessAssignment(_Extra, serializers.Serializer):
     extra = {"@odata.etag": _etag}
 
     id = serializers.UUIDField(read_only=True)
-    accessContainer = AccessContainer(source="*", read_only=True)  # noqa: N815
-    accessDetails = AccessDetails(source="*", read_only=True)  # noqa: N815
+    accessContainer = DelegatedAdminAccessContainer(source="*", read_only=True)  # noqa: N815
+    accessDetails = DelegatedAdminAccessDetails(source="*", read_only=True)  # noqa: N815
     status = serializers.ChoiceField(choices=_with_unknown(AssignmentStatus.values), read_only=True)
     createdDateTime = GraphDateTime(source="created_at", read_only=True)  # noqa: N815
     lastModifiedDateTime = GraphDateTime(source="last_modified_at", read_only=True)  # noqa: N815
@@ -177,62 +177,62 @@ ServiceManagementPage = page_of(DelegatedAdminServiceManagementDetail,
 
 # --- Requests ------------------------------------------------------------------------------------
 
-class RoleIn(serializers.Serializer):
+class GraphUnifiedRoleIn(serializers.Serializer):
     roleDefinitionId = serializers.UUIDField()  # noqa: N815
 
 
-class AccessDetailsIn(serializers.Serializer):
-    unifiedRoles = RoleIn(many=True, allow_empty=False)  # noqa: N815
+class DelegatedAdminAccessDetailsIn(serializers.Serializer):
+    unifiedRoles = GraphUnifiedRoleIn(many=True, allow_empty=False)  # noqa: N815
 
 
-class CustomerIn(serializers.Serializer):
+class DelegatedAdminCustomerParticipantIn(serializers.Serializer):
     tenantId = serializers.UUIDField(required=False, allow_null=True)  # noqa: N815
     displayName = serializers.CharField(required=False, allow_blank=True, allow_null=True)  # noqa: N815
 
 
-class RelationshipCreate(serializers.Serializer):
+class DelegatedAdminRelationshipCreate(serializers.Serializer):
     """POST delegatedAdminRelationships."""
 
     displayName = serializers.CharField(max_length=200, allow_blank=True)  # noqa: N815
     duration = serializers.CharField(max_length=40, help_text="ISO 8601, e.g. P730D (str(timedelta) accepted)")
-    customer = CustomerIn(required=False, allow_null=True)
-    accessDetails = AccessDetailsIn()  # noqa: N815
+    customer = DelegatedAdminCustomerParticipantIn(required=False, allow_null=True)
+    accessDetails = DelegatedAdminAccessDetailsIn()  # noqa: N815
     autoExtendDuration = serializers.CharField(max_length=40, required=False, allow_blank=True,  # noqa: N815
                                                help_text="PT0S or P180D")
 
 
-class RelationshipPatch(serializers.Serializer):
+class DelegatedAdminRelationshipPatch(serializers.Serializer):
     """PATCH a relationship: only the fields sent change."""
 
     displayName = serializers.CharField(max_length=200, required=False, allow_blank=True)  # noqa: N815
     duration = serializers.CharField(max_length=40, required=False)
-    customer = CustomerIn(required=False, allow_null=True)
-    accessDetails = AccessDetailsIn(required=False)  # noqa: N815
+    customer = DelegatedAdminCustomerParticipantIn(required=False, allow_null=True)
+    accessDetails = DelegatedAdminAccessDetailsIn(required=False)  # noqa: N815
     autoExtendDuration = serializers.CharField(max_length=40, required=False, allow_blank=True)  # noqa: N815
 
 
-class RequestCreate(serializers.Serializer):
+class DelegatedAdminRelationshipRequestCreate(serializers.Serializer):
     """POST …/requests."""
 
     action = serializers.ChoiceField(choices=[RequestAction.LOCK_FOR_APPROVAL.value, RequestAction.TERMINATE.value])
 
 
-class AccessContainerIn(serializers.Serializer):
+class DelegatedAdminAccessContainerIn(serializers.Serializer):
     accessContainerId = serializers.UUIDField()  # noqa: N815
     accessContainerType = serializers.ChoiceField(choices=["securityGroup"], required=False)  # noqa: N815
 
 
-class AssignmentCreate(serializers.Serializer):
+class DelegatedAdminAccessAssignmentCreate(serializers.Serializer):
     """POST …/accessAssignments."""
 
-    accessContainer = AccessContainerIn()  # noqa: N815
-    accessDetails = AccessDetailsIn()  # noqa: N815
+    accessContainer = DelegatedAdminAccessContainerIn()  # noqa: N815
+    accessDetails = DelegatedAdminAccessDetailsIn()  # noqa: N815
 
 
-class AssignmentPatch(serializers.Serializer):
+class DelegatedAdminAccessAssignmentPatch(serializers.Serializer):
     """PATCH an access assignment: its roles."""
 
-    accessDetails = AccessDetailsIn()  # noqa: N815
+    accessDetails = DelegatedAdminAccessDetailsIn()  # noqa: N815
 
 
 def role_ids(access_details: dict[str, Any]) -> list[Any]:
@@ -241,7 +241,7 @@ def role_ids(access_details: dict[str, Any]) -> list[Any]:
 
 # --- Errors --------------------------------------------------------------------------------------
 
-class InnerError(_Extra, serializers.Serializer):
+class GraphInnerError(_Extra, serializers.Serializer):
     """The request id and the time of the error."""
 
     extra = {"request-id": lambda: serializers.CharField(read_only=True)}
@@ -249,18 +249,18 @@ class InnerError(_Extra, serializers.Serializer):
     date = serializers.CharField(read_only=True)
 
 
-class ErrorDetail(serializers.Serializer):
+class GraphErrorDetail(serializers.Serializer):
     """What went wrong: a machine code and a message."""
 
     code = serializers.CharField(read_only=True)
     message = serializers.CharField(read_only=True)
-    innerError = InnerError(read_only=True)  # noqa: N815
+    innerError = GraphInnerError(read_only=True)  # noqa: N815
 
 
 class GraphError(serializers.Serializer):
     """Graph's error body."""
 
-    error = ErrorDetail(read_only=True)
+    error = GraphErrorDetail(read_only=True)
 
 
 _WHY = {400: "The request or a query option is not valid.", 401: "No valid bearer token.",
