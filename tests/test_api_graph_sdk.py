@@ -151,6 +151,7 @@ def test_the_official_client_drives_the_whole_lifecycle(run, partner):
     locked = run(lambda g: item(g).requests.post(DelegatedAdminRelationshipRequest(
         action=DelegatedAdminRelationshipRequestAction.LockForApproval)))
     assert locked.action == DelegatedAdminRelationshipRequestAction.LockForApproval and locked.id
+    assert run(lambda g: item(g).get()).status == DelegatedAdminRelationshipStatus.ApprovalPending
     assert approve_in_admin_center(relationship_id=made.id, customer=world.customer,
                                    user=world.customer_admin).status == RelationshipStatus.ACTIVE
     requests = run(lambda g: item(g).requests.get())
@@ -188,6 +189,9 @@ def test_the_official_client_drives_the_whole_lifecycle(run, partner):
     # delegatedAdminCustomers: the customer with the active relationship.
     customers = run(lambda g: g.tenant_relationships.delegated_admin_customers.get())
     assert [(c.tenant_id, c.display_name) for c in customers.value] == [(str(world.customer.pk), "Adatum AG")]
+    details = run(lambda g: g.tenant_relationships.delegated_admin_customers.by_delegated_admin_customer_id(
+        str(world.customer.pk)).service_management_details.get())
+    assert details.value[0].service_management_url.endswith(f"/customers/{world.customer.pk}/services/")
 
     # Terminate the active one; delete the draft; errors as ODataError.
     ended = run(lambda g: item(g).requests.post(DelegatedAdminRelationshipRequest(
