@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -98,6 +99,8 @@ def api_error(exc: Exception) -> ApiError:
         return ApiError(404, Code.NOT_FOUND, _("Not found"))
     if isinstance(exc, DjangoPermissionDenied):
         return ApiError(403, Code.FORBIDDEN, _("You do not have permission to do this."))
+    if isinstance(exc, SuspiciousOperation):  # e.g. a malformed %-escape in the query (oauthlib refuses it)
+        return ApiError(400, "bad_request", _("The request is malformed."))
     if isinstance(exc, exceptions.ValidationError):
         data = _validation_data(exc.detail)
         message = "; ".join(f"{item['field']}: {item['message']}" if item["field"] else item["message"]

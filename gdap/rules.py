@@ -125,12 +125,18 @@ def _duration_text(text: str, *, field: str) -> timedelta:
         parts = {key: int(number) for key, number in match.groupdict().items() if number}
         if parts.get("m"):
             raise malformed  # months have no fixed length
-        return timedelta(days=parts.get("y", 0) * 365 + parts.get("w", 0) * 7 + parts.get("d", 0),
-                         hours=parts.get("th", 0), minutes=parts.get("tm", 0), seconds=parts.get("ts", 0))
+        try:
+            return timedelta(days=parts.get("y", 0) * 365 + parts.get("w", 0) * 7 + parts.get("d", 0),
+                             hours=parts.get("th", 0), minutes=parts.get("tm", 0), seconds=parts.get("ts", 0))
+        except OverflowError:  # more days than a timedelta holds: far outside P1D..P730D anyway
+            raise malformed from None
     match = _TIMEDELTA_STR.match(text)
     if match:
         parts = {key: int(number) for key, number in match.groupdict().items() if number}
-        return timedelta(days=parts.get("d", 0), hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
+        try:
+            return timedelta(days=parts.get("d", 0), hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
+        except OverflowError:
+            raise malformed from None
     raise malformed
 
 
