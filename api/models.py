@@ -14,6 +14,14 @@ from partnercenter.models import Tenant
 
 # Per area a read-only and a read/write scope; "…write" includes reading (api.permissions).
 SCOPE_AREAS = ("customers", "relationships", "subscriptions", "gdap", "webhooks")
+AREA_LABELS = {
+    "customers": _("Customers"),
+    "relationships": _("Relationships"),
+    "subscriptions": _("Subscriptions"),
+    "gdap": _("Admin relationships (GDAP)"),
+    "webhooks": _("Webhooks"),
+}
+LEVEL_LABELS = {"read": _("Read only"), "write": _("Read and write")}
 SCOPES: dict[str, str] = {}
 for _area in SCOPE_AREAS:
     SCOPES[f"{_area}.read"] = f"{_area}: read"
@@ -34,6 +42,13 @@ class ApiApp(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    # Rotation: the secret before the last rotation (hashed as DOT hashes it) keeps working until
+    # previous_secret_expires_at (settings.API_SECRET_GRACE_HOURS); secret_version counts rotations, so
+    # a rotation form opened before another rotation is refused instead of rotating twice.
+    previous_secret = models.CharField(max_length=255, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    secret_version = models.PositiveIntegerField(default=1)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "created_at"]
@@ -47,6 +62,21 @@ class ApiApp(models.Model):
     @property
     def client_id(self) -> str:
         return self.application.client_id
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def scope_labels(self) -> list[str]:
+        """"Customers: Read only", … in the reader's language, in the order of SCOPE_AREAS."""
+        levels = dict(name.split(".", 1) for name in self.scopes if "." in name)
+        return [f"{AREA_LABELS[area]}: {LEVEL_LABELS[levels[area]]}" for area in SCOPE_AREAS
+                if levels.get(area) in LEVEL_LABELS]
+
+    def role_labels(self) -> list[str]:
+        from partnercenter.roles import Role
+
+        return [str(Role(role).label) for role in self.roles if role in Role.values]
 
 
 class IdempotentResponse(models.Model):
