@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404
 
 from api.models import ApiApp
@@ -26,7 +26,7 @@ def apps_page(*, partner: Tenant, number: object = 1, per_page: int = 0) -> Page
     (False: stopped, its registrant was deactivated)."""
     qs = (ApiApp.objects.filter(partner=partner).select_related("application", "created_by")
           .annotate(registrant_active=_registrant_active())
-          .order_by("revoked_at", "name", "created_at", "id"))
+          .order_by(F("revoked_at").asc(nulls_first=True), "name", "created_at", "id"))
     return Paginator(qs, per_page or APPS_PAGE_SIZE).get_page(number)
 
 
