@@ -3,6 +3,8 @@ acts with (those the registering user could grant anyone, with seed 001's names 
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,12 +21,15 @@ class AppRegisterForm(forms.Form):
                            error_messages={"required": _("Enter a name for the app.")})
     # Not an input: where the service's "choose at least one scope" error is shown (beside the areas).
     scopes = forms.CharField(required=False, widget=forms.HiddenInput)
+    # One key per opened form (api.services.api_app_create: the same form sent twice registers once).
+    registration_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     roles = forms.MultipleChoiceField(label=_("Roles the app acts with"), widget=forms.CheckboxSelectMultiple,
                                       required=False,
                                       help_text=_("Never more than your own roles allow you to grant."))
 
     def __init__(self, *args: object, grantable: set[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["registration_key"].initial = secrets.token_urlsafe(24)
         for area in SCOPE_AREAS:
             self.fields[f"scope_{area}"] = forms.ChoiceField(
                 label=AREA_LABELS[area], choices=LEVELS, required=False, initial="",

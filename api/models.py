@@ -49,12 +49,17 @@ class ApiApp(models.Model):
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     secret_version = models.PositiveIntegerField(default=1)
     secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    # The Register app form's one-time key: the same form sent twice (a reload of the page that showed the
+    # secret) registers one app, not two. Blank for apps registered otherwise (manage.py api_client_create).
+    registration_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["name", "created_at"]
         verbose_name = _("API app")
         verbose_name_plural = _("API apps")
         indexes = [models.Index(fields=["partner", "created_at"], name="api_app_partner_idx")]
+        constraints = [models.UniqueConstraint(fields=["partner", "registration_key"], name="api_app_registration_key",
+                                               condition=~models.Q(registration_key=""))]
 
     def __str__(self) -> str:
         return self.name
@@ -66,6 +71,14 @@ class ApiApp(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def previous_secret_live(self) -> bool:
+        """The secret before the last rotation still gets tokens (its grace period has not ended)."""
+        from django.utils import timezone
+
+        expires = self.previous_secret_expires_at
+        return bool(self.previous_secret) and expires is not None and expires > timezone.now()
 
     def scope_labels(self) -> list[str]:
         """"Customers: Read only", … in the reader's language, in the order of SCOPE_AREAS."""

@@ -35,6 +35,12 @@ def check_app(*, name: str, scopes: Iterable[str], roles: Iterable[str], grantab
                         field="roles", params={"role": Role(role).label})
 
 
+def check_registered_once(*, used: bool) -> None:
+    if used:
+        raise Conflict(_("This app was registered already; its secret was shown once. Find it on the list, or "
+                         "rotate its secret if you did not keep it."), code=Code.ALREADY_ANSWERED)
+
+
 def check_rotate(*, revoked: bool, version: int, expected_version: int | None) -> None:
     """A revoked app gets no new secret; a rotation asked for on a page opened before the last one is refused
     (reloading the page that showed a new secret must not rotate again)."""

@@ -20,23 +20,29 @@ from partnercenter.events import event_record
 from partnercenter.models import Membership, Tenant, User
 
 
-def api_app_create(*, partner: Tenant, actor: User, name: str, scopes: list[str],
-                   roles: list[str]) -> tuple[ApiApp, str]:
+def api_app_create(*, partner: Tenant, actor: User, name: str, scopes: list[str], roles: list[str],
+                   registration_key: str = "") -> tuple[ApiApp, str]:
     """Register an app for `partner`: (the app, its client secret in clear — shown once). `actor` is the
-    registrant: an active user of the partner, whose roles bound the app's."""
+    registrant: an active user of the partner, whose roles bound the app's. A `registration_key` used
+    before (the same Register form sent again) registers nothing: rules.check_registered_once."""
     name = name.strip()
     rules.check_registrant(active_member=_active_member(actor, partner))
     rules.check_app(name=name, scopes=scopes, roles=roles, grantable=roles_grantable(actor, partner))
     Application = get_application_model()  # noqa: N806
     secret = generate_client_secret()
     with transaction.atomic():
+        if registration_key:
+            Tenant.objects.select_for_update().get(pk=partner.pk)  # two sends of one form: one registers
+            rules.check_registered_once(used=ApiApp.objects.filter(
+                partner=partner, registration_key=registration_key).exists())
         application = Application.objects.create(
             name=f"{partner.pk}:{name}"[:255], client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS, client_secret=secret,
             hash_client_secret=True, skip_authorization=True,
         )
         app = ApiApp.objects.create(partner=partner, application=application, name=name, created_by=actor,
-                                    scopes=sorted(set(scopes)), roles=_ordered(roles))
+                                    scopes=sorted(set(scopes)), roles=_ordered(roles),
+                                    registration_key=registration_key)
         event_record(tenant=partner, kind=ApiEvents.APP_CREATED, actor=actor,
                      data={"app": name, "client_id": application.client_id})
     return app, secret

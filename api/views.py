@@ -1,7 +1,8 @@
 """The API access pages (partner Global admins, Perm.API_MANAGE): the partner's apps, Register app,
 Rotate secret and Revoke. A new secret is shown once, in the answer to the POST that made it: it is in
-no URL and no session, and the answer is never cached. A rotation names the secret version it replaces,
-so a resubmitted rotation rotates nothing."""
+no URL and no session, and the answer is never cached. Sending the same form again (a reload of that
+page) makes nothing: the Register form carries a one-time key, a rotation names the secret version it
+replaces."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from api import selectors, services
 from api.forms import AppRegisterForm
 from members.rules import roles_grantable
 from partnercenter import errors
-from partnercenter.errors import DomainError
+from partnercenter.errors import Code, DomainError
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 
@@ -46,8 +47,12 @@ def app_register(request: HttpRequest) -> HttpResponse:
             try:
                 app, secret = services.api_app_create(
                     partner=tenant, actor=request.user, name=form.cleaned_data["name"],  # type: ignore[arg-type]
-                    scopes=form.chosen_scopes(), roles=form.cleaned_data["roles"])
+                    scopes=form.chosen_scopes(), roles=form.cleaned_data["roles"],
+                    registration_key=form.cleaned_data["registration_key"])
             except DomainError as exc:
+                if exc.code == Code.ALREADY_ANSWERED:  # the form was sent again: no second app, no secret
+                    messages.info(request, exc.message)
+                    return redirect("api_access:list")
                 status = errors.show(request, exc, form)
             else:
                 return _secret_shown(request, app, secret, rotated=False)

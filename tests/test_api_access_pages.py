@@ -131,12 +131,29 @@ def test_the_secret_is_shown_once_in_the_answer_to_register_and_works(partner, p
     assert ActivityLog.objects.filter(tenant=partner, kind="api.app_created", actor=partner_admin).count() == 1
 
 
+def test_the_same_register_form_sent_twice_registers_one_app_and_shows_no_secret_again(partner, partner_admin):
+    client = client_for(partner_admin)
+    key = re.search(r'name="registration_key" value="([^"]+)"', client.get(REGISTER).content.decode()).group(1)
+    assert key != re.search(r'name="registration_key" value="([^"]+)"',
+                            client.get(REGISTER).content.decode()).group(1)  # one key per opened form
+    first = client.post(REGISTER, {**GOOD, "registration_key": key})
+    assert "client-secret" in first.content.decode()
+    again = client.post(REGISTER, {**GOOD, "registration_key": key}, follow=True)  # the reload resends it
+    html = again.content.decode()
+    assert again.redirect_chain[-1][0] == LIST and "client-secret" not in html
+    assert "This app was registered already; its secret was shown once." in html
+    assert ApiApp.objects.count() == 1
+    kept = client.post(REGISTER, {**GOOD, "name": "", "registration_key": "k2"}).content.decode()
+    assert 'name="registration_key" value="k2"' in kept  # a corrected form keeps its key
+
+
 def test_rotate_shows_the_new_secret_once_and_a_resent_form_rotates_nothing(partner, partner_admin):
     client = client_for(partner_admin)
     app, old = api_app(partner, registrant=partner_admin)
     url = f"/api-access/apps/{app.pk}/rotate/"
     confirm = client.get(url).content.decode()
     assert "keeps working for 24 hours" in confirm and 'name="version" value="1"' in confirm
+    assert "still in its grace period" not in confirm
     response = client.post(url, {"version": "1"})
     html = response.content.decode()
     assert response.status_code == 200 and "You will not see this secret again." in html
@@ -148,6 +165,7 @@ def test_rotate_shows_the_new_secret_once_and_a_resent_form_rotates_nothing(part
     assert client.post(url, {}, follow=True).redirect_chain[-1][0] == LIST
     app.refresh_from_db()
     assert app.secret_version == 2
+    assert "still in its grace period: it stops at once" in client.get(url).content.decode()
 
 
 def test_revoke_asks_then_revokes_and_the_app_stays_listed(partner, partner_admin):
