@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from api.models import ApiApp
@@ -44,6 +45,18 @@ def test_only_a_global_admin_opens_the_pages(partner, role):
         assert ApiApp.objects.count() == 1 and ApiApp.objects.get().revoked_at is None
     nav = client.get("/company-profile/").content.decode()
     assert ('href="/api-access/"' in nav) == (role == Role.GLOBAL_ADMIN)
+
+
+@override_settings(DEV_OUTBOX_ENABLED=False)
+def test_the_development_group_shows_api_access_and_marks_it_current(partner, partner_admin):
+    from tests.test_shell import links, sidebar
+
+    client = client_for(partner_admin)
+    html = client.get(LIST).content.decode()
+    assert 'aria-current="page"' in links(html)["API access"] and ">Development</div>" in sidebar(html)
+    assert 'aria-current="true"' in links(client.get(REGISTER).content.decode())["API access"]
+    agent_html = client_for(member(partner, Role.ADMIN_AGENT)).get("/company-profile/").content.decode()
+    assert "API access" not in links(agent_html) and ">Development</div>" not in sidebar(agent_html)
 
 
 def test_a_customer_tenant_has_no_api_access_page():
