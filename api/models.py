@@ -14,6 +14,14 @@ from partnercenter.models import Tenant
 
 # Per area a read-only and a read/write scope; "…write" includes reading (api.permissions).
 SCOPE_AREAS = ("customers", "relationships", "subscriptions", "gdap", "webhooks")
+AREA_LABELS = {
+    "customers": _("Customers"),
+    "relationships": _("Relationships"),
+    "subscriptions": _("Subscriptions"),
+    "gdap": _("Admin relationships (GDAP)"),
+    "webhooks": _("Webhooks"),
+}
+LEVEL_LABELS = {"read": _("Read only"), "write": _("Read and write")}
 SCOPES: dict[str, str] = {}
 for _area in SCOPE_AREAS:
     SCOPES[f"{_area}.read"] = f"{_area}: read"
@@ -34,12 +42,24 @@ class ApiApp(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    # Rotation: the secret before the last rotation (hashed as DOT hashes it) keeps working until
+    # previous_secret_expires_at (settings.API_SECRET_GRACE_HOURS); secret_version counts rotations, so
+    # a rotation form opened before another rotation is refused instead of rotating twice.
+    previous_secret = models.CharField(max_length=255, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    secret_version = models.PositiveIntegerField(default=1)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    # The Register app form's one-time key: the same form sent twice (a reload of the page that showed the
+    # secret) registers one app, not two. Blank for apps registered otherwise (manage.py api_client_create).
+    registration_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["name", "created_at"]
         verbose_name = _("API app")
         verbose_name_plural = _("API apps")
         indexes = [models.Index(fields=["partner", "created_at"], name="api_app_partner_idx")]
+        constraints = [models.UniqueConstraint(fields=["partner", "registration_key"], name="api_app_registration_key",
+                                               condition=~models.Q(registration_key=""))]
 
     def __str__(self) -> str:
         return self.name
@@ -47,6 +67,29 @@ class ApiApp(models.Model):
     @property
     def client_id(self) -> str:
         return self.application.client_id
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def previous_secret_live(self) -> bool:
+        """The secret before the last rotation still gets tokens (its grace period has not ended)."""
+        from django.utils import timezone
+
+        expires = self.previous_secret_expires_at
+        return bool(self.previous_secret) and expires is not None and expires > timezone.now()
+
+    def scope_labels(self) -> list[str]:
+        """"Customers: Read only", … in the reader's language, in the order of SCOPE_AREAS."""
+        levels = dict(name.split(".", 1) for name in self.scopes if "." in name)
+        return [f"{AREA_LABELS[area]}: {LEVEL_LABELS[levels[area]]}" for area in SCOPE_AREAS
+                if levels.get(area) in LEVEL_LABELS]
+
+    def role_labels(self) -> list[str]:
+        from partnercenter.roles import Role
+
+        return [str(Role(role).label) for role in self.roles if role in Role.values]
 
 
 class IdempotentResponse(models.Model):

@@ -1,8 +1,11 @@
-"""django-oauth-toolkit wired to API apps: the scopes a token may carry are its app's, and a revoked app
-or one whose registrant was deactivated gets no token (settings.OAUTH2_PROVIDER)."""
+"""django-oauth-toolkit wired to API apps: the scopes a token may carry are its app's, a revoked app or
+one whose registrant was deactivated gets no token, and after a rotation the previous secret is accepted
+until its grace period ends (settings.OAUTH2_PROVIDER, API_SECRET_GRACE_HOURS)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import check_password
+from django.utils import timezone
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
 
@@ -42,3 +45,19 @@ class AppValidator(OAuth2Validator):
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
         return grant_type == "client_credentials" and live_app(client) is not None and super().validate_grant_type(
             client_id, grant_type, client, request, *args, **kwargs)
+
+    def _check_secret(self, provided_secret, stored_secret):  # noqa: ANN001, ANN201
+        """The client's current secret, or the one before its last rotation while that is in its grace
+        period. DOT calls this from both ways a client authenticates (HTTP Basic and the request body,
+        _authenticate_basic_auth / _authenticate_request_body) with the loaded client's stored hash, which
+        names the app: salted hashes are unique, and the column is indexed."""
+        if super()._check_secret(provided_secret, stored_secret):
+            return True
+        if not stored_secret or not provided_secret:
+            return False
+        from api.models import ApiApp
+
+        previous = (ApiApp.objects.filter(application__client_secret=stored_secret, revoked_at__isnull=True,
+                                          previous_secret_expires_at__gt=timezone.now())
+                    .exclude(previous_secret="").values_list("previous_secret", flat=True).first())
+        return bool(previous) and check_password(provided_secret, previous)

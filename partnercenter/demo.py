@@ -137,6 +137,9 @@ def demo_load() -> bool:
         from licenses.demo import demo_licenses
 
         demo_licenses(tenants)
+        from api.demo import demo_api
+
+        demo_api(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

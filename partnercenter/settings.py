@@ -305,6 +305,8 @@ JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=300)
 # API apps get bearer tokens by the OAuth2 client credentials grant (django-oauth-toolkit) at /oauth2/token/.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 API_TOKEN_SECONDS = env.int("API_TOKEN_SECONDS", default=3600)
+# After "Rotate secret" an app's previous secret keeps working this many hours, then it is dead.
+API_SECRET_GRACE_HOURS = env.int("API_SECRET_GRACE_HOURS", default=24)
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
     # Per area read-only or read/write (api.models.SCOPE_AREAS; a test keeps the two in step).

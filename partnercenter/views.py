@@ -132,6 +132,11 @@ def _activity_view(request: HttpRequest) -> HttpResponse:
         activity_for_tenant(tenant=tenant, before_id=before, **filters)[: ACTIVITY_PAGE_SIZE + 1])
     more = len(rows) > ACTIVITY_PAGE_SIZE
     rows = rows[:ACTIVITY_PAGE_SIZE]
+    from api.selectors import app_names
+
+    names = app_names(row.actor_client for row in rows)  # an API app acted: its name, one query per page
+    for row in rows:
+        row.actor_app = names.get(row.actor_client, "")
     query = request.GET.copy()
     query.pop("before", None)
     query.pop("format", None)

@@ -111,3 +111,11 @@ def save_screenshot(page, name: str, viewport: str) -> None:  # noqa: ANN001
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{folder}/{name}-{viewport}.png", full_page=True)
+
+
+def check_state(page, viewport: str, name: str) -> None:  # noqa: ANN001
+    """One state of a page in a browser test: axe finds nothing, no sideways scroll, and its screenshot
+    when SCREENSHOT_DIR is set."""
+    assert_accessible(page, name)
+    assert no_sideways_scroll(page), name
+    save_screenshot(page, name, viewport)

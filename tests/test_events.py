@@ -96,7 +96,7 @@ OWNERS["servicerequests"] = SERVICE_REQUEST_KINDS
 LICENSE_KINDS = {"license.assigned", "license.unassigned"}
 OWNERS["licenses"] = LICENSE_KINDS
 # Issue 12 (APIs): the api app's kinds (ApiEvents).
-API_KINDS = {"api.app_created", "api.call"}
+API_KINDS = {"api.app_created", "api.app_secret_rotated", "api.app_revoked", "api.call"}
 OWNERS["api"] = API_KINDS
 
 

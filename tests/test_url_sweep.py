@@ -131,6 +131,8 @@ SERVICE_REQUEST_ROUTES = {r for r in TENANT_OBJECT if "service-requests/" in r}
 # Checked across tenants in tests/test_licenses_pages.py::test_every_licenses_route_is_404_across_tenants.
 LICENSE_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("customers/<uuid:customer_id>/licenses/",
                                                             "admin-center/licenses/"))}
+# Checked across tenants in tests/test_api_access_pages.py::test_another_partners_app_is_404_on_every_route_and_nothing_changes.
+API_ACCESS_ROUTES = {r for r in TENANT_OBJECT if r.startswith("api-access/apps/")}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -235,7 +237,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
                          - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES - CUSTOMER_USER_ROUTES
-                         - SERVICE_REQUEST_ROUTES - LICENSE_ROUTES)
+                         - SERVICE_REQUEST_ROUTES - LICENSE_ROUTES - API_ACCESS_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [

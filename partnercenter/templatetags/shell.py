@@ -41,6 +41,7 @@ _EXACT = {
     "servicerequests:list": "service_requests",
     "servicerequests:admin_center": "admin_service_requests",
     "licenses:admin_center": "admin_licenses",
+    "api_access:list": "api_access",
 }
 _SECTION = {
     "company_profile_edit": "profile",
@@ -72,7 +73,7 @@ _SECTION = {
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
               "members": "users", "support": "customers", "customerusers": "customers",
-              "servicerequests": "customers", "licenses": "customers"}
+              "servicerequests": "customers", "licenses": "customers", "api_access": "api_access"}
 
 
 @dataclass(frozen=True)
