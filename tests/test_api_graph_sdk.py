@@ -7,6 +7,7 @@ for 404 and 400."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -86,7 +87,10 @@ def run(live_server, partner):  # noqa: ANN001, ANN201
         async def main() -> T:
             return await step(graph_client(live_server.url, token))
 
-        return asyncio.run(main())
+        # A thread of its own: a browser test earlier in this worker leaves Playwright's event loop
+        # running in the test thread, where asyncio.run() refuses to start another.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, main()).result()
 
     return call
 
