@@ -72,7 +72,7 @@ _SECTION = {
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
               "members": "users", "support": "customers", "customerusers": "customers",
-              "servicerequests": "customers", "licenses": "customers"}
+              "servicerequests": "customers", "licenses": "customers", "webhooks": "webhooks"}
 
 
 @dataclass(frozen=True)
