@@ -54,7 +54,7 @@ def on_activity(entry: ActivityLog) -> None:
     if not registrations:
         return
     try:
-        resource = build(data)
+        resource = build({"customer_id": str(entry.customer_id or ""), **data})  # DAP entries name it only here
     except KeyError:
         logger.warning("activity %s %s has no resource ids; no webhook event", entry.kind, entry.pk)
         return
