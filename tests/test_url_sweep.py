@@ -37,6 +37,7 @@ PUBLIC = {
     "users/invitation/<str:token>/", "users/invitation/<str:token>/signup/",
     # Programs: the OAuth2 token endpoint (client credentials) and the API's JSON 404 for unknown paths.
     "oauth2/token/", "^v1/", "^v1\\.0/",
+    "^webhooks/v1/",
 }
 SIGNED_IN = {"", "switch-tenant/"}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
@@ -129,6 +130,8 @@ SERVICE_REQUEST_ROUTES = {r for r in TENANT_OBJECT if "service-requests/" in r}
 # Checked across tenants in tests/test_licenses_pages.py::test_every_licenses_route_is_404_across_tenants.
 LICENSE_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("customers/<uuid:customer_id>/licenses/",
                                                             "admin-center/licenses/"))}
+# Checked across tenants in tests/test_webhooks_pages.py::test_another_partners_registration_and_event_are_404_on_every_route.
+WEBHOOK_ROUTES = {r for r in TENANT_OBJECT if r.startswith("api-access/webhooks/")}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -233,7 +236,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
                          - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES - CUSTOMER_USER_ROUTES
-                         - SERVICE_REQUEST_ROUTES - LICENSE_ROUTES)
+                         - SERVICE_REQUEST_ROUTES - LICENSE_ROUTES - WEBHOOK_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [

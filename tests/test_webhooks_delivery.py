@@ -122,8 +122,8 @@ def test_failures_back_off_then_the_event_is_dead_after_24_hours(partner, loopba
     assert event.attempts == DeliveryAttempt.objects.filter(event=event).count() > 40
 
 
-def test_a_day_of_failures_disables_the_registration_and_mails_its_global_admins(partner, loopback,  # noqa: F811
-                                                                                hook_receiver, settings):
+def test_a_day_of_failures_disables_the_registration_and_mails_its_global_admins(  # noqa: F811
+        partner, loopback, hook_receiver, settings):  # noqa: F811
     hook_receiver.default = (503, "down", {})
     admin_de = member(partner, Role.GLOBAL_ADMIN, language="de")
     member(partner, Role.ADMIN_AGENT)

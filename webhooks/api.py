@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -44,6 +44,8 @@ class WebhookView(RestView):
 
 
 class RegistrationView(WebhookView):
+    """The calling API app's webhook registration."""
+
     @extend_schema(tags=TAGS, operation_id="webhooks_registration_get",
                    responses={200: RegistrationOutSerializer, **_errors(404)})
     def get(self, request: Request) -> Response:
@@ -75,15 +77,20 @@ class RegistrationView(WebhookView):
 
 
 class EventNamesView(WebhookView):
+    """The names of the events a registration may subscribe to."""
+
     api_perms = {"GET": Perm.API_MANAGE}
 
     @extend_schema(tags=TAGS, operation_id="webhooks_registration_events",
-                   responses={200: serializers.ListField(child=serializers.CharField()), **_errors()})
+                   responses={200: OpenApiResponse(build_array_type({"type": "string", "enum": list(EVENT_NAMES)})),
+                              **_errors()})
     def get(self, request: Request) -> Response:
         return Response(list(EVENT_NAMES))
 
 
 class ValidationEventsView(WebhookView):
+    """Send a test-created event to the app's registration; its correlationId finds its deliveries."""
+
     api_perms = {"POST": Perm.API_MANAGE}
 
     @extend_schema(tags=TAGS, operation_id="webhooks_validation_event_send", request=None,
@@ -95,6 +102,8 @@ class ValidationEventsView(WebhookView):
 
 
 class ValidationEventView(WebhookView):
+    """A validation event and its delivery attempts."""
+
     api_perms = {"GET": Perm.API_MANAGE}
 
     @extend_schema(tags=TAGS, operation_id="webhooks_validation_event_get",
