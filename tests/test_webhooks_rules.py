@@ -124,3 +124,35 @@ def test_a_secret_is_a_whsec_base64_key_of_32_bytes_and_never_the_same_twice():
     secret = secret_generate()
     assert secret.startswith("whsec_") and len(base64.b64decode(secret.removeprefix("whsec_"))) == 32
     assert secret != secret_generate()
+
+
+def test_any_text_as_a_url_is_either_a_checked_target_or_an_invalid_beside_the_field():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from webhooks import rules
+
+    answers = {"ok.example": [PUBLIC_IP], "bad.example": ["10.0.0.1"]}
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host not in answers:
+            raise OSError("no such host")
+        return answers[host]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.one_of(st.text(max_size=80), st.from_regex(r"\Ahttps?://[a-z.:\[\]0-9@%]{0,30}/?[^\s]{0,20}\Z")))
+    def check(url: str) -> None:
+        try:
+            target = target_check(url, allow_loopback=False)
+        except Invalid as exc:
+            assert exc.field == "url" and exc.message
+        else:
+            assert target.scheme == "https" and target.addresses == (PUBLIC_IP,) or all(
+                address_refusal(ipaddress.ip_address(a), allow_loopback=False) is None for a in target.addresses)
+
+    original = rules.resolver
+    rules.resolver = resolve
+    try:
+        check()
+    finally:
+        rules.resolver = original
