@@ -93,12 +93,14 @@ def _finish(event_id: int, outcome: http.Outcome) -> str:
     from webhooks.notifications import registration_auto_disable
 
     now = timezone.now()
+    registration_id = Event.objects.filter(pk=event_id).values_list("registration_id", flat=True).first()
     with transaction.atomic():
+        # Registration before event, the order every service locks them in (no deadlock with Redeliver).
+        registration = Registration.objects.select_for_update().select_related("partner").filter(
+            pk=registration_id).first()
         event = Event.objects.select_for_update().filter(pk=event_id).first()
-        if event is None:
+        if event is None or registration is None:
             return "done"  # the registration was deleted meanwhile
-        registration = Registration.objects.select_for_update().select_related("partner").get(
-            pk=event.registration_id)
         DeliveryAttempt.objects.create(
             event=event, number=event.attempts, status_code=outcome.status_code, duration_ms=outcome.duration_ms,
             response_excerpt=outcome.excerpt[:1024], error=outcome.error[:500], ok=outcome.ok, at=now,
