@@ -249,3 +249,10 @@ def test_deleting_a_registration_while_its_event_is_in_flight_sends_nothing_more
     services.registration_delete(registration=registration, actor=None)
     assert event_deliver(event_id=event.pk) == "done"
     assert not Registration.objects.exists()
+
+
+def test_beat_runs_the_sweep_and_the_retry_wait_stays_below_the_visibility_timeout(settings):
+    from webhooks.tasks import sweep_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["webhooks-sweep"]["task"] == sweep_task.name
+    assert backoff(100) < timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
