@@ -286,6 +286,8 @@ CELERY_BEAT_SCHEDULE = {
     # reminders. Hourly: access already stops at end_at itself (gdap.access reads end_at, not the status),
     # reminders are days apart, and a run only touches rows that are due, so more often buys nothing.
     "gdap-time-sweep": {"task": "gdap.tasks.time_sweep", "schedule": timedelta(hours=1)},
+    # Webhook events due for a (re)try whose broker message was lost or whose backoff has passed.
+    "webhooks-sweep": {"task": "webhooks.tasks.sweep", "schedule": timedelta(seconds=30)},
 }
 # Retries back off below the visibility timeout so a message is never redelivered while retrying.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
@@ -318,6 +320,12 @@ OAUTH2_PROVIDER = {
 }
 # Requests per partner (all its apps together); over it a 429 with Retry-After.
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="500/min")
+# Webhooks (webhooks/): a registration failing for this long is disabled and its Global admins mailed; a
+# rotated secret keeps signing beside the new one for the overlap. Loopback targets (and plain http to
+# them) only for development and tests: never on a real site (server-side request forgery).
+WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=24)
+WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.AppTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.AppMayCall"],

@@ -98,6 +98,10 @@ OWNERS["licenses"] = LICENSE_KINDS
 # Issue 12 (APIs): the api app's kinds (ApiEvents).
 API_KINDS = {"api.app_created", "api.app_secret_rotated", "api.app_revoked", "api.call"}
 OWNERS["api"] = API_KINDS
+# Issue 12 §4 (webhooks): registrations' changes (WebhookEvents).
+WEBHOOK_KINDS = {"webhook.created", "webhook.updated", "webhook.secret_rotated", "webhook.disabled",
+                 "webhook.auto_disabled", "webhook.enabled", "webhook.deleted", "webhook.test_sent", "webhook.redelivered"}
+OWNERS["webhooks"] = WEBHOOK_KINDS
 
 
 @pytest.fixture
@@ -132,7 +136,7 @@ def subscribed():
 
 def test_every_kind_keeps_its_stored_value_and_label_and_is_declared_by_its_own_app():
     current = {k.value: str(k.label) for k in events.kinds()}
-    new = GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS | LICENSE_KINDS | API_KINDS
+    new = GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS | LICENSE_KINDS | API_KINDS | WEBHOOK_KINDS
     assert {value: label for value, label in current.items() if value not in new} == BEFORE | ADDED
     assert set(current) == set(BEFORE) | set(ADDED) | new
     for app, values in OWNERS.items():

@@ -37,7 +37,7 @@ def test_direct_partner_admin_sees_every_workspace_and_customers_is_current(part
     found = links(html)
     assert list(found) == ["Customers", "Admin relationships", "Expiring admin relationships", "Relationship requests",
                            "Service requests", "Offers", "Activity log", "Background jobs", "Company profile", "Users",
-                           "Security groups", "Role templates", "API access", "Developer outbox"]
+                           "Security groups", "Role templates", "API access", "Webhooks", "Developer outbox"]
     assert 'aria-current="page"' in found["Customers"]
     assert all("aria-current" not in attrs for label, attrs in found.items() if label != "Customers")
     for group in ("Customers", "Channel", "Organisation"):

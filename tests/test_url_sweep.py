@@ -39,6 +39,7 @@ PUBLIC = {
     "oauth2/token/", "^v1/", "^v1\\.0/",
     # The OpenAPI document of the API and its reference page (api.rest.schema).
     "v1/openapi.json", "v1/reference/",
+    "^webhooks/v1/",
 }
 SIGNED_IN = {"", "switch-tenant/"}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
@@ -133,6 +134,8 @@ LICENSE_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("customers/<uuid:cus
                                                             "admin-center/licenses/"))}
 # Checked across tenants in tests/test_api_access_pages.py::test_another_partners_app_is_404_on_every_route_and_nothing_changes.
 API_ACCESS_ROUTES = {r for r in TENANT_OBJECT if r.startswith("api-access/apps/")}
+# Checked across tenants in tests/test_webhooks_pages.py::test_another_partners_registration_and_event_are_404_on_every_route.
+WEBHOOK_ROUTES = {r for r in TENANT_OBJECT if r.startswith("api-access/webhooks/")}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -237,7 +240,8 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
     }
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
                          - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES - CUSTOMER_USER_ROUTES
-                         - SERVICE_REQUEST_ROUTES - LICENSE_ROUTES - API_ACCESS_ROUTES)
+                         - SERVICE_REQUEST_ROUTES - LICENSE_ROUTES - API_ACCESS_ROUTES
+                         - WEBHOOK_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [

@@ -73,7 +73,8 @@ _SECTION = {
 _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": "resellers",
               "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
               "members": "users", "support": "customers", "customerusers": "customers",
-              "servicerequests": "customers", "licenses": "customers", "api_access": "api_access"}
+              "servicerequests": "customers", "licenses": "customers", "api_access": "api_access",
+              "webhooks": "webhooks"}
 
 
 @dataclass(frozen=True)
