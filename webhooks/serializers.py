@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.rest.serializers_common import RestErrorSerializer  # noqa: F401  (the one REST error component)
 from webhooks.catalog import EVENT_NAMES
 from webhooks.rules import MAX_URL
 
@@ -48,11 +49,3 @@ class ValidationEventSerializer(serializers.Serializer):
     attempts = AttemptSerializer(many=True, source="attempt_list")
 
 
-class RestErrorSerializer(serializers.Serializer):
-    """The Partner Center REST error shape (api.errors)."""
-
-    code = serializers.IntegerField()
-    description = serializers.CharField()
-    data = serializers.ListField(child=serializers.DictField())
-    source = serializers.CharField()
-    errorName = serializers.CharField()  # noqa: N815

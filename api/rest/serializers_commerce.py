@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.rest.serializers_common import LinkSerializer, SelfLinksSerializer  # noqa: F401  (one component each)
 from subscriptions.models import BillingCycle, Offer, Order, Subscription, SubscriptionStatus, Term, UnitType
 from subscriptions.selectors import commitment_end_date
 
@@ -23,16 +24,6 @@ ORDER_BILLING_CYCLES = [*BillingCycle.values, "unknown"]  # "unknown": lines wit
 def etag(subscription: Subscription) -> str:
     """The subscription's optimistic version as an HTTP entity tag."""
     return f'"{subscription.version}"'
-
-
-class LinkSerializer(serializers.Serializer):
-    uri = serializers.CharField()
-    method = serializers.CharField()
-    headers = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
-
-
-class SelfLinksSerializer(serializers.Serializer):
-    self = LinkSerializer()
 
 
 def self_links(uri: str) -> dict[str, Any]:
