@@ -189,8 +189,11 @@ def children_page(qs: QuerySet, *, cursor: str = "", page_size: int = PAGE_SIZE)
     after = _after(cursor)
     if after is not None:
         moment, _sep, pk = after.partition("|")
-        when = parse_datetime(moment)
-        if when is None or not pk:
+        try:  # a well-formed but impossible moment ("2020-13-45T…") raises instead of returning None
+            when = parse_datetime(moment)
+        except ValueError:
+            when = None
+        if when is None or when.tzinfo is None or not pk:
             raise _bad_cursor()
         try:
             qs = qs.filter(Q(created_at__gt=when) | Q(created_at=when, pk__gt=pk))

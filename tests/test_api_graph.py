@@ -303,3 +303,13 @@ def test_the_openapi_document_declares_every_route_with_its_answers_and_errors(c
     error = client.get(f"{RELATIONSHIPS}/nope").json()
     assert set(schemas["GraphError"]["required"]) == set(error)
     assert set(schemas["GraphInnerError"]["required"]) == set(error["error"]["innerError"])
+
+
+@pytest.mark.parametrize("moment", ["2020-13-45T00:00:00|x", "2020-01-01T00:00:00|x", "|x", "2020-01-01T00:00:00+00:00|"])
+def test_an_impossible_or_naive_moment_in_a_child_lists_skiptoken_is_400(client, world, moment):
+    import base64
+
+    rel = create(client, world, "Cursor probe")
+    token = base64.urlsafe_b64encode(moment.encode()).decode().rstrip("=")
+    for child in ("requests", "accessAssignments", "operations"):
+        graph_error(client.get(f"{BASE}delegatedAdminRelationships/{rel['id']}/{child}?$skiptoken={token}"), 400)
