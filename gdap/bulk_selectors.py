@@ -62,8 +62,13 @@ def relationships_page(*, partner: Tenant, status: str = "", search: str = "", c
                        page_size: int = PAGE_SIZE) -> RelationshipPage:
     """One page in display-name order (case-insensitive, unique per partner: the cursor is the last
     name), with customer and roles; a constant number of queries, no COUNT."""
-    qs = relationships_matching(partner=partner, status=status, search=search).annotate(lname=Lower("display_name"))
-    after = _decode(cursor[:400]) if cursor else None
+    qs = relationships_matching(partner=partner, status=status, search=search)
+    return _by_name(qs, _decode(cursor[:400]) if cursor else None, page_size)
+
+
+def _by_name(qs: QuerySet, after: str | None, page_size: int) -> RelationshipPage:
+    """The display-name keyset both lists share: the page after the name `after`, customer and roles."""
+    qs = qs.annotate(lname=Lower("display_name"))
     if after is not None:
         qs = qs.filter(lname__gt=after)
     rows = list(qs.select_related("customer").prefetch_related("roles").order_by("lname")[: page_size + 1])
@@ -96,14 +101,7 @@ def relationships_keyset(*, partner: Tenant, status: str = "", customer_id: Any 
         qs = qs.filter(status=status) if status in RelationshipStatus.values else qs.none()
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)
-    qs = qs.annotate(lname=Lower("display_name"))
-    after = _after(cursor)
-    if after is not None:
-        qs = qs.filter(lname__gt=after)
-    rows = list(qs.select_related("customer").prefetch_related("roles").order_by("lname")[: page_size + 1])
-    more = len(rows) > page_size
-    rows = rows[:page_size]
-    return RelationshipPage(rows=rows, next_cursor=_encode(rows[-1].lname) if more and rows else None)
+    return _by_name(qs, _after(cursor), page_size)
 
 
 @dataclass
