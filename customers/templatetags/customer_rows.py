@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django import template
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.formats import get_format
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from customers.selectors import relationship_label
 from gdap.routes import customer_page_url
+from partnercenter.templatetags.shell import icon_svg
 
 register = template.Library()
 
@@ -92,7 +92,7 @@ def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: boo
         if not count:
             continue
         spoken.append(words[key] % {"count": count})
-        label = f"GDAP {count}" if key == "active" else f"{_icon(icon)}{count}"
+        label = f"GDAP {count}" if key == "active" else f"{icon_svg(icon, 12)}{count}"
         shown.append(f'<span class="badge {css} ms-1">{label}</span>')
     if not counts.get("active"):
         shown.insert(0, '<span class="badge text-bg-light border ms-1">GDAP</span>')
@@ -103,15 +103,6 @@ def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: boo
     if href:
         return f'<a class="gdap-summary text-decoration-none text-nowrap" href="{href}" title="{text}">{inner}</a>'
     return f'<span class="gdap-summary text-nowrap" title="{text}">{inner}</span>'
-
-
-_ICONS: dict[str, str] = {}
-
-
-def _icon(name: str) -> str:
-    if name not in _ICONS:
-        _ICONS[name] = render_to_string(name, {"height": 12}).strip()
-    return _ICONS[name]
 
 
 @register.simple_tag(takes_context=True)
@@ -129,7 +120,7 @@ def customer_rows(context: template.Context, rows: list, gdap: dict | None = Non
     show = _("Show details for %(name)s")
     date = short_date_formatter()
     # The row's state is visible: the chevron points right (▸), turned down (▾) while open (app.css).
-    chevron = f'<span aria-hidden="true">{render_to_string("bs_icon/chevron-right.svg", {"height": 16})}</span>'
+    chevron = f'<span aria-hidden="true">{icon_svg("bs_icon/chevron-right.svg", 16)}</span>'
     relationships: dict[str, str] = {}  # one label per provider a row is reached through
     out = []
     for row in rows:

@@ -4,6 +4,9 @@
 the page is that entry itself (`nav.exact`: marked `aria-current="page"`) or a page inside it (marked
 as the current section, `aria-current="true"`).
 
+`{% nav_link key=… href=… label=… icon=… %}` is one entry of the sidebar (marked current when `nav.section`
+is its key); the icon's SVG is rendered once per process (`icon_svg`), not once per entry and page.
+
 `{% pageheader %}Title{% primary %}<a …>The one primary action</a>{% secondary %}<a …>…</a>{% endpageheader %}`
 renders the page header: the h1, the primary action, the secondary actions in a group that wraps
 instead of cutting its labels. `{% primary %}` and `{% secondary %}` are optional."""
@@ -15,7 +18,8 @@ from dataclasses import dataclass
 from django import template
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -95,6 +99,28 @@ def nav_current(context: template.Context) -> NavState:
     if name in _SECTION:
         return NavState(_SECTION[name], False)
     return NavState(_NAMESPACE.get(match.namespace, ""), False)
+
+
+_ICONS: dict[tuple[str, int], str] = {}
+
+
+def icon_svg(name: str, height: int) -> SafeString:
+    """A bs_icon template (e.g. "bs_icon/people.svg") rendered at `height`; each once per process."""
+    key = (name, height)
+    if key not in _ICONS:
+        _ICONS[key] = render_to_string(name, {"height": height}).strip()
+    return mark_safe(_ICONS[key])  # noqa: S308 (the library's own SVG markup)
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context: template.Context, key: str, href: str, label: str, icon: str) -> SafeString:
+    nav = context.get("nav") or NavState()
+    current = nav.section == key
+    aria = format_html(' aria-current="{}"', "page" if nav.exact else "true") if current else ""
+    return format_html(
+        '<li class="nav-item"><a class="nav-link sidebar-link{}" href="{}"{} data-label="{}">'
+        '<span class="sidebar-icon" aria-hidden="true">{}</span><span class="sidebar-label">{}</span></a></li>',
+        " active" if current else "", href, aria, label, icon_svg(icon, 18), label)
 
 
 class PageHeaderNode(template.Node):
