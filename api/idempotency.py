@@ -5,7 +5,7 @@ Only answers that the same request would get again are stored: a success (2xx: t
 twice) and a 400 or 422, which are about the request itself (its body, pinned by the digest). A 401,
 403, 404, 409, 412, 428 or 429 depends on state that may change — a token, a role, an object created
 or changed since, an etag, the rate window — so it is not stored, and a retry under the same key is
-answered afresh (and may succeed). Neither is a 5xx.
+answered afresh (and may succeed). Nor is a 5xx.
 
 A stored answer expires API_IDEMPOTENCY_HOURS after it was made: replay_check ignores and deletes an
 expired one, so the key can be used again, and purge_expired (beat, hourly: api.tasks) deletes the rest.
