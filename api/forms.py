@@ -44,3 +44,18 @@ class AppRegisterForm(forms.Form):
         """The chosen scopes (after is_valid()): `<area>.read` or `<area>.write` per area with access."""
         return [f"{area}.{self.cleaned_data[f'scope_{area}']}" for area in SCOPE_AREAS
                 if self.cleaned_data.get(f"scope_{area}")]
+
+
+class AppRotateForm(forms.Form):
+    # The secret version the page showed: a stale page (another rotation since) rotates nothing.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    end_old_secret = forms.BooleanField(
+        label=_("End the old secret now"), required=False,
+        help_text=_("For a secret that leaked: programs using the old secret, and the tokens they hold, stop "
+                    "at once instead of after the grace period."))
+
+    def choices(self) -> tuple[int, bool]:
+        """(the expected secret version, end the old secret now) of a sent form; a form without a
+        readable version names version 0, which is stale by definition."""
+        self.is_valid()
+        return self.cleaned_data.get("version") or 0, bool(self.cleaned_data.get("end_old_secret"))

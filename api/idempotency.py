@@ -1,5 +1,14 @@
-"""`Idempotency-Key` on POST: the first answer (below 500) is stored per app and key and replayed for a
-repeat of the same request; the same key with another method, path or body is refused (422).
+"""`Idempotency-Key` on POST: the first answer is stored per app and key and replayed for a repeat of
+the same request; the same key with another method, path or body is refused (422).
+
+Only answers that the same request would get again are stored: a success (2xx: the change is not made
+twice) and a 400 or 422, which are about the request itself (its body, pinned by the digest). A 401,
+403, 404, 409, 412, 428 or 429 depends on state that may change — a token, a role, an object created
+or changed since, an etag, the rate window — so it is not stored, and a retry under the same key is
+answered afresh (and may succeed). Nor is a 5xx.
+
+A stored answer expires API_IDEMPOTENCY_HOURS after it was made: replay_check ignores and deletes an
+expired one, so the key can be used again, and purge_expired (beat, hourly: api.tasks) deletes the rest.
 
 Two identical requests racing with one key may both reach the service; the services that create
 something expensive (orders) take the key themselves and are safe under that race."""
@@ -7,14 +16,28 @@ something expensive (orders) take the key themselves and are safe under that rac
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import IdempotencyKeyReused
 
 HEADER = "Idempotency-Key"
+PURGE_BATCH = 1000
+
+
+def storable(status_code: int) -> bool:
+    """An answer the same request would get again (see the module docstring)."""
+    return 200 <= status_code < 300 or status_code in (400, 422)
+
+
+def expired_before() -> datetime:
+    """Answers stored before this moment have expired (API_IDEMPOTENCY_HOURS)."""
+    return timezone.now() - timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
 
 
 class Replay(Exception):  # noqa: N818  (not an error: the stored answer short-circuits the view)
@@ -40,6 +63,9 @@ def replay_check(request: Request) -> None:
         return
     request.idempotency_digest = _digest(request)  # read the body now, before the parsers consume it
     stored = IdempotentResponse.objects.filter(app=app, key=key).first()
+    if stored is not None and stored.created_at < expired_before():  # the key may be used again
+        IdempotentResponse.objects.filter(pk=stored.pk).delete()
+        stored = None
     if stored is None:
         return
     if stored.request_digest != request.idempotency_digest:
@@ -56,7 +82,7 @@ def remember(request: Request, response: Response) -> None:
 
     key, app = _key(request), getattr(request, "api_app", None)
     digest = getattr(request, "idempotency_digest", "")
-    if not key or not digest or app is None or response.status_code >= 500 or response.get("Idempotent-Replayed"):
+    if not key or not digest or app is None or not storable(response.status_code) or response.get("Idempotent-Replayed"):
         return
     if not getattr(response, "_is_rendered", False):
         response.render()
@@ -69,3 +95,17 @@ def remember(request: Request, response: Response) -> None:
                                               status_code=response.status_code, body=body, headers=headers)
     except IntegrityError:  # a racing twin stored its answer first; either answer is the request's
         pass
+
+
+def purge_expired(*, batch: int = PURGE_BATCH) -> int:
+    """Delete the expired stored answers, `batch` rows per statement (short locks, small transactions);
+    the number deleted. The oldest rows have the lowest ids, so each batch is found along the primary key."""
+    from api.models import IdempotentResponse
+
+    cutoff, deleted = expired_before(), 0
+    while True:
+        ids = list(IdempotentResponse.objects.filter(created_at__lt=cutoff).order_by("pk")
+                   .values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        deleted += IdempotentResponse.objects.filter(pk__in=ids, created_at__lt=cutoff).delete()[0]

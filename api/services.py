@@ -48,10 +48,13 @@ def api_app_create(*, partner: Tenant, actor: User, name: str, scopes: list[str]
     return app, secret
 
 
-def api_app_secret_rotate(*, app: ApiApp, actor: User, expected_version: int | None = None) -> str:
+def api_app_secret_rotate(*, app: ApiApp, actor: User, expected_version: int | None = None,
+                          end_old_secret: bool = False) -> str:
     """A new client secret for `app`, in clear (shown once). The secret it replaces keeps working for
-    API_SECRET_GRACE_HOURS; the one before that (an earlier rotation's) stops now. `expected_version` is
-    the app's secret_version the asking page showed: a stale page rotates nothing (rules.check_rotate)."""
+    API_SECRET_GRACE_HOURS; the one before that (an earlier rotation's) stops now. With `end_old_secret`
+    (a leaked secret) no old secret is kept and the app's tokens are deleted, as a revocation does: a
+    program with the old secret or a token stops at once. `expected_version` is the app's
+    secret_version the asking page showed: a stale page rotates nothing (rules.check_rotate)."""
     grace = timedelta(hours=settings.API_SECRET_GRACE_HOURS)
     with transaction.atomic():
         locked = ApiApp.objects.select_for_update().select_related("application").get(pk=app.pk)
@@ -60,7 +63,7 @@ def api_app_secret_rotate(*, app: ApiApp, actor: User, expected_version: int | N
         now = timezone.now()
         secret = generate_client_secret()
         application = locked.application
-        keep = grace > timedelta(0)
+        keep = grace > timedelta(0) and not end_old_secret
         locked.previous_secret = application.client_secret if keep else ""  # the stored hash, never the secret
         locked.previous_secret_expires_at = now + grace if keep else None
         locked.secret_version += 1
@@ -69,9 +72,12 @@ def api_app_secret_rotate(*, app: ApiApp, actor: User, expected_version: int | N
         application.save(update_fields=["client_secret", "updated"])
         locked.save(update_fields=["previous_secret", "previous_secret_expires_at", "secret_version",
                                    "secret_rotated_at"])
+        if end_old_secret:
+            _tokens_delete(locked)
         event_record(tenant=locked.partner, kind=ApiEvents.APP_SECRET_ROTATED, actor=actor,
                      data={"app": locked.name, "client_id": application.client_id,
-                           "grace_hours": settings.API_SECRET_GRACE_HOURS})
+                           "grace_hours": settings.API_SECRET_GRACE_HOURS if keep else 0,
+                           "ended_old_secret": end_old_secret})
     app.refresh_from_db()
     return secret
 
@@ -86,11 +92,16 @@ def api_app_revoke(*, app: ApiApp, actor: User) -> None:
         locked.revoked_by = actor
         locked.previous_secret, locked.previous_secret_expires_at = "", None
         locked.save(update_fields=["revoked_at", "revoked_by", "previous_secret", "previous_secret_expires_at"])
-        get_refresh_token_model().objects.filter(application_id=locked.application_id).delete()
-        get_access_token_model().objects.filter(application_id=locked.application_id).delete()
+        _tokens_delete(locked)
         event_record(tenant=locked.partner, kind=ApiEvents.APP_REVOKED, actor=actor,
                      data={"app": locked.name, "client_id": locked.application.client_id})
     app.refresh_from_db()
+
+
+def _tokens_delete(app: ApiApp) -> None:
+    """Every refresh and access token of `app` (a call with one is a 401 from now on: api.auth)."""
+    get_refresh_token_model().objects.filter(application_id=app.application_id).delete()
+    get_access_token_model().objects.filter(application_id=app.application_id).delete()
 
 
 def _active_member(user: User, partner: Tenant) -> bool:

@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from api import selectors, services
-from api.forms import AppRegisterForm
+from api.forms import AppRegisterForm, AppRotateForm
 from members.rules import roles_grantable
 from partnercenter import errors
 from partnercenter.errors import Code, DomainError
@@ -28,8 +28,10 @@ def app_list(request: HttpRequest) -> HttpResponse:
     return render(request, "api/app_list.html", {"page": page, "apps": page.object_list})
 
 
-def _secret_shown(request: HttpRequest, app, secret: str, *, rotated: bool) -> HttpResponse:  # noqa: ANN001
+def _secret_shown(request: HttpRequest, app, secret: str, *, rotated: bool,  # noqa: ANN001
+                  ended_old_secret: bool = False) -> HttpResponse:
     response = render(request, "api/app_secret.html", {"app": app, "secret": secret, "rotated": rotated,
+                                                          "ended_old_secret": ended_old_secret,
                                                           "grace_hours": settings.API_SECRET_GRACE_HOURS})
     add_never_cache_headers(response)  # no copy in the browser's cache or back/forward cache
     return response
@@ -63,20 +65,19 @@ def app_register(request: HttpRequest) -> HttpResponse:
 def app_rotate(request: HttpRequest, app_id: object) -> HttpResponse:
     app = selectors.app_for_partner(partner=request.tenant, app_id=app_id)  # type: ignore[attr-defined]
     if request.method == "POST":
+        version, end_old_secret = AppRotateForm(request.POST).choices()
         try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = 0  # a form without the version is stale by definition
-        try:
-            secret = services.api_app_secret_rotate(app=app, actor=request.user, expected_version=version)  # type: ignore[arg-type]
+            secret = services.api_app_secret_rotate(app=app, actor=request.user, expected_version=version,  # type: ignore[arg-type]
+                                                    end_old_secret=end_old_secret)
         except DomainError as exc:
             errors.show(request, exc)
             return redirect("api_access:list")
-        return _secret_shown(request, app, secret, rotated=True)
+        return _secret_shown(request, app, secret, rotated=True, ended_old_secret=end_old_secret)
     if app.is_revoked:
         messages.error(request, _("This app has been revoked: it gets no new secret."))
         return redirect("api_access:list")
-    return render(request, "api/app_rotate.html", {"app": app, "grace_hours": settings.API_SECRET_GRACE_HOURS})
+    return render(request, "api/app_rotate.html", {"app": app, "grace_hours": settings.API_SECRET_GRACE_HOURS,
+                                                   "form": AppRotateForm(initial={"version": app.secret_version})})
 
 
 @tenant_view(Perm.API_MANAGE)

@@ -288,6 +288,7 @@ CELERY_BEAT_SCHEDULE = {
     "gdap-time-sweep": {"task": "gdap.tasks.time_sweep", "schedule": timedelta(hours=1)},
     # Webhook events due for a (re)try whose broker message was lost or whose backoff has passed.
     "webhooks-sweep": {"task": "webhooks.tasks.sweep", "schedule": timedelta(seconds=30)},
+    "api-idempotency-purge": {"task": "api.tasks.idempotency_purge", "schedule": timedelta(hours=1)},
 }
 # Retries back off below the visibility timeout so a message is never redelivered while retrying.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
@@ -303,12 +304,15 @@ CUSTOMERS_PAGE_SIZE = env.int("CUSTOMERS_PAGE_SIZE", default=50)
 # has lost its worker and is queued again. Longer than the slowest chunk of any job kind.
 JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=300)
 # One task runs a job for at most this long, then queues its next slice (well below the visibility timeout).
+JOBS_TASK_SECONDS = env.int("JOBS_TASK_SECONDS", default=240)
 # --- Interfaces for programs (README "For programs") ---------------------------------------------------
 # API apps get bearer tokens by the OAuth2 client credentials grant (django-oauth-toolkit) at /oauth2/token/.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 API_TOKEN_SECONDS = env.int("API_TOKEN_SECONDS", default=3600)
 # After "Rotate secret" an app's previous secret keeps working this many hours, then it is dead.
 API_SECRET_GRACE_HOURS = env.int("API_SECRET_GRACE_HOURS", default=24)
+# A POST's answer stored under its Idempotency-Key is replayed this many hours, then purged (api.idempotency).
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
     # Per area read-only or read/write (api.models.SCOPE_AREAS; a test keeps the two in step).
@@ -318,9 +322,7 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.AppValidator",
     # RFC 9700 (OAuth 2.0 Security BCP): only the client credentials grant is used; everything else is
     # held to the compliant behaviour (tokens stored hashed, no tokens in query strings, PKCE, https).
-    "PKCE_REQUIRED": True,
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
-    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "PKCE_REQUIRED": True, "ALLOWED_REDIRECT_URI_SCHEMES": ["https"], "REFRESH_TOKEN_REUSE_PROTECTION": True,
     **{f"COMPLIANT_BCP_RFC9700_{name}": True for name in ("IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD",
        "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS", "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "PKCE_REQUIRED")},
 }
@@ -343,8 +345,6 @@ REST_FRAMEWORK = {
 }
 # The OpenAPI document at /v1/openapi.json and its reference page at /v1/reference/ (drf-spectacular).
 from api.rest.schema_settings import SPECTACULAR_SETTINGS  # noqa: E402, F401
-
-JOBS_TASK_SECONDS = env.int("JOBS_TASK_SECONDS", default=240)
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -90,8 +90,27 @@ def test_after_rotation_both_secrets_work_until_the_grace_period_ends_then_only_
         assert works(app, new) == (True, True)
     assert old not in app.previous_secret and new not in app.application.client_secret
     entry = ActivityLog.objects.get(tenant=partner, kind="api.app_secret_rotated")
-    assert entry.data == {"app": app.name, "client_id": app.client_id, "grace_hours": 24}
+    assert entry.data == {"app": app.name, "client_id": app.client_id, "grace_hours": 24, "ended_old_secret": False}
     assert entry.actor == app.created_by
+
+
+def test_ending_the_old_secret_now_refuses_it_at_once_and_stops_the_apps_tokens(partner, settings):
+    settings.API_SECRET_GRACE_HOURS = 24
+    app, old = api_app(partner)
+    other, other_secret = api_app(partner, name="PSA")
+    client, bystander = bearer_client(token_for(app, old)), bearer_client(token_for(other, other_secret))
+    assert client.get(REST).status_code == 200
+    new = api_app_secret_rotate(app=app, actor=app.created_by, expected_version=1, end_old_secret=True)
+    assert works(app, old) == (False, False) and works(app, new) == (True, True)
+    refused = token_response(app, old)
+    assert (refused.status_code, refused.json()["error"]) == (401, "invalid_client")
+    assert client.get(REST).status_code == 401
+    assert bystander.get(REST).status_code == 200  # another app's tokens are untouched
+    app.refresh_from_db()
+    assert (app.previous_secret, app.previous_secret_expires_at, app.secret_version) == ("", None, 2)
+    assert app.revoked_at is None and bearer_client(token_for(app, new)).get(REST).status_code == 200
+    entry = ActivityLog.objects.get(tenant=partner, kind="api.app_secret_rotated")
+    assert entry.data == {"app": app.name, "client_id": app.client_id, "grace_hours": 0, "ended_old_secret": True}
 
 
 def test_a_second_rotation_kills_the_first_secret_at_once_and_a_stale_one_rotates_nothing(partner):

@@ -1,6 +1,7 @@
 """Playwright: a Global admin registers an API app from the sidebar's API access page, sees the client
-secret once (with Copy), finds the app listed without it, and revokes it after the confirmation. At
-1366×768 and 390×844, axe finding nothing in each state."""
+secret once (with Copy), finds the app listed without it, opens Rotate secret ("End the old secret now"
+unchecked) and cancels, and revokes it after the confirmation. At 1366×768 and 390×844, axe finding
+nothing in each state."""
 
 from __future__ import annotations
 
@@ -54,6 +55,11 @@ def test_register_see_the_secret_once_and_revoke(new_page, viewport):
     expect(region.get_by_role("cell", name="Billing sync", exact=True)).to_be_visible()
     assert secret not in page.content()
     _state(page, viewport, "api-access-listed")
+
+    page.get_by_role("link", name="Rotate secret of Billing sync").click()
+    expect(page.get_by_label("End the old secret now")).not_to_be_checked()
+    _state(page, viewport, "api-rotate-confirm")
+    page.get_by_role("link", name="Cancel").click()
 
     page.get_by_role("link", name="Revoke Billing sync").click()
     expect(page.get_by_role("heading", name="Revoke Billing sync?")).to_be_visible()

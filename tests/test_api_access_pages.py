@@ -181,6 +181,28 @@ def test_rotate_shows_the_new_secret_once_and_a_resent_form_rotates_nothing(part
     assert "still in its grace period: it stops at once" in client.get(url).content.decode()
 
 
+def test_rotate_with_end_the_old_secret_now_stops_the_old_secret_and_the_tokens_at_once(partner, partner_admin):
+    from oauth2_provider.models import AccessToken
+
+    client = client_for(partner_admin)
+    app, old = api_app(partner, registrant=partner_admin)
+    token_for(app, old)
+    (held,) = AccessToken.objects.filter(application_id=app.application_id)
+    url = f"/api-access/apps/{app.pk}/rotate/"
+    confirm = client.get(url).content.decode()
+    box = re.search(r'<input[^>]*name="end_old_secret"[^>]*>', confirm).group(0)
+    assert 'type="checkbox"' in box and "checked" not in box and 'aria-describedby="end-old-secret-help"' in box
+    assert '<label class="form-check-label" for="id_end_old_secret">End the old secret now</label>' in confirm
+    assert "programs using the old secret, and the tokens they hold, stop at once" in confirm
+    html = client.post(url, {"version": "1", "end_old_secret": "on"}).content.decode()
+    assert "The old secret and the tokens got with it stopped working" in html and "keeps working for" not in html
+    new = _secret(html)
+    assert token_response(app, old).status_code == 401 and token_response(app, new).status_code == 200
+    assert not AccessToken.objects.filter(pk=held.pk).exists()
+    entry = ActivityLog.objects.get(tenant=partner, kind="api.app_secret_rotated")
+    assert (entry.actor, entry.data["ended_old_secret"]) == (partner_admin, True)
+
+
 def test_revoke_asks_then_revokes_and_the_app_stays_listed(partner, partner_admin):
     client = client_for(partner_admin)
     app, secret = api_app(partner, name="PSA connector")

@@ -5,12 +5,19 @@ one activity entry per call with the app as actor, Idempotency-Key, the partner'
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from api import idempotency
 from api.errors import REST_CODES
-from api.models import SCOPES, ApiApp
+from api.models import SCOPES, ApiApp, IdempotentResponse
+from api.tasks import idempotency_purge_task
 from partnercenter.errors import Code, DomainError
 from partnercenter.models import ActivityLog, Membership
 from partnercenter.roles import Role
@@ -113,6 +120,68 @@ def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_body(pa
     assert ActivityLog.objects.filter(tenant=partner, kind="profile.updated").count() == 1
     other = client.post(REST, {"name": "B"}, content_type="application/json", headers={"Idempotency-Key": "k1"})
     assert other.status_code == 422 and other.json()["errorName"] == "idempotency_key_reused"
+
+
+def test_only_answers_the_same_request_would_get_again_are_stored(partner):
+    codes = (200, 201, 202, 204, 400, 401, 403, 404, 409, 410, 412, 422, 428, 429, 500, 503)
+    assert [code for code in codes if idempotency.storable(code)] == [200, 201, 202, 204, 400, 422]
+    client = bearer_client(token_for(*api_app(partner)))
+
+    def post(name: str, key: str):  # noqa: ANN202
+        return client.post(REST, {"name": name}, content_type="application/json", headers={"Idempotency-Key": key})
+
+    conflict, again = post("taken", "k409"), post("taken", "k409")
+    assert conflict.status_code == again.status_code == 409 and not again.has_header("Idempotent-Replayed")
+    invalid, again = post("", "k400"), post("", "k400")
+    assert invalid.status_code == again.status_code == 400 and again["Idempotent-Replayed"] == "true"
+    assert list(IdempotentResponse.objects.values_list("key", "status_code")) == [("k400", 400)]
+
+
+def test_a_stored_answer_expires_after_api_idempotency_hours_and_the_key_may_be_used_again(partner, settings):
+    settings.API_IDEMPOTENCY_HOURS = 24
+    app, secret = api_app(partner)
+    start = timezone.now()
+
+    def post(name: str):  # noqa: ANN202  (a fresh token each time: the clock moves past a token's life)
+        return bearer_client(token_for(app, secret)).post(REST, {"name": name}, content_type="application/json",
+                                                          headers={"Idempotency-Key": "k1"})
+
+    with time_machine.travel(start, tick=False):
+        assert post("A").status_code == 201
+    with time_machine.travel(start + timedelta(hours=23, minutes=59), tick=False):
+        assert post("A")["Idempotent-Replayed"] == "true" and post("B").status_code == 422
+    with time_machine.travel(start + timedelta(hours=24, seconds=1), tick=False):
+        fresh = post("B")
+        assert fresh.status_code == 201 and not fresh.has_header("Idempotent-Replayed")
+        assert fresh.json()["name"] == "B" and post("B")["Idempotent-Replayed"] == "true"
+    assert [entry.data["name"] for entry in ActivityLog.objects.filter(
+        tenant=partner, kind="profile.updated").order_by("id")] == ["A", "B"]
+    assert json.loads(bytes(IdempotentResponse.objects.get(key="k1").body))["name"] == "B"
+
+
+def test_the_hourly_purge_deletes_expired_answers_in_batches_and_keeps_fresh_ones(partner, settings):
+    settings.API_IDEMPOTENCY_HOURS = 24
+    app, _secret = api_app(partner)
+    start = timezone.now()
+
+    def store(key: str) -> None:
+        IdempotentResponse.objects.create(app=app, key=key, request_digest="d", status_code=201, body=b"{}")
+
+    with time_machine.travel(start - timedelta(hours=30), tick=False):
+        for number in range(5):
+            store(f"old-{number}")
+    with time_machine.travel(start - timedelta(hours=23), tick=False):
+        store("recent")
+    store("new")
+    with CaptureQueriesContext(connection) as queries:
+        assert idempotency.purge_expired(batch=2) == 5
+    assert sum(query["sql"].startswith("DELETE") for query in queries.captured_queries) == 3
+    assert sorted(IdempotentResponse.objects.values_list("key", flat=True)) == ["new", "recent"]
+    with time_machine.travel(start + timedelta(hours=2), tick=False):
+        assert idempotency_purge_task() == 1  # "recent" is 25 hours old by then
+    assert list(IdempotentResponse.objects.values_list("key", flat=True)) == ["new"]
+    assert settings.CELERY_BEAT_SCHEDULE["api-idempotency-purge"] == {
+        "task": idempotency_purge_task.name, "schedule": timedelta(hours=1)}
 
 
 def test_a_revoked_app_or_a_deactivated_registrant_stops_at_once(partner):

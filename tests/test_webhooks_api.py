@@ -106,3 +106,18 @@ def test_another_partners_correlation_ids_and_registration_are_404(partner, loop
     assert owner.get(f"{BASE}/validationEvents/{uuid.uuid4()}").status_code == 404
     assert owner.get("/webhooks/v1/nothing").json()["code"] == REST_CODES[Code.NOT_FOUND]
     assert Registration.objects.get().url == "http://127.0.0.1:9/h" and Event.objects.count() == 1
+
+
+def test_an_idempotency_key_replays_the_registration_without_storing_its_secret(partner, loopback):  # noqa: F811
+    from api.models import IdempotentResponse
+
+    client, _app = api_client(partner)
+    body = {"WebhookUrl": "http://127.0.0.1:9/h", "WebhookEvents": ["test-created"]}
+    first = client.post(BASE, body, content_type="application/json", headers={"Idempotency-Key": "hook-1"})
+    again = client.post(BASE, body, content_type="application/json", headers={"Idempotency-Key": "hook-1"})
+    assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    secret = first.json()["WebhookSecret"]
+    assert secret == Registration.objects.get().secret
+    assert again.json() == {**first.json(), "WebhookSecret": None}
+    stored = bytes(IdempotentResponse.objects.get().body)
+    assert secret.encode() not in stored and secret.removeprefix("whsec_").encode() not in stored

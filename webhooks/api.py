@@ -9,6 +9,7 @@ from typing import Any
 
 from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -58,7 +59,12 @@ class RegistrationView(WebhookView):
         registration, secret = services.registration_create(partner=request.tenant, actor=request.user,
                                                             api_app=request.api_app, **self._input(request))
         registration.WebhookSecret = secret
-        return Response(RegistrationCreatedSerializer(registration).data, status=201)
+        answer = RegistrationCreatedSerializer(registration).data
+        response = Response(answer, status=201)
+        # An Idempotency-Key replay answers the same registration with "WebhookSecret": null: the secret is
+        # shown once and never stored in the replay table (api.idempotency; like a new customer's password).
+        response.idempotent_body = JSONRenderer().render({**answer, "WebhookSecret": None})
+        return response
 
     @extend_schema(tags=TAGS, operation_id="webhooks_registration_update", request=RegistrationInSerializer,
                    responses={200: RegistrationOutSerializer, **_errors(400, 404)})

@@ -23,7 +23,9 @@ class RegistrationOutSerializer(serializers.Serializer):
 
 
 class RegistrationCreatedSerializer(RegistrationOutSerializer):
-    WebhookSecret = serializers.CharField(help_text="The Standard Webhooks signing secret; returned only here.")
+    WebhookSecret = serializers.CharField(allow_null=True, help_text=(
+        "The Standard Webhooks signing secret; returned only here, once. null when the answer is an "
+        "Idempotency-Key replay: the secret is never stored with the replayed answer."))
 
 
 class CorrelationSerializer(serializers.Serializer):
