@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.rest.serializers_customers import CreatedCustomerSerializer, CustomerCollectionSerializer, CustomerSerializer
+from customers import selectors as customer_selectors
 from customers.models import RelationshipStatus, ResellerAssociation, ResellerRelationship
 from customers.services import dap_grant, reseller_association_ensure, reseller_relationship_ensure
 from partnercenter.models import Tenant, User
@@ -106,6 +107,29 @@ def test_the_filter_searches_and_stays_with_the_continuation_token(partner):
     assert [item["id"] for item in items] == [str(c.id) for c in wanted]
     by_domain = quote(json.dumps({"Field": "Domain", "Value": wanted[2].primary_domain, "Operator": "starts_with"}))
     assert [i["id"] for i in client.get(f"{URL}?filter={by_domain}").json()["items"]] == [str(wanted[2].id)]
+
+
+def test_starts_with_matches_the_start_of_the_name_or_domain_only_unlike_the_pages_search(partner):
+    harbor = TenantFactory(name="Harbor Light GmbH", primary_domain="harborlight.example")
+    inside = TenantFactory(name="Old Harbor AG", primary_domain="oldharbor.example")
+    percent = TenantFactory(name="100% Cloud KG", primary_domain="hundred.example")
+    for customer in (harbor, inside, percent):
+        reseller_relationship_ensure(partner=partner, customer=customer, actor=None)
+    client, _app = api_client(partner)
+
+    def listed(field: str, value: str) -> list[str]:
+        expression = quote(json.dumps({"Field": field, "Value": value, "Operator": "starts_with"}))
+        response = client.get(f"{URL}?filter={expression}")
+        assert response.status_code == 200, response.content
+        return [item["id"] for item in response.json()["items"]]
+
+    assert listed("CompanyName", "HARBOR") == [str(harbor.id)]  # not "Old Harbor AG": a prefix, any case
+    assert listed("Domain", "harbor") == [str(harbor.id)]  # not oldharbor.example
+    assert listed("CompanyName", "Old H") == [str(inside.id)]
+    assert listed("CompanyName", "%") == [] and listed("CompanyName", "100%") == [str(percent.id)]  # literal
+    # The Customers page's search is unchanged: a part of the name or domain.
+    page = customer_selectors.customers_page(partner=partner, search="harbor")
+    assert {row.customer_id for row in page.rows} == {harbor.id, inside.id}
 
 
 @pytest.mark.parametrize("expression", [

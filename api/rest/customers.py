@@ -59,7 +59,7 @@ def _filter_arguments(partner: Tenant, wanted: dict[str, str] | None) -> dict[st
         return {}
     field, value = wanted["Field"], wanted["Value"]
     if field in ("CompanyName", "Domain"):
-        return {"search": value}
+        return {"search": value, "prefix": True}  # the only operator is starts_with
     if field == "IndirectReseller":
         reseller = (partnered_reseller_typed(provider=partner, text=value)
                     if partner.partner_type == PartnerType.INDIRECT_PROVIDER else None)
