@@ -65,7 +65,7 @@ def test_the_list_is_a_collection_of_customers_in_name_order(partner):
     assert [item["allowDelegatedAccess"] for item in body["items"]] == [False, True, False]
 
 
-def _pages(client, first_url: str, *, via_query: bool = False) -> tuple[list[dict], list[int]]:
+def follow_pages(client, first_url: str, *, via_query: bool = False) -> tuple[list[dict], list[int]]:
     """Every page from first_url on, following links.next; the items and the queries per page."""
     items, queries, url, headers = [], [], first_url, {}
     while True:
@@ -91,10 +91,10 @@ def test_paging_by_continuation_token_lists_everyone_once_at_a_constant_query_co
     made = customers_of(partner, 23)
     client, _app = api_client(partner)
     client.get(URL)  # the app's last use is written on its first call (at most once a minute)
-    items, queries = _pages(client, f"{URL}?size=5")
+    items, queries = follow_pages(client, f"{URL}?size=5")
     assert [item["id"] for item in items] == [str(c.id) for c in made]  # all, in order, none twice
     assert len(queries) == 5 and len(set(queries)) == 1, queries  # page 1 costs what page 5 does
-    again, _queries = _pages(client, f"{URL}?size=5", via_query=True)
+    again, _queries = follow_pages(client, f"{URL}?size=5", via_query=True)
     assert again == items
 
 
@@ -103,7 +103,7 @@ def test_the_filter_searches_and_stays_with_the_continuation_token(partner):
     customers_of(partner, 5, prefix="Other")
     client, _app = api_client(partner)
     expression = quote(json.dumps({"Field": "CompanyName", "Value": "harbor", "Operator": "starts_with"}))
-    items, _queries = _pages(client, f"{URL}?size=3&filter={expression}")
+    items, _queries = follow_pages(client, f"{URL}?size=3&filter={expression}")
     assert [item["id"] for item in items] == [str(c.id) for c in wanted]
     by_domain = quote(json.dumps({"Field": "Domain", "Value": wanted[2].primary_domain, "Operator": "starts_with"}))
     assert [i["id"] for i in client.get(f"{URL}?filter={by_domain}").json()["items"]] == [str(wanted[2].id)]

@@ -36,10 +36,6 @@ from partnercenter.models import PartnerType, Tenant
 from partnercenter.roles import Perm
 from resellers.selectors import partnered_provider_typed, partnered_reseller_typed
 
-TOKEN_PARAMETER = OpenApiParameter(
-    paging.HEADER, str, OpenApiParameter.HEADER, required=False,
-    description="The value of links.next.headers of the previous page: the page after it.")
-
 
 def _filter_parsed(raw: str) -> dict[str, str]:
     try:
@@ -81,7 +77,7 @@ class CustomerCollectionView(RestView):
 
     @extend_schema(
         operation_id="customers_list", summary="The partner's customers, a page at a time",
-        parameters=[ListQuerySerializer, TOKEN_PARAMETER, *REQUEST_ID_PARAMETERS],
+        parameters=[ListQuerySerializer, paging.TOKEN_PARAMETER, *REQUEST_ID_PARAMETERS],
         responses={200: CustomerCollectionSerializer, **errors(400)})
     def get(self, request: Request) -> Response:
         query = ListQuerySerializer(data=request.query_params)

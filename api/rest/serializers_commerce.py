@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.rest.serializers_common import LinkSerializer, SelfLinksSerializer  # noqa: F401  (one component each)
+from api.rest.serializers_common import CollectionSerializer, LinkSerializer, SelfLinksSerializer  # noqa: F401
 from subscriptions.models import BillingCycle, Offer, Order, Subscription, SubscriptionStatus, Term, UnitType
 from subscriptions.selectors import commitment_end_date
 
@@ -90,20 +90,8 @@ class SubscriptionPatchSerializer(serializers.Serializer):
     status = serializers.ChoiceField(required=False, choices=["active", "suspended"])
 
 
-class CollectionAttributesSerializer(serializers.Serializer):
-    objectType = serializers.ChoiceField(choices=["Collection"])
-
-
-def collection(items: list[dict[str, Any]], uri: str) -> dict[str, Any]:
-    return {"totalCount": len(items), "items": items, "links": self_links(uri),
-            "attributes": {"objectType": "Collection"}}
-
-
-class SubscriptionCollectionSerializer(serializers.Serializer):
-    totalCount = serializers.IntegerField()
+class SubscriptionCollectionSerializer(CollectionSerializer):
     items = SubscriptionSerializer(many=True)
-    links = SelfLinksSerializer()
-    attributes = CollectionAttributesSerializer()
 
 
 # --- Orders --------------------------------------------------------------------------------------
@@ -201,8 +189,5 @@ class OrderSerializer(serializers.Serializer):
         return {"objectType": "Order"}
 
 
-class OrderCollectionSerializer(serializers.Serializer):
-    totalCount = serializers.IntegerField()
+class OrderCollectionSerializer(CollectionSerializer):
     items = OrderSerializer(many=True)
-    links = SelfLinksSerializer()
-    attributes = CollectionAttributesSerializer()

@@ -44,7 +44,20 @@ class SelfLinksSerializer(serializers.Serializer):
 
 class CollectionLinksSerializer(serializers.Serializer):
     self = LinkSerializer()
-    next = LinkSerializer(required=False)
+    next = LinkSerializer(required=False, help_text="The next page (its MS-ContinuationToken in headers); "
+                                                    "absent on the last page.")
+
+
+class CollectionAttributesSerializer(serializers.Serializer):
+    objectType = serializers.ChoiceField(choices=["Collection"])  # noqa: N815
+
+
+class CollectionSerializer(serializers.Serializer):
+    """A page of a REST v1 list (api.rest.paging.collection); a subclass declares its `items`."""
+
+    totalCount = serializers.IntegerField(help_text="The number of items in this page.")  # noqa: N815
+    links = CollectionLinksSerializer()
+    attributes = CollectionAttributesSerializer()
 
 
 _DESCRIPTIONS = {

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from rest_framework import serializers
 
-from api.rest.serializers_common import AttributesSerializer, CollectionLinksSerializer, SelfLinksSerializer, link
+from api.rest.paging import PageQuerySerializer
+from api.rest.serializers_common import AttributesSerializer, CollectionSerializer, SelfLinksSerializer, link
 from customers.onboarding import NewCustomer
 from partnercenter.models import Tenant
 
@@ -67,11 +68,8 @@ class CustomerSerializer(serializers.Serializer):
     attributes = AttributesSerializer()
 
 
-class CustomerCollectionSerializer(serializers.Serializer):
-    totalCount = serializers.IntegerField(help_text="The number of items in this page.")  # noqa: N815
+class CustomerCollectionSerializer(CollectionSerializer):
     items = CustomerSerializer(many=True)
-    links = CollectionLinksSerializer()
-    attributes = AttributesSerializer()
 
 
 class UserCredentialsSerializer(serializers.Serializer):
@@ -101,10 +99,8 @@ class PartnerRelationshipSerializer(serializers.Serializer):
     attributes = AttributesSerializer()
 
 
-class PartnerRelationshipCollectionSerializer(serializers.Serializer):
-    totalCount = serializers.IntegerField()  # noqa: N815
+class PartnerRelationshipCollectionSerializer(CollectionSerializer):
     items = PartnerRelationshipSerializer(many=True)
-    attributes = AttributesSerializer()
 
 
 def _address(tenant: Tenant) -> dict[str, str]:
@@ -136,13 +132,10 @@ def customer_body(*, customer_id: UUID, name: str, domain: str, has_dap: bool, a
 # --- requests ---------------------------------------------------------------------------------------
 
 
-class ListQuerySerializer(serializers.Serializer):
-    size = serializers.IntegerField(min_value=1, max_value=500, default=100, required=False)
+class ListQuerySerializer(PageQuerySerializer):
     filter = serializers.CharField(required=False, max_length=1000, help_text=(
         'URL-encoded JSON: {"Field": "CompanyName"|"Domain"|"IndirectReseller"|"IndirectCloudSolutionProvider", '
         '"Value": "…", "Operator": "starts_with"}.'))
-    continuationToken = serializers.CharField(required=False, max_length=2000, help_text=(  # noqa: N815
-        "The MS-ContinuationToken of the previous page, for callers that cannot send the header."))
 
 
 FILTER_FIELDS = ("CompanyName", "Domain", "IndirectReseller", "IndirectCloudSolutionProvider")
