@@ -9,6 +9,7 @@ from api.models import IdempotentResponse
 from partnercenter.errors import Code
 from partnercenter.roles import Role
 from subscriptions.models import Order, Subscription
+from subscriptions.rules import order_reseller_of_record
 from tests.api_commerce_support import shop
 from tests.api_support import READ_SCOPES, api_client
 from tests.factories import PartnerFactory, member
@@ -161,3 +162,16 @@ def test_the_orders_page_newest_first_by_continuation_token_without_duplicates_o
     assert follow_pages(client, mine.url("orders?size=4"), via_query=True)[0] == items
     assert_rest_error(client.get(mine.url("orders"), headers={"MS-ContinuationToken": "eyJjIjoiMSJ9"}), 400,
                       "invalid")
+
+
+def test_an_order_has_one_reseller_of_record_by_the_subscriptions_rule(partner):
+    assert order_reseller_of_record([]) == order_reseller_of_record([None, ""]) == ""
+    assert order_reseller_of_record(["1234567", " 1234567 "]) == "1234567"
+    assert order_reseller_of_record(["1234567", ""]) is None and order_reseller_of_record(["1", "2"]) is None
+    mine = shop(partner)
+    client, _app = api_client(partner)
+    mixed = {"lineItems": [{"offerId": "mail-basic", "quantity": 1, "partnerIdOnRecord": "1234567"},
+                           {"offerId": "office-apps", "quantity": 1}]}
+    response = _post(client, mine.url("orders"), mixed)
+    assert response.status_code == 400 and [d["field"] for d in response.json()["data"]] == ["lineItems"]
+    assert Order.objects.count() == 1

@@ -9,6 +9,7 @@ from partnercenter.errors import Code
 from partnercenter.models import ActivityLog
 from partnercenter.roles import Role
 from subscriptions.models import Offer, Subscription, SubscriptionStatus
+from subscriptions.rules import renews_automatically
 from subscriptions.services import Line, order_place
 from tests.api_commerce_support import shop
 from tests.api_support import READ_SCOPES, api_client
@@ -178,9 +179,6 @@ def test_the_list_reads_in_a_constant_number_of_queries(partner, django_assert_n
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from subscriptions.models import Offer
-    from subscriptions.services import Line, order_place
-
     mine = shop(partner)
     client, _app = api_client(partner)
     client.get(mine.url("subscriptions"))  # the token's first use writes last_used_at
@@ -251,3 +249,17 @@ def test_a_token_the_subscriptions_list_did_not_make_is_a_400(partner):
                           "invalid")
     for query in ("size=0", "size=501", "size=x"):
         assert_rest_error(client.get(mine.url(f"subscriptions?{query}")), 400, "invalid")
+
+
+def test_auto_renew_is_the_subscriptions_rule_a_trial_and_a_cancelled_one_do_not_renew(partner):
+    mine = shop(partner)
+    order_place(partner=partner, customer=mine.customer, actor=mine.admin, idempotency_key="trial",
+                lines=[Line(offer_id=Offer.objects.get(sku="security-trial").id, quantity=5)])
+    trial = Subscription.objects.get(offer__sku="security-trial")
+    Subscription.objects.filter(pk=mine.subscription.pk).update(status=SubscriptionStatus.SUSPENDED)
+    assert renews_automatically(mine.subscription) and not renews_automatically(trial)
+    client, _app = api_client(partner, scopes=READ_SCOPES)
+    listed = {item["id"]: item["autoRenewEnabled"] for item in client.get(mine.url("subscriptions")).json()["items"]}
+    assert listed == {str(mine.subscription.id): True, str(trial.id): False}
+    Subscription.objects.filter(pk=mine.subscription.pk).update(status=SubscriptionStatus.CANCELLED)
+    assert not renews_automatically(Subscription.objects.get(pk=mine.subscription.pk))

@@ -22,6 +22,7 @@ from partnercenter.errors import DomainError, Invalid
 from partnercenter.roles import Perm
 from resellers.selectors import partnered_reseller_typed
 from subscriptions import selectors, services
+from subscriptions.rules import order_reseller_of_record
 
 TAGS = ["Orders"]
 
@@ -36,7 +37,7 @@ def order_key(request: Request) -> str:
 
 
 def _reseller_id(request: Request, lines: list[dict]) -> object:
-    mpn_id = (lines[0].get("partnerIdOnRecord") or "").strip()
+    mpn_id = order_reseller_of_record(line.get("partnerIdOnRecord") for line in lines)  # one (the body's check)
     if not mpn_id:
         return None
     reseller = partnered_reseller_typed(provider=request.tenant, text=mpn_id)

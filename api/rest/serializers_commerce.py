@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from api.rest.serializers_common import CollectionSerializer, LinkSerializer, SelfLinksSerializer  # noqa: F401
 from subscriptions.models import BillingCycle, Offer, Order, Subscription, SubscriptionStatus, Term, UnitType
+from subscriptions.rules import order_reseller_of_record, renews_automatically
 from subscriptions.selectors import commitment_end_date
 
 # The portal's statuses in Partner Center's words: a cancelled subscription is "deleted".
@@ -64,7 +65,7 @@ class SubscriptionSerializer(serializers.Serializer):
         return API_STATUS.get(obj.status, obj.status)
 
     def get_autoRenewEnabled(self, obj: Subscription) -> bool:
-        return obj.status != SubscriptionStatus.CANCELLED and not obj.offer.is_trial
+        return renews_automatically(obj)
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_orderId(self, obj: Subscription) -> str | None:
@@ -131,7 +132,7 @@ class OrderInSerializer(serializers.Serializer):
         return value
 
     def validate_lineItems(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if len({line.get("partnerIdOnRecord") or "" for line in lines}) > 1:
+        if order_reseller_of_record(line.get("partnerIdOnRecord") for line in lines) is None:
             raise serializers.ValidationError(_("All lines of an order have the same reseller of record."))
         return lines
 
