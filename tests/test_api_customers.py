@@ -109,6 +109,23 @@ def test_the_filter_searches_and_stays_with_the_continuation_token(partner):
     assert [i["id"] for i in client.get(f"{URL}?filter={by_domain}").json()["items"]] == [str(wanted[2].id)]
 
 
+def test_the_answers_are_the_customer_serializers_of_the_lists_rows_and_of_one_relationship(provider, reseller):
+    IndirectPartnership.objects.create(provider=provider, reseller=reseller)
+    served, own = customers_of(provider, 2, prefix="Served")
+    reseller_relationship_ensure(partner=reseller, customer=served, actor=None)
+    reseller_association_ensure(customer=served, reseller=reseller, provider=provider, actor=None)
+    client, _app = api_client(provider)
+    page = customer_selectors.customers_page(partner=provider, reseller_ids=True)
+    listed = client.get(URL).json()["items"]
+    assert listed == CustomerSerializer(page.rows, many=True).data
+    assert listed[0]["associatedPartnerId"] == str(reseller.id) and listed[1]["associatedPartnerId"] is None
+    one = customer_selectors.customer_for_partner(partner=provider, customer_id=own.id, reseller_ids=True)
+    body = client.get(f"{URL}/{own.id}").json()
+    assert body == CustomerSerializer(one, context={"profile": True}).data
+    assert {"address", "email"} <= set(body["companyProfile"]) and "billingProfile" in body
+    assert not {"address", "email"} & set(listed[1]["companyProfile"]) and "billingProfile" not in listed[1]
+
+
 def test_starts_with_matches_the_start_of_the_name_or_domain_only_unlike_the_pages_search(partner):
     harbor = TenantFactory(name="Harbor Light GmbH", primary_domain="harborlight.example")
     inside = TenantFactory(name="Old Harbor AG", primary_domain="oldharbor.example")

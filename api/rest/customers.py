@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,7 +26,6 @@ from api.rest.serializers_customers import (
     FilterSerializer,
     ListQuerySerializer,
     NewCustomerSerializer,
-    customer_body,
 )
 from customers import selectors
 from customers.onboarding import Created, customer_add
@@ -99,8 +99,7 @@ class CustomerCollectionView(RestView):
                                             **_filter_arguments(partner, wanted))
         except selectors.InvalidCursor:
             raise paging.token_invalid() from None
-        items = [customer_body(customer_id=row.customer_id, name=row.customer.name, domain=row.customer.primary_domain,
-                               has_dap=row.has_dap, associated=row.indirect_reseller_id) for row in page.rows]
+        items = CustomerSerializer(page.rows, many=True).data
         next_token = paging.token_encode(page.next_cursor, {"f": wanted} if wanted else {}) if page.next_cursor else None
         return Response(paging.collection(request, items, next_token=next_token, next_query={"size": size}))
 
@@ -138,8 +137,7 @@ def _created(partner: Tenant, created: Created) -> Response:
 
 def _one(partner: Tenant, customer_id: str) -> dict:
     row = selectors.customer_for_partner(partner=partner, customer_id=customer_id, reseller_ids=True)
-    return customer_body(customer_id=row.customer_id, name=row.customer.name, domain=row.customer.primary_domain,
-                         has_dap=row.has_dap, associated=row.indirect_reseller_id, tenant=row.customer)
+    return CustomerSerializer(row, context={"profile": True}).data
 
 
 class CustomerView(RestView):
@@ -163,5 +161,6 @@ class CustomerView(RestView):
         body.is_valid(raise_exception=True)
         reseller_relationship_remove(partner=partner, customer=customer, actor=request.user, attested=True,
                                      ip=client_ip(request))
-        return Response(customer_body(customer_id=customer.id, name=customer.name, domain=customer.primary_domain,
-                                      has_dap=False, associated=None, tenant=customer, relationship="none"))
+        # No longer the partner's: no admin permissions, no reseller serving it.
+        removed = SimpleNamespace(customer_id=customer.id, customer=customer, has_dap=False, indirect_reseller_id=None)
+        return Response(CustomerSerializer(removed, context={"profile": True, "relationship": "none"}).data)
