@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -59,6 +61,28 @@ class IdempotencyKeyReused(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "This Idempotency-Key was used for a different request."
     default_code = "idempotency_key_reused"
+
+
+# What each error status of an API route means, in the OpenAPI document of both families.
+ERROR_MEANINGS: dict[int, Any] = {
+    400: gettext_lazy("The request or a query option is not valid (the answer says what)."),
+    401: gettext_lazy("No bearer token, or one that is not valid any more (WWW-Authenticate)."),
+    403: gettext_lazy("The token lacks the route's scope, or the app's roles do not allow this."),
+    404: gettext_lazy("Not found (or another partner's)."),
+    406: gettext_lazy("Only application/json is answered."),
+    409: gettext_lazy("A rule of the product or the object's state refused this (the answer says which)."),
+    412: gettext_lazy("If-Match is not the object's current etag."),
+    415: gettext_lazy("Send application/json."),
+    422: gettext_lazy("This Idempotency-Key was used for a different request."),
+    428: gettext_lazy("This change needs If-Match with the object's etag."),
+    429: gettext_lazy("Too many requests: retry after Retry-After seconds."),
+}
+
+
+def error_responses(body: Any, *codes: int) -> dict[int, OpenApiResponse]:
+    """The error answers of an operation for @extend_schema: each status of `codes` with its meaning and
+    the family's error `body` (REST v1 and webhooks: RestErrorSerializer; Graph: GraphError)."""
+    return {code: OpenApiResponse(body, description=ERROR_MEANINGS[code]) for code in sorted(set(codes))}
 
 
 def camel(code: str) -> str:

@@ -42,10 +42,12 @@ DEFAULT_SORT = "name"
 
 
 def customer_relationships(
-    *, partner: Tenant, search: str = "", reseller: Tenant | None = None, provider: Tenant | None = None
+    *, partner: Tenant, search: str = "", prefix: bool = False, reseller: Tenant | None = None,
+    provider: Tenant | None = None,
 ) -> QuerySet[ResellerRelationship]:
-    """`reseller`: a provider's customers that this reseller serves; `provider`: a reseller's customers
-    that it serves under this indirect provider."""
+    """`search` matches inside the name or domain, or with `prefix` at their start only (the API's
+    filter "starts_with"); `reseller`: a provider's customers that this reseller serves; `provider`: a
+    reseller's customers that it serves under this indirect provider."""
     qs = ResellerRelationship.objects.visible_to(partner).filter(status=RelationshipStatus.ACTIVE).select_related(
         "customer"
     )
@@ -60,12 +62,14 @@ def customer_relationships(
         ).values("customer_id"))
     term = search.replace("\x00", "").strip()[:100]  # PostgreSQL text cannot hold NUL
     if term:
-        # On the relationship's own copies: the trigram indexes find the matches without a join.
-        condition = Q(customer_name__icontains=term) | Q(customer_domain__icontains=term.lower())
+        # On the relationship's own copies: the trigram indexes (on UPPER(column)) find the matches without
+        # a join, a prefix (UPPER(column) LIKE 'TERM%') as well as a part.
+        lookup = "istartswith" if prefix else "icontains"
+        condition = Q(**{f"customer_name__{lookup}": term}) | Q(**{f"customer_domain__{lookup}": term.lower()})
         # Someone typing a Unicode domain finds the punycode we store.
         ascii_domain = search_term_to_ascii(term)
         if ascii_domain:
-            condition |= Q(customer_domain__icontains=ascii_domain)
+            condition |= Q(**{f"customer_domain__{lookup}": ascii_domain})
         qs = qs.filter(condition)
     return qs
 
@@ -169,13 +173,16 @@ def _seek(qs: QuerySet[ResellerRelationship], sort: str, key: dict[str, Any], fo
 
 
 def customers_page(
-    *, partner: Tenant, search: str = "", sort: str = DEFAULT_SORT, cursor: str = "", direction: str = "next",
-    page_size: int = 50, reseller: Tenant | None = None, provider: Tenant | None = None, reseller_ids: bool = False,
+    *, partner: Tenant, search: str = "", prefix: bool = False, sort: str = DEFAULT_SORT, cursor: str = "",
+    direction: str = "next", page_size: int = 50, reseller: Tenant | None = None, provider: Tenant | None = None,
+    reseller_ids: bool = False,
 ) -> Page:
-    """One page of the partner's customers. Constant number of queries whatever the size. `reseller_ids`:
-    each row's `indirect_reseller_id` too (an indirect provider's reseller serving the customer)."""
+    """One page of the partner's customers. Constant number of queries whatever the size. `prefix`: the
+    search matches the start of the name or domain only. `reseller_ids`: each row's `indirect_reseller_id`
+    too (an indirect provider's reseller serving the customer)."""
     sort = sort if sort in SORTS else DEFAULT_SORT
-    qs = _listed(partner=partner, search=search, reseller=reseller, provider=provider, reseller_ids=reseller_ids)
+    qs = _listed(partner=partner, search=search, prefix=prefix, reseller=reseller, provider=provider,
+                 reseller_ids=reseller_ids)
     forward = direction != "prev"
     if cursor:
         qs = _seek(qs, sort, _decode(cursor), forward)
@@ -251,10 +258,10 @@ def _with_reseller_id(
     return qs.annotate(indirect_reseller_id=Subquery(served, output_field=UUIDField()))
 
 
-def _listed(*, partner: Tenant, search: str = "", reseller: Tenant | None = None,
+def _listed(*, partner: Tenant, search: str = "", prefix: bool = False, reseller: Tenant | None = None,
             provider: Tenant | None = None, reseller_ids: bool = False) -> QuerySet[ResellerRelationship]:
     """The partner's relationships as the list shows them: with admin permissions and channel."""
-    qs = customer_relationships(partner=partner, search=search, reseller=reseller, provider=provider)
+    qs = customer_relationships(partner=partner, search=search, prefix=prefix, reseller=reseller, provider=provider)
     qs = _with_channel(_with_dap(qs, partner), partner, reseller)
     return _with_reseller_id(qs, partner, reseller) if reseller_ids else qs
 

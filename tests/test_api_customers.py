@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from api.rest.serializers_customers import CreatedCustomerSerializer, CustomerCollectionSerializer, CustomerSerializer
+from customers import selectors as customer_selectors
 from customers.models import RelationshipStatus, ResellerAssociation, ResellerRelationship
 from customers.services import dap_grant, reseller_association_ensure, reseller_relationship_ensure
 from partnercenter.models import Tenant, User
@@ -64,7 +65,7 @@ def test_the_list_is_a_collection_of_customers_in_name_order(partner):
     assert [item["allowDelegatedAccess"] for item in body["items"]] == [False, True, False]
 
 
-def _pages(client, first_url: str, *, via_query: bool = False) -> tuple[list[dict], list[int]]:
+def follow_pages(client, first_url: str, *, via_query: bool = False) -> tuple[list[dict], list[int]]:
     """Every page from first_url on, following links.next; the items and the queries per page."""
     items, queries, url, headers = [], [], first_url, {}
     while True:
@@ -90,10 +91,10 @@ def test_paging_by_continuation_token_lists_everyone_once_at_a_constant_query_co
     made = customers_of(partner, 23)
     client, _app = api_client(partner)
     client.get(URL)  # the app's last use is written on its first call (at most once a minute)
-    items, queries = _pages(client, f"{URL}?size=5")
+    items, queries = follow_pages(client, f"{URL}?size=5")
     assert [item["id"] for item in items] == [str(c.id) for c in made]  # all, in order, none twice
     assert len(queries) == 5 and len(set(queries)) == 1, queries  # page 1 costs what page 5 does
-    again, _queries = _pages(client, f"{URL}?size=5", via_query=True)
+    again, _queries = follow_pages(client, f"{URL}?size=5", via_query=True)
     assert again == items
 
 
@@ -102,10 +103,50 @@ def test_the_filter_searches_and_stays_with_the_continuation_token(partner):
     customers_of(partner, 5, prefix="Other")
     client, _app = api_client(partner)
     expression = quote(json.dumps({"Field": "CompanyName", "Value": "harbor", "Operator": "starts_with"}))
-    items, _queries = _pages(client, f"{URL}?size=3&filter={expression}")
+    items, _queries = follow_pages(client, f"{URL}?size=3&filter={expression}")
     assert [item["id"] for item in items] == [str(c.id) for c in wanted]
     by_domain = quote(json.dumps({"Field": "Domain", "Value": wanted[2].primary_domain, "Operator": "starts_with"}))
     assert [i["id"] for i in client.get(f"{URL}?filter={by_domain}").json()["items"]] == [str(wanted[2].id)]
+
+
+def test_the_answers_are_the_customer_serializers_of_the_lists_rows_and_of_one_relationship(provider, reseller):
+    IndirectPartnership.objects.create(provider=provider, reseller=reseller)
+    served, own = customers_of(provider, 2, prefix="Served")
+    reseller_relationship_ensure(partner=reseller, customer=served, actor=None)
+    reseller_association_ensure(customer=served, reseller=reseller, provider=provider, actor=None)
+    client, _app = api_client(provider)
+    page = customer_selectors.customers_page(partner=provider, reseller_ids=True)
+    listed = client.get(URL).json()["items"]
+    assert listed == CustomerSerializer(page.rows, many=True).data
+    assert listed[0]["associatedPartnerId"] == str(reseller.id) and listed[1]["associatedPartnerId"] is None
+    one = customer_selectors.customer_for_partner(partner=provider, customer_id=own.id, reseller_ids=True)
+    body = client.get(f"{URL}/{own.id}").json()
+    assert body == CustomerSerializer(one, context={"profile": True}).data
+    assert {"address", "email"} <= set(body["companyProfile"]) and "billingProfile" in body
+    assert not {"address", "email"} & set(listed[1]["companyProfile"]) and "billingProfile" not in listed[1]
+
+
+def test_starts_with_matches_the_start_of_the_name_or_domain_only_unlike_the_pages_search(partner):
+    harbor = TenantFactory(name="Harbor Light GmbH", primary_domain="harborlight.example")
+    inside = TenantFactory(name="Old Harbor AG", primary_domain="oldharbor.example")
+    percent = TenantFactory(name="100% Cloud KG", primary_domain="hundred.example")
+    for customer in (harbor, inside, percent):
+        reseller_relationship_ensure(partner=partner, customer=customer, actor=None)
+    client, _app = api_client(partner)
+
+    def listed(field: str, value: str) -> list[str]:
+        expression = quote(json.dumps({"Field": field, "Value": value, "Operator": "starts_with"}))
+        response = client.get(f"{URL}?filter={expression}")
+        assert response.status_code == 200, response.content
+        return [item["id"] for item in response.json()["items"]]
+
+    assert listed("CompanyName", "HARBOR") == [str(harbor.id)]  # not "Old Harbor AG": a prefix, any case
+    assert listed("Domain", "harbor") == [str(harbor.id)]  # not oldharbor.example
+    assert listed("CompanyName", "Old H") == [str(inside.id)]
+    assert listed("CompanyName", "%") == [] and listed("CompanyName", "100%") == [str(percent.id)]  # literal
+    # The Customers page's search is unchanged: a part of the name or domain.
+    page = customer_selectors.customers_page(partner=partner, search="harbor")
+    assert {row.customer_id for row in page.rows} == {harbor.id, inside.id}
 
 
 @pytest.mark.parametrize("expression", [

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gdap import services
 from gdap.models import AccessAssignmentOperation, AdminRelationship
+from partnercenter.models import ActivityLog
 from partnercenter.roles import Role
 from tests.api_graph_support import (
     BASE,
@@ -313,3 +314,20 @@ def test_an_impossible_or_naive_moment_in_a_child_lists_skiptoken_is_400(client,
     token = base64.urlsafe_b64encode(moment.encode()).decode().rstrip("=")
     for child in ("requests", "accessAssignments", "operations"):
         graph_error(client.get(f"{BASE}delegatedAdminRelationships/{rel['id']}/{child}?$skiptoken={token}"), 400)
+
+
+def test_changes_record_the_client_address_behind_a_trusted_proxy_as_the_pages_do(client, world, partner, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    proxied = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9"}
+    response = client.post(RELATIONSHIPS, relationship_body(world, "Behind the proxy"), content_type=JSON, **proxied)
+    assert response.status_code == 201, response.content
+    url = f"{RELATIONSHIPS}/{response.json()['id']}"
+    etag = response.json()["@odata.etag"]
+    assert client.patch(url, {"displayName": "Still behind"}, content_type=JSON, headers={"If-Match": etag},
+                        **proxied).status_code == 200
+    # The right-most address that is not the proxy's; the client's own claim left of it is ignored.
+    assert set(ActivityLog.objects.filter(tenant=partner, kind__startswith="gdap").values_list(
+        "ip_address", flat=True)) == {"203.0.113.9"}
+    settings.TRUSTED_PROXIES = []  # without a trusted proxy, whatever X-Forwarded-For says: the socket's
+    client.post(RELATIONSHIPS, relationship_body(world, "Direct"), content_type=JSON, **proxied)
+    assert ActivityLog.objects.filter(tenant=partner, kind__startswith="gdap").latest("id").ip_address == "10.0.0.5"

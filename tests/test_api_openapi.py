@@ -17,6 +17,7 @@ from hypothesis.errors import Unsatisfiable
 from openapi_spec_validator import validate
 from schemathesis.generation import GenerationMode
 
+from api.errors import ERROR_MEANINGS
 from partnercenter.roles import Role
 from subscriptions.models import Order, Subscription
 from tests.api_commerce_support import shop
@@ -88,6 +89,22 @@ def test_each_operation_names_its_scope_its_errors_and_the_idempotency_key_of_po
             assert operation["security"], (method, path)
             if method == "post":
                 assert "Idempotency-Key" in [p["name"] for p in operation["parameters"]], path
+
+
+@pytest.mark.django_db
+def test_every_family_declares_its_errors_with_the_one_table_of_meanings_in_its_own_shape():
+    paths = _document()["paths"]
+    webhooks, customers = paths["/webhooks/v1/registration"]["get"], paths["/v1/customers/{customer_id}"]["get"]
+    graph = paths["/v1.0/tenantRelationships/delegatedAdminRelationships/{rel_id}"]["patch"]
+    for operation, shape in ((webhooks, "RestError"), (customers, "RestError"), (graph, "GraphError")):
+        for status in ("401", "403", "404", "429"):
+            answer = operation["responses"][status]
+            assert answer["description"] == str(ERROR_MEANINGS[int(status)]), (operation["operationId"], status)
+            assert answer["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{shape}"}
+    assert graph["responses"]["412"]["description"] == str(ERROR_MEANINGS[412])
+    every = [answer for item in paths.values() for operation in item.values() if isinstance(operation, dict)
+             for status, answer in operation.get("responses", {}).items() if int(status) >= 400]
+    assert {answer["description"] for answer in every} <= {str(text) for text in ERROR_MEANINGS.values()}
 
 
 @pytest.mark.django_db

@@ -9,9 +9,11 @@ from api.models import IdempotentResponse
 from partnercenter.errors import Code
 from partnercenter.roles import Role
 from subscriptions.models import Order, Subscription
+from subscriptions.rules import order_reseller_of_record
 from tests.api_commerce_support import shop
 from tests.api_support import READ_SCOPES, api_client
 from tests.factories import PartnerFactory, member
+from tests.test_api_customers import assert_rest_error, follow_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +145,33 @@ def test_another_partners_customer_or_order_is_404_in_shape(partner):
     response = _post(client, theirs.url("orders"))
     assert response.status_code == 404 and response.json()["errorName"] == "not_found"
     assert Order.objects.count() == 2
+
+
+def test_the_orders_page_newest_first_by_continuation_token_without_duplicates_or_gaps(partner):
+    mine = shop(partner)
+    client, _app = api_client(partner)
+    for n in range(6):
+        assert _post(client, mine.url("orders"), key=f"order-{n}").status_code == 201
+    # Three orders placed at the same moment: the id decides among them, across a page boundary.
+    tied = list(Order.objects.order_by("created_at")[1:4])
+    Order.objects.filter(pk__in=[o.pk for o in tied]).update(created_at=tied[0].created_at)
+    expected = sorted(Order.objects.all(), key=lambda o: (o.created_at, str(o.id)), reverse=True)
+    items, queries = follow_pages(client, mine.url("orders?size=2"))
+    assert [item["id"] for item in items] == [str(o.id) for o in expected] and len(expected) == 7
+    assert len(queries) == 4 and len(set(queries)) == 1, queries
+    assert follow_pages(client, mine.url("orders?size=4"), via_query=True)[0] == items
+    assert_rest_error(client.get(mine.url("orders"), headers={"MS-ContinuationToken": "eyJjIjoiMSJ9"}), 400,
+                      "invalid")
+
+
+def test_an_order_has_one_reseller_of_record_by_the_subscriptions_rule(partner):
+    assert order_reseller_of_record([]) == order_reseller_of_record([None, ""]) == ""
+    assert order_reseller_of_record(["1234567", " 1234567 "]) == "1234567"
+    assert order_reseller_of_record(["1234567", ""]) is None and order_reseller_of_record(["1", "2"]) is None
+    mine = shop(partner)
+    client, _app = api_client(partner)
+    mixed = {"lineItems": [{"offerId": "mail-basic", "quantity": 1, "partnerIdOnRecord": "1234567"},
+                           {"offerId": "office-apps", "quantity": 1}]}
+    response = _post(client, mine.url("orders"), mixed)
+    assert response.status_code == 400 and [d["field"] for d in response.json()["data"]] == ["lineItems"]
+    assert Order.objects.count() == 1

@@ -14,6 +14,7 @@ from partnercenter.roles import Role
 from resellers.models import IndirectPartnership
 from tests.api_support import READ_SCOPES, api_client
 from tests.factories import PartnerFactory
+from tests.test_api_customers import assert_rest_error, follow_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,24 @@ def test_an_indirect_reseller_asks_together_with_one_of_its_providers(provider, 
     response = client.get(LINK)  # without a provider: the service's refusal, in shape
     assert response.status_code == 403 and response.json()["errorName"] == "forbidden"
     assert RelationshipRequest.objects.count() == 1
+
+
+def test_the_channel_pages_by_continuation_token_in_name_order_without_duplicates_or_gaps(provider, reseller):
+    names = ["Bravo Bt.", "Alpha Kft.", "Bravo Bt.", "Delta Zrt.", "Charlie Kft."]  # two of the same name
+    resellers = [PartnerFactory(name=name, partner_type="indirect_reseller", country="HU") for name in names]
+    partnerships = [IndirectPartnership.objects.create(provider=provider, reseller=other) for other in resellers]
+    IndirectPartnership.objects.create(provider=PartnerFactory(partner_type="indirect_provider"), reseller=reseller)
+    expected = [str(p.reseller_id) for p in sorted(partnerships, key=lambda p: (p.reseller.name, p.id))]
+    client, _app = api_client(provider)
+    first_url = f"{URL}?relationship_type=IsIndirectResellerOf&size=2"
+    first = client.get(first_url).json()
+    assert PartnerRelationshipCollectionSerializer(data=first).is_valid(), first
+    assert first["links"]["self"]["uri"] == first_url and first["totalCount"] == 2
+    assert first["links"]["next"]["uri"] == first_url
+    items, queries = follow_pages(client, first_url)
+    assert [item["id"] for item in items] == expected
+    assert len(queries) == 3 and len(set(queries)) == 1, queries
+    everyone = client.get(f"{URL}?relationship_type=IsIndirectResellerOf").json()
+    assert "next" not in everyone["links"] and [item["id"] for item in everyone["items"]] == expected
+    bad = client.get(f"{URL}?relationship_type=IsIndirectResellerOf", headers={"MS-ContinuationToken": "e30"})
+    assert_rest_error(bad, 400, "invalid")

@@ -8,10 +8,13 @@ from api.errors import REST_CODES
 from partnercenter.errors import Code
 from partnercenter.models import ActivityLog
 from partnercenter.roles import Role
-from subscriptions.models import Subscription, SubscriptionStatus
+from subscriptions.models import Offer, Subscription, SubscriptionStatus
+from subscriptions.rules import renews_automatically
+from subscriptions.services import Line, order_place
 from tests.api_commerce_support import shop
 from tests.api_support import READ_SCOPES, api_client
 from tests.factories import PartnerFactory
+from tests.test_api_customers import assert_rest_error, follow_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -176,9 +179,6 @@ def test_the_list_reads_in_a_constant_number_of_queries(partner, django_assert_n
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from subscriptions.models import Offer
-    from subscriptions.services import Line, order_place
-
     mine = shop(partner)
     client, _app = api_client(partner)
     client.get(mine.url("subscriptions"))  # the token's first use writes last_used_at
@@ -216,3 +216,50 @@ def test_the_commitment_ends_with_the_current_term():
     assert end("P1M", date(2026, 1, 15), date(2026, 3, 15)) == date(2026, 4, 14)
     assert end("P3Y", date(2020, 6, 1), date(2026, 12, 2)) == date(2029, 5, 31)
     assert end("P1M", date(2026, 1, 15), date(2026, 12, 2), "cancelled", date(2026, 2, 20)) == date(2026, 3, 14)
+
+
+def test_the_list_pages_by_continuation_token_in_offer_order_without_duplicates_or_gaps(partner):
+    mine = shop(partner)
+    skus = ["office-apps", "mail-basic", "security-addon", "mail-basic", "office-apps", "mail-basic"]
+    order_place(partner=partner, customer=mine.customer, actor=mine.admin, idempotency_key="more",
+                lines=[Line(offer_id=Offer.objects.get(sku=sku).id, quantity=1) for sku in skus])
+    # Ties on the offer and the moment: the id decides, and no page boundary loses or repeats one.
+    Subscription.objects.filter(customer=mine.customer).update(created_at=mine.subscription.created_at)
+    expected = sorted(Subscription.objects.filter(customer=mine.customer).select_related("offer"),
+                      key=lambda s: (s.offer.name, s.created_at, str(s.id)))
+    client, _app = api_client(partner, scopes=READ_SCOPES)
+    client.get(mine.url("subscriptions"))  # the app's last use is written on its first call
+    items, queries = follow_pages(client, mine.url("subscriptions?size=2"))
+    assert [item["id"] for item in items] == [str(s.id) for s in expected] and len(expected) == 7
+    assert len(queries) == 4 and len(set(queries)) == 1, queries
+    assert follow_pages(client, mine.url("subscriptions?size=3"), via_query=True)[0] == items
+    first = client.get(mine.url("subscriptions?size=2")).json()
+    assert first["links"]["next"]["uri"] == mine.url("subscriptions?size=2") and first["totalCount"] == 2
+    assert client.get(mine.url("subscriptions")).json()["totalCount"] == 7  # 100 by default
+
+
+def test_a_token_the_subscriptions_list_did_not_make_is_a_400(partner):
+    mine = shop(partner)
+    client, _app = api_client(partner, scopes=READ_SCOPES)
+    order_place(partner=partner, customer=mine.customer, actor=mine.admin, idempotency_key="second",
+                lines=[Line(offer_id=Offer.objects.get(sku="mail-basic").id, quantity=1)])
+    orders_token = client.get(mine.url("orders?size=1")).json()["links"]["next"]["headers"][0]["value"]
+    for token in ("bm90LWEtdG9rZW4", "eyJjIjoiZ2FyYmFnZSJ9", orders_token):
+        assert_rest_error(client.get(mine.url("subscriptions"), headers={"MS-ContinuationToken": token}), 400,
+                          "invalid")
+    for query in ("size=0", "size=501", "size=x"):
+        assert_rest_error(client.get(mine.url(f"subscriptions?{query}")), 400, "invalid")
+
+
+def test_auto_renew_is_the_subscriptions_rule_a_trial_and_a_cancelled_one_do_not_renew(partner):
+    mine = shop(partner)
+    order_place(partner=partner, customer=mine.customer, actor=mine.admin, idempotency_key="trial",
+                lines=[Line(offer_id=Offer.objects.get(sku="security-trial").id, quantity=5)])
+    trial = Subscription.objects.get(offer__sku="security-trial")
+    Subscription.objects.filter(pk=mine.subscription.pk).update(status=SubscriptionStatus.SUSPENDED)
+    assert renews_automatically(mine.subscription) and not renews_automatically(trial)
+    client, _app = api_client(partner, scopes=READ_SCOPES)
+    listed = {item["id"]: item["autoRenewEnabled"] for item in client.get(mine.url("subscriptions")).json()["items"]}
+    assert listed == {str(mine.subscription.id): True, str(trial.id): False}
+    Subscription.objects.filter(pk=mine.subscription.pk).update(status=SubscriptionStatus.CANCELLED)
+    assert not renews_automatically(Subscription.objects.get(pk=mine.subscription.pk))

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import RestView
+from api.rest.serializers_common import errors as _errors
 from partnercenter.roles import Perm
 from webhooks import selectors, services
 from webhooks.catalog import EVENT_NAMES
@@ -22,16 +23,11 @@ from webhooks.serializers import (
     RegistrationCreatedSerializer,
     RegistrationInSerializer,
     RegistrationOutSerializer,
-    RestErrorSerializer,
     ValidationEventSerializer,
 )
 
 ALL = {"GET": Perm.API_MANAGE, "POST": Perm.API_MANAGE, "PUT": Perm.API_MANAGE, "DELETE": Perm.API_MANAGE}
 TAGS = ["webhooks"]
-
-
-def _errors(*codes: int) -> dict[int, Any]:
-    return {code: OpenApiResponse(RestErrorSerializer) for code in (401, 403, 429, *codes)}
 
 
 class WebhookView(RestView):

@@ -17,6 +17,7 @@ from api.graph import serializers as s
 from customers.selectors import customer_for_partner
 from gdap import bulk_selectors, selectors, services
 from gdap.models import AdminRelationship, RelationshipStatus
+from partnercenter.clientip import client_ip
 from partnercenter.errors import Invalid, NotFound
 from partnercenter.models import Tenant
 from partnercenter.roles import Perm
@@ -39,7 +40,7 @@ class GdapView(GraphView):
     api_perms = WRITE
 
     def ip(self, request: Request) -> str | None:
-        return request.META.get("REMOTE_ADDR")
+        return client_ip(request)  # behind a trusted proxy, the address it saw (as the pages record it)
 
     def relationship(self, request: Request, rel_id: Any) -> AdminRelationship:
         """The partner's own relationship (another partner's, a customer's view or a bad id: 404)."""

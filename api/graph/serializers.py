@@ -10,6 +10,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from api.errors import error_responses
 from api.graph.odata import when
 from gdap.models import AssignmentStatus, OperationStatus, RelationshipStatus, RequestAction, RequestStatus
 from gdap.rules import duration_iso
@@ -263,17 +264,6 @@ class GraphError(serializers.Serializer):
     error = GraphErrorDetail(read_only=True)
 
 
-_WHY = {400: "The request or a query option is not valid.", 401: "No valid bearer token.",
-        403: "The token's scope or the app's roles do not allow this.", 404: "Not found (or another partner's).",
-        406: "Only application/json is answered.", 409: "The object's state does not allow this now.",
-        412: "If-Match is not the object's current @odata.etag.", 415: "Send application/json.",
-        422: "The Idempotency-Key was used for another request.", 428: "If-Match is missing.",
-        429: "Too many requests: see Retry-After."}
-
-
 def errors(*codes: int, writes: bool = False) -> dict[int, OpenApiResponse]:
     """The error answers of a route: the common ones, those of writes, and `codes`."""
-    wanted = {400, 401, 403, 404, 406, 429, *codes}
-    if writes:
-        wanted |= {409, 415, 422}
-    return {code: OpenApiResponse(GraphError, description=_WHY[code]) for code in sorted(wanted)}
+    return error_responses(GraphError, 400, 401, 403, 404, 406, 429, *codes, *((409, 415, 422) if writes else ()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,7 +26,6 @@ from api.rest.serializers_customers import (
     FilterSerializer,
     ListQuerySerializer,
     NewCustomerSerializer,
-    customer_body,
 )
 from customers import selectors
 from customers.onboarding import Created, customer_add
@@ -35,10 +35,6 @@ from partnercenter.errors import DomainError
 from partnercenter.models import PartnerType, Tenant
 from partnercenter.roles import Perm
 from resellers.selectors import partnered_provider_typed, partnered_reseller_typed
-
-TOKEN_PARAMETER = OpenApiParameter(
-    paging.HEADER, str, OpenApiParameter.HEADER, required=False,
-    description="The value of links.next.headers of the previous page: the page after it.")
 
 
 def _filter_parsed(raw: str) -> dict[str, str]:
@@ -59,7 +55,7 @@ def _filter_arguments(partner: Tenant, wanted: dict[str, str] | None) -> dict[st
         return {}
     field, value = wanted["Field"], wanted["Value"]
     if field in ("CompanyName", "Domain"):
-        return {"search": value}
+        return {"search": value, "prefix": True}  # the only operator is starts_with
     if field == "IndirectReseller":
         reseller = (partnered_reseller_typed(provider=partner, text=value)
                     if partner.partner_type == PartnerType.INDIRECT_PROVIDER else None)
@@ -81,7 +77,7 @@ class CustomerCollectionView(RestView):
 
     @extend_schema(
         operation_id="customers_list", summary="The partner's customers, a page at a time",
-        parameters=[ListQuerySerializer, TOKEN_PARAMETER, *REQUEST_ID_PARAMETERS],
+        parameters=[ListQuerySerializer, paging.TOKEN_PARAMETER, *REQUEST_ID_PARAMETERS],
         responses={200: CustomerCollectionSerializer, **errors(400)})
     def get(self, request: Request) -> Response:
         query = ListQuerySerializer(data=request.query_params)
@@ -103,8 +99,7 @@ class CustomerCollectionView(RestView):
                                             **_filter_arguments(partner, wanted))
         except selectors.InvalidCursor:
             raise paging.token_invalid() from None
-        items = [customer_body(customer_id=row.customer_id, name=row.customer.name, domain=row.customer.primary_domain,
-                               has_dap=row.has_dap, associated=row.indirect_reseller_id) for row in page.rows]
+        items = CustomerSerializer(page.rows, many=True).data
         next_token = paging.token_encode(page.next_cursor, {"f": wanted} if wanted else {}) if page.next_cursor else None
         return Response(paging.collection(request, items, next_token=next_token, next_query={"size": size}))
 
@@ -142,8 +137,7 @@ def _created(partner: Tenant, created: Created) -> Response:
 
 def _one(partner: Tenant, customer_id: str) -> dict:
     row = selectors.customer_for_partner(partner=partner, customer_id=customer_id, reseller_ids=True)
-    return customer_body(customer_id=row.customer_id, name=row.customer.name, domain=row.customer.primary_domain,
-                         has_dap=row.has_dap, associated=row.indirect_reseller_id, tenant=row.customer)
+    return CustomerSerializer(row, context={"profile": True}).data
 
 
 class CustomerView(RestView):
@@ -167,5 +161,6 @@ class CustomerView(RestView):
         body.is_valid(raise_exception=True)
         reseller_relationship_remove(partner=partner, customer=customer, actor=request.user, attested=True,
                                      ip=client_ip(request))
-        return Response(customer_body(customer_id=customer.id, name=customer.name, domain=customer.primary_domain,
-                                      has_dap=False, associated=None, tenant=customer, relationship="none"))
+        # No longer the partner's: no admin permissions, no reseller serving it.
+        removed = SimpleNamespace(customer_id=customer.id, customer=customer, has_dap=False, indirect_reseller_id=None)
+        return Response(CustomerSerializer(removed, context={"profile": True, "relationship": "none"}).data)

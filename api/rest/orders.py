@@ -15,12 +15,14 @@ from rest_framework.response import Response
 
 from api.base import RestView
 from api.idempotency import HEADER as IDEMPOTENCY_HEADER
-from api.rest.serializers_commerce import OrderCollectionSerializer, OrderInSerializer, OrderSerializer, collection
+from api.rest import paging
+from api.rest.serializers_commerce import OrderCollectionSerializer, OrderInSerializer, OrderSerializer
 from api.rest.subscriptions import customer_of
 from partnercenter.errors import DomainError, Invalid
 from partnercenter.roles import Perm
 from resellers.selectors import partnered_reseller_typed
 from subscriptions import selectors, services
+from subscriptions.rules import order_reseller_of_record
 
 TAGS = ["Orders"]
 
@@ -35,7 +37,7 @@ def order_key(request: Request) -> str:
 
 
 def _reseller_id(request: Request, lines: list[dict]) -> object:
-    mpn_id = (lines[0].get("partnerIdOnRecord") or "").strip()
+    mpn_id = order_reseller_of_record(line.get("partnerIdOnRecord") for line in lines)  # one (the body's check)
     if not mpn_id:
         return None
     reseller = partnered_reseller_typed(provider=request.tenant, text=mpn_id)
@@ -57,12 +59,19 @@ class OrderListView(RestView):
     api_area = "subscriptions"
     api_perms = {"GET": Perm.SUBSCRIPTIONS_VIEW, "POST": Perm.SUBSCRIPTIONS_BUY}
 
-    @extend_schema(operation_id="customer_orders_list", tags=TAGS, summary=_("A customer's orders"),
+    @extend_schema(operation_id="customer_orders_list", tags=TAGS, summary=_("A customer's orders, newest first"),
+                   parameters=[paging.PageQuerySerializer, paging.TOKEN_PARAMETER],
                    responses={200: OrderCollectionSerializer})
     def get(self, request: Request, customer_id: str) -> Response:
         customer = customer_of(request, customer_id)
-        orders = selectors.orders_of_customer(partner=request.tenant, customer=customer)
-        return Response(collection(OrderSerializer(orders, many=True).data, request.path))
+        query = paging.PageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        size = query.validated_data["size"]
+        orders, next_token = paging.seek(selectors.orders_of_customer(partner=request.tenant, customer=customer),
+                                         ("created_at", "id"), token=paging.request_token(request), size=size,
+                                         descending=True)
+        return Response(paging.collection(request, OrderSerializer(orders, many=True).data,
+                                          next_token=next_token, next_query={"size": size}))
 
     @extend_schema(
         operation_id="customer_order_create", tags=TAGS, summary=_("Place an order"),

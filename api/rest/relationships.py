@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from api.base import RestView
 from api.permissions import InsufficientScope
+from api.rest import paging
 from api.rest.serializers_common import REQUEST_ID_PARAMETERS, errors
 from api.rest.serializers_customers import PartnerRelationshipCollectionSerializer, RelationshipRequestSerializer
 from invitations.errors import NotAllowed
@@ -27,7 +28,7 @@ TYPES = {"IsIndirectCloudSolutionProviderOf": "is_indirect_cloud_solution_provid
          "IsIndirectResellerOf": "is_indirect_reseller_of"}
 
 
-class RelationshipsQuerySerializer(serializers.Serializer):
+class RelationshipsQuerySerializer(paging.PageQuerySerializer):
     relationship_type = serializers.ChoiceField(tuple(TYPES), help_text=(
         "IsIndirectCloudSolutionProviderOf: an indirect reseller's providers; IsIndirectResellerOf: an "
         "indirect provider's resellers. Any other partner has none."))
@@ -44,19 +45,25 @@ class RelationshipsView(RestView):
     api_perms = {"GET": Perm.PARTNERSHIPS_VIEW}
 
     @extend_schema(operation_id="relationships_list", summary="The partner's indirect providers or resellers",
-                   parameters=[RelationshipsQuerySerializer, *REQUEST_ID_PARAMETERS],
+                   parameters=[RelationshipsQuerySerializer, paging.TOKEN_PARAMETER, *REQUEST_ID_PARAMETERS],
                    responses={200: PartnerRelationshipCollectionSerializer, **errors(400)})
     def get(self, request: Request) -> Response:
         query = RelationshipsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        kind, partner = query.validated_data["relationship_type"], request.tenant
+        kind, partner, size = query.validated_data["relationship_type"], request.tenant, query.validated_data["size"]
         others: list[Tenant] = []
+        next_token = None
+        # By the other partner's name, as the Resellers and Providers pages list them.
         if kind == "IsIndirectCloudSolutionProviderOf" and partner.partner_type == PartnerType.INDIRECT_RESELLER:
-            others = [p.provider for p in provider_partnerships(reseller=partner)]
+            rows, next_token = paging.seek(provider_partnerships(reseller=partner), ("provider__name", "id"),
+                                           token=paging.request_token(request), size=size)
+            others = [row.provider for row in rows]
         elif kind == "IsIndirectResellerOf" and partner.partner_type == PartnerType.INDIRECT_PROVIDER:
-            others = [p.reseller for p in reseller_partnerships(provider=partner)]
-        items = [_relationship(other, kind) for other in others]
-        return Response({"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}})
+            rows, next_token = paging.seek(reseller_partnerships(provider=partner), ("reseller__name", "id"),
+                                           token=paging.request_token(request), size=size)
+            others = [row.reseller for row in rows]
+        return Response(paging.collection(request, [_relationship(other, kind) for other in others],
+                                          next_token=next_token, next_query={"relationship_type": kind, "size": size}))
 
 
 class RelationshipRequestQuerySerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiJsonRenderer2
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import SAFE_METHODS
 
+from api.errors import ERROR_MEANINGS
 from api.models import SCOPES
 
 
@@ -72,16 +73,8 @@ GRAPH_ERROR = {
 }
 # The answers any route may give before or besides its own (authentication, scope and role, a missing
 # object, parsing, throttling); a change may also conflict with the object's state or its etag.
-COMMON_ERRORS = {
-    "400": _("The request is not valid."), "401": _("No valid bearer token."),
-    "403": _("The token lacks the scope or the app's roles do not allow this."), "404": _("Not found."),
-    "406": _("Only JSON can be answered."), "429": _("Too many requests: see Retry-After."),
-}
-CHANGE_ERRORS = {
-    "409": _("The object's state does not allow this."), "412": _("If-Match is not the object's current etag."),
-    "415": _("Send JSON."), "422": _("This Idempotency-Key was used for a different request."),
-    "428": _("This change needs If-Match."),
-}
+COMMON_ERRORS = (400, 401, 403, 404, 406, 429)
+CHANGE_ERRORS = (409, 412, 415, 422, 428)
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 200},
     "description": _("A retry with the same key and body gets the first answer again (Idempotent-Replayed: true)."),
@@ -104,10 +97,9 @@ def error_responses(result: dict[str, Any], generator: Any, request: Any, public
                 continue
             if operation.get("description") in inherited:
                 del operation["description"]
-            errors = COMMON_ERRORS if method == "get" else {**COMMON_ERRORS, **CHANGE_ERRORS}
-            for status, description in errors.items():
-                operation["responses"].setdefault(status, {
-                    "description": description,
+            for status in COMMON_ERRORS if method == "get" else (*COMMON_ERRORS, *CHANGE_ERRORS):
+                operation["responses"].setdefault(str(status), {
+                    "description": ERROR_MEANINGS[status],
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{shape}"}}},
                 })
             if "429" in operation["responses"]:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.rest.serializers_common import LinkSerializer, SelfLinksSerializer  # noqa: F401  (one component each)
+from api.rest.serializers_common import CollectionSerializer, LinkSerializer, SelfLinksSerializer  # noqa: F401
 from subscriptions.models import BillingCycle, Offer, Order, Subscription, SubscriptionStatus, Term, UnitType
+from subscriptions.rules import order_reseller_of_record, renews_automatically
 from subscriptions.selectors import commitment_end_date
 
 # The portal's statuses in Partner Center's words: a cancelled subscription is "deleted".
@@ -64,7 +65,7 @@ class SubscriptionSerializer(serializers.Serializer):
         return API_STATUS.get(obj.status, obj.status)
 
     def get_autoRenewEnabled(self, obj: Subscription) -> bool:
-        return obj.status != SubscriptionStatus.CANCELLED and not obj.offer.is_trial
+        return renews_automatically(obj)
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_orderId(self, obj: Subscription) -> str | None:
@@ -90,20 +91,8 @@ class SubscriptionPatchSerializer(serializers.Serializer):
     status = serializers.ChoiceField(required=False, choices=["active", "suspended"])
 
 
-class CollectionAttributesSerializer(serializers.Serializer):
-    objectType = serializers.ChoiceField(choices=["Collection"])
-
-
-def collection(items: list[dict[str, Any]], uri: str) -> dict[str, Any]:
-    return {"totalCount": len(items), "items": items, "links": self_links(uri),
-            "attributes": {"objectType": "Collection"}}
-
-
-class SubscriptionCollectionSerializer(serializers.Serializer):
-    totalCount = serializers.IntegerField()
+class SubscriptionCollectionSerializer(CollectionSerializer):
     items = SubscriptionSerializer(many=True)
-    links = SelfLinksSerializer()
-    attributes = CollectionAttributesSerializer()
 
 
 # --- Orders --------------------------------------------------------------------------------------
@@ -143,7 +132,7 @@ class OrderInSerializer(serializers.Serializer):
         return value
 
     def validate_lineItems(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if len({line.get("partnerIdOnRecord") or "" for line in lines}) > 1:
+        if order_reseller_of_record(line.get("partnerIdOnRecord") for line in lines) is None:
             raise serializers.ValidationError(_("All lines of an order have the same reseller of record."))
         return lines
 
@@ -201,8 +190,5 @@ class OrderSerializer(serializers.Serializer):
         return {"objectType": "Order"}
 
 
-class OrderCollectionSerializer(serializers.Serializer):
-    totalCount = serializers.IntegerField()
+class OrderCollectionSerializer(CollectionSerializer):
     items = OrderSerializer(many=True)
-    links = SelfLinksSerializer()
-    attributes = CollectionAttributesSerializer()

@@ -6,6 +6,8 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from api.errors import error_responses
+
 
 class ErrorDetailSerializer(serializers.Serializer):
     field = serializers.CharField(allow_blank=True)
@@ -44,24 +46,25 @@ class SelfLinksSerializer(serializers.Serializer):
 
 class CollectionLinksSerializer(serializers.Serializer):
     self = LinkSerializer()
-    next = LinkSerializer(required=False)
+    next = LinkSerializer(required=False, help_text="The next page (its MS-ContinuationToken in headers); "
+                                                    "absent on the last page.")
 
 
-_DESCRIPTIONS = {
-    400: "The request is not valid (the description and `data` say what).",
-    401: "No bearer token, or one that is not valid any more (`WWW-Authenticate`).",
-    403: "The token lacks the route's scope, or the app's roles do not allow this.",
-    404: "Not found (or another partner's).",
-    409: "A rule of the product refused the change (the description says which).",
-    422: "This Idempotency-Key was used for a different request.",
-    429: "Over the partner's rate limit: retry after `Retry-After` seconds.",
-}
+class CollectionAttributesSerializer(serializers.Serializer):
+    objectType = serializers.ChoiceField(choices=["Collection"])  # noqa: N815
+
+
+class CollectionSerializer(serializers.Serializer):
+    """A page of a REST v1 list (api.rest.paging.collection); a subclass declares its `items`."""
+
+    totalCount = serializers.IntegerField(help_text="The number of items in this page.")  # noqa: N815
+    links = CollectionLinksSerializer()
+    attributes = CollectionAttributesSerializer()
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """The error responses of a method for @extend_schema: 401, 403 and 429 always, plus `codes`."""
-    return {code: OpenApiResponse(RestErrorSerializer, description=_DESCRIPTIONS[code])
-            for code in sorted({401, 403, 429, *codes})}
+    """The error answers of a REST v1 (or webhooks) method: 401, 403 and 429 always, plus `codes`."""
+    return error_responses(RestErrorSerializer, 401, 403, 429, *codes)
 
 
 def link(uri: str, method: str = "GET", headers: list[dict[str, str]] | None = None) -> dict:

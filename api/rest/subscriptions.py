@@ -11,11 +11,11 @@ from rest_framework.response import Response
 
 from api.base import RestView
 from api.errors import PreconditionFailed, PreconditionRequired
+from api.rest import paging
 from api.rest.serializers_commerce import (
     SubscriptionCollectionSerializer,
     SubscriptionPatchSerializer,
     SubscriptionSerializer,
-    collection,
     etag,
 )
 from customers.selectors import customer_for_partner
@@ -25,6 +25,7 @@ from subscriptions import selectors, services
 from subscriptions.models import Subscription
 
 TAGS = ["Subscriptions"]
+ORDER = ("offer__name", "created_at", "id")  # the Subscriptions page's order, and a unique last key
 ETAG_HEADER = OpenApiParameter("ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200], required=True,
                                description=_("The subscription's version; send it back in If-Match to change it."))
 IF_MATCH = OpenApiParameter(
@@ -65,13 +66,18 @@ class SubscriptionListView(RestView):
     api_perms = {"GET": Perm.SUBSCRIPTIONS_VIEW}
 
     @extend_schema(operation_id="customer_subscriptions_list", tags=TAGS, summary=_("A customer's subscriptions"),
+                   parameters=[paging.PageQuerySerializer, paging.TOKEN_PARAMETER],
                    responses={200: SubscriptionCollectionSerializer})
     def get(self, request: Request, customer_id: str) -> Response:
         customer = customer_of(request, customer_id)
-        rows = selectors.subscriptions_of_customer(partner=request.tenant, customer=customer).select_related(
-            "order_line")
-        items = SubscriptionSerializer(rows, many=True).data
-        return Response(collection(items, request.path))
+        query = paging.PageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        size = query.validated_data["size"]
+        rows, next_token = paging.seek(
+            selectors.subscriptions_of_customer(partner=request.tenant, customer=customer).select_related("order_line"),
+            ORDER, token=paging.request_token(request), size=size)
+        return Response(paging.collection(request, SubscriptionSerializer(rows, many=True).data,
+                                          next_token=next_token, next_query={"size": size}))
 
 
 class SubscriptionView(RestView):
