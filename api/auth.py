@@ -15,6 +15,7 @@ from partnercenter.events import acting_client
 from partnercenter.middleware import TenantContext
 from partnercenter.models import Membership
 from partnercenter.roles import permissions_for
+from partnercenter.selectors import ActingApp, acting_app
 
 LAST_USED_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often per app
 
@@ -22,7 +23,8 @@ LAST_USED_EVERY = timedelta(minutes=1)  # last_used_at is written at most this o
 class AppTokenAuthentication(OAuth2Authentication):
     """A valid token of a live app. Sets on the request: `api_app`, `tenant` (the app's partner),
     `tenancy` (the app's roles that the registrant could still grant) and `user` (the registrant, whom
-    the services take as the acting user; events name the app: partnercenter.events.acting_client)."""
+    the services take as the acting user; events name the app: partnercenter.events.acting_client; the
+    services' permission checks see the app's roles: partnercenter.selectors.acting_app)."""
 
     www_authenticate_realm = "api"
 
@@ -53,8 +55,9 @@ class AppTokenAuthentication(OAuth2Authentication):
         request.api_app = app
         request._request.api_app = app
         request.tenant = app.partner
-        request.tenancy = TenantContext(tenant=app.partner, roles=roles,
-                                        perms=permissions_for(roles, app.partner.partner_type),
-                                        choices=[app.partner])
-        acting_client.set(app.client_id)  # reset when the view's dispatch ends (api.base)
+        perms = permissions_for(roles, app.partner.partner_type)
+        request.tenancy = TenantContext(tenant=app.partner, roles=roles, perms=perms, choices=[app.partner])
+        # Both reset when the view's dispatch ends (api.base).
+        acting_client.set(app.client_id)
+        acting_app.set(ActingApp(user_id=app.created_by_id, tenant_id=app.partner_id, roles=roles, perms=perms))
         return app.created_by, token

@@ -22,6 +22,7 @@ from api.events import ApiEvents
 from api.permissions import AppMayCall
 from api.throttling import PartnerRateThrottle
 from partnercenter.events import acting_client, event_record
+from partnercenter.selectors import acting_app
 
 
 class ApiView(APIView):
@@ -37,11 +38,13 @@ class ApiView(APIView):
     request_id_headers: ClassVar[tuple[str, ...]] = ()
 
     def dispatch(self, request, *args: Any, **kwargs: Any):  # noqa: ANN001, ANN201
-        reset = acting_client.set("")
+        # What api.auth sets for this call (the app as actor, its roles in the services) ends with it.
+        reset_client, reset_app = acting_client.set(""), acting_app.set(None)
         try:
             return super().dispatch(request, *args, **kwargs)
         finally:
-            acting_client.reset(reset)
+            acting_app.reset(reset_app)
+            acting_client.reset(reset_client)
 
     def initialize_request(self, request, *args: Any, **kwargs: Any) -> Request:  # noqa: ANN001
         drf_request = super().initialize_request(request, *args, **kwargs)

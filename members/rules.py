@@ -14,8 +14,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from partnercenter.errors import Code, Conflict, Forbidden, Invalid
-from partnercenter.models import Membership, Tenant
+from partnercenter.models import Tenant
 from partnercenter.roles import PARTNER_ROLES, ROLE_PERMISSIONS, Role, permissions_for
+from partnercenter.selectors import roles_of
 
 # The order roles are offered in, and seed 001's names for the administration they give.
 ROLE_ORDER = [Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT, Role.HELPDESK_AGENT, Role.BILLING_ADMIN]
@@ -75,8 +76,8 @@ def check_reactivate(*, actor_roles: Iterable[str], target_roles: set[str]) -> N
 
 def roles_grantable(actor: Any, tenant: Tenant) -> set[str]:
     """The partner roles `actor` may give anyone in `tenant` (an invitation, a role change): the
-    roles role_grantable() allows for the actor's own active roles there."""
+    roles role_grantable() allows for the actor's own roles there (partnercenter.selectors.roles_of: an
+    API app's roles while it is served)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return set()
-    own = Membership.objects.filter(user=actor, tenant=tenant, is_active=True).values_list("role", flat=True)
-    return set(grantable_roles(own))
+    return set(grantable_roles(roles_of(user=actor, tenant=tenant)))

@@ -2,22 +2,58 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
 
 from partnercenter.domains import email_to_ascii, search_term_to_ascii
 from partnercenter.models import ActivityLog, CompanyProfile, CountryRegion, Membership, OutboxEmail, Tenant, User
-from partnercenter.roles import Role, permissions_for
+from partnercenter.roles import NO_PERMISSIONS, Role, permissions_for
+
+
+@dataclass(frozen=True)
+class ActingApp:
+    """The API app serving the current request: its registrant (the services' acting user), its partner,
+    and the roles and permissions it acts with there (never above the registrant's: api.auth)."""
+
+    user_id: object
+    tenant_id: object
+    roles: frozenset[str]
+    perms: frozenset[str]
+
+
+# Set by api.auth when a token authenticates, reset when the view's dispatch ends (api.base). While set,
+# roles_of and permissions_of answer for the registrant with the app's roles: the services' own checks
+# then bound the app as the route's check does, not by its registrant's roles.
+acting_app: contextvars.ContextVar[ActingApp | None] = contextvars.ContextVar("acting_app", default=None)
+
+
+def _acting_app_for(user: object) -> ActingApp | None:
+    app = acting_app.get()
+    if app is None or user is None or getattr(user, "pk", None) != app.user_id:
+        return None
+    return app
+
+
+def roles_of(*, user: User, tenant: Tenant) -> frozenset[str]:
+    """The roles the user acts with in the tenant now: its active memberships; while an API app's call
+    is served, for its registrant the app's roles in the app's partner and none in any other tenant."""
+    app = _acting_app_for(user)
+    if app is not None:
+        return app.roles if tenant.pk == app.tenant_id else frozenset()
+    return frozenset(Membership.objects.filter(user=user, tenant=tenant, is_active=True)
+                     .values_list("role", flat=True))
 
 
 def permissions_of(*, user: User, tenant: Tenant) -> frozenset[str]:
-    """What the user may do in the tenant now, from its active memberships (services check this)."""
-    return permissions_for(
-        Membership.objects.filter(user=user, tenant=tenant, is_active=True).values_list("role", flat=True),
-        tenant.partner_type,
-    )
+    """What the user may do in the tenant now, from roles_of (services check this)."""
+    app = _acting_app_for(user)
+    if app is not None:
+        return app.perms if tenant.pk == app.tenant_id else NO_PERMISSIONS
+    return permissions_for(roles_of(user=user, tenant=tenant), tenant.partner_type)
 
 
 def memberships_of_user(*, user_id: object) -> QuerySet[Membership]:
