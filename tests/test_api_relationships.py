@@ -92,6 +92,12 @@ def test_the_link_needs_the_write_scope_and_a_role_that_may_request(partner):
     assert not RelationshipRequest.objects.exists()
 
 
+def test_a_head_of_the_link_route_issues_no_link(partner):
+    api, _app = api_client(partner)
+    assert api.head(LINK).status_code == 405
+    assert not RelationshipRequest.objects.exists()
+
+
 def test_an_indirect_reseller_asks_together_with_one_of_its_providers(provider, reseller):
     IndirectPartnership.objects.create(provider=provider, reseller=reseller)
     client, _app = api_client(reseller)

@@ -77,6 +77,7 @@ class RelationshipRequestQuerySerializer(serializers.Serializer):
 class RelationshipRequestView(RestView):
     api_area = "relationships"
     api_perms = {"GET": Perm.RELATIONSHIP_REQUEST}
+    http_method_names = ["get", "options"]  # its GET issues a link: a HEAD must not (405)
 
     @extend_schema(operation_id="relationship_requests_get",
                    summary="A new reusable link that asks a customer for a reseller relationship",
