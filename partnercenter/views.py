@@ -17,7 +17,7 @@ from partnercenter.csvexport import csv_response
 from partnercenter.devtools import dev_outbox_visible
 from partnercenter.forms import ActivityFilterForm, CompanyProfileForm
 from partnercenter.middleware import ACTIVE_TENANT_SESSION_KEY
-from partnercenter.models import TenantKind
+from partnercenter.models import ActivityLog, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 from partnercenter.selectors import activity_for_tenant, company_profile_of, outbox_email_for_developer, outbox_recent
@@ -155,9 +155,21 @@ def _activity_view(request: HttpRequest) -> HttpResponse:
 
 
 def _activity_csv(request: HttpRequest, filters: dict) -> StreamingHttpResponse:
+    from api.selectors import app_names
+
+    names: dict[str, str] = {}  # an app that acted, named as on the page: one query per app met
+    api_app = _("%(name)s (API app)")
+
+    def actor(row: ActivityLog) -> str:
+        if row.actor_email or not row.actor_client:
+            return row.actor_text()
+        if row.actor_client not in names:
+            names[row.actor_client] = app_names([row.actor_client]).get(row.actor_client, "")
+        return api_app % {"name": names[row.actor_client]} if names[row.actor_client] else row.actor_client
+
     header = [_("Date"), _("Kind"), _("Code"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
     rows = (
-        [row.created_at.isoformat(), row.get_kind_display(), row.kind, row.actor_text(),
+        [row.created_at.isoformat(), row.get_kind_display(), row.kind, actor(row),
          row.customer.name if row.customer else "", describe(row), row.ip_address or ""]
         for row in activity_for_tenant(tenant=request.tenant, **filters).iterator(chunk_size=2000)  # type: ignore[attr-defined]
     )

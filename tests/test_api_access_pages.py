@@ -5,6 +5,8 @@ activity log names the app, the Development group of the sidebar."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -264,3 +266,20 @@ def test_a_rotation_by_the_service_is_listed_with_the_same_client_id(partner, pa
     app, _secret = api_app(partner)
     api_app_secret_rotate(app=app, actor=partner_admin)
     assert client_for(partner_admin).get(LIST).content.decode().count(app.client_id) == 1
+
+
+def test_the_activity_export_names_the_app_that_acted(partner, partner_admin):
+    client = client_for(partner_admin)
+    app = api_app(partner, registrant=partner_admin, name="Billing robot")[0]
+    reset = acting_client.set(app.client_id)
+    try:
+        event_record(tenant=partner, kind="profile.updated", actor=partner_admin, data={"fields": ["phone"]})
+        event_record(tenant=partner, kind="profile.updated", actor=partner_admin, data={"fields": ["name"]})
+    finally:
+        acting_client.reset(reset)
+    event_record(tenant=partner, kind="profile.updated", actor=partner_admin, data={"fields": ["email"]})
+    rows = list(csv.reader(io.StringIO(b"".join(
+        client.get("/activity/", {"format": "csv"}).streaming_content).decode().lstrip("\ufeff"))))
+    actors = [row[3] for row in rows[1:] if row[2] == "profile.updated"]
+    assert sorted(actors) == sorted(["Billing robot (API app)", "Billing robot (API app)", partner_admin.email])
+    assert app.client_id not in "".join(actors)
