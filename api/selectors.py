@@ -39,6 +39,12 @@ def app_for_partner(*, partner: Tenant, app_id: object) -> ApiApp:
     return app
 
 
+def app_names_registered_by(*, partner: Tenant, user: User) -> list[str]:
+    """The names of the partner's unrevoked apps the user registered (they stop while the user is deactivated)."""
+    return list(ApiApp.objects.filter(partner=partner, created_by=user, revoked_at__isnull=True)
+                .order_by("name").values_list("name", flat=True))
+
+
 def app_names(client_ids: Iterable[str]) -> dict[str, str]:
     """client id → app name, in one query (the activity log names the app that acted)."""
     wanted = {client_id for client_id in client_ids if client_id}

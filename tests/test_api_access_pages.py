@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from api.models import ApiApp
-from api.services import api_app_create, api_app_secret_rotate
+from api.services import api_app_create, api_app_revoke, api_app_secret_rotate
 from partnercenter.events import acting_client, event_record
 from partnercenter.models import ActivityLog, Membership
 from partnercenter.roles import PARTNER_ROLES, Role
@@ -283,3 +283,17 @@ def test_the_activity_export_names_the_app_that_acted(partner, partner_admin):
     actors = [row[3] for row in rows[1:] if row[2] == "profile.updated"]
     assert sorted(actors) == sorted(["Billing robot (API app)", "Billing robot (API app)", partner_admin.email])
     assert app.client_id not in "".join(actors)
+
+
+def test_deactivating_a_registrant_warns_which_apps_stop(partner, partner_admin):
+    colleague = member(partner, Role.GLOBAL_ADMIN)
+    api_app(partner, registrant=colleague, name="Zeta sync")
+    api_app(partner, registrant=colleague, name="Alpha sync")
+    revoked, _secret = api_app(partner, registrant=colleague, name="Old sync")
+    api_app_revoke(app=revoked, actor=partner_admin)
+    api_app(partner, registrant=partner_admin, name="Someone else's")
+    html = client_for(partner_admin).get(f"/users/{colleague.pk}/deactivate/").content.decode()
+    assert "their tokens are refused until the user is reactivated (Alpha sync, Zeta sync)" in html
+    assert "Old sync" not in html and "Someone else" not in html
+    loner = member(partner, Role.SALES_AGENT)
+    assert "API app" not in client_for(partner_admin).get(f"/users/{loner.pk}/deactivate/").content.decode()

@@ -85,7 +85,10 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 def _status_change(request: HttpRequest, user_id: int, *, deactivate: bool) -> HttpResponse:
     row = member_or_404(request, user_id)
-    template, context = "members/users_status_change.html", {"row": row, "deactivate": deactivate}
+    from api.selectors import app_names_registered_by
+
+    apps = app_names_registered_by(partner=request.tenant, user=row.user) if deactivate else []  # type: ignore[attr-defined,arg-type]
+    template, context = "members/users_status_change.html", {"row": row, "deactivate": deactivate, "apps": apps}
     if request.method == "POST":
         service = member_deactivate if deactivate else member_reactivate
         try:
