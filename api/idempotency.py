@@ -1,14 +1,13 @@
 """`Idempotency-Key` on POST: the first answer is stored per app and key and replayed for a repeat of
 the same request; the same key with another method, path or body is refused (422).
 
-Only answers that the same request would get again are stored: a success (2xx: the change is not made
-twice) and a 400 or 422, which are about the request itself (its body, pinned by the digest). A 401,
-403, 404, 409, 412, 428 or 429 depends on state that may change — a token, a role, an object created
-or changed since, an etag, the rate window — so it is not stored, and a retry under the same key is
-answered afresh (and may succeed). Nor is a 5xx.
+Only a success (2xx: the change is not made twice) is stored. Any other answer made no change, so
+answering a retry afresh is safe, and it may depend on state that changes — a token, a role, an object
+created or changed since, an offer withdrawn, an etag, the rate window —, so a retry under the same key
+may succeed.
 
 A stored answer expires API_IDEMPOTENCY_HOURS after it was made: replay_check ignores and deletes an
-expired one, so the key can be used again, and purge_expired (beat, hourly: api.tasks) deletes the rest.
+expired one, so the key can be used again (not for an order: its key stays its own, api.rest.orders), and purge_expired (beat, hourly: api.tasks) deletes the rest.
 
 Two identical requests racing with one key may both reach the service; the services that create
 something expensive (orders) take the key themselves and are safe under that race."""
@@ -31,8 +30,8 @@ PURGE_BATCH = 1000
 
 
 def storable(status_code: int) -> bool:
-    """An answer the same request would get again (see the module docstring)."""
-    return 200 <= status_code < 300 or status_code in (400, 422)
+    """A success: the one kind of answer that is replayed (see the module docstring)."""
+    return 200 <= status_code < 300
 
 
 def expired_before() -> datetime:

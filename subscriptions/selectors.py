@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -131,3 +131,8 @@ def commitment_end_date(subscription: Subscription, *, today: date) -> date:
     while start + relativedelta(months=months * terms) <= last_day:  # at most twice
         terms += 1
     return start + relativedelta(months=months * terms) - relativedelta(days=1)
+
+
+def order_key_used_before(*, partner: Tenant, idempotency_key: str, before: datetime) -> bool:
+    """Whether an order of the partner took this idempotency key before `before` (the API's replay window)."""
+    return Order.objects.filter(partner=partner, idempotency_key=idempotency_key, created_at__lt=before).exists()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from api.errors import REST_CODES
+from api.idempotency import purge_expired
 from api.models import IdempotentResponse
 from partnercenter.errors import Code
 from partnercenter.roles import Role
@@ -102,6 +107,22 @@ def test_an_idempotency_key_buys_once_even_when_the_stored_answer_is_missed(part
     # Another app's same key is its own.
     other, _app = api_client(partner, name="Other app")
     assert _post(other, mine.url("orders"), key="order-42").json()["id"] != first.json()["id"]
+
+
+def test_an_order_key_past_its_replay_window_buys_nothing_else(partner):
+    mine = shop(partner)
+    client, _app = api_client(partner)
+    with time_machine.travel(timezone.now() - timedelta(hours=25), tick=False):
+        first = _post(client, mine.url("orders"), key="order-77")
+    assert first.status_code == 201
+    purge_expired()
+    other_lines = {"lineItems": [{"lineItemNumber": 0, "offerId": "mail-basic", "quantity": 9}]}
+    orders = Order.objects.count()
+    for body in (BODY, other_lines):  # the same request or another one: the key names the first order
+        response = _post(client, mine.url("orders"), body, key="order-77")
+        assert_rest_error(response, 422, "idempotency_key_reused")
+    assert Order.objects.count() == orders
+    assert _post(client, mine.url("orders"), other_lines, key="order-78").status_code == 201
 
 
 def test_an_indirect_provider_names_its_reseller_of_record_by_mpn_id(provider, provider_admin, reseller,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,7 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import RestView
+from api.errors import IdempotencyKeyReused
 from api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from api.idempotency import expired_before
 from api.rest import paging
 from api.rest.serializers_commerce import OrderCollectionSerializer, OrderInSerializer, OrderSerializer
 from api.rest.subscriptions import customer_of
@@ -87,11 +90,16 @@ class OrderListView(RestView):
         body = OrderInSerializer(data=request.data, context={"customer_id": customer.id})
         body.is_valid(raise_exception=True)
         lines = body.validated_data["lineItems"]
+        key = order_key(request)
+        if selectors.order_key_used_before(partner=request.tenant, idempotency_key=key, before=expired_before()):
+            # Its replay has expired, but the key still names that order: never another purchase's.
+            raise IdempotencyKeyReused(_("This Idempotency-Key was used for an order more than %(hours)s hours ago: "
+                                         "send a new key.") % {"hours": settings.API_IDEMPOTENCY_HOURS})
         try:
             order, created = services.order_place(
                 partner=request.tenant, customer=customer, actor=request.user,
                 lines=[services.Line(offer_id=line["offerId"].id, quantity=line["quantity"]) for line in lines],
-                idempotency_key=order_key(request), partner_of_record_id=_reseller_id(request, lines),
+                idempotency_key=key, partner_of_record_id=_reseller_id(request, lines),
             )
         except DomainError as exc:
             raise _line_errors(exc, lines) or exc from exc
