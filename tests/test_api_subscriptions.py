@@ -249,6 +249,14 @@ def test_a_token_the_subscriptions_list_did_not_make_is_a_400(partner):
                           "invalid")
     for query in ("size=0", "size=501", "size=x"):
         assert_rest_error(client.get(mine.url(f"subscriptions?{query}")), 400, "invalid")
+    # Another customer's list (the same keys and partner): the token is that list's only.
+    other = shop(partner)
+    order_place(partner=partner, customer=other.customer, actor=other.admin, idempotency_key="third",
+                lines=[Line(offer_id=Offer.objects.get(sku="mail-basic").id, quantity=1)])
+    others_token = client.get(other.url("subscriptions?size=1")).json()["links"]["next"]["headers"][0]["value"]
+    assert client.get(other.url("subscriptions"), headers={"MS-ContinuationToken": others_token}).status_code == 200
+    assert_rest_error(client.get(mine.url("subscriptions"), headers={"MS-ContinuationToken": others_token}), 400,
+                      "invalid")
 
 
 def test_auto_renew_is_the_subscriptions_rule_a_trial_and_a_cancelled_one_do_not_renew(partner):

@@ -71,7 +71,7 @@ class OrderListView(RestView):
         query.is_valid(raise_exception=True)
         size = query.validated_data["size"]
         orders, next_token = paging.seek(selectors.orders_of_customer(partner=request.tenant, customer=customer),
-                                         ("created_at", "id"), token=paging.request_token(request), size=size,
+                                         ("created_at", "id"), request=request, size=size,
                                          descending=True)
         return Response(paging.collection(request, OrderSerializer(orders, many=True).data,
                                           next_token=next_token, next_query={"size": size}))

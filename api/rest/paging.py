@@ -93,12 +93,14 @@ def _after(keys: Sequence[str], values: Sequence[Any], descending: bool) -> Q:
     return Q(**{f"{keys[0]}__{op}e": values[0]}) & after
 
 
-def seek(qs: QuerySet, keys: Sequence[str], *, token: str, size: int,
+def seek(qs: QuerySet, keys: Sequence[str], *, request: Request, size: int,
          descending: bool = False) -> tuple[list[Any], str | None]:
     """One page of `qs` in the order of `keys` (the last one unique, e.g. the id; all ascending, or all
-    descending), after the row the token names; size + 1 rows read, no COUNT. Returns the rows and the
-    next page's token (None on the last page)."""
-    salt = "api.rest.paging:" + ",".join(keys)
+    descending), after the row the request's token names; size + 1 rows read, no COUNT. Returns the rows
+    and the next page's token (None on the last page). A token is good for the list (path) and partner it
+    was made for only: another list's, another customer's or another partner's is a 400."""
+    salt = f"api.rest.paging:{request.path}:{getattr(request.tenant, 'pk', '')}:" + ",".join(keys)
+    token = request_token(request)
     if token:
         cursor, _extra = token_decode(token)
         try:

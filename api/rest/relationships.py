@@ -56,11 +56,11 @@ class RelationshipsView(RestView):
         # By the other partner's name, as the Resellers and Providers pages list them.
         if kind == "IsIndirectCloudSolutionProviderOf" and partner.partner_type == PartnerType.INDIRECT_RESELLER:
             rows, next_token = paging.seek(provider_partnerships(reseller=partner), ("provider__name", "id"),
-                                           token=paging.request_token(request), size=size)
+                                           request=request, size=size)
             others = [row.provider for row in rows]
         elif kind == "IsIndirectResellerOf" and partner.partner_type == PartnerType.INDIRECT_PROVIDER:
             rows, next_token = paging.seek(reseller_partnerships(provider=partner), ("reseller__name", "id"),
-                                           token=paging.request_token(request), size=size)
+                                           request=request, size=size)
             others = [row.reseller for row in rows]
         return Response(paging.collection(request, [_relationship(other, kind) for other in others],
                                           next_token=next_token, next_query={"relationship_type": kind, "size": size}))

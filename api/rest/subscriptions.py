@@ -75,7 +75,7 @@ class SubscriptionListView(RestView):
         size = query.validated_data["size"]
         rows, next_token = paging.seek(
             selectors.subscriptions_of_customer(partner=request.tenant, customer=customer).select_related("order_line"),
-            ORDER, token=paging.request_token(request), size=size)
+            ORDER, request=request, size=size)
         return Response(paging.collection(request, SubscriptionSerializer(rows, many=True).data,
                                           next_token=next_token, next_query={"size": size}))
 
