@@ -101,11 +101,10 @@ def dap_granted_on_add(*, actor: User, partner: Tenant) -> bool:
     return Perm.RELATIONSHIP_REQUEST_DAP in permissions_of(user=actor, tenant=partner)
 
 
-def customer_add(*, partner: Tenant, actor: User, data: NewCustomer, idempotency_key: str,
-                 may_grant_dap: bool = True) -> Created:
+def customer_add(*, partner: Tenant, actor: User, data: NewCustomer, idempotency_key: str) -> Created:
     """Tenant, its Global admin (temporary password, must change it), reseller relationship, reseller
-    association and admin permissions, customer agreement and orders — all or nothing.
-    `may_grant_dap=False` (an API app whose roles may not request admin permissions) adds no DAP."""
+    association and admin permissions, customer agreement and orders — all or nothing. Admin permissions
+    only when the actor may request them (for an API app: the app's roles, partnercenter.selectors)."""
     if Perm.CUSTOMERS_ADD not in permissions_of(user=actor, tenant=partner):
         raise Forbidden(_("Your role does not allow this."))
     errors = new_customer_checks(partner=partner, data=data)
@@ -134,7 +133,7 @@ def customer_add(*, partner: Tenant, actor: User, data: NewCustomer, idempotency
             reseller_association_ensure(customer=customer, reseller=reseller, provider=partner, actor=actor)
         # The partner that will administer the new tenant gets admin permissions, as the creator does,
         # when the actor's role may ask for them.
-        if may_grant_dap and dap_granted_on_add(actor=actor, partner=partner):
+        if dap_granted_on_add(actor=actor, partner=partner):
             dap_grant(partner=reseller or partner, customer=customer, services=list(Service.values),
                       reassign=False, actor=actor)
         if data.accepted_on is not None:

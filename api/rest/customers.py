@@ -115,10 +115,9 @@ class CustomerCollectionView(RestView):
         body.is_valid(raise_exception=True)
         key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or uuid.uuid4().hex
         try:
-            # Admin permissions as the app's roles allow (the service checks the registrant's).
+            # Admin permissions as the app's roles allow (the service asks permissions_of: the app's).
             created = customer_add(partner=request.tenant, actor=request.user, data=body.new_customer(),
-                                   idempotency_key=key,
-                                   may_grant_dap=request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP))
+                                   idempotency_key=key)
         except DomainError as exc:
             exc.field = NEW_CUSTOMER_FIELDS.get(exc.field or "", exc.field)
             raise

@@ -5,7 +5,6 @@ customer opens to accept a reseller relationship (GET /v1/customers/relationship
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -17,7 +16,6 @@ from api.permissions import InsufficientScope
 from api.rest import paging
 from api.rest.serializers_common import REQUEST_ID_PARAMETERS, errors
 from api.rest.serializers_customers import PartnerRelationshipCollectionSerializer, RelationshipRequestSerializer
-from invitations.errors import NotAllowed
 from invitations.services import acceptance_path, invitation_create
 from partnercenter.clientip import client_ip
 from partnercenter.models import PartnerType, Tenant
@@ -89,10 +87,6 @@ class RelationshipRequestView(RestView):
         query = RelationshipRequestQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         include_dap = query.validated_data["includeDelegatedAdminPrivileges"]
-        # The service checks the registrant's roles; the app's own roles may be narrower.
-        if include_dap and not request.tenancy.has(Perm.RELATIONSHIP_REQUEST_DAP):
-            raise NotAllowed(gettext_lazy("This app's roles may request a reseller relationship without admin "
-                                          "permissions only."), field="includeDelegatedAdminPrivileges")
         provider = None
         if request.tenant.partner_type == PartnerType.INDIRECT_RESELLER and "indirectProviderId" in query.validated_data:
             provider = partnered_provider_typed(reseller=request.tenant, text=query.validated_data["indirectProviderId"])
