@@ -33,6 +33,7 @@ from gdap.catalog import action_roles
 from gdap.models import LIVE, AccessAssignment, AssignmentStatus, RoleDefinition
 from partnercenter.models import Membership, Tenant, User
 from partnercenter.roles import Role
+from partnercenter.selectors import roles_of
 
 USERS_READ = "users.read"
 USERS_MANAGE = "users.manage"
@@ -127,7 +128,7 @@ def may(user: User | Any, partner: Tenant | None, customer: Tenant | None, actio
     if not _acting(user, partner) or customer is None:
         return _refused(covering)
     assert partner is not None
-    partner_roles = set(_memberships(user, partner).values_list("role", flat=True))
+    partner_roles = set(roles_of(user=user, tenant=partner))
     if not partner_roles:
         return _refused(covering)
     if _dap_allows(partner_roles, action) and _daps(partner, action).filter(customer=customer).exists():

@@ -16,9 +16,9 @@ from links.kinds import link_path
 from links.selectors import verified_email_matches
 from partnercenter.errors import Code, Conflict, DomainError, Expired, Forbidden, Invalid
 from partnercenter.events import event_record
-from partnercenter.models import Membership, PartnerType, Tenant, TenantKind, User
+from partnercenter.models import PartnerType, Tenant, TenantKind, User
 from partnercenter.roles import Perm, Role
-from partnercenter.selectors import permissions_of, region_name_for_country, tenant_users_with_roles
+from partnercenter.selectors import permissions_of, region_name_for_country, roles_of, tenant_users_with_roles
 from partnercenter.services import outbox_email_create, outbox_email_create_raw
 from resellers.errors import PartnershipNotFound
 from resellers.events import PartnershipEvents
@@ -135,7 +135,7 @@ def partnership_refusal_error(
     if reseller is None or reseller.kind != TenantKind.PARTNER or reseller.partner_type != PartnerType.INDIRECT_RESELLER:
         return Forbidden(_("Only a registered indirect reseller can accept a partnership request. Switch to your "
                            "reseller organisation."))
-    roles = set(Membership.objects.filter(user=actor, tenant=reseller, is_active=True).values_list("role", flat=True))
+    roles = roles_of(user=actor, tenant=reseller) if actor is not None else frozenset()
     if not roles & {Role.GLOBAL_ADMIN, Role.ADMIN_AGENT}:
         return Forbidden(_("Only a Global admin or Admin agent of the reseller can answer this request."))
     if request.reseller_id and request.reseller_id != reseller.id:

@@ -20,7 +20,8 @@ from customers.models import RelationshipStatus as DapStatus
 from gdap import access
 from gdap.catalog import action_roles
 from gdap.models import LIVE, AccessAssignment, AssignmentStatus, RoleDefinition, SecurityGroupMember
-from partnercenter.models import Membership, Tenant
+from partnercenter.models import Tenant
+from partnercenter.selectors import roles_of
 from subscriptions.models import Subscription, SubscriptionStatus
 from support import rules
 from support.links import action_url
@@ -117,8 +118,7 @@ def service_overview(*, user: Any, partner: Tenant, customer: Tenant, now: Any =
     covering = action_roles()
     member_roles: set[str] = set()
     if getattr(user, "is_authenticated", False) and partner.is_partner:
-        member_roles = set(Membership.objects.filter(user=user, tenant=partner, is_active=True)
-                           .values_list("role", flat=True))
+        member_roles = set(roles_of(user=user, tenant=partner))
     dap = set(DelegatedAdminPermission.objects.filter(partner=partner, customer=customer, status=DapStatus.ACTIVE)
               .values_list("service", flat=True))
     products = (Subscription.objects.visible_to(partner).filter(customer=customer)
