@@ -2,7 +2,7 @@
 to know, in one place; the callers word the answer their own way.
 
 - An order has **one reseller of record** (Order.partner_of_record, copied to each subscription it
-  buys): the order page asks for it once, and the API's line items must all name the same one.
+  buys): the order page has one field for it, and the API's line items must all name the same one.
 - A subscription **renews automatically** at the end of each term (selectors.commitment_end_date) until
   it is cancelled; a trial does not renew (it ends, and a paid offer is bought instead).
 """

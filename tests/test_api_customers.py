@@ -109,7 +109,7 @@ def test_the_filter_searches_and_stays_with_the_continuation_token(partner):
     assert [i["id"] for i in client.get(f"{URL}?filter={by_domain}").json()["items"]] == [str(wanted[2].id)]
 
 
-def test_the_answers_are_the_customer_serializers_of_the_lists_rows_and_of_one_relationship(provider, reseller):
+def test_the_answers_carry_the_lists_rows_in_order_and_one_relationship_with_its_profile(provider, reseller):
     IndirectPartnership.objects.create(provider=provider, reseller=reseller)
     served, own = customers_of(provider, 2, prefix="Served")
     reseller_relationship_ensure(partner=reseller, customer=served, actor=None)
@@ -117,11 +117,12 @@ def test_the_answers_are_the_customer_serializers_of_the_lists_rows_and_of_one_r
     client, _app = api_client(provider)
     page = customer_selectors.customers_page(partner=provider, reseller_ids=True)
     listed = client.get(URL).json()["items"]
-    assert listed == CustomerSerializer(page.rows, many=True).data
+    assert [(item["id"], item["companyProfile"]["companyName"], item["attributes"]["objectType"]) for item in listed] \
+        == [(str(row.customer_id), row.customer.name, "Customer") for row in page.rows]
     assert listed[0]["associatedPartnerId"] == str(reseller.id) and listed[1]["associatedPartnerId"] is None
     one = customer_selectors.customer_for_partner(partner=provider, customer_id=own.id, reseller_ids=True)
     body = client.get(f"{URL}/{own.id}").json()
-    assert body == CustomerSerializer(one, context={"profile": True}).data
+    assert (body["id"], body["companyProfile"]["companyName"]) == (str(one.customer_id), one.customer.name)
     assert {"address", "email"} <= set(body["companyProfile"]) and "billingProfile" in body
     assert not {"address", "email"} & set(listed[1]["companyProfile"]) and "billingProfile" not in listed[1]
 
