@@ -186,10 +186,21 @@ def partnership_requests_recent(*, provider: Tenant, limit: int) -> list[Partner
 
 
 def partnership_requests_pending_for(*, reseller: Tenant) -> list[PartnershipRequest]:
-    """The open requests addressed to this reseller (by MPN ID), newest first; past-expiry ones left out."""
+    """The open requests addressed to this reseller (by MPN ID), newest first; past-expiry ones and the
+    reseller's own asks left out (those the provider answers)."""
     rows = (
         PartnershipRequest.objects.visible_to(reseller)
-        .filter(reseller=reseller, status=PartnershipRequestStatus.PENDING)
+        .filter(reseller=reseller, status=PartnershipRequestStatus.PENDING, asked_by_reseller=False)
+        .select_related("provider", "provider__profile").order_by("-id")
+    )
+    return [row for row in rows if row.effective_status == PartnershipRequestStatus.PENDING]
+
+
+def partnership_asks_pending_of(*, reseller: Tenant) -> list[PartnershipRequest]:
+    """What this reseller asked providers for (the directory's "Request to partner") and is still open."""
+    rows = (
+        PartnershipRequest.objects.visible_to(reseller)
+        .filter(reseller=reseller, status=PartnershipRequestStatus.PENDING, asked_by_reseller=True)
         .select_related("provider", "provider__profile").order_by("-id")
     )
     return [row for row in rows if row.effective_status == PartnershipRequestStatus.PENDING]
