@@ -46,6 +46,7 @@ _EXACT = {
 _SECTION = {
     "company_profile_edit": "profile",
     "company_security": "profile",
+    "directory:listing": "profile",
     "dev_outbox_detail": "outbox",
     "partner_request": "admin_home",
     "partner_request_accept": "admin_home",
