@@ -387,3 +387,19 @@ def test_a_provider_declines_and_only_resellers_with_the_role_may_ask(provider, 
                                                                {"listing": listing.pk}, follow=True)
     assert "can only partner with resellers in" in response.content.decode()
     assert PartnershipRequest.objects.count() == 1
+
+
+# --- Demo ---------------------------------------------------------------------------------------
+
+
+def test_the_demo_lists_fabrikam_and_its_resellers_may_ask(client):
+    from partnercenter.demo import demo_load
+
+    assert demo_load()
+    listing = Listing.objects.get(tenant__primary_domain="fabrikam.example")
+    assert listing.is_public and listing.state == ListingState.PUBLISHED and listing.published_logo
+    page = client.get("/directory/", {"country": "AT"}).content.decode()
+    assert "Fabrikam Disztribúció Kft." in page and "https://fabrikam.example/partners/at" in page
+    assert client.get(f"/directory/{listing.pk}/logo/").status_code == 200
+    lucerne = client_for(User.objects.get(email="admin@lucerne.example"))
+    assert "Request to partner" in lucerne.get("/directory/").content.decode()
