@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from directory import logos, services
+from directory.logos import MIN_SIDE
 from directory.models import Listing, ListingState, PublishedLocation
 from directory.rules import target_url_error
 from partnercenter.errors import Conflict, Forbidden, Invalid, NotFound
@@ -112,6 +116,42 @@ def test_a_jpeg_loses_its_app_segments_and_keeps_its_size():
     assert b"GPS secret" not in logo.data and logo.data.startswith(b"\xff\xd8") and logo.data.endswith(b"\xff\xd9")
     with pytest.raises(Invalid, match="at most 1024"):
         logos.logo_checked(upload(jpeg_bytes(4000, 30), name="l.jpg"))
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(base=st.sampled_from([png_bytes(20, 20), jpeg_bytes(20, 20)]),
+       cuts=st.lists(st.tuples(st.integers(0, 400), st.binary(max_size=8)), max_size=4),
+       end=st.integers(0, 500))
+def test_a_mangled_image_is_either_a_clean_logo_or_a_worded_refusal(base, cuts, end):
+    data = bytearray(base)
+    for at, junk in cuts:
+        data[at:at + len(junk)] = junk
+    try:
+        logo = logos.logo_checked(upload(bytes(data[: end or None])))
+    except Invalid as refused:
+        assert refused.field == "logo" and refused.message
+    else:
+        assert logo.data.startswith((logos.PNG_SIGNATURE, b"\xff\xd8")) and MIN_SIDE <= logo.width <= logos.MAX_SIDE
+
+
+def test_a_replaced_draft_logo_is_deleted_but_the_published_one_is_kept(provider, provider_admin, operator,
+                                                                      django_capture_on_commit_callbacks):
+    first = published(provider, provider_admin, operator, logo=png_bytes(20, 20)).published_logo
+    client = client_for(provider_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, _form(action="save", logo=upload(png_bytes(30, 30))))
+    second = Listing.objects.get().logo
+    assert default_storage.exists(first) and default_storage.exists(second)  # the first is still live
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, _form(action="save", logo=upload(png_bytes(40, 40))))
+    third = Listing.objects.get().logo
+    assert not default_storage.exists(second) and default_storage.exists(first) and default_storage.exists(third)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.listing_save(tenant=provider, actor=provider_admin, submit=True, data=services.ListingInput(
+            name="Fabrikam", listed=True, locations=[{"country": "HU", "url": "https://fabrikam.example/"}]))
+        services.listing_approve(listing_id=Listing.objects.get().pk, operator=operator)
+    assert not default_storage.exists(first) and default_storage.exists(third)
+    assert Listing.objects.get().published_logo == third
 
 
 def test_the_uploaded_name_never_reaches_storage(provider, provider_admin, tmp_path):
