@@ -6,8 +6,9 @@ provider's Global admins get a mail through the outbox, and each decision is in 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from directory import services
 from directory.forms import RejectForm
 from directory.models import Listing, ListingState, PendingListing
-from directory.views import _logo_response
+from directory.views import logo_response
 from partnercenter.errors import DomainError
 
 
@@ -54,7 +55,7 @@ class _ListingAdmin(admin.ModelAdmin):
                      name=f"directory_{self.model._meta.model_name}_logo"), *super().get_urls()]
 
     def logo_view(self, request: HttpRequest, listing_id: int) -> HttpResponse:
-        return _logo_response(get_object_or_404(Listing, pk=listing_id).logo)
+        return logo_response(get_object_or_404(Listing, pk=listing_id).logo)
 
 
 @admin.register(PendingListing)
@@ -62,6 +63,35 @@ class PendingListingAdmin(_ListingAdmin):
     list_display = ("name", "tenant", "listed", "submitted_at", "published_at")
     ordering = ("submitted_at", "id")
     actions = ["approve", "reject"]
+    change_form_template = "admin/directory/pending_change_form.html"
+
+    def get_urls(self) -> list:
+        return [path("<int:listing_id>/decide/", self.admin_site.admin_view(self.decide_view),
+                     name="directory_pendinglisting_decide"), *super().get_urls()]
+
+    def decide_view(self, request: HttpRequest, listing_id: int) -> HttpResponse:
+        """Approve or reject the version shown on the change page (its revision travels with the form)."""
+        if request.method != "POST" or not self.has_change_permission(request):
+            raise PermissionDenied
+        changelist = reverse("admin:directory_pendinglisting_changelist")
+        try:
+            revision = int(request.POST.get("revision", ""))
+        except ValueError:
+            raise PermissionDenied from None
+        try:
+            if request.POST.get("decision") == "approve":
+                listing = services.listing_approve(listing_id=listing_id, operator=request.user,  # type: ignore[arg-type]
+                                                   revision=revision)
+                self.message_user(request, _("“%(name)s” is published.") % {"name": listing.name}, messages.SUCCESS)
+            else:
+                listing = services.listing_reject(listing_id=listing_id, operator=request.user,  # type: ignore[arg-type]
+                                                  reason=request.POST.get("reason", ""), revision=revision)
+                self.message_user(request, _("“%(name)s” was rejected.") % {"name": listing.name}, messages.SUCCESS)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            if Listing.objects.filter(pk=listing_id, state=ListingState.PENDING).exists():
+                return redirect(reverse("admin:directory_pendinglisting_change", args=[listing_id]))
+        return redirect(changelist)
 
     def get_queryset(self, request: HttpRequest):  # noqa: ANN201
         return super().get_queryset(request).filter(state=ListingState.PENDING)

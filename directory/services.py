@@ -18,7 +18,7 @@ from directory import logos
 from directory.events import DirectoryEvents
 from directory.models import MAX_LOCATIONS, Listing, ListingState, PublishedLocation
 from directory.rules import NAME_MAX, REASON_MAX, target_url_error
-from partnercenter.errors import Conflict, Forbidden, Invalid, NotFound
+from partnercenter.errors import Conflict, Forbidden, Invalid, NotFound, Stale
 from partnercenter.events import event_record
 from partnercenter.models import PartnerType, Tenant, User
 from partnercenter.roles import Perm, Role
@@ -109,12 +109,16 @@ def listing_save(*, tenant: Tenant, actor: User, data: ListingInput, submit: boo
     return listing
 
 
-def _lock_pending(listing_id: int) -> Listing:
+def _lock_pending(listing_id: int, revision: int | None) -> Listing:
+    """The pending listing, locked. With `revision` (the one the operator reviewed), a listing the
+    provider changed meanwhile is Stale: an operator never publishes a version nobody looked at."""
     listing = Listing.objects.select_for_update(of=("self",)).select_related("tenant").filter(pk=listing_id).first()
     if listing is None:
         raise NotFound(_("Not found"))
     if listing.state != ListingState.PENDING:
         raise Conflict(_("This listing is no longer awaiting approval."))
+    if revision is not None and listing.revision != revision:
+        raise Stale(_("The provider changed this listing since you opened it. Review it again."))
     return listing
 
 
@@ -133,11 +137,11 @@ def _mail_admins(listing: Listing, template: str, **context: object) -> None:
         )
 
 
-def listing_approve(*, listing_id: int, operator: User) -> Listing:
+def listing_approve(*, listing_id: int, operator: User, revision: int | None = None) -> Listing:
     """Publish the pending version: copy it into the published fields and locations."""
     _require_operator(operator)
     with transaction.atomic():
-        listing = _lock_pending(listing_id)
+        listing = _lock_pending(listing_id, revision)
         old_published = listing.published_logo
         listing.published_name, listing.published_logo = listing.name, listing.logo
         listing.published_listed, listing.published_at = listing.listed, timezone.now()
@@ -156,7 +160,7 @@ def listing_approve(*, listing_id: int, operator: User) -> Listing:
     return listing
 
 
-def listing_reject(*, listing_id: int, operator: User, reason: str) -> Listing:
+def listing_reject(*, listing_id: int, operator: User, reason: str, revision: int | None = None) -> Listing:
     """Send the pending version back with a reason; the published version (if any) stays live."""
     _require_operator(operator)
     reason = (reason or "").replace("\x00", "").strip()
@@ -165,7 +169,7 @@ def listing_reject(*, listing_id: int, operator: User, reason: str) -> Listing:
     if len(reason) > REASON_MAX:
         raise Invalid(_("The reason may be at most %(max)s characters."), field="reason", params={"max": REASON_MAX})
     with transaction.atomic():
-        listing = _lock_pending(listing_id)
+        listing = _lock_pending(listing_id, revision)
         listing.state, listing.reject_reason = ListingState.REJECTED, reason
         listing.decided_at, listing.decided_by = timezone.now(), operator
         listing.save()

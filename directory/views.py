@@ -72,7 +72,7 @@ def listing_edit(request: HttpRequest) -> HttpResponse:
     }, status=status)
 
 
-def _logo_response(name: str) -> HttpResponse:
+def logo_response(name: str) -> HttpResponse:
     extension = name.rpartition(".")[2]
     if not name or extension not in CONTENT_TYPES:
         raise Http404
@@ -91,7 +91,7 @@ def _logo_response(name: str) -> HttpResponse:
 def listing_logo(request: HttpRequest) -> HttpResponse:
     """The working version's logo, for the provider's own page (not public until approved)."""
     listing = selectors.listing_of(tenant=_provider(request))
-    return _logo_response(listing.logo if listing else "")
+    return logo_response(listing.logo if listing else "")
 
 
 # --- Public ----------------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def directory_list(request: HttpRequest) -> HttpResponse:
 
 def directory_logo(request: HttpRequest, listing_id: int) -> HttpResponse:
     listing = selectors.public_listing(listing_id=listing_id)
-    return _logo_response(listing.published_logo if listing else "")
+    return logo_response(listing.published_logo if listing else "")
 
 
 @tenant_view(Perm.PARTNERSHIPS_MANAGE)

@@ -443,3 +443,25 @@ def test_the_demo_lists_fabrikam_and_its_resellers_may_ask(client):
     assert client.get(f"/directory/{listing.pk}/logo/").status_code == 200
     lucerne = client_for(User.objects.get(email="admin@lucerne.example"))
     assert "Request to partner" in lucerne.get("/directory/").content.decode()
+
+
+def test_the_change_page_decides_on_exactly_the_version_the_operator_saw(provider, provider_admin, operator):
+    client_for(provider_admin).post(URL, _form(name="Fabrikam v1"))
+    listing = Listing.objects.get()
+    admin = client_for(operator)
+    change = admin.get(f"/django-admin/directory/pendinglisting/{listing.pk}/change/").content.decode()
+    assert "Fabrikam v1" in change and "Approve and publish" in change and 'name="_save"' not in change
+    seen = listing.revision
+    client_for(provider_admin).post(URL, _form(name="Fabrikam v2"))  # resubmitted meanwhile
+    decide = f"/django-admin/directory/pendinglisting/{listing.pk}/decide/"
+    response = admin.post(decide, {"decision": "approve", "revision": seen}, follow=True)
+    assert "The provider changed this listing since you opened it." in response.content.decode()
+    listing.refresh_from_db()
+    assert listing.state == ListingState.PENDING and not listing.published_at
+    response = admin.post(decide, {"decision": "reject", "revision": listing.revision, "reason": ""}, follow=True)
+    assert "Give the provider a reason" in response.content.decode()
+    admin.post(decide, {"decision": "approve", "revision": listing.revision})
+    listing.refresh_from_db()
+    assert listing.published_name == "Fabrikam v2" and listing.state == ListingState.PUBLISHED
+    assert client_for(provider_admin).post(decide, {"decision": "approve", "revision": 1}).status_code == 302  # login
+    assert admin.get(decide).status_code == 403
