@@ -19,6 +19,7 @@ from partnercenter.errors import DomainError
 from partnercenter.models import PartnerType, Tenant
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
+from resellers import selectors as reseller_selectors
 from resellers import services as reseller_services
 
 CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
@@ -108,6 +109,11 @@ def directory_list(request: HttpRequest) -> HttpResponse:
         request.user.is_authenticated and tenant is not None and tenant.partner_type == PartnerType.INDIRECT_RESELLER
         and tenancy is not None and tenancy.has(Perm.PARTNERSHIPS_MANAGE)
     )
+    if may_request:
+        states = reseller_selectors.provider_states_for(reseller=tenant,
+                                                        provider_ids=[listing.tenant_id for listing in page])
+        for listing in page:
+            listing.partner_state = states.get(listing.tenant_id, "")
     return render(request, "directory/directory.html", {
         "page": page, "search": search, "country": country, "countries": selectors.directory_countries(),
         "may_request": may_request,

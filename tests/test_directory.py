@@ -357,6 +357,11 @@ def test_the_directory_reads_in_a_constant_number_of_queries(client, operator, d
     client.get("/directory/")  # the page itself: the same queries plus the countries and the session's
     with django_assert_num_queries(len(_queries(client, "/directory/"))):
         client.get("/directory/", {"page": 2})
+    reseller = PartnerFactory(partner_type="indirect_reseller", country="HU")
+    signed_in = client_for(member(reseller, Role.GLOBAL_ADMIN))
+    few = len(_queries(signed_in, "/directory/?country=HU"))  # 2 providers serve HU
+    with django_assert_num_queries(few):
+        signed_in.get("/directory/", {"country": "AT"})  # a full page of 24
 
 
 def _queries(client, url):  # noqa: ANN001, ANN202
@@ -389,6 +394,7 @@ def test_a_reseller_requests_to_partner_and_the_provider_accepts(provider, provi
     assert not IndirectPartnership.objects.exists()
     again = reseller_client.post("/directory/request-partnership/", {"listing": listing.pk}, follow=True)
     assert "You asked Fabrikam Kft. for a partnership already" in again.content.decode()
+    assert "Partnership request pending" in again.content.decode() and "Request to partner<" not in again.content.decode()
     # The provider sees it among its partnership requests and accepts it.
     provider_client = client_for(provider_admin)
     requests_page = provider_client.get("/resellers/").content.decode()
@@ -403,6 +409,7 @@ def test_a_reseller_requests_to_partner_and_the_provider_accepts(provider, provi
     assert ActivityLog.objects.filter(tenant=reseller, kind="partnership.ask_accepted").count() == 1
     done = reseller_client.post("/directory/request-partnership/", {"listing": listing.pk}, follow=True)
     assert "You are partnered with Fabrikam Kft. already." in done.content.decode()
+    assert ">Partnered<" in done.content.decode()
 
 
 def test_a_provider_declines_and_only_resellers_with_the_role_may_ask(provider, provider_admin, reseller,
@@ -441,8 +448,17 @@ def test_the_demo_lists_fabrikam_and_its_resellers_may_ask(client):
     page = client.get("/directory/", {"country": "AT"}).content.decode()
     assert "Fabrikam Disztribúció Kft." in page and "https://fabrikam.example/partners/at" in page
     assert client.get(f"/directory/{listing.pk}/logo/").status_code == 200
-    lucerne = client_for(User.objects.get(email="admin@lucerne.example"))
+    assert ">Partnered<" in client_for(User.objects.get(email="admin@tailspin.example")).get("/directory/").content.decode()
+    # Lucerne has Fabrikam's request waiting; once it declines that, it may ask Fabrikam itself.
+    lucerne_admin = User.objects.get(email="admin@lucerne.example")
+    lucerne = client_for(lucerne_admin)
+    assert "Partnership request pending" in lucerne.get("/directory/").content.decode()
+    waiting = PartnershipRequest.objects.get(reseller__primary_domain="lucerne.example")
+    lucerne.post(f"/providers/requests/{waiting.id}/decline/")
     assert "Request to partner" in lucerne.get("/directory/").content.decode()
+    lucerne.post("/directory/request-partnership/", {"listing": listing.pk})
+    assert PartnershipRequest.objects.filter(reseller__primary_domain="lucerne.example", asked_by_reseller=True,
+                                             status="pending").count() == 1
 
 
 def test_the_change_page_decides_on_exactly_the_version_the_operator_saw(provider, provider_admin, operator):
