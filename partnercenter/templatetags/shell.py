@@ -75,7 +75,7 @@ _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": 
               "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
               "members": "users", "support": "customers", "customerusers": "customers",
               "servicerequests": "customers", "licenses": "customers", "api_access": "api_access",
-              "webhooks": "webhooks"}
+              "webhooks": "webhooks", "directory": "resellers"}
 
 
 @dataclass(frozen=True)
