@@ -144,6 +144,9 @@ def demo_load() -> bool:
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,
                                            defaults={"primary": True, "verified": True})
+        from directory.demo import demo_directory
+
+        demo_directory(tenants, operator=operator)
     return True
 
 

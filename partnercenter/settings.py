@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "support",
     "servicerequests",
     "customerusers",
-    "licenses",
+    "licenses", "directory",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("servicerequests.urls")),
     path("", include("customerusers.urls")),
     path("", include("licenses.urls")),
+    path("", include("directory.urls")),  # the public directory and the provider's Directory listing
     path("company-profile/", views.company_profile, name="company_profile"),
     path("company-profile/edit/", views.company_profile_edit, name="company_profile_edit"),
     path("company-profile/security/", views.company_security, name="company_security"),

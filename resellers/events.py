@@ -34,6 +34,18 @@ class PartnershipEvents(EventKinds):
         "partnership.declined", _("Partnership request declined"),
         _("%(reseller)s declined the partnership request of %(provider)s."),
     )
+    PARTNERSHIP_ASKED = EventKind(
+        "partnership.asked", _("Partnership asked for"),
+        _("%(reseller)s asked %(provider)s for a partnership (from the directory)."),
+    )
+    PARTNERSHIP_ASK_ACCEPTED = EventKind(
+        "partnership.ask_accepted", _("Partnership request of a reseller accepted"),
+        _("%(provider)s accepted the partnership request of %(reseller)s."),
+    )
+    PARTNERSHIP_ASK_DECLINED = EventKind(
+        "partnership.ask_declined", _("Partnership request of a reseller declined"),
+        _("%(provider)s declined the partnership request of %(reseller)s."),
+    )
     PARTNERSHIP_REMOVED = EventKind(
         "partnership.removed", _("Partnership removed"),
         _("The partnership between %(provider)s and %(reseller)s was removed."),

@@ -70,6 +70,9 @@ class PartnershipRequest(TokenLink):
     reseller = models.ForeignKey(Tenant, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     email = models.CharField(_("Reseller email"), max_length=254, blank=True, default="")
     accepted_reseller = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Asked for by the reseller ("Request to partner" in the directory): the provider answers it, not the
+    # reseller; its token is never shown to anyone (nobody opens it as a link).
+    asked_by_reseller = models.BooleanField(default=False)
 
     objects = PartnershipRequestQuerySet.as_manager()
 

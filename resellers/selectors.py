@@ -186,10 +186,36 @@ def partnership_requests_recent(*, provider: Tenant, limit: int) -> list[Partner
 
 
 def partnership_requests_pending_for(*, reseller: Tenant) -> list[PartnershipRequest]:
-    """The open requests addressed to this reseller (by MPN ID), newest first; past-expiry ones left out."""
+    """The open requests addressed to this reseller (by MPN ID), newest first; past-expiry ones and the
+    reseller's own asks left out (those the provider answers)."""
     rows = (
         PartnershipRequest.objects.visible_to(reseller)
-        .filter(reseller=reseller, status=PartnershipRequestStatus.PENDING)
+        .filter(reseller=reseller, status=PartnershipRequestStatus.PENDING, asked_by_reseller=False)
+        .select_related("provider", "provider__profile").order_by("-id")
+    )
+    return [row for row in rows if row.effective_status == PartnershipRequestStatus.PENDING]
+
+
+def provider_states_for(*, reseller: Tenant, provider_ids: list) -> dict:
+    """For the directory's page: which of these providers the reseller is partnered with ("partnered")
+    or has an open request with, either way ("requested"). Two queries whatever the page holds."""
+    from django.utils import timezone
+
+    requested = PartnershipRequest.objects.visible_to(reseller).filter(
+        reseller=reseller, provider_id__in=provider_ids, status=PartnershipRequestStatus.PENDING,
+        expires_at__gt=timezone.now(),
+    ).values_list("provider_id", flat=True)
+    partnered = IndirectPartnership.objects.visible_to(reseller).filter(
+        reseller=reseller, provider_id__in=provider_ids, status=PartnershipStatus.ACTIVE,
+    ).values_list("provider_id", flat=True)
+    return {**dict.fromkeys(requested, "requested"), **dict.fromkeys(partnered, "partnered")}
+
+
+def partnership_asks_pending_of(*, reseller: Tenant) -> list[PartnershipRequest]:
+    """What this reseller asked providers for (the directory's "Request to partner") and is still open."""
+    rows = (
+        PartnershipRequest.objects.visible_to(reseller)
+        .filter(reseller=reseller, status=PartnershipRequestStatus.PENDING, asked_by_reseller=True)
         .select_related("provider", "provider__profile").order_by("-id")
     )
     return [row for row in rows if row.effective_status == PartnershipRequestStatus.PENDING]

@@ -132,6 +132,8 @@ def partnership_refusal_error(
     *, request: PartnershipRequest, reseller: Tenant | None, actor: User | None
 ) -> DomainError | None:
     """Why this person cannot answer for this tenant (None when they can)."""
+    if request.asked_by_reseller:
+        return Forbidden(_("You asked for this partnership; the provider answers it."))
     if reseller is None or reseller.kind != TenantKind.PARTNER or reseller.partner_type != PartnerType.INDIRECT_RESELLER:
         return Forbidden(_("Only a registered indirect reseller can accept a partnership request. Switch to your "
                            "reseller organisation."))
@@ -174,6 +176,15 @@ def _lock(request_id: int) -> PartnershipRequest:
     return locked
 
 
+def _partnership_open(provider: Tenant, reseller: Tenant) -> IndirectPartnership:
+    """The active partnership of the two, created now unless a concurrent answer created it first."""
+    try:
+        with transaction.atomic():
+            return IndirectPartnership.objects.create(provider=provider, reseller=reseller)
+    except IntegrityError:
+        return IndirectPartnership.objects.get(provider=provider, reseller=reseller, status=PartnershipStatus.ACTIVE)
+
+
 def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> IndirectPartnership:
     """Idempotent: a double click or a second admin gets the same partnership, never two."""
     with transaction.atomic():
@@ -193,13 +204,7 @@ def partnership_accept(*, request_id: int, reseller: Tenant, actor: User) -> Ind
         if request.effective_status == PartnershipRequestStatus.EXPIRED:
             raise Expired(_("This request has expired. Ask the provider for a new link."))
         already_partnered = existing is not None
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    existing = IndirectPartnership.objects.create(provider=request.provider, reseller=reseller)
-            except IntegrityError:
-                existing = IndirectPartnership.objects.get(provider=request.provider, reseller=reseller,
-                                                           status=PartnershipStatus.ACTIVE)
+        existing = existing or _partnership_open(request.provider, reseller)
         request.accepted_reseller = reseller
         lifecycle.link_answer(request, status=PartnershipRequestStatus.ACCEPTED, actor=actor,
                               fields=("accepted_reseller",))
@@ -228,6 +233,83 @@ def partnership_decline(*, request_id: int, reseller: Tenant, actor: User) -> No
             raise Conflict(_("This request is no longer open."), code=Code.ALREADY_ANSWERED)
         lifecycle.link_answer(request, status=PartnershipRequestStatus.DECLINED, actor=actor)
         _log_both(request.provider, reseller, PartnershipEvents.PARTNERSHIP_DECLINED, actor)
+
+
+# --- Asked for by a reseller (the directory's "Request to partner"); answered by the provider ------------
+
+
+def partnership_request_ask(*, reseller: Tenant, provider: Tenant, actor: User) -> PartnershipRequest:
+    """A pending request of the same lifecycle, asked for by the reseller: the provider sees it among its
+    partnership requests and accepts or declines it. Who may ask, and region and cloud, are the rules of
+    accepting one (partnership_refusal_error)."""
+    if provider.kind != TenantKind.PARTNER or provider.partner_type != PartnerType.INDIRECT_PROVIDER:
+        raise PartnershipNotFound(_("Not found"))
+    if Perm.PARTNERSHIPS_MANAGE not in permissions_of(user=actor, tenant=reseller):
+        raise Forbidden(_("Your role does not allow this."))
+    problem = partnership_refusal_error(request=PartnershipRequest(provider=provider, reseller=reseller),
+                                        reseller=reseller, actor=actor)
+    if problem is not None:
+        raise problem
+    if IndirectPartnership.objects.filter(provider=provider, reseller=reseller, status=PartnershipStatus.ACTIVE).exists():
+        raise Conflict(_("You are partnered with %(provider)s already."), params={"provider": provider.name},
+                       code=Code.ALREADY_ACCEPTED)
+    try:
+        with transaction.atomic():
+            pending = PartnershipRequest.objects.select_for_update().filter(
+                provider=provider, reseller=reseller, status=PartnershipRequestStatus.PENDING).first()
+            if pending is not None and not pending.is_expired():
+                if pending.asked_by_reseller:
+                    raise Conflict(_("You asked %(provider)s for a partnership already; it has not answered yet."),
+                                   params={"provider": provider.name}, code=Code.PENDING_EXISTS)
+                raise Conflict(_("%(provider)s has sent you a partnership request already: accept it on Indirect "
+                                 "providers."), params={"provider": provider.name}, code=Code.PENDING_EXISTS)
+            if pending is not None:
+                lifecycle.link_expire(pending)  # past its time: the sweep would have marked it
+            request, _raw = lifecycle.link_issue(  # the token is dropped: nobody opens this one as a link
+                PartnershipRequest, actor=actor, log={"to": reseller.name},
+                provider=provider, reseller=reseller, asked_by_reseller=True,
+            )
+            event_record(tenant=reseller, kind=PartnershipEvents.PARTNERSHIP_ASKED, actor=actor,
+                         data={"provider": provider.name, "reseller": reseller.name})
+            for user in tenant_users_with_roles(tenant=provider, roles=[Role.GLOBAL_ADMIN]):
+                outbox_email_create(
+                    to_email=user.email, template="partnership_asked", language=user.language or settings.LANGUAGE_CODE,
+                    tenant=provider, context={"provider": provider, "reseller": reseller,
+                                              "resellers_url": f"{settings.SITE_URL}/resellers/"},
+                )
+            return request
+    except IntegrityError:  # a concurrent ask (or the provider's request) won the one pending slot
+        raise Conflict(_("A pending request between you and %(provider)s exists already."),
+                       params={"provider": provider.name}, code=Code.PENDING_EXISTS) from None
+
+
+def partnership_ask_answer(*, request_id: int, provider: Tenant, actor: User, accept: bool) -> None:
+    """The provider accepts or declines a reseller's request. Idempotent like partnership_accept."""
+    _require_provider(actor, provider)
+    with transaction.atomic():
+        request = _lock(request_id)
+        if request.provider_id != provider.id or not request.asked_by_reseller or request.reseller is None:
+            raise PartnershipNotFound(_("Not found"))
+        reseller = request.reseller
+        if request.status == PartnershipRequestStatus.ACCEPTED and accept:
+            return
+        if request.effective_status != PartnershipRequestStatus.PENDING:
+            raise Conflict(_("This request is no longer open."), code=Code.ALREADY_ANSWERED)
+        if accept:
+            refusal = relationship_allowed(provider, reseller)
+            if refusal is not None:
+                raise DomainError(_("%(reseller)s is in another region or cloud; a partnership is not possible."),
+                                  params={"reseller": reseller.name}, code=Code.REGION_MISMATCH)
+            if not IndirectPartnership.objects.filter(provider=provider, reseller=reseller,
+                                                      status=PartnershipStatus.ACTIVE).exists():
+                _partnership_open(provider, reseller)
+            request.accepted_reseller = reseller
+            lifecycle.link_answer(request, status=PartnershipRequestStatus.ACCEPTED, actor=actor,
+                                  fields=("accepted_reseller",))
+            _log_both(provider, reseller, PartnershipEvents.PARTNERSHIP_ASK_ACCEPTED, actor)
+        else:
+            lifecycle.link_answer(request, status=PartnershipRequestStatus.DECLINED, actor=actor)
+            _log_both(provider, reseller, PartnershipEvents.PARTNERSHIP_ASK_DECLINED, actor)
 
 
 # --- Either side --------------------------------------------------------------------------------

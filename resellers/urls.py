@@ -11,6 +11,7 @@ urlpatterns = [
     path("resellers/requests/<int:request_id>/send/", views.partnership_request_send, name="send"),
     path("resellers/requests/<int:request_id>/resend/", views.partnership_request_resend, name="resend"),
     path("resellers/requests/<int:request_id>/revoke/", views.partnership_request_revoke, name="revoke"),
+    path("resellers/requests/<int:request_id>/answer/", views.partnership_ask_answer, name="ask_answer"),
     path("resellers/<uuid:reseller_id>/remove/", views.reseller_remove, name="remove"),
     path("providers/", views.provider_list, name="providers"),
     path("providers/invite/", views.invite_customers, name="invite"),

@@ -173,6 +173,26 @@ def partnership_request_revoke(request: HttpRequest, request_id: int) -> HttpRes
     return render(request, "resellers/request_revoke.html", {"partnership_request": partnership_request})
 
 
+@tenant_view(Perm.PARTNERSHIPS_MANAGE)
+def partnership_ask_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Accept or decline what a reseller asked for from the directory ("Request to partner")."""
+    provider = _provider(request)
+    partnership_request = selectors.partnership_request_for_provider(provider=provider, request_id=request_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.partnership_ask_answer(request_id=partnership_request.id, provider=provider,
+                                        actor=request.user, accept=accept)  # type: ignore[arg-type]
+    except DomainError as exc:
+        errors.show(request, exc)
+    else:
+        name = partnership_request.reseller.name if partnership_request.reseller else ""
+        messages.success(request, _("You are now partnered with %(name)s.") % {"name": name} if accept
+                         else _("You declined the partnership request of %(name)s.") % {"name": name})
+    return redirect("resellers:list")
+
+
 def _remove(request: HttpRequest, partnership: IndirectPartnership, other: Tenant, back: str) -> HttpResponse:
     form = RemovePartnershipForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -204,6 +224,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     pending = selectors.partnership_requests_pending_for(reseller=reseller)
     return render(request, "resellers/provider_list.html", {
         "partnerships": partnerships, "pending": pending,
+        "asked": selectors.partnership_asks_pending_of(reseller=reseller),
         "may_manage": request.tenancy.has(Perm.PARTNERSHIPS_MANAGE),  # type: ignore[attr-defined]
     })
 

@@ -102,6 +102,12 @@ OWNERS["api"] = API_KINDS
 WEBHOOK_KINDS = {"webhook.created", "webhook.updated", "webhook.secret_rotated", "webhook.disabled",
                  "webhook.auto_disabled", "webhook.enabled", "webhook.deleted", "webhook.test_sent", "webhook.redelivered"}
 OWNERS["webhooks"] = WEBHOOK_KINDS
+# Issue 13 §2 (the directory): a listing's states (DirectoryEvents), and a reseller's "Request to partner"
+# answered by the provider (PartnershipEvents).
+DIRECTORY_KINDS = {"directory.saved", "directory.submitted", "directory.approved", "directory.rejected"}
+OWNERS["directory"] = DIRECTORY_KINDS
+PARTNERSHIP_ASK_KINDS = {"partnership.asked", "partnership.ask_accepted", "partnership.ask_declined"}
+OWNERS["resellers"] = OWNERS["resellers"] | PARTNERSHIP_ASK_KINDS
 
 
 @pytest.fixture
@@ -136,7 +142,8 @@ def subscribed():
 
 def test_every_kind_keeps_its_stored_value_and_label_and_is_declared_by_its_own_app():
     current = {k.value: str(k.label) for k in events.kinds()}
-    new = GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS | LICENSE_KINDS | API_KINDS | WEBHOOK_KINDS
+    new = (GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS | LICENSE_KINDS | API_KINDS
+           | WEBHOOK_KINDS | DIRECTORY_KINDS | PARTNERSHIP_ASK_KINDS)
     assert {value: label for value, label in current.items() if value not in new} == BEFORE | ADDED
     assert set(current) == set(BEFORE) | set(ADDED) | new
     for app, values in OWNERS.items():

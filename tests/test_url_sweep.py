@@ -40,6 +40,8 @@ PUBLIC = {
     # The OpenAPI document of the API and its reference page (api.rest.schema).
     "v1/openapi.json", "v1/reference/",
     "^webhooks/v1/",
+    # The public Indirect providers directory and its published logos (issue 13 §2).
+    "directory/", "directory/<int:listing_id>/logo/",
 }
 SIGNED_IN = {"", "switch-tenant/"}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).

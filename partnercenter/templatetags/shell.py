@@ -50,6 +50,7 @@ _EXACT = {
 _SECTION = {
     "company_profile_edit": "profile",
     "company_security": "profile",
+    "directory:listing": "profile",
     "dev_outbox_detail": "outbox",
     "partner_request": "admin_home",
     "partner_request_accept": "admin_home",
@@ -78,7 +79,7 @@ _NAMESPACE = {"customers": "customers", "invitations": "requests", "resellers": 
               "subscriptions": "customers", "jobs": "jobs", "gdap": "customers",
               "members": "users", "support": "customers", "customerusers": "customers",
               "servicerequests": "customers", "licenses": "customers", "api_access": "api_access",
-              "webhooks": "webhooks"}
+              "webhooks": "webhooks", "directory": "resellers"}
 
 
 @dataclass(frozen=True)
