@@ -79,13 +79,21 @@ _GDAP_PARTS = (
 )
 
 
-def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: bool) -> str:
+def gdap_words() -> dict[str, str]:
+    """The words of gdap_badges in the current language, looked up once for a whole page of rows."""
+    return {"active": _("%(count)s active"), "expiring": _("%(count)s expiring"), "pending": _("%(count)s pending"),
+            "summary": _("GDAP: %(summary)s")}
+
+
+def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: bool,
+                words: dict[str, str] | None = None) -> str:
     """The GDAP part of the "Admin permissions" cell: e.g. GDAP 2 · ⌛1 with the accessible text
     "GDAP: 2 active, 1 expiring", a link to the customer's "Admin relationships" when `link` and that
-    page is routed. Empty when the customer has no active, expiring or pending relationship."""
+    page is routed. Empty when the customer has no active, expiring or pending relationship. `words`:
+    gdap_words(), when the caller renders many cells."""
     if not counts or not any(counts.get(key) for key, _css, _icon in _GDAP_PARTS):
         return ""
-    words = {"active": _("%(count)s active"), "expiring": _("%(count)s expiring"), "pending": _("%(count)s pending")}
+    words = words or gdap_words()
     spoken, shown = [], []
     for key, css, icon in _GDAP_PARTS:
         count = counts.get(key) or 0
@@ -97,7 +105,7 @@ def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: boo
     if not counts.get("active"):
         shown.insert(0, '<span class="badge text-bg-light border ms-1">GDAP</span>')
     shown[0] = shown[0].replace(" ms-1", "", 1)  # the cell puts a space before the first
-    text = escape(_("GDAP: %(summary)s") % {"summary": ", ".join(spoken)})
+    text = escape(words["summary"] % {"summary": ", ".join(spoken)})
     inner = f'<span aria-hidden="true">{"".join(shown)}</span><span class="visually-hidden">{text}</span>'
     href = customer_page_url(customer_id) if link else None
     if href:
@@ -119,6 +127,7 @@ def customer_rows(context: template.Context, rows: list, gdap: dict | None = Non
     none_muted = f'<span class="text-muted">{none}</span>'
     show = _("Show details for %(name)s")
     date = short_date_formatter()
+    words = gdap_words()
     # The row's state is visible: the chevron points right (▸), turned down (▾) while open (app.css).
     chevron = f'<span aria-hidden="true">{icon_svg("bs_icon/chevron-right.svg", 16)}</span>'
     relationships: dict[str, str] = {}  # one label per provider a row is reached through
@@ -140,7 +149,8 @@ def customer_rows(context: template.Context, rows: list, gdap: dict | None = Non
             relationship=relationships[via],
             reseller=escape(getattr(row, "indirect_reseller", "")) or "—",
             dap=_admin_cell(dap_badge if row.has_dap else "",
-                            gdap_badges(gdap.get(row.customer_id), row.customer_id, link=gdap_links), none_muted),
+                            gdap_badges(gdap.get(row.customer_id), row.customer_id, link=gdap_links, words=words),
+                            none_muted),
             date=date(row.created_at),
             l_account=account,
             chevron=chevron,
