@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -21,8 +23,9 @@ class ListingForm(forms.Form):
     listed = forms.BooleanField(label=_("List my company in the directory"), required=False)
     logo = forms.FileField(
         label=_("Logo"), required=False,
-        help_text=_("PNG or JPEG, up to %(kb)s KB and %(side)s × %(side)s pixels. SVG is not accepted.")
-        % {"kb": logos.DEFAULT_MAX_BYTES // 1024, "side": logos.MAX_SIDE},
+        help_text=lazy(lambda: gettext("PNG or JPEG, up to %(kb)s KB and %(side)s × %(side)s pixels. SVG is not "
+                                       "accepted.") % {"kb": logos.DEFAULT_MAX_BYTES // 1024, "side": logos.MAX_SIDE},
+                       str)(),  # in the reader's language, not the one at import
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
