@@ -1,22 +1,24 @@
-"""Logo uploads, the pure part: only PNG and JPEG, checked and rewritten before they are stored.
+"""Logo uploads, the pure part: only PNG and JPEG, checked with Pillow and re-encoded before they are stored.
 
-Pillow is not a dependency of this project, so the two formats are read with the standard library:
-a PNG is parsed chunk by chunk (CRCs checked), its image data inflated with a bound (a decompression
-bomb stops at the size its header promises) and written again as a fresh PNG of only the chunks that
-draw the image (IHDR, PLTE, tRNS, one recompressed IDAT, IEND); a JPEG is walked marker by marker and
-written again without its APPn/COM segments (metadata, embedded scripts, trailing data). SVG and
-everything else are refused: an SVG is a document that can carry scripts. The uploaded name is never
-used: stored names are generated."""
+The upload's size is checked before anything is decoded; Pillow is then only allowed its PNG and JPEG
+readers (no other decoder sees the bytes), the dimensions are checked from the header before a pixel is
+decoded, and Pillow's decompression-bomb guard counts as a refusal. What is stored is a fresh PNG drawn
+from the decoded pixels alone: no EXIF, ICC profile, text chunks, comments or trailing data survive
+(a JPEG's EXIF orientation is applied first, so a photo stays upright). SVG and everything else are
+refused: an SVG is a document that can carry scripts. The uploaded name is never used: stored names are
+generated."""
 
 from __future__ import annotations
 
+import io
 import struct
 import uuid
-import zlib
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from partnercenter.errors import Invalid
 
@@ -24,12 +26,15 @@ DEFAULT_MAX_BYTES = 512 * 1024
 MAX_SIDE = 1024
 MIN_SIDE = 16
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PNG_KEEP = {b"PLTE", b"tRNS"}
-_PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
-_PNG_DEPTHS = {0: {1, 2, 4, 8, 16}, 2: {8, 16}, 3: {1, 2, 4, 8}, 4: {8, 16}, 6: {8, 16}}
-# JPEG frame markers (baseline, extended, progressive): they carry the dimensions.
-_SOF = {0xC0, 0xC1, 0xC2}
-_JPEG_KEEP = {0xC4, 0xDB, 0xDD, *_SOF}
+JPEG_SIGNATURE = b"\xff\xd8\xff"
+# Pillow's readers allowed to look at an upload. MPO is what Pillow calls a JPEG carrying further frames
+# (cameras write them); only its first frame is kept.
+_FORMATS = ("PNG", "JPEG")
+_OPENED_AS = {"PNG", "JPEG", "MPO"}
+# What Pillow raises on a damaged or truncated file (UnidentifiedImageError is an OSError; struct.error,
+# IndexError… come from its header and EXIF parsers).
+_DAMAGED = (Image.UnidentifiedImageError, OSError, SyntaxError, ValueError, TypeError, IndexError, KeyError,
+            EOFError, struct.error)
 
 
 @dataclass(frozen=True)
@@ -62,117 +67,65 @@ def _broken() -> Invalid:
     return _refuse(_("The logo file is damaged or not a real PNG or JPEG image."))
 
 
-def _png_raw_size(width: int, height: int, bits_per_pixel: int, interlaced: bool) -> int:
-    def rows(w: int, h: int) -> int:
-        return 0 if w == 0 or h == 0 else h * (1 + (w * bits_per_pixel + 7) // 8)
-
-    if not interlaced:
-        return rows(width, height)
-    passes = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
-    return sum(rows((width - x0 + dx - 1) // dx, (height - y0 + dy - 1) // dy) for x0, y0, dx, dy in passes)
+def _too_large(size: int, limit: int) -> Invalid:
+    return _refuse(_("The logo is too large (%(size)s KB). It may be up to %(limit)s KB."),
+                   size=(size + 1023) // 1024, limit=limit // 1024)
 
 
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def _png(data: bytes) -> Logo:
-    pos, header, kept, idat = len(PNG_SIGNATURE), None, [], []
-    while True:
-        if pos + 12 > len(data):
-            raise _broken()
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
-        if len(body) != length or pos + 12 + length > len(data):
-            raise _broken()
-        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
-        if crc != zlib.crc32(kind + body):
-            raise _broken()
-        pos += 12 + length
-        if header is None:
-            if kind != b"IHDR" or length != 13:
-                raise _broken()
-            header = body
-            width, height, depth, colour, _compression, _filter, interlace = struct.unpack(">IIBBBBB", body)
-            _dimensions_checked(width, height)  # before a single byte of image data is inflated
-            if depth not in _PNG_DEPTHS.get(colour, ()) or interlace not in (0, 1) or _compression or _filter:
-                raise _broken()
-        elif kind == b"IDAT":
-            idat.append(body)
-        elif kind == b"IEND":
-            break
-        elif kind in _PNG_KEEP:
-            kept.append(_png_chunk(kind, body))
-        elif not kind[:1].islower():  # an unknown critical chunk: not an image we can vouch for
-            raise _broken()
-    expected = _png_raw_size(width, height, depth * _PNG_CHANNELS[colour], interlace == 1)
-    inflater = zlib.decompressobj()
+def _opened(data: bytes) -> Image.Image:
+    """The image with only its header read; a header promising more pixels than Pillow's guard allows
+    (Image.MAX_IMAGE_PIXELS) is refused, its warning as much as its error."""
     try:
-        raw = inflater.decompress(b"".join(idat), expected + 1)
-    except zlib.error:
-        raise _broken() from None
-    if len(raw) != expected or not inflater.eof or (colour == 3 and not any(c[4:8] == b"PLTE" for c in kept)):
+        image = Image.open(io.BytesIO(data), formats=_FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(_("The logo has too many pixels; it may be at most %(max_side)s × %(max_side)s.")) from None
+    if image.format not in _OPENED_AS:
         raise _broken()
-    out = PNG_SIGNATURE + _png_chunk(b"IHDR", header) + b"".join(kept)
-    out += _png_chunk(b"IDAT", zlib.compress(raw, 9)) + _png_chunk(b"IEND", b"")
-    return Logo(data=out, content_type="image/png", extension="png", width=width, height=height)
+    return image
 
 
-def _jpeg(data: bytes) -> Logo:
-    pos, out, size = 2, [b"\xff\xd8"], None
-    while True:
-        if pos + 4 > len(data) or data[pos] != 0xFF:
-            raise _broken()
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
-        segment = data[pos:pos + 2 + length]
-        if length < 2 or len(segment) != 2 + length:
-            raise _broken()
-        if marker in _SOF:
-            if length < 8:
-                raise _broken()
-            height, width = struct.unpack(">HH", data[pos + 5:pos + 9])
-            _dimensions_checked(width, height)
-            size = (width, height)
-        if marker == 0xDA:  # start of scan: entropy-coded data follows, up to EOI
-            end = data.find(b"\xff\xd9", pos + 2 + length)
-            if end < 0 or size is None:
-                raise _broken()
-            out.append(data[pos:end] + b"\xff\xd9")  # what followed EOI (an appended archive…) is dropped
-            break
-        if marker in _JPEG_KEEP:
-            out.append(segment)
-        elif not (0xE0 <= marker <= 0xEF or marker == 0xFE):  # other than APPn / COM: not a plain JPEG
-            raise _broken()
-        pos += 2 + length
-    return Logo(data=b"".join(out), content_type="image/jpeg", extension="jpg", width=size[0], height=size[1])
+def _drawn(image: Image.Image) -> Image.Image:
+    """The decoded pixels, upright, as RGB or RGBA in a new image that carries nothing else."""
+    image.load()
+    image = ImageOps.exif_transpose(image)  # a JPEG's (or a PNG's eXIf) orientation, applied to the pixels
+    if image.mode.startswith("I"):  # 16-bit grey: scaled down, not clipped to white (a tRNS key is lost)
+        image = image.convert("I").point(lambda value: value * (1 / 257)).convert("L")
+    alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if alpha else "RGB")
+    return Image.frombytes(image.mode, image.size, image.tobytes())  # a fresh image: no info, no EXIF, no ICC
 
 
 def logo_checked(upload: object) -> Logo:
-    """The upload as it will be stored (rewritten), or Invalid beside the "logo" field."""
+    """The upload as it will be stored (re-encoded as PNG), or Invalid beside the "logo" field."""
     size = int(getattr(upload, "size", 0) or 0)
     limit = max_bytes()
     if size > limit:
-        raise _refuse(_("The logo is too large (%(size)s KB). It may be up to %(limit)s KB."),
-                      size=(size + 1023) // 1024, limit=limit // 1024)
+        raise _too_large(size, limit)
     upload.seek(0)  # type: ignore[attr-defined]
     data = upload.read(limit + 1)  # type: ignore[attr-defined]
     if not data:
         raise _refuse(_("The logo file is empty."))
     if len(data) > limit:
-        raise _refuse(_("The logo is too large (%(size)s KB). It may be up to %(limit)s KB."),
-                      size=(len(data) + 1023) // 1024, limit=limit // 1024)
-    if data.startswith(PNG_SIGNATURE):
-        return _png(data)
-    if data.startswith(b"\xff\xd8\xff"):
-        return _jpeg(data)
-    head = data[:512].lstrip().lower()
-    if head.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in head:
-        raise _refuse(_("SVG logos are not accepted (an SVG can carry scripts). Upload a PNG or JPEG image."))
-    raise _refuse(_("Only PNG and JPEG images can be uploaded as a logo."))
+        raise _too_large(len(data), limit)
+    if not data.startswith((PNG_SIGNATURE, JPEG_SIGNATURE)):
+        head = data[:512].lstrip().lower()
+        if head.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in head:
+            raise _refuse(_("SVG logos are not accepted (an SVG can carry scripts). Upload a PNG or JPEG image."))
+        raise _refuse(_("Only PNG and JPEG images can be uploaded as a logo."))
+    with warnings.catch_warnings():
+        # Pillow's UserWarnings are about metadata that is dropped anyway (a truncated EXIF block…).
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = _opened(data)
+            _dimensions_checked(*image.size)  # from the header, before a single pixel is decoded
+            clean = _drawn(image)
+            out = io.BytesIO()
+            clean.save(out, format="PNG", optimize=True)
+        except _DAMAGED:
+            raise _broken() from None
+    width, height = clean.size
+    return Logo(data=out.getvalue(), content_type="image/png", extension="png", width=width, height=height)
 
 
 def storage_name(tenant_id: object, logo: Logo) -> str:

@@ -1,12 +1,15 @@
-"""Image bytes for the directory's tests (Pillow is not a dependency: PNGs are built with zlib) and a
-published listing in one call."""
+"""Image bytes for the directory's tests and a published listing in one call. PNGs are built by hand
+with zlib, so a test can promise pixels it does not carry or add chunks; JPEGs and images in other modes
+come from Pillow."""
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from directory import services
 from directory.models import Listing
@@ -29,18 +32,22 @@ def text_chunk(text: bytes) -> bytes:
     return _chunk(b"tEXt", b"Comment\x00" + text)
 
 
-def jpeg_bytes(width: int = 40, height: int = 30, *, app1: bytes = b"") -> bytes:
-    """A structurally valid JPEG skeleton: SOI, APP1 (optional), DQT, SOF0, DHT, SOS, scan data, EOI."""
-    def seg(marker: int, body: bytes) -> bytes:
-        return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
+def jpeg_bytes(width: int = 40, height: int = 30, *, description: str = "", orientation: int = 0) -> bytes:
+    """A real JPEG (a left half red, a right half blue); `description` and `orientation` go in its EXIF."""
+    image = Image.new("RGB", (width, height), (0, 0, 200))
+    image.paste((200, 0, 0), (0, 0, width // 2, height))
+    exif = Image.Exif()
+    if description:
+        exif[0x010E] = description  # ImageDescription
+    if orientation:
+        exif[0x0112] = orientation  # Orientation
+    return pillow_bytes(image, "JPEG", exif=exif.tobytes() if exif else b"")
 
-    sof = struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"
-    parts = [b"\xff\xd8"]
-    if app1:
-        parts.append(seg(0xE1, app1))
-    parts += [seg(0xDB, b"\x00" + bytes(64)), seg(0xC0, sof), seg(0xC4, b"\x00" + bytes(16)),
-              seg(0xDA, b"\x01\x01\x00\x00\x3f\x00"), b"\x12\x34\x56", b"\xff\xd9"]
-    return b"".join(parts)
+
+def pillow_bytes(image: Image.Image, image_format: str = "PNG", **params: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format=image_format, **params)
+    return out.getvalue()
 
 
 def upload(data: bytes, name: str = "logo.png", content_type: str = "image/png") -> SimpleUploadedFile:

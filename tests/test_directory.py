@@ -3,6 +3,7 @@ operator's queue, the public page and "Request to partner"."""
 
 from __future__ import annotations
 
+import io
 import zlib
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.core.files.storage import default_storage
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from PIL import Image, ImageCms
 
 from directory import logos, services
 from directory.logos import MIN_SIDE
@@ -21,7 +23,7 @@ from partnercenter.models import ActivityLog, OutboxEmail, User
 from partnercenter.roles import Role
 from resellers.models import IndirectPartnership, PartnershipRequest
 from tests.conftest import client_for
-from tests.directory_support import jpeg_bytes, png_bytes, published, text_chunk, upload
+from tests.directory_support import jpeg_bytes, pillow_bytes, png_bytes, published, text_chunk, upload
 from tests.factories import PartnerFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -109,17 +111,75 @@ def test_a_file_that_is_no_image_is_refused_and_an_oversized_one_too(settings):
         logos.logo_checked(upload(b""))
 
 
-def test_a_jpeg_loses_its_app_segments_and_keeps_its_size():
-    logo = logos.logo_checked(upload(jpeg_bytes(40, 30, app1=b"Exif\x00\x00GPS secret"), name="l.jpg",
+def test_a_jpeg_is_stored_as_a_png_of_the_same_pixels_without_its_exif():
+    logo = logos.logo_checked(upload(jpeg_bytes(40, 30, description="GPS secret"), name="l.jpg",
                                      content_type="image/jpeg"))
-    assert (logo.width, logo.height, logo.extension) == (40, 30, "jpg")
-    assert b"GPS secret" not in logo.data and logo.data.startswith(b"\xff\xd8") and logo.data.endswith(b"\xff\xd9")
+    assert (logo.width, logo.height, logo.extension, logo.content_type) == (40, 30, "png", "image/png")
+    assert b"GPS secret" not in logo.data and b"Exif" not in logo.data
+    stored = Image.open(io.BytesIO(logo.data))
+    assert (stored.format, stored.size, stored.mode) == ("PNG", (40, 30), "RGB")
+    assert not stored.getexif() and not set(stored.info) & {"exif", "icc_profile", "dpi"}
+    red, blue = stored.getpixel((5, 15)), stored.getpixel((35, 15))
+    assert red[0] > 150 > red[2] and blue[2] > 150 > blue[0]  # the picture itself is kept
     with pytest.raises(Invalid, match="at most 1024"):
         logos.logo_checked(upload(jpeg_bytes(4000, 30), name="l.jpg"))
 
 
+def test_a_jpeg_turned_by_its_exif_is_stored_upright():
+    # Orientation 6: the camera's pixels are to be turned 90° clockwise; the red left half ends on top.
+    logo = logos.logo_checked(upload(jpeg_bytes(40, 30, orientation=6), name="l.jpg"))
+    stored = Image.open(io.BytesIO(logo.data))
+    assert (logo.width, logo.height) == stored.size == (30, 40)
+    assert stored.getpixel((15, 5))[0] > 150 and stored.getpixel((15, 35))[2] > 150
+
+
+@pytest.mark.parametrize(("image", "image_format", "mode"), [
+    (Image.new("P", (20, 20), 1), "PNG", "RGB"),
+    (Image.new("LA", (20, 20), (90, 0)), "PNG", "RGBA"),
+    (Image.new("L", (20, 20), 90), "PNG", "RGB"),
+    (Image.new("1", (20, 20), 1), "PNG", "RGB"),
+    (Image.new("RGBA", (20, 20), (1, 2, 3, 0)), "PNG", "RGBA"),
+    (Image.new("CMYK", (20, 20), (0, 0, 0, 0)), "JPEG", "RGB"),
+    (Image.new("L", (20, 20), 90), "JPEG", "RGB"),
+])
+def test_each_colour_mode_is_stored_as_rgb_or_rgba(image, image_format, mode):
+    stored = Image.open(io.BytesIO(logos.logo_checked(upload(pillow_bytes(image, image_format))).data))
+    assert (stored.format, stored.size, stored.mode) == ("PNG", (20, 20), mode)
+
+
+def test_a_palette_png_keeps_its_transparency_and_loses_its_icc_profile():
+    image = Image.new("P", (20, 20), 0)
+    image.putpalette([10, 20, 30, 200, 100, 50])
+    image.paste(1, (0, 0, 10, 20))
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = pillow_bytes(image, transparency=0, icc_profile=icc)
+    assert "icc_profile" in Image.open(io.BytesIO(data)).info
+    stored = Image.open(io.BytesIO(logos.logo_checked(upload(data)).data))
+    assert stored.mode == "RGBA" and "icc_profile" not in stored.info and b"iCCP" not in logos.logo_checked(
+        upload(data)).data
+    assert stored.getpixel((5, 5)) == (200, 100, 50, 255) and stored.getpixel((15, 5))[3] == 0
+
+
+def test_a_16_bit_grey_png_is_scaled_not_clipped():
+    stored = Image.open(io.BytesIO(logos.logo_checked(upload(pillow_bytes(Image.new("I;16", (20, 20), 30000)))).data))
+    assert stored.mode == "RGB" and stored.getpixel((3, 3)) == (116, 116, 116)
+
+
+@pytest.mark.parametrize("side", [10_000, 20_000])  # past Pillow's bomb warning, then past its error
+def test_a_header_promising_a_decompression_bomb_is_a_worded_refusal(side):
+    with pytest.raises(Invalid, match="too many pixels") as refused:
+        logos.logo_checked(upload(png_bytes(side, side, raw=zlib.compress(b"\x00" * 1000))))
+    assert refused.value.field == "logo"
+
+
+def test_a_gif_or_webp_is_not_a_logo():
+    for image_format in ("GIF", "WEBP"):
+        with pytest.raises(Invalid, match="Only PNG and JPEG"):
+            logos.logo_checked(upload(pillow_bytes(Image.new("RGB", (20, 20)), image_format)))
+
+
 @hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(base=st.sampled_from([png_bytes(20, 20), jpeg_bytes(20, 20)]),
+@given(base=st.sampled_from([png_bytes(20, 20), jpeg_bytes(20, 20), jpeg_bytes(20, 20, description="x", orientation=6)]),
        cuts=st.lists(st.tuples(st.integers(0, 400), st.binary(max_size=8)), max_size=4),
        end=st.integers(0, 500))
 def test_a_mangled_image_is_either_a_clean_logo_or_a_worded_refusal(base, cuts, end):
@@ -131,7 +191,9 @@ def test_a_mangled_image_is_either_a_clean_logo_or_a_worded_refusal(base, cuts, 
     except Invalid as refused:
         assert refused.field == "logo" and refused.message
     else:
-        assert logo.data.startswith((logos.PNG_SIGNATURE, b"\xff\xd8")) and MIN_SIDE <= logo.width <= logos.MAX_SIDE
+        stored = Image.open(io.BytesIO(logo.data))
+        assert stored.format == "PNG" and stored.size == (logo.width, logo.height)
+        assert MIN_SIDE <= logo.width <= logos.MAX_SIDE and MIN_SIDE <= logo.height <= logos.MAX_SIDE
 
 
 def test_a_replaced_draft_logo_is_deleted_but_the_published_one_is_kept(provider, provider_admin, operator,
