@@ -24,6 +24,7 @@ class LinkStatus(models.TextChoices):
 # What the issuer may do with a link in each status (pages show the buttons from these sets).
 RESENDABLE = frozenset({LinkStatus.PENDING, LinkStatus.EXPIRED, LinkStatus.DECLINED})
 REVOCABLE = frozenset({LinkStatus.PENDING, LinkStatus.EXPIRED})
+ANSWERABLE = frozenset({LinkStatus.PENDING})  # what the receiver may still accept or decline (not expired)
 ANSWERED = frozenset({LinkStatus.ACCEPTED, LinkStatus.DECLINED})
 # The badge of each status as lists show it (any other status is grey).
 STATUS_BADGES = {
@@ -103,6 +104,10 @@ class TokenLink(models.Model):
     @property
     def may_revoke(self) -> bool:
         return self.status in REVOCABLE
+
+    @property
+    def may_answer(self) -> bool:
+        return self.effective_status in ANSWERABLE
 
     def activity_extra(self) -> dict:
         """What this kind adds to its activity entries' data (besides the last four characters)."""
