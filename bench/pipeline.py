@@ -118,3 +118,55 @@ def verdict(results: list[tuple[str, float, float]], strict: bool, checks: list[
         missed += not ok
         print(f"{'PASS' if ok else 'FAIL'} {what}")
     return 1 if missed and strict else 0
+
+
+# --- a local SMTP sink (aiosmtpd) in a process of its own ------------------------------------------
+
+SINK = r"""
+import signal, sys
+from aiosmtpd.controller import Controller
+
+class Counting:
+    messages = sessions = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        Counting.sessions += 1  # one EHLO per SMTP connection (no STARTTLS here)
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server, session, envelope):
+        Counting.messages += 1
+        return "250 OK"
+
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # the server thread inherits the mask
+controller = Controller(Counting(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+signal.sigwait({signal.SIGTERM})
+controller.stop()
+print(Counting.messages, Counting.sessions, flush=True)
+"""
+
+
+class SmtpSink:
+    """aiosmtpd on 127.0.0.1 in its own process (not competing for this process's GIL): it accepts and
+    discards every message and, when stopped, says how many messages and connections (EHLOs) it took."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self.port = api.free_port()
+        self.proc = subprocess.Popen([sys.executable, "-c", SINK, str(self.port)], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"SMTP sink did not start: {self.proc.stderr.read()[-2000:]}")
+
+    def stop(self) -> tuple[int, int]:
+        """(messages, connections) it received."""
+        self.proc.terminate()
+        out, err = self.proc.communicate(timeout=30)
+        try:
+            messages, sessions = (int(x) for x in out.split())
+        except ValueError:
+            raise RuntimeError(f"SMTP sink ended without its counts: {err[-2000:]}") from None
+        return messages, sessions
