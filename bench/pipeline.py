@@ -35,18 +35,24 @@ api = _load("bench_api", "api.py")  # gunicorn_start, fetch, free_port; api.base
 base = api.base
 
 DEFAULT_BROKER = "redis://127.0.0.1:6379/4"
+DEFAULT_CACHE = "redis://127.0.0.1:6379/5"  # cache and sessions of gunicorn and the worker, as in production
 QUEUE = "celery"  # Celery's default queue: what gunicorn publishes to with the production settings
 PARKED = "bench-parked"  # a queue no worker reads
 
 
 def setup(url: str, broker_url: str) -> str:
-    """Create/migrate the bench database, configure Django (production settings, in-process tasks here),
-    empty the broker database. Returns the PostgreSQL version."""
+    """Create/migrate the bench database, configure Django (production settings, in-process tasks and the
+    cache in the database here), empty the broker and cache databases, and hand the cache's Redis
+    (BENCH_CACHE_URL) to the processes started later, as REDIS_URL. Returns the PostgreSQL version."""
     import redis
 
-    redis.Redis.from_url(broker_url, socket_connect_timeout=2).ping()
+    cache_url = os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE)
+    for redis_url in (broker_url, cache_url):
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
     gdap.ensure_database(gdap.db_params(url))
     base.configure_django(url)
+    os.environ["REDIS_URL"] = cache_url  # read by gunicorn's and the worker's settings, not by this process's
+    redis.Redis.from_url(cache_url).flushdb()
     from django.core.management import call_command
     from django.db import connection
 
