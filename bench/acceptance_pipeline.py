@@ -5,8 +5,8 @@ by a real Celery worker, against the same worker's rate for a no-op task, in one
     .venv/bin/python bench/acceptance_pipeline.py [--quick] [--count 1000] [--noop 3000] [--threads 4] [--strict]
 
 Own PostgreSQL database (default postgres://postgres@127.0.0.1:5432/bench_pipe_accept, BENCH_DATABASE_URL to
-change it; created and migrated when missing, the data rebuilt every run) and Redis database 4 as the broker
-(BENCH_BROKER_URL; flushed). Production settings (partnercenter.settings) in gunicorn (2 workers) and in the
+change it; created and migrated when missing, the data rebuilt every run), Redis database 4 as the broker
+(BENCH_BROKER_URL) and 5 for gunicorn's and the worker's cache and sessions (BENCH_CACHE_URL); both flushed. Production settings (partnercenter.settings) in gunicorn (2 workers) and in the
 worker (tests/celery_worker.py's CeleryWorker, --pool=prefork --concurrency=2, acks_late, prefetch 1).
 
   floor       --noop no-op tasks (`celery.accumulate`) published to the worker's queue; tasks/s until drained.

@@ -5,8 +5,8 @@ sending the same messages to the same sink in one loop on one connection, in one
     .venv/bin/python bench/outbox_mail.py [--quick] [--count 10000] [--strict]
 
 Own PostgreSQL database (default postgres://postgres@127.0.0.1:5432/bench_pipe_mail, BENCH_DATABASE_URL to
-change it; created and migrated when missing, emptied every run) and Redis database 4 as the broker
-(BENCH_BROKER_URL; flushed). The sink is aiosmtpd on 127.0.0.1 in a process of its own (bench/pipeline.py).
+change it; created and migrated when missing, emptied every run), Redis database 4 as the broker
+(BENCH_BROKER_URL) and 5 for the worker's cache (BENCH_CACHE_URL); both flushed. The sink is aiosmtpd on 127.0.0.1 in a process of its own (bench/pipeline.py).
 The worker runs the production settings (EMAIL_URL=smtp://127.0.0.1:<sink>) with --pool=prefork
 --concurrency=2, acks_late, prefetch 1 (tests/celery_worker.py's CeleryWorker).
 
