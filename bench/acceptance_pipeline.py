@@ -183,8 +183,8 @@ def main() -> int:
         print(f"cannot run: {exc}")
         return 2
     print(f"  PostgreSQL {version}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    t0 = pipeline.gdap.step(f"seeding {count + WARMUP:,} customers, requests and sessions")
-    partner, pairs = seed(count + WARMUP)
+    t0 = pipeline.gdap.step(f"seeding {2 * count + WARMUP:,} customers, requests and sessions")
+    partner, pairs = seed(2 * count + WARMUP)
     pipeline.gdap.done(t0)
     os.environ["CELERY_BROKER_URL"] = broker  # gunicorn queues the acceptances (this process is set up already)
     routes = {name: {"queue": pipeline.PARKED} for name in ("partnercenter.tasks.outbox_deliver",
@@ -210,7 +210,7 @@ def main() -> int:
             sessions_before = pipeline.sessions_opened()
             t0 = pipeline.gdap.step(f"pipeline: {count:,} acceptances over HTTP")
             measured = time.perf_counter()
-            failures = post_all(port, pairs[WARMUP:], args.threads)
+            failures = post_all(port, pairs[WARMUP:WARMUP + count], args.threads)
             posted = time.perf_counter() - measured
             if failures:
                 raise RuntimeError(f"accept answered {failures[:3]}")
@@ -220,6 +220,21 @@ def main() -> int:
             pipeline.gdap.done(t0, f"({rate:,.1f} acceptances/s; all POSTs answered after {posted:.1f}s)")
             time.sleep(1.5)
             opened = pipeline.sessions_opened() - sessions_before
+            # Info: the worker alone. Its consumer is paused while the next --count acceptances are posted,
+            # then resumed: acceptances/s of the worker with a full queue, what the HTTP side leaves out.
+            t0 = pipeline.gdap.step(f"worker alone: {count:,} acceptances queued first")
+            from partnercenter.celery import app
+
+            control = app.control
+            control.cancel_consumer(pipeline.QUEUE, destination=[worker.name], reply=True, timeout=10)
+            failures = post_all(port, pairs[WARMUP + count:], args.threads)
+            if failures:
+                raise RuntimeError(f"accept answered {failures[:3]}")
+            resumed = time.perf_counter()
+            control.add_consumer(pipeline.QUEUE, destination=[worker.name], reply=True, timeout=10)
+            wait_processed(partner, 2 * count + WARMUP, worker)
+            alone = count / (time.perf_counter() - resumed)
+            pipeline.gdap.done(t0, f"({alone:,.1f} acceptances/s)")
         except Exception as exc:  # noqa: BLE001
             print(f"\ncannot run: {exc}")
             return 2
@@ -233,8 +248,9 @@ def main() -> int:
     print(f"  acceptances        {rate:8.1f} /s ({elapsed:.1f}s for {count:,})")
     print(f"  PostgreSQL sessions opened during the pipeline: {opened} ({opened / count:.2f} per acceptance; "
           f"gunicorn and worker together)")
+    print(f"INFO worker alone (acceptances queued first) = {alone:.1f}/s, {alone / noop:.3f} of the no-op rate")
     status = pipeline.verdict([("acceptances/s / no-op tasks/s", rate / noop, TARGET)], args.strict,
-                              checks(partner, count + WARMUP))
+                              checks(partner, 2 * count + WARMUP))
     print(f"\ntotal {time.perf_counter() - started:.0f}s")
     return status
 
