@@ -16,15 +16,18 @@ BATCH_ROWS = 500
 EXPORT_CHUNK = BATCH_ROWS
 
 
+_FORMULA_CHARS = frozenset(_FORMULA_START)  # all one character: a set lookup of the first is the same test
+
+
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     # A cell starting like a formula is run by Excel/LibreOffice: company names come from outside.
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text[:1] in _FORMULA_CHARS else text
 
 
 def _escaped(row: Iterable[object]) -> list[str]:
     # _cell, with the common case (a str that starts harmlessly) without a call: an export has millions of cells.
-    return [value if type(value) is str and not value.startswith(_FORMULA_START) else _cell(value) for value in row]
+    return [value if type(value) is str and value[:1] not in _FORMULA_CHARS else _cell(value) for value in row]
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable[object]]) -> Iterator[str]:

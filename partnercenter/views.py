@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import CharField, F, Func
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -154,6 +155,14 @@ def _activity_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+# datetime.isoformat() of the UTC time Django reads, written by PostgreSQL (parsing each timestamp in
+# Python and formatting it again was a tenth of the export): microseconds only when there are some.
+_ISO_SECONDS = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS"
+_ISOFORMAT_UTC = Func(F("created_at"), output_field=CharField(), template=(
+    f"CASE WHEN date_trunc('second', %(expressions)s) = %(expressions)s THEN {_ISO_SECONDS}+00:00')"
+    f" ELSE {_ISO_SECONDS}.US+00:00') END"))
+
+
 def _activity_csv(request: HttpRequest, filters: dict) -> StreamingHttpResponse:
     from api.selectors import app_names
     from partnercenter.domains import to_unicode
@@ -174,12 +183,13 @@ def _activity_csv(request: HttpRequest, filters: dict) -> StreamingHttpResponse:
         return actors[key]
 
     header = [_("Date"), _("Kind"), _("Code"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
-    entries = activity_for_tenant(tenant=request.tenant, **filters).values_list(  # type: ignore[attr-defined]
-        "created_at", "kind", "actor_email", "actor_client", "customer__name", "data", "ip_address")
+    entries = activity_for_tenant(tenant=request.tenant, **filters).annotate(  # type: ignore[attr-defined]
+        created_iso=_ISOFORMAT_UTC).values_list(
+        "created_iso", "kind", "actor_email", "actor_client", "customer__name", "data", "ip_address")
     rows = (
-        [created_at.isoformat(), words.label(kind), kind, actor(email, client), customer or "",
+        [created_iso, words.label(kind), kind, actor(email, client), customer or "",
          words(kind, data), ip_address or ""]
-        for created_at, kind, email, client, customer, data, ip_address in entries.iterator(chunk_size=EXPORT_CHUNK)
+        for created_iso, kind, email, client, customer, data, ip_address in entries.iterator(chunk_size=EXPORT_CHUNK)
     )
     return csv_response("activity-log.csv", header, rows)
 
