@@ -11,10 +11,16 @@ from partnercenter.events import kind_get, kind_label
 from partnercenter.models import ActivityLog, CompanyProfile
 from partnercenter.text import sentence
 
+# The keys _localise below turns into words; an entry with none of them reads as its data.
+_LOCALISED = frozenset({"fields", "services", "offer", "to", "email", "domain", "date", "order_id", "required",
+                        "job_kind", "reason_code"})
+
 
 def _localise(data: dict[str, Any], words: dict[str, Any] | None = None) -> dict[str, Any]:
     """Codes stored in an entry become words in the reader's language. `words`: a cache of them for
     many entries in one language (an export runs this once per entry); imports only where needed."""
+    if _LOCALISED.isdisjoint(data):  # most entries: nothing to put into words, the data as stored
+        return data
     words = {} if words is None else words
     values = dict(data)
     if isinstance(values.get("fields"), list):
