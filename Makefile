@@ -67,7 +67,6 @@ bench: $(STAMP)
 	$(PY) bench/api.py
 	$(PY) bench/acceptance_pipeline.py
 	$(PY) bench/outbox_mail.py
-	$(PY) bench/exports.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache
