@@ -293,47 +293,9 @@ CELERY_BEAT_SCHEDULE = {
 # Retries back off below the visibility timeout so a message is never redelivered while retrying.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
 
-# --- Product settings ---------------------------------------------------------------------------
-INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=30)
-# A GDAP relationship waiting for the customer's approval expires after this many days (Microsoft: 90).
-GDAP_APPROVAL_DAYS = env.int("GDAP_APPROVAL_DAYS", default=90)
-# An invitation of a partner user (members.MemberInvitation) is valid this many days.
-MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=7)
-CUSTOMERS_PAGE_SIZE = env.int("CUSTOMERS_PAGE_SIZE", default=50)
-# Background jobs (jobs/): a running job writes a heartbeat after every chunk; one silent for this long
-# has lost its worker and is queued again. Longer than the slowest chunk of any job kind.
-JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=300)
-# One task runs a job for at most this long, then queues its next slice (well below the visibility timeout).
-JOBS_TASK_SECONDS = env.int("JOBS_TASK_SECONDS", default=240)
-# --- Interfaces for programs (README "For programs") ---------------------------------------------------
-# API apps get bearer tokens by the OAuth2 client credentials grant (django-oauth-toolkit) at /oauth2/token/.
-OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
-API_TOKEN_SECONDS = env.int("API_TOKEN_SECONDS", default=3600)
-# After "Rotate secret" an app's previous secret keeps working this many hours, then it is dead.
-API_SECRET_GRACE_HOURS = env.int("API_SECRET_GRACE_HOURS", default=24)
-# A POST's answer stored under its Idempotency-Key is replayed this many hours, then purged (api.idempotency).
-API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
-OAUTH2_PROVIDER = {
-    "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
-    # Per area read-only or read/write (api.models.SCOPE_AREAS; a test keeps the two in step).
-    "SCOPES": {f"{area}.{level}": f"{area}: {level}" for area in ("customers", "relationships", "subscriptions",
-                                                                  "gdap", "webhooks") for level in ("read", "write")},
-    "SCOPES_BACKEND_CLASS": "api.oauth.AppScopes",
-    "OAUTH2_VALIDATOR_CLASS": "api.oauth.AppValidator",
-    # RFC 9700 (OAuth 2.0 Security BCP): only the client credentials grant is used; everything else is
-    # held to the compliant behaviour (tokens stored hashed, no tokens in query strings, PKCE, https).
-    "PKCE_REQUIRED": True, "ALLOWED_REDIRECT_URI_SCHEMES": ["https"], "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    **{f"COMPLIANT_BCP_RFC9700_{name}": True for name in ("IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD",
-       "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS", "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "PKCE_REQUIRED")},
-}
-# Requests per partner (all its apps together); over it a 429 with Retry-After.
-API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="500/min")
-# Webhooks (webhooks/): a registration failing for this long is disabled and its Global admins mailed; a
-# rotated secret keeps signing beside the new one for the overlap. Loopback targets (and plain http to
-# them) only for development and tests: never on a real site (server-side request forgery).
-WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=24)
-WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
-WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
+# --- Product settings (partnercenter/settings_product.py) --------------------------------------
+from partnercenter.settings_product import *  # noqa: E402, F403
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.AppTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.AppMayCall"],
