@@ -65,6 +65,8 @@ bench: $(STAMP)
 	$(PY) bench/customers_list.py
 	$(PY) bench/gdap_bulk.py
 	$(PY) bench/api.py
+	$(PY) bench/acceptance_pipeline.py
+	$(PY) bench/outbox_mail.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache

@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import connection as db_connection
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -103,26 +104,20 @@ class OutboxSendFailed(Exception):
 
 def outbox_email_deliver(*, email_id: int, connection: Any = None) -> bool:
     """Send one outbox row at most once. Returns True when this call sent it. `connection` (a mail
-    backend connection) lets a batch share one SMTP session."""
-    # Claim first and commit: a crash after this point leaves the row 'sending', which is never
-    # retried automatically (at most once); the sweep marks it failed for an operator to look at.
-    with transaction.atomic():
-        row = (
-            OutboxEmail.objects.select_for_update()
-            .filter(id=email_id, status=OutboxStatus.PENDING)
-            .filter(Q(send_after__isnull=True) | Q(send_after__lte=timezone.now()))
-            .first()
-        )
-        if row is None:  # sent, given up, or not due yet (the sweep queues it again when it is)
-            return False
-        if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            row.status = OutboxStatus.FAILED
-            row.save(update_fields=["status"])
-            return False
-        row.status = OutboxStatus.SENDING
-        row.attempts += 1
-        row.claimed_at = timezone.now()
-        row.save(update_fields=["status", "attempts", "claimed_at"])
+    backend connection) lets a batch, or a worker's mail tasks, share one SMTP session."""
+    now = timezone.now()
+    due = Q(send_after__isnull=True) | Q(send_after__lte=now)
+    pending = OutboxEmail.objects.filter(due, id=email_id, status=OutboxStatus.PENDING)
+    # Claim first, in one conditional UPDATE that commits before anything is sent: of two deliveries of
+    # the same row only one matches (PostgreSQL re-checks the condition after the other's commit). A crash
+    # after this point leaves the row 'sending', which is never retried automatically (at most once); the
+    # sweep marks it failed for an operator to look at.
+    claimed = pending.filter(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:  # sent, given up, or not due yet (the sweep queues it again when it is)
+        pending.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(status=OutboxStatus.FAILED)
+        return False
+    row = OutboxEmail.objects.get(id=email_id)
     message = EmailMessage(
         subject=row.subject,
         body=row.body,
@@ -144,7 +139,13 @@ def outbox_email_deliver(*, email_id: int, connection: Any = None) -> bool:
         # Bodies carry live links (invitations, password resets): keep no copy once delivered.
         row.body = ""
         fields.append("body")
-    row.save(update_fields=fields)
+    # The 'sent' mark need not wait for the WAL flush (synchronous_commit off for this transaction): a
+    # crash that loses it leaves the row 'sending', which is never sent again (the claim above waited).
+    with transaction.atomic():
+        if db_connection.vendor == "postgresql":
+            with db_connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        row.save(update_fields=fields)
     return True
 
 

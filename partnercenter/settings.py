@@ -263,12 +263,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 # max_retries=0: a publish to a dead broker fails at once (kombu would otherwise sleep 2 s per try).
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
-    "socket_connect_timeout": 1,
-    "socket_timeout": 2,
-    "max_retries": 0,
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2,
+                                   "max_retries": 0}
+# Workers keep their PostgreSQL connection across tasks (Celery's Django fixup closes it around every task
+# unless this is set; a connection per task cost 3x). partnercenter/celery.py applies CONN_MAX_AGE instead.
+CELERY_DB_REUSE_MAX = 1_000_000
 # A request must never hang on a dead broker: publish fails fast, the sweep re-queues later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

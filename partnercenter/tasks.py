@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+import time
+from typing import Any
+
+from celery import shared_task, signals
+from django.conf import settings
 from django.core.mail import get_connection
 
 from partnercenter import services
+
+# A mail connection a worker process left idle this long is closed and opened again before the next
+# mail, rather than found dead by it: servers drop idle sessions (Postfix after 300 s by default).
+MAIL_IDLE_SECONDS = 30.0
+_mail: dict[str, Any] = {"connection": None, "key": None, "used": 0.0}
+
+
+def mail_connection() -> Any:
+    """This worker process's open mail connection, shared by its mail tasks (connect + EHLO once, not per
+    mail). None when it cannot be opened: the mail then opens its own inside the outbox's send, whose
+    failure is counted on the row and retried as before."""
+    key = (settings.EMAIL_BACKEND, getattr(settings, "EMAIL_HOST", ""), getattr(settings, "EMAIL_PORT", 0))
+    now = time.monotonic()
+    if _mail["connection"] is not None and (_mail["key"] != key or now - _mail["used"] > MAIL_IDLE_SECONDS):
+        mail_connection_drop()
+    if _mail["connection"] is None:
+        connection = get_connection()
+        try:
+            connection.open()
+        except Exception:  # the server is down or refuses: nothing is claimed yet; the send will say so
+            return None
+        _mail.update(connection=connection, key=key)
+    _mail["used"] = now
+    return _mail["connection"]
+
+
+@signals.worker_process_shutdown.connect
+def mail_connection_drop(**_kwargs: Any) -> None:
+    """Close the shared connection (after a failed send it may be half-dead; at shutdown, say QUIT)."""
+    connection, _mail["connection"] = _mail["connection"], None
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # noqa: S110  a broken connection has nothing left to close
+            pass
 
 
 @shared_task(
@@ -17,7 +56,13 @@ from partnercenter import services
     max_retries=4,
 )
 def outbox_deliver_task(email_id: int) -> bool:
-    return services.outbox_email_deliver(email_id=email_id)
+    if outbox_deliver_task.request.is_eager:  # in a request or a test: no process-wide connection
+        return services.outbox_email_deliver(email_id=email_id)
+    try:
+        return services.outbox_email_deliver(email_id=email_id, connection=mail_connection())
+    except services.OutboxSendFailed:
+        mail_connection_drop()
+        raise
 
 
 @shared_task(name="partnercenter.tasks.outbox_deliver_batch")

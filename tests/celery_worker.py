@@ -128,7 +128,7 @@ class RedisServer:
 
 
 class CeleryWorker:
-    """`celery worker --pool=solo --concurrency=1 -Q <queue>` in its own process."""
+    """`celery worker --pool=solo --concurrency=1 -Q <queue>` (by default) in its own process."""
 
     def __init__(
         self,
@@ -139,6 +139,9 @@ class CeleryWorker:
         log_path: Path,
         transport_options: dict[str, Any] | None = None,
         task_routes: dict[str, Any] | None = None,
+        pool: str = "solo",
+        concurrency: int = 1,
+        settings_module: str = "tests.settings",
     ) -> None:
         self.broker_url = broker_url
         self.queue = queue
@@ -146,6 +149,8 @@ class CeleryWorker:
         self.log_path = log_path
         self.transport_options = transport_options or {}
         self.task_routes = task_routes or {}
+        # The benchmarks run the production shape (prefork, 2 processes) and their own settings module.
+        self.pool, self.concurrency, self.settings_module = pool, concurrency, settings_module
         self.name = f"pcint-{uuid.uuid4().hex[:8]}@pctest"
         self.proc: subprocess.Popen | None = None
 
@@ -154,7 +159,7 @@ class CeleryWorker:
         env.update(
             {
                 WORKER_FLAG: "1",
-                "DJANGO_SETTINGS_MODULE": "tests.settings",
+                "DJANGO_SETTINGS_MODULE": self.settings_module,
                 "CELERY_BROKER_URL": self.broker_url,
                 "PC_TEST_QUEUE": self.queue,
                 "PC_TEST_TRANSPORT_OPTIONS": json.dumps(self.transport_options),
@@ -166,7 +171,7 @@ class CeleryWorker:
         )
         command = [
             sys.executable, "-m", "celery", "-A", "tests.celery_worker", "worker",
-            "--pool=solo", "--concurrency=1", "-Q", self.queue, "-l", "warning", "-n", self.name,
+            f"--pool={self.pool}", f"--concurrency={self.concurrency}", "-Q", self.queue, "-l", "warning", "-n", self.name,
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]
         with open(self.log_path, "ab") as log:
