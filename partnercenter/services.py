@@ -101,13 +101,34 @@ def outbox_email_create_raw(
 class OutboxSendFailed(Exception):
     """The mail server refused or could not be reached; the row stays pending for a retry."""
 
+    def __init__(self, message: str, *, email_id: int | None = None) -> None:
+        super().__init__(message)
+        self.email_id = email_id
+
+
+def outbox_due(now: datetime | None = None) -> Any:
+    """The outbox rows that may be sent now: pending, and past their `send_after` if they have one. The
+    one definition of "due": the claim, the drain and the sweep all start from it."""
+    now = now or timezone.now()
+    return OutboxEmail.objects.filter(status=OutboxStatus.PENDING).filter(
+        Q(send_after__isnull=True) | Q(send_after__lte=now))
+
+
+def outbox_drain(*, connection: Any, limit: int, exclude: int | None = None) -> int:
+    """Send up to `limit` due, never-tried rows over one mail connection, oldest first; how many this call
+    sent. Each row is claimed by outbox_email_deliver's conditional UPDATE just before it is sent, so a
+    row another worker (or the sweep) took meanwhile is skipped, never sent twice. Rows in a retry's
+    backoff (attempts > 0) are left to their own task. A refused send raises OutboxSendFailed (with the
+    row's id): the caller drops the connection and hands that row to its retrying task."""
+    ids = outbox_due().filter(attempts=0).exclude(id=exclude).order_by("id").values_list("id", flat=True)[:limit]
+    return sum(outbox_email_deliver(email_id=email_id, connection=connection) for email_id in list(ids))
+
 
 def outbox_email_deliver(*, email_id: int, connection: Any = None) -> bool:
     """Send one outbox row at most once. Returns True when this call sent it. `connection` (a mail
     backend connection) lets a batch, or a worker's mail tasks, share one SMTP session."""
     now = timezone.now()
-    due = Q(send_after__isnull=True) | Q(send_after__lte=now)
-    pending = OutboxEmail.objects.filter(due, id=email_id, status=OutboxStatus.PENDING)
+    pending = outbox_due(now).filter(id=email_id)
     # Claim first, in one conditional UPDATE that commits before anything is sent: of two deliveries of
     # the same row only one matches (PostgreSQL re-checks the condition after the other's commit). A crash
     # after this point leaves the row 'sending', which is never retried automatically (at most once); the
@@ -131,7 +152,7 @@ def outbox_email_deliver(*, email_id: int, connection: Any = None) -> bool:
         row.status = OutboxStatus.PENDING if row.attempts < settings.OUTBOX_MAX_ATTEMPTS else OutboxStatus.FAILED
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         row.save(update_fields=["status", "last_error"])
-        raise OutboxSendFailed(row.last_error) from exc
+        raise OutboxSendFailed(row.last_error, email_id=row.id) from exc
     row.status = OutboxStatus.SENT
     row.sent_at = timezone.now()
     fields = ["status", "sent_at"]
@@ -162,8 +183,7 @@ def outbox_sweep(
     # Never-tried rows after a short wait, or as soon as their send_after has passed; rows waiting in
     # Celery's retry backoff only once it is long over. A row that is not due yet is never queued.
     ids = list(
-        OutboxEmail.objects.filter(status=OutboxStatus.PENDING)
-        .filter(Q(send_after__isnull=True) | Q(send_after__lte=now))
+        outbox_due(now)
         .filter(
             Q(attempts=0, send_after__isnull=True,
               created_at__lt=now - timezone.timedelta(seconds=pending_older_than_seconds))

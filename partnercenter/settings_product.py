@@ -48,3 +48,9 @@ API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="500/min")
 WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=24)
 WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
 WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
+# Mail (partnercenter/services.py outbox): a worker's mail task sends its own row, then up to this many more
+# due mails over the same SMTP connection, each claimed just before it is sent (at most once per row).
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+# Seconds a mail server may take to answer before the send fails and is retried; without it a hung server
+# holds the worker (and the rows it claimed) forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

@@ -56,13 +56,22 @@ def mail_connection_drop(**_kwargs: Any) -> None:
     max_retries=4,
 )
 def outbox_deliver_task(email_id: int) -> bool:
-    if outbox_deliver_task.request.is_eager:  # in a request or a test: no process-wide connection
+    """Send this row; in a worker, then drain up to OUTBOX_BATCH_SIZE more due mails over the same SMTP
+    connection (a burst of mails costs a few tasks' overhead, not one each; the later tasks of the burst
+    find their rows sent and end at once). Returns whether this row was sent by this call."""
+    if outbox_deliver_task.request.is_eager:  # in a request or a test: no process-wide connection, no drain
         return services.outbox_email_deliver(email_id=email_id)
     try:
-        return services.outbox_email_deliver(email_id=email_id, connection=mail_connection())
+        sent = services.outbox_email_deliver(email_id=email_id, connection=mail_connection())
     except services.OutboxSendFailed:
         mail_connection_drop()
-        raise
+        raise  # this row's retry, with backoff
+    try:
+        services.outbox_drain(connection=mail_connection(), limit=settings.OUTBOX_BATCH_SIZE, exclude=email_id)
+    except services.OutboxSendFailed as exc:  # another row was refused: it retries on its own task
+        mail_connection_drop()
+        outbox_deliver_task.apply_async(args=(exc.email_id,), countdown=5)
+    return sent
 
 
 @shared_task(name="partnercenter.tasks.outbox_deliver_batch")

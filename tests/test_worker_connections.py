@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import smtplib
 import time
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +13,7 @@ from celery.fixups.django import DjangoWorkerFixup
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection
+from django.utils import timezone
 
 from partnercenter import tasks
 from partnercenter.celery import app, db_connections_tidy
@@ -100,14 +102,41 @@ def test_around_a_task_a_fresh_connection_stays_and_one_past_conn_max_age_is_clo
 
 
 @pytest.mark.django_db
-def test_mail_tasks_of_a_worker_share_one_connection_and_send_each_due_mail_once(counting):
+def test_a_workers_mail_task_drains_the_due_mails_over_one_connection_and_sends_each_once(counting):
     rows = [_row(f"admin{i}@contoso.example") for i in range(3)]
-    for row in rows:
-        assert tasks.outbox_deliver_task(row.id) is True  # called as a worker calls it: not eager
-    assert tasks.outbox_deliver_task(rows[0].id) is False  # a second delivery of a sent row sends nothing
+    assert tasks.outbox_deliver_task(rows[0].id) is True  # called as a worker calls it: not eager
+    # Its rows' own tasks come later and find them sent: nothing is sent twice.
+    assert [tasks.outbox_deliver_task(row.id) for row in rows] == [False, False, False]
     assert counting.opened == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.to_email for r in rows)
     assert all(_state(row) == (OutboxStatus.SENT, 1) for row in rows)
+
+
+@pytest.mark.django_db
+def test_the_drain_sends_at_most_the_batch_and_never_a_row_claimed_failed_retrying_or_not_due(counting, settings):  # noqa: ANN001
+    settings.OUTBOX_BATCH_SIZE = 2
+    first, lost, retrying, later, *rest = [_row(f"admin{i}@contoso.example") for i in range(6)]
+    OutboxEmail.objects.filter(pk=lost.pk).update(status=OutboxStatus.FAILED)  # the sweep gave up on it
+    OutboxEmail.objects.filter(pk=retrying.pk).update(attempts=1)  # waits in its task's backoff
+    OutboxEmail.objects.filter(pk=later.pk).update(send_after=timezone.now() + timedelta(days=1))
+    assert tasks.outbox_deliver_task(first.id) is True
+    assert [_state(row) for row in rest] == [(OutboxStatus.SENT, 1), (OutboxStatus.SENT, 1)]
+    assert _state(lost) == (OutboxStatus.FAILED, 0)
+    assert _state(retrying) == (OutboxStatus.PENDING, 1)
+    assert _state(later) == (OutboxStatus.PENDING, 0)
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_mail_refused_in_the_drain_goes_to_its_own_retrying_task(counting, monkeypatch):  # noqa: ANN001
+    queued = []
+    monkeypatch.setattr(tasks.outbox_deliver_task, "apply_async", lambda **kw: queued.append(kw))
+    first, refused, after = _row("anna@contoso.example"), _row("refuse@contoso.example"), _row("bob@contoso.example")
+    assert tasks.outbox_deliver_task(first.id) is True
+    assert _state(refused) == (OutboxStatus.PENDING, 1)
+    assert queued == [{"args": (refused.id,), "countdown": 5}]
+    assert _state(after) == (OutboxStatus.PENDING, 0)  # the batch stopped; the next task takes it
+    assert counting.opened == 1 and tasks._mail["connection"] is None  # the suspect connection was dropped
 
 
 @pytest.mark.django_db
