@@ -115,12 +115,13 @@ def test_a_workers_mail_task_drains_the_due_mails_over_one_connection_and_sends_
 @pytest.mark.django_db
 def test_the_drain_sends_at_most_the_batch_and_never_a_row_claimed_failed_retrying_or_not_due(counting, settings):  # noqa: ANN001
     settings.OUTBOX_BATCH_SIZE = 2
-    first, lost, retrying, later, *rest = [_row(f"admin{i}@contoso.example") for i in range(6)]
+    first, lost, retrying, later, *rest = [_row(f"admin{i}@contoso.example") for i in range(7)]
     OutboxEmail.objects.filter(pk=lost.pk).update(status=OutboxStatus.FAILED)  # the sweep gave up on it
     OutboxEmail.objects.filter(pk=retrying.pk).update(attempts=1)  # waits in its task's backoff
     OutboxEmail.objects.filter(pk=later.pk).update(send_after=timezone.now() + timedelta(days=1))
     assert tasks.outbox_deliver_task(first.id) is True
-    assert [_state(row) for row in rest] == [(OutboxStatus.SENT, 1), (OutboxStatus.SENT, 1)]
+    # The batch: the two oldest due rows; the third waits for the next task.
+    assert [_state(row) for row in rest] == [(OutboxStatus.SENT, 1), (OutboxStatus.SENT, 1), (OutboxStatus.PENDING, 0)]
     assert _state(lost) == (OutboxStatus.FAILED, 0)
     assert _state(retrying) == (OutboxStatus.PENDING, 1)
     assert _state(later) == (OutboxStatus.PENDING, 0)
