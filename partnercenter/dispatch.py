@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -20,3 +22,15 @@ def enqueue_on_commit(task: Any, *args: Any) -> None:
             logger.warning("could not queue %s%r; the periodic sweep will retry", task.name, args, exc_info=True)
 
     transaction.on_commit(_send)
+
+
+@contextmanager
+def atomic_unflushed() -> Iterator[None]:
+    """A transaction whose commit does not wait for the WAL flush (PostgreSQL's synchronous_commit off for
+    it alone): for bookkeeping a server crash may lose (the last fraction of a second), never for a
+    change that a later side effect relies on. A worker's crash loses nothing: the server has the commit."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
