@@ -13,8 +13,9 @@ The worker runs the production settings (EMAIL_URL=smtp://127.0.0.1:<sink>) with
   floor    the --count messages (the outbox rows' subject, body, sender and recipient, rendered by Django's
            EmailMessage before the clock starts) sent with smtplib.sendmail in one loop on one connection.
   outbox   --count pending outbox rows (written before the clock starts), one `outbox_deliver` task queued
-           per row as `outbox_email_create` does after commit; mails/s from the first publish until every
-           row is `sent`.
+           per row as `outbox_email_create` does after commit (in the worker each task sends its row and
+           drains up to OUTBOX_BATCH_SIZE more due rows over its SMTP connection, each claimed just before
+           it is sent); mails/s from the first publish until every row is `sent`.
 Prints `PASS|FAIL outbox mails/s / smtplib mails/s = <ratio> (target >= 0.5)` and a correctness line (every
 row sent once, in one attempt; the sink received exactly --count messages), plus the SMTP connections and
 PostgreSQL sessions each side opened. Exit 0 unless --strict and a miss (1); 2 when it cannot run.

@@ -33,6 +33,7 @@ from customers.models import DelegatedAdminPermission, RelationshipStatus, Resel
 from invitations import services
 from invitations.errors import RequestAlreadyAnswered
 from invitations.models import Acceptance, AcceptanceStatus, RelationshipRequest, RequestStatus
+from invitations.tasks import acceptance_process_task
 from partnercenter.celery import app as celery_app
 from partnercenter.models import ActivityKind, ActivityLog, OutboxEmail, OutboxStatus, Tenant, User
 from partnercenter.roles import Role
@@ -306,7 +307,7 @@ def test_fifty_threads_accept_one_single_use_link(routed, kind, partner, partner
 
 @pytest.mark.parametrize("kind", ["same-customer", "many-customers"])
 def test_fifty_http_clients_accept_one_single_use_link(routed, kind, partner, partner_admin, customer,
-                                                        customer_admin):
+                                                        customer_admin, monkeypatch):
     _request, raw = services.invitation_create(partner=partner, actor=partner_admin, include_dap=False)
     page_url = f"/admin-center/partner-request/{raw}/"
     clients = []
@@ -314,8 +315,17 @@ def test_fifty_http_clients_accept_one_single_use_link(routed, kind, partner, pa
         client = Client()
         client.force_login(user)
         clients.append(client)
-
-    results = race(RACERS, lambda i: clients[i].post(page_url + "accept/"))
+    held: list[dict] = []
+    with monkeypatch.context() as patch:
+        if kind == "many-customers":
+            # The winner's processing is handed to the worker once the fifty answers are in. A stranger
+            # whose click is judged after the worker processed the winner is told "not found", as the page
+            # tells it (tests/test_security_links.py); with a worker faster than fifty HTTP answers that
+            # would be most of the losers, and this test is about the race of the clicks: all saw it open.
+            patch.setattr(acceptance_process_task, "apply_async", lambda **kwargs: held.append(kwargs))
+        results = race(RACERS, lambda i: clients[i].post(page_url + "accept/"))
+    for kwargs in held:
+        acceptance_process_task.apply_async(**kwargs)
 
     assert error_types(results) == {}, [value for outcome, value in results if outcome == "error"][:3]
     codes = Counter(response.status_code for _outcome, response in results)

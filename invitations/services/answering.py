@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from invitations.errors import RequestAlreadyAnswered, RequestExpired, RequestNotFound
 from invitations.events import RequestEvents
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
+from invitations.selectors import link_visible
 from invitations.services.checks import acceptance_actor_check, acceptance_blockers, dap_conflicts
 from invitations.services.processing import notify_partner
 from links.services import link_answer, link_by_token
@@ -27,12 +28,20 @@ def _lock_request(raw_token: str) -> RelationshipRequest:
 
 
 def invitation_accept(
-    *, raw_token: str, user: User, customer: Tenant, dap_choice: str = "", ip: str | None = None
+    *, raw_token: str, user: User, customer: Tenant, dap_choice: str = "", ip: str | None = None,
+    as_page: bool = False,
 ) -> Acceptance:
-    """Record the customer's "Accept" and queue its processing. Idempotent per customer and link."""
+    """Record the customer's "Accept" and queue its processing. Idempotent per customer and link. With
+    `as_page` (the link's page), a link closed to this caller answers RequestNotFound, as its page does."""
     try:
         with transaction.atomic():
             request = _lock_request(raw_token)
+            if as_page and not link_visible(request=request, user=user, customer=customer):
+                # Closed to this caller since its page was read (another customer's acceptance processed,
+                # the link expired): not found, as the page now says — decided on the locked row, so a
+                # loser whose lock came while the winner was still being processed hears "already
+                # accepted", and one whose lock came after, "not found"; never a later read's guess.
+                raise RequestNotFound(_("Not found"))
             acceptance_actor_check(user=user, customer=customer, request=request)
             previous = Acceptance.objects.filter(request=request, customer=customer).first()
             if previous is not None and previous.status in (AcceptanceStatus.FAILED, AcceptanceStatus.DECLINED) \
@@ -80,9 +89,12 @@ def invitation_accept(
         ) from None
 
 
-def invitation_decline(*, raw_token: str, user: User, customer: Tenant, ip: str | None = None) -> None:
+def invitation_decline(*, raw_token: str, user: User, customer: Tenant, ip: str | None = None,
+                       as_page: bool = False) -> None:
     with transaction.atomic():
         request = _lock_request(raw_token)
+        if as_page and not link_visible(request=request, user=user, customer=customer):
+            raise RequestNotFound(_("Not found"))  # as invitation_accept: closed to this caller since its page
         acceptance_actor_check(user=user, customer=customer, request=request)
         answers = request.acceptances.exclude(status=AcceptanceStatus.FAILED)
         if request.status in (RequestStatus.ACCEPTED, RequestStatus.DECLINED) or answers.filter(

@@ -118,7 +118,8 @@ def partner_request_decline(request: HttpRequest, token: str) -> HttpResponse:
 
 def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
     """Accept or decline. The link is judged exactly as its page judges it: whoever the page gives
-    the not-found answer gets it here too, also when the request changed between page and click."""
+    the not-found answer gets it here too, also when the request changed between page and click (for
+    the answer, judged again by the service on the locked row: as_page=True)."""
     if link_probe_blocked(request):
         return ratelimit.too_many_requests(request)
     page_url = reverse("partner_request", args=[token])
@@ -136,19 +137,19 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
             form = AcceptForm(request.POST)
             choice = form.cleaned_data.get("dap_choice", "") if form.is_valid() else ""
             acceptance = services.invitation_accept(
-                raw_token=token, user=request.user, customer=customer, dap_choice=choice, ip=client_ip(request)  # type: ignore[arg-type]
+                raw_token=token, user=request.user, customer=customer, dap_choice=choice, ip=client_ip(request),  # type: ignore[arg-type]
+                as_page=True,
             )
             return redirect("acceptance_status", acceptance_id=acceptance.id)
-        services.invitation_decline(raw_token=token, user=request.user, customer=customer, ip=client_ip(request))  # type: ignore[arg-type]
+        services.invitation_decline(raw_token=token, user=request.user, customer=customer, ip=client_ip(request),  # type: ignore[arg-type]
+                                    as_page=True)
         messages.success(request, _("You declined the request from %(partner)s.") % {"partner": rel_request.partner.name})
         return redirect("admin_center_home")
     except RequestNotFound:
         return not_found(request)
     except DomainError as exc:
-        # The click was judged above as the page judges it; what happened to the link since (another
-        # customer's acceptance, processed by the worker meanwhile) the service decided under the row
-        # lock, and its answer stands. Reading the link again here would tell a loser of the race
-        # "not found" for a link that was open when it clicked.
+        # What became of the link since the look-up above the service judged on the locked row (Accept)
+        # and its answer stands: a read here, after its transaction, would see the worker's later work.
         if isinstance(exc, RequestAlreadyAnswered):
             messages.info(request, exc.message)
             if exc.acceptance_id:
