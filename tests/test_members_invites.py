@@ -397,3 +397,17 @@ def test_invite_user_page_refuses_a_bad_address_beside_the_field_and_keeps_the_i
     assert 'id="error_1_id_email"' in html and message in html.split('id="error_1_id_email"')[1][:300]
     assert f'value="{email}"' in html and 'value="Kim Example"' in html
     assert not MemberInvitation.objects.exists() and not OutboxEmail.objects.exists()
+
+
+def test_the_demo_has_contoso_users_in_every_state():
+    from partnercenter.demo import demo_load
+
+    assert demo_load() is True
+    body = client_for(User.objects.get(email="admin@contoso.example")).get("/users/").content.decode()
+    for email, status in (("new.colleague@contoso.example", "Invited"), ("sales@contoso.example", "Active"),
+                          ("former@contoso.example", "Deactivated")):
+        row = body[body.index(email):][:1200]
+        assert status in row, email
+    former = User.objects.get(email="former@contoso.example")
+    assert not Membership.objects.filter(user=former, is_active=True).exists()
+    assert Membership.objects.filter(user=former, tenant__primary_domain="contoso.example").exists()
