@@ -270,3 +270,27 @@ def test_bad_role_input_is_refused_beside_the_field_and_nothing_changes(partner,
         "Choose at least one role. To take away all access, deactivate the user."]
     assert roles_of(target, partner) == {HA} and not ActivityLog.objects.filter(kind=MemberEvents.ROLES_CHANGED)
 
+
+@pytest.mark.parametrize("side", ["group page", "user page"])
+def test_joining_or_leaving_a_security_group_mails_the_user_in_their_language(partner, partner_admin, side):
+    target = member(partner, HA, language="hu")
+    group = gdap_services.group_create(partner=partner, actor=partner_admin, name="Tier 2")
+    client = client_for(partner_admin)
+    if side == "group page":
+        add = client.post(f"/gdap/security-groups/{group.pk}/members/add/", {"user": target.pk})
+        remove_url = f"/gdap/security-groups/{group.pk}/members/{target.pk}/remove/"
+    else:
+        add = client.post(f"/users/{target.pk}/security-groups/add/", {"group": str(group.pk)})
+        remove_url = f"/users/{target.pk}/security-groups/{group.pk}/remove/"
+    assert add.status_code == 302
+    added = OutboxEmail.objects.get(to_email=target.email, kind="security_group_member_added")
+    assert added.language == "hu" and "Tier 2" in added.subject and partner.name in added.body
+    assert ActivityLog.objects.filter(kind="gdap.member_added", tenant=partner).count() == 1
+    # Adding again changes nothing and mails nobody.
+    gdap_services.member_add(group, actor=partner_admin, user=target)
+    assert OutboxEmail.objects.filter(kind="security_group_member_added").count() == 1
+    assert client.post(remove_url).status_code == 302
+    removed = OutboxEmail.objects.get(to_email=target.email, kind="security_group_member_removed")
+    assert removed.language == "hu" and "Tier 2" in removed.subject
+    assert not OutboxEmail.objects.exclude(to_email=target.email).exists()  # nobody else is mailed
+
