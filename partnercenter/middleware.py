@@ -46,13 +46,47 @@ class UserLanguageMiddleware:
 
 
 class ActiveTenantMiddleware:
+    # A member invitation can bring a deactivated user back: its pages stay open to them.
+    SIGN_OUT_EXEMPT_PREFIXES = ("/static/", "/users/invitation/")
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.tenancy = load_tenant_context(request)  # type: ignore[attr-defined]
+        if request.tenancy.tenant is None and not request.path.startswith(self.SIGN_OUT_EXEMPT_PREFIXES):  # type: ignore[attr-defined]
+            ended = _sign_out_if_deactivated(request)
+            if ended is not None:
+                return ended
         request.tenant = request.tenancy.tenant  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+def _sign_out_if_deactivated(request: HttpRequest) -> HttpResponse | None:
+    """A signed-in user whose every membership was deactivated (no organisation left to work in) is
+    signed out at their next request, told why, and sent to the sign-in page. Operators and users who
+    never had an organisation are left alone."""
+    from django.contrib import messages
+    from django.contrib.auth import logout
+    from django.utils.translation import gettext as _
+
+    from partnercenter.selectors import deactivated_tenant_of_user
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_staff or user.is_superuser:
+        return None
+    tenant = deactivated_tenant_of_user(user_id=user.pk)
+    if tenant is None:
+        return None
+    logout(request)
+    messages.warning(request, _("Your access to %(organisation)s was deactivated, so you were signed out. A "
+                                "Global admin of the organisation can reactivate you.") % {"organisation": tenant.name})
+    login_url = reverse("account_login")
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = login_url
+        return response
+    return redirect(login_url)
 
 
 def load_tenant_context(request: HttpRequest) -> TenantContext:

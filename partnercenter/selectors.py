@@ -60,6 +60,14 @@ def memberships_of_user(*, user_id: object) -> QuerySet[Membership]:
     return Membership.objects.filter(user_id=user_id, is_active=True).select_related("tenant")
 
 
+def deactivated_tenant_of_user(*, user_id: object) -> Tenant | None:
+    """An organisation whose membership of the user was deactivated (the first by name), None when the
+    user never had one: asked only of users without an active membership."""
+    membership = (Membership.objects.filter(user_id=user_id, is_active=False).select_related("tenant")
+                  .order_by("tenant__name").first())
+    return membership.tenant if membership else None
+
+
 def region_code_for_country(country: str) -> str:
     """The region a country belongs to; a country outside the table is a region of its own."""
     row = CountryRegion.objects.filter(country=country).select_related("region").first()

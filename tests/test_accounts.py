@@ -155,4 +155,5 @@ def test_a_revoked_membership_takes_effect_on_the_next_request(partner):
     client = client_for(user)
     assert client.get("/customers/").status_code == 200
     Membership.objects.filter(user=user).update(is_active=False)
-    assert client.get("/customers/").status_code == 404  # no organisation any more
+    # No organisation any more: the session ends (tests/test_members_users.py, signed out at the next request).
+    assert client.get("/customers/")["Location"] == "/accounts/login/" and "_auth_user_id" not in client.session

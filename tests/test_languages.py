@@ -278,7 +278,15 @@ def _links_for_anonymous() -> dict[str, str]:
         provider=fabrikam, actor=User.objects.get(email="admin@fabrikam.example"))
     user = User.objects.get(email="admin@contoso.example")
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+    from django.urls import reverse
+
+    from members.services.invites import invite_create
+    from partnercenter.roles import Role
+
+    _member_invitation, raw_member = invite_create(tenant=contoso, actor=user, email="kim.walk@contoso.example",
+                                                   name="Kim Walk", roles=[Role.SALES_AGENT], language="de")
     return {"request": invitations.acceptance_path(raw), "reusable": invitations.acceptance_path(raw_reusable),
+            "member": reverse("members:invitation", args=[raw_member]),
             "partnership": partnerships.partnership_path(raw_partnership),
             "reset_key": f"/accounts/password/reset/key/{key}/"}
 
@@ -314,7 +322,7 @@ def _walk(lang: str) -> Walk:
     walk = Walk(Catalog(lang))
     anonymous = Client(HTTP_ACCEPT_LANGUAGE=lang)
     walk.crawl(anonymous, ["/accounts/login/", "/accounts/password/reset/", links["request"], links["reusable"],
-                           links["partnership"], "/no-such-page/"])
+                           links["partnership"], links["member"], "/no-such-page/"])
     # The answers to forms a visitor sends: a wrong password, a reset request, a reset key.
     walk.page(anonymous, "/accounts/login/", method="post", data={"login": "x@contoso.example", "password": "nope"})
     walk.page(Client(HTTP_ACCEPT_LANGUAGE=lang), "/accounts/password/reset/", method="post",
@@ -388,6 +396,17 @@ def test_the_walk_reaches_every_page_of_the_portal():
         "resellers/<uuid:reseller_id>/remove/", "providers/<uuid:provider_id>/remove/",
         "customers/requests/<int:request_id>/revoke/", "resellers/requests/<int:request_id>/revoke/",
         "directory/", "company-profile/directory-listing/",
+        # Issue 11: partner users, invitations, and supporting customers from the Customers row.
+        "users/", "users/<int:user_id>/", "users/invite/", "users/invitations/", "users/invitation/<str:token>/",
+        "users/<int:user_id>/deactivate/", "users/<int:user_id>/reactivate/",
+        "service-requests/", "customers/<uuid:customer_id>/service-requests/",
+        "customers/<uuid:customer_id>/service-requests/new/",
+        "customers/<uuid:customer_id>/service-requests/<uuid:request_id>/",
+        "customers/<uuid:customer_id>/users/", "customers/<uuid:customer_id>/users/<int:user_id>/",
+        "customers/<uuid:customer_id>/users/<int:user_id>/reset-password/",
+        "customers/<uuid:customer_id>/licenses/", "customers/<uuid:customer_id>/licenses/<uuid:subscription_id>/",
+        "customers/<uuid:customer_id>/services/",
+        "admin-center/service-requests/", "admin-center/licenses/",
     }
     assert expected - routes == set(), sorted(walk.visited)
     # The new password form behind a password reset link.

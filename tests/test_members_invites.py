@@ -381,3 +381,33 @@ def test_a_pending_invitation_is_an_invited_row_of_the_users_list_and_follows_th
     assert "new.colleague@contoso.example" not in client.get("/users/?q=nobody-like-this").content.decode()
     MemberInvitation.objects.filter(email="new.colleague@contoso.example").update(status="revoked")
     assert "new.colleague@contoso.example" not in client.get("/users/").content.decode()
+
+
+@pytest.mark.parametrize("email, message", [
+    ("a" * 243 + "@example.com", "at most 254 characters"),  # 255 characters
+    ("not-an-address", "Enter a valid email address."),
+    ("ß" * 10 + "a" * 232 + "@example.com", "Enter a valid email address."),  # 254, 264 once casefolded
+])
+def test_invite_user_page_refuses_a_bad_address_beside_the_field_and_keeps_the_input(partner, partner_admin,
+                                                                                    email, message):
+    page = client_for(partner_admin).post("/users/invite/", {
+        "email": email, "name": "Kim Example", "roles": [Role.HELPDESK_AGENT], "language": "en"})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert 'id="error_1_id_email"' in html and message in html.split('id="error_1_id_email"')[1][:300]
+    assert f'value="{email}"' in html and 'value="Kim Example"' in html
+    assert not MemberInvitation.objects.exists() and not OutboxEmail.objects.exists()
+
+
+def test_the_demo_has_contoso_users_in_every_state():
+    from partnercenter.demo import demo_load
+
+    assert demo_load() is True
+    body = client_for(User.objects.get(email="admin@contoso.example")).get("/users/").content.decode()
+    for email, status in (("new.colleague@contoso.example", "Invited"), ("sales@contoso.example", "Active"),
+                          ("former@contoso.example", "Deactivated")):
+        row = body[body.index(email):][:1200]
+        assert status in row, email
+    former = User.objects.get(email="former@contoso.example")
+    assert not Membership.objects.filter(user=former, is_active=True).exists()
+    assert Membership.objects.filter(user=former, tenant__primary_domain="contoso.example").exists()

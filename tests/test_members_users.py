@@ -189,8 +189,10 @@ def test_a_deactivated_users_next_request_is_refused_and_reactivation_gives_acce
     session = client_for(target)
     assert session.get("/customers/").status_code == 200
     assert client_for(partner_admin).post(f"/users/{target.pk}/deactivate/").status_code == 302
-    assert session.get("/customers/").status_code == 404  # no active tenant any more: nothing opens
-    assert session.get("/users/").status_code == 404
+    # No active organisation left: the next request ends the session (tests below).
+    assert session.get("/customers/")["Location"] == "/accounts/login/"
+    assert session.get("/users/")["Location"].startswith("/accounts/login/?next=")
+    session = client_for(target)
     assert ActivityLog.objects.filter(kind=MemberEvents.DEACTIVATED, tenant=partner).count() == 1
     assert OutboxEmail.objects.get(to_email=target.email, kind="member_deactivated").language == "hu"
     # Roles of a deactivated user are not changed; reactivating gives the same roles back.
@@ -199,6 +201,43 @@ def test_a_deactivated_users_next_request_is_refused_and_reactivation_gives_acce
     assert roles_of(target, partner) == {AA} and session.get("/customers/").status_code == 200
     assert ActivityLog.objects.filter(kind=MemberEvents.REACTIVATED).count() == 1
     assert OutboxEmail.objects.filter(to_email=target.email, kind="member_reactivated").exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/customers/", "/users/", "/company-profile/", "/accounts/email/"])
+def test_a_member_deactivated_in_their_only_organisation_is_signed_out_at_the_next_request(partner, partner_admin,
+                                                                                         path):
+    target = member(partner, AA, language="en")
+    session = client_for(target)
+    assert session.get("/customers/").status_code == 200
+    client_for(partner_admin).post(f"/users/{target.pk}/deactivate/")
+    response = session.get(path)
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in session.session  # the session ended, not a 403/404 per page
+    page = session.get("/accounts/login/")
+    assert page.status_code == 200 and not page.context["user"].is_authenticated
+    assert f"Your access to {partner.name} was deactivated, so you were signed out." in page.content.decode()
+    # Signing in again ends the same way (no loop of refusals): the first page signs them out.
+    again = client_for(target)
+    assert again.get("/")["Location"] == "/accounts/login/" and "_auth_user_id" not in again.session
+
+
+def test_a_deactivated_member_is_signed_out_of_htmx_requests_by_a_redirect_header(partner, partner_admin):
+    target = member(partner, AA)
+    session = client_for(target)
+    client_for(partner_admin).post(f"/users/{target.pk}/deactivate/")
+    response = session.get("/customers/", headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == "/accounts/login/" and "_auth_user_id" not in session.session
+
+
+def test_operators_and_users_never_in_an_organisation_stay_signed_in(partner):
+    from partnercenter.models import User
+
+    operator = User.objects.create_superuser(email="op@example.com", password="x-long-password-1")
+    loner = User.objects.create_user(email="loner@example.com", password="x-long-password-1")
+    for user in (operator, loner):
+        session = client_for(user)
+        session.get("/")
+        assert "_auth_user_id" in session.session, user.email
 
 
 def test_a_deactivated_member_of_two_tenants_is_switched_to_the_other(partner, partner_admin):
@@ -230,3 +269,28 @@ def test_bad_role_input_is_refused_beside_the_field_and_nothing_changes(partner,
     assert response.context["form"].errors["roles"] == [
         "Choose at least one role. To take away all access, deactivate the user."]
     assert roles_of(target, partner) == {HA} and not ActivityLog.objects.filter(kind=MemberEvents.ROLES_CHANGED)
+
+
+@pytest.mark.parametrize("side", ["group page", "user page"])
+def test_joining_or_leaving_a_security_group_mails_the_user_in_their_language(partner, partner_admin, side):
+    target = member(partner, HA, language="hu")
+    group = gdap_services.group_create(partner=partner, actor=partner_admin, name="Tier 2")
+    client = client_for(partner_admin)
+    if side == "group page":
+        add = client.post(f"/gdap/security-groups/{group.pk}/members/add/", {"user": target.pk})
+        remove_url = f"/gdap/security-groups/{group.pk}/members/{target.pk}/remove/"
+    else:
+        add = client.post(f"/users/{target.pk}/security-groups/add/", {"group": str(group.pk)})
+        remove_url = f"/users/{target.pk}/security-groups/{group.pk}/remove/"
+    assert add.status_code == 302
+    added = OutboxEmail.objects.get(to_email=target.email, kind="security_group_member_added")
+    assert added.language == "hu" and "Tier 2" in added.subject and partner.name in added.body
+    assert ActivityLog.objects.filter(kind="gdap.member_added", tenant=partner).count() == 1
+    # Adding again changes nothing and mails nobody.
+    gdap_services.member_add(group, actor=partner_admin, user=target)
+    assert OutboxEmail.objects.filter(kind="security_group_member_added").count() == 1
+    assert client.post(remove_url).status_code == 302
+    removed = OutboxEmail.objects.get(to_email=target.email, kind="security_group_member_removed")
+    assert removed.language == "hu" and "Tier 2" in removed.subject
+    assert not OutboxEmail.objects.exclude(to_email=target.email).exists()  # nobody else is mailed
+

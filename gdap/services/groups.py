@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from partnercenter.errors import Code, Conflict, Invalid, NotFound
 from partnercenter.events import event_record
 from partnercenter.models import Membership, Tenant, User
 from partnercenter.roles import Perm
+from partnercenter.services import outbox_email_create
 
 NAME_MAX = 120
 
@@ -80,6 +82,14 @@ def group_delete(group: SecurityGroup, *, actor: User | None) -> None:
         group.delete()
 
 
+def _member_mail(group: SecurityGroup, user: User, template: str) -> None:
+    """The changed user is told, in their language, whichever page the change was made from."""
+    language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    outbox_email_create(to_email=user.email, template=template, language=language, tenant=group.partner,
+                        context={"user": user, "group": group, "tenant": group.partner,
+                                 "users_url": f"{settings.SITE_URL}/users/{user.pk}/"})
+
+
 def member_add(group: SecurityGroup, *, actor: User | None, user: User) -> SecurityGroupMember:
     """Add a user of the partner (an active membership); adding a member twice changes nothing."""
     require(actor, group.partner, Perm.SECURITY_GROUPS_MANAGE)
@@ -91,6 +101,7 @@ def member_add(group: SecurityGroup, *, actor: User | None, user: User) -> Secur
         if created:
             _log(group.partner, SecurityGroupEvents.MEMBER_ADDED, actor, group=group.name, email=user.email,
                  group_id=str(group.pk))
+            _member_mail(group, user, "security_group_member_added")
     return member
 
 
@@ -100,6 +111,7 @@ def member_remove(group: SecurityGroup, *, actor: User | None, user: User) -> No
         if SecurityGroupMember.objects.filter(group=group, user=user).delete()[0]:
             _log(group.partner, SecurityGroupEvents.MEMBER_REMOVED, actor, group=group.name, email=user.email,
                  group_id=str(group.pk))
+            _member_mail(group, user, "security_group_member_removed")
 
 
 def template_save(*, partner: Tenant, actor: User | None, name: str, roles: list[Any], duration: Any,
