@@ -115,29 +115,48 @@ def outbox_due(now: datetime | None = None) -> Any:
 
 def outbox_drain(*, connection: Any, limit: int, exclude: int | None = None) -> int:
     """Send up to `limit` due, never-tried rows over one mail connection, oldest first; how many this call
-    sent. Each row is claimed by outbox_email_deliver's conditional UPDATE just before it is sent, so a
-    row another worker (or the sweep) took meanwhile is skipped, never sent twice. Rows in a retry's
-    backoff (attempts > 0) are left to their own task. A refused send raises OutboxSendFailed (with the
-    row's id): the caller drops the connection and hands that row to its retrying task."""
+    sent. Each row is picked (FOR UPDATE SKIP LOCKED: two workers draining at once take different rows
+    instead of queueing on the same one) and claimed by outbox_email_deliver's conditional UPDATE in one
+    short transaction just before it is sent, so a row another worker (or the sweep) took meanwhile is
+    never sent twice. Rows in a retry's backoff (attempts > 0) are left to their own task. A refused
+    send raises OutboxSendFailed (with the row's id): the caller drops the connection and hands that row
+    to its retrying task."""
     # Oldest first, in the order of the (status, created_at) index: no scan of the sent rows.
-    ids = outbox_due().filter(attempts=0).exclude(id=exclude).order_by("created_at").values_list("id", flat=True)
-    return sum(outbox_email_deliver(email_id=email_id, connection=connection) for email_id in list(ids[:limit]))
+    due = outbox_due().filter(attempts=0).exclude(id=exclude).order_by("created_at")
+    sent = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            email_id = due.select_for_update(skip_locked=True).values_list("id", flat=True).first()
+            claimed = email_id is not None and _outbox_claim(email_id)
+        if email_id is None:
+            break
+        if claimed:
+            sent += _outbox_send(email_id, connection)
+    return sent
+
+
+def _outbox_claim(email_id: int) -> bool:
+    # Claim first, in one conditional UPDATE that commits before anything is sent: of two deliveries of
+    # the same row only one matches (PostgreSQL re-checks the condition after the other's commit). A crash
+    # after this point leaves the row 'sending', which is never retried automatically (at most once); the
+    # sweep marks it failed for an operator to look at.
+    now = timezone.now()
+    pending = outbox_due(now).filter(id=email_id)
+    claimed = pending.filter(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:  # sent, given up, or not due yet (the sweep queues it again when it is)
+        pending.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(status=OutboxStatus.FAILED)
+    return bool(claimed)
 
 
 def outbox_email_deliver(*, email_id: int, connection: Any = None) -> bool:
     """Send one outbox row at most once. Returns True when this call sent it. `connection` (a mail
     backend connection) lets a batch, or a worker's mail tasks, share one SMTP session."""
-    now = timezone.now()
-    pending = outbox_due(now).filter(id=email_id)
-    # Claim first, in one conditional UPDATE that commits before anything is sent: of two deliveries of
-    # the same row only one matches (PostgreSQL re-checks the condition after the other's commit). A crash
-    # after this point leaves the row 'sending', which is never retried automatically (at most once); the
-    # sweep marks it failed for an operator to look at.
-    claimed = pending.filter(attempts__lt=settings.OUTBOX_MAX_ATTEMPTS).update(
-        status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
-    if not claimed:  # sent, given up, or not due yet (the sweep queues it again when it is)
-        pending.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(status=OutboxStatus.FAILED)
-        return False
+    return _outbox_claim(email_id) and _outbox_send(email_id, connection)
+
+
+def _outbox_send(email_id: int, connection: Any) -> bool:
+    """Send a row this process has just claimed, and mark it sent (or pending again for a retry)."""
     row = OutboxEmail.objects.get(id=email_id)
     message = EmailMessage(
         subject=row.subject,
