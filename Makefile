@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(PY) bench/customers_list.py
 	$(PY) bench/gdap_bulk.py
 	$(PY) bench/api.py
+	$(PY) bench/exports.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache
