@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, F, Func, Q, QuerySet
 
+from partnercenter.csvexport import EXPORT_CHUNK
 from partnercenter.domains import email_to_ascii, search_term_to_ascii
 from partnercenter.models import ActivityLog, CompanyProfile, CountryRegion, Membership, OutboxEmail, Tenant, User
 from partnercenter.roles import NO_PERMISSIONS, Role, permissions_for
@@ -124,6 +126,23 @@ def activity_for_tenant(
     if before_id:
         qs = qs.filter(id__lt=before_id)
     return qs.order_by("-id")
+
+
+# datetime.isoformat() of the UTC time Django reads, written by PostgreSQL (parsing each timestamp in
+# Python and formatting it again was a tenth of the export): microseconds only when there are some.
+_ISO_SECONDS = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS"
+_ISOFORMAT_UTC = Func(F("created_at"), output_field=CharField(), template=(
+    f"CASE WHEN date_trunc('second', %(expressions)s) = %(expressions)s THEN {_ISO_SECONDS}+00:00')"
+    f" ELSE {_ISO_SECONDS}.US+00:00') END"))
+ACTIVITY_EXPORT_COLUMNS = ("created_iso", "kind", "actor_email", "actor_client", "customer__name", "data",
+                           "ip_address")
+
+
+def activity_export_rows(*, tenant: Tenant, chunk: int = EXPORT_CHUNK, **filters: Any) -> Iterator[tuple]:
+    """The activity log of activity_for_tenant (same filters, newest first) as tuples of
+    ACTIVITY_EXPORT_COLUMNS, the date as isoformat() text, read in chunks through a server-side cursor."""
+    return (activity_for_tenant(tenant=tenant, **filters).annotate(created_iso=_ISOFORMAT_UTC)
+            .values_list(*ACTIVITY_EXPORT_COLUMNS).iterator(chunk_size=chunk))
 
 
 def outbox_for_developer() -> QuerySet[OutboxEmail]:
