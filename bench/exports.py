@@ -16,7 +16,7 @@ export of all customers (/subscriptions/export.csv) and the activity-log export
    allocated before the request, at 200k against at 1k (a separate pass: tracemalloc slows Python).
    Target: <= 1.5, i.e. the export streams instead of holding the list. For information the growth of
    this process's peak RSS (VmHWM, reset through /proc/self/clear_refs) and whether the rows came
-   through a server-side cursor.
+   through a server-side cursor or a stream (psycopg's Cursor.stream(), partnercenter/dbstream.py).
 
 The activity log gets rows in the data step when it has too few (one entry per customer of each
 partner, of a few kinds with their data, written with COPY in the bench database only).
@@ -156,7 +156,8 @@ def capture_sql(case: Case) -> None:
 
     def wrapper(execute, sql, params, many, context):  # noqa: ANN001, ANN202
         cursor = getattr(context["cursor"], "cursor", None)
-        seen.append((sql, params, bool(getattr(cursor, "name", None))))
+        # A server-side cursor has a name; partnercenter/dbstream.py's stream says so in the context.
+        seen.append((sql, params, bool(getattr(cursor, "name", None)) or bool(context.get("streamed"))))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(wrapper):
@@ -213,7 +214,7 @@ def measure_memory(case: Case) -> None:
 def report(cases: list[Case], strict: bool) -> int:
     by = {(c.key, c.size): c for c in cases}
     print(f"\n{'case':<22}{'lines':>9}{'MB':>8}{'export ms':>11}{'COPY ms':>9}{'peak KiB':>10}{'RSS+ KiB':>10}"
-          "  server-side cursor")
+          "  server-side cursor / stream")
     for c in cases:
         print(f"{c.key + ' ' + c.size:<22}{c.lines:>9,}{c.nbytes / 1e6:>8.1f}{statistics.median(c.export_ms):>11.0f}"
               f"{statistics.median(c.copy_ms):>9.0f}{c.peak / 1024:>10.0f}{c.rss:>10}  {'yes' if c.server_side else 'no'}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,25 @@ from partnercenter.text import sentence
 # The keys _localise below turns into words; an entry with none of them reads as its data.
 _LOCALISED = frozenset({"fields", "services", "offer", "to", "email", "domain", "date", "order_id", "required",
                         "job_kind", "reason_code"})
+
+
+# What _localise writes from other keys: a template naming one of these needs its sources.
+_DERIVED = {"order": ("order_id",), "state": ("required",), "kind": ("job_kind",),
+            "reason": ("reason_code", "reason_params")}
+_NAMED = re.compile(r"%\((\w+)\)")
+_ANY_CONVERSION = re.compile(r"%\(\w+\)s|%%")
+
+
+def _keys_used(template: str) -> frozenset[str] | None:
+    """The data keys _localise must put into words for the template: those it names (and their
+    sources) that _localise changes. None when the template has a conversion other than %(name)s."""
+    if "%" in _ANY_CONVERSION.sub("", template):
+        return None
+    named = set(_NAMED.findall(template))
+    used = {source for name in named for source in _DERIVED.get(name, ())} | (named & _LOCALISED)
+    if used:
+        used |= named  # _localise gets the entry with the keys the template names, no others
+    return frozenset(used)
 
 
 def _localise(data: dict[str, Any], words: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -79,28 +99,37 @@ def describe(entry: ActivityLog) -> str:
 
 class Describer:
     """describe() of (kind, data), and kind_label(), for many entries in one language (an export): each
-    kind's label and description and the words of _localise are translated once, not once per entry."""
+    kind's label and description and the words of _localise are translated once, not once per entry,
+    and only the keys a kind's description names are put into words (none for most kinds)."""
 
     def __init__(self) -> None:
-        self.kinds: dict[str, tuple[str, str | None]] = {}
+        self.kinds: dict[str, tuple[str, str | None, frozenset[str] | None]] = {}
         self.words: dict[str, Any] = {}
 
-    def _kind(self, kind_value: str) -> tuple[str, str | None]:
+    def _kind(self, kind_value: str) -> tuple[str, str | None, frozenset[str] | None]:
         if kind_value not in self.kinds:
             kind = kind_get(kind_value)
-            template = kind.description if kind is not None else None
-            self.kinds[kind_value] = (kind_label(kind_value), None if template is None else str(template))
+            template = None if kind is None or kind.description is None else str(kind.description)
+            self.kinds[kind_value] = (kind_label(kind_value), template,
+                                      None if template is None else _keys_used(template))
         return self.kinds[kind_value]
 
     def label(self, kind_value: str) -> str:
         return self._kind(kind_value)[0]
 
     def __call__(self, kind_value: str, data: dict | None) -> str:
-        label, template = self._kind(kind_value)
+        label, template, used = self.kinds.get(kind_value) or self._kind(kind_value)
         if template is None:
             return label
+        data = data or {}
         try:
-            text = template % _localise(data or {}, self.words)
+            if used is None:  # a template of another shape: the whole entry, as describe() always did
+                values = _localise(data, self.words)
+            elif used:
+                values = _localise({key: data[key] for key in used if key in data}, self.words)
+            else:  # the template names no key _localise changes: the data as stored
+                values = data
+            text = template % values
         except (KeyError, TypeError, ValueError):
             return label
         return sentence(text) if ".." in text else text  # sentence() changes nothing without ".."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -140,9 +141,24 @@ ACTIVITY_EXPORT_COLUMNS = ("created_iso", "kind", "actor_email", "actor_client",
 
 def activity_export_rows(*, tenant: Tenant, chunk: int = EXPORT_CHUNK, **filters: Any) -> Iterator[tuple]:
     """The activity log of activity_for_tenant (same filters, newest first) as tuples of
-    ACTIVITY_EXPORT_COLUMNS, the date as isoformat() text, read in chunks through a server-side cursor."""
-    return (activity_for_tenant(tenant=tenant, **filters).annotate(created_iso=_ISOFORMAT_UTC)
-            .values_list(*ACTIVITY_EXPORT_COLUMNS).iterator(chunk_size=chunk))
+    ACTIVITY_EXPORT_COLUMNS, streamed (partnercenter/dbstream.py): the date as isoformat() text, the
+    data decoded from its JSON here (what JSONField does on reading), the IP address as text."""
+    from partnercenter.dbstream import stream_values
+
+    loads = json.loads
+    rows = stream_values(activity_for_tenant(tenant=tenant, **filters).annotate(created_iso=_ISOFORMAT_UTC),
+                         *ACTIVITY_EXPORT_COLUMNS, size=chunk)
+    return ((created, kind, email, client, customer, None if data is None else loads(data), ip)
+            for created, kind, email, client, customer, data, ip in rows)
+
+
+def activity_export_app_names(*, tenant: Tenant, **filters: Any) -> dict[str, str]:
+    """client id → name of each API app that acted in the entries activity_export_rows reads (two
+    queries, before the stream: no other query can run on its connection while it is read)."""
+    from api.selectors import app_names
+
+    return app_names(activity_for_tenant(tenant=tenant, **filters).filter(actor_email="").exclude(actor_client="")
+                     .order_by().values_list("actor_client", flat=True).distinct())
 
 
 def outbox_for_developer() -> QuerySet[OutboxEmail]:

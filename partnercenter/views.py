@@ -21,6 +21,7 @@ from partnercenter.models import TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 from partnercenter.selectors import (
+    activity_export_app_names,
     activity_export_rows,
     activity_for_tenant,
     company_profile_of,
@@ -161,21 +162,21 @@ def _activity_view(request: HttpRequest) -> HttpResponse:
 
 
 def _activity_csv(request: HttpRequest, filters: dict) -> StreamingHttpResponse:
-    from api.selectors import app_names
     from partnercenter.domains import to_unicode
 
-    # Per export, not per row: each kind's words (Describer), each actor's text, each app's name.
+    # Per export, not per row: each kind's words (Describer), each actor's text, the apps' names.
     words = Describer()
     actors: dict[tuple[str, str], str] = {}
     api_app = _("%(name)s (API app)")
+    names = activity_export_app_names(tenant=request.tenant, **filters)  # type: ignore[attr-defined]
 
     def actor(email: str, client: str) -> str:
         key = (email, client)
         if key not in actors:
             if email or not client:  # ActivityLog.actor_text()
                 actors[key] = to_unicode(email) or client
-            else:  # an app that acted, named as on the page: one query per app met
-                name = app_names([client]).get(client, "")
+            else:  # an app that acted, named as on the page
+                name = names.get(client, "")
                 actors[key] = api_app % {"name": name} if name else client
         return actors[key]
 
