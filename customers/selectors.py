@@ -274,12 +274,15 @@ EXPORT_COLUMNS = ("customer_id_text", "customer__name", "customer__primary_domai
 def customers_export_rows(
     *, partner: Tenant, search: str = "", reseller: Tenant | None = None, chunk: int = EXPORT_CHUNK
 ) -> Iterator[tuple]:
-    """Every row of the list (or of the current filter) with its channel, read in chunks through a
-    server-side cursor, as tuples of EXPORT_COLUMNS (the tenant id as text, as PostgreSQL writes a
-    uuid): the export shows no admin permissions, so it does not ask for them, and builds no objects."""
+    """Every row of the list (or of the current filter) with its channel, streamed
+    (partnercenter/dbstream.py), as tuples of EXPORT_COLUMNS (the tenant id as text, as PostgreSQL
+    writes a uuid): the export shows no admin permissions, so it does not ask for them, and builds no
+    objects."""
+    from partnercenter.dbstream import stream_values
+
     qs = _with_channel(customer_relationships(partner=partner, search=search, reseller=reseller), partner, reseller)
-    return (qs.annotate(customer_id_text=Cast("customer_id", output_field=CharField())).order_by("customer_name", "id")
-            .values_list(*EXPORT_COLUMNS).iterator(chunk_size=chunk))
+    return stream_values(qs.annotate(customer_id_text=Cast("customer_id", output_field=CharField()))
+                         .order_by("customer_name", "id"), *EXPORT_COLUMNS, size=chunk)
 
 
 def customer_for_partner(*, partner: Tenant, customer_id: object, reseller_ids: bool = False) -> ResellerRelationship:

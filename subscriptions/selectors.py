@@ -89,12 +89,13 @@ EXPORT_COLUMNS = ("id_text", "customer__name", "offer__name", "quantity", "statu
 
 def subscriptions_export_rows(*, partner: Tenant, customer: Tenant | None = None) -> Iterator[tuple]:
     """The export's rows as tuples of EXPORT_COLUMNS (the id as text, as PostgreSQL writes a uuid),
-    read in chunks through a server-side cursor."""
+    streamed (partnercenter/dbstream.py)."""
+    from partnercenter.dbstream import stream_values
+
     qs = Subscription.objects.visible_to(partner).annotate(id_text=Cast("id", output_field=CharField()))
     if customer is not None:
         qs = qs.filter(customer=customer)
-    return (qs.order_by("customer__name", "offer__name", "id").values_list(*EXPORT_COLUMNS)
-            .iterator(chunk_size=EXPORT_CHUNK))
+    return stream_values(qs.order_by("customer__name", "offer__name", "id"), *EXPORT_COLUMNS, size=EXPORT_CHUNK)
 
 
 def subscription_events(*, tenant: Tenant, subscription: Subscription, limit: int = 100) -> list[SubscriptionEvent]:
