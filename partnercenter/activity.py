@@ -115,7 +115,7 @@ class Describer:
         return self.kinds[kind_value]
 
     def label(self, kind_value: str) -> str:
-        return self._kind(kind_value)[0]
+        return (self.kinds.get(kind_value) or self._kind(kind_value))[0]
 
     def __call__(self, kind_value: str, data: dict | None) -> str:
         label, template, used = self.kinds.get(kind_value) or self._kind(kind_value)

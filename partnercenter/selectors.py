@@ -145,10 +145,12 @@ def activity_export_rows(*, tenant: Tenant, chunk: int = EXPORT_CHUNK, **filters
     data decoded from its JSON here (what JSONField does on reading), the IP address as text."""
     from partnercenter.dbstream import stream_values
 
-    loads = json.loads
+    # JSONDecoder.raw_decode: json.loads without its checks for whitespace around the document, which
+    # PostgreSQL's jsonb text never has (a fifth of the export's time went to decoding the data).
+    decode = json.JSONDecoder().raw_decode
     rows = stream_values(activity_for_tenant(tenant=tenant, **filters).annotate(created_iso=_ISOFORMAT_UTC),
                          *ACTIVITY_EXPORT_COLUMNS, size=chunk)
-    return ((created, kind, email, client, customer, None if data is None else loads(data), ip)
+    return ((created, kind, email, client, customer, None if data is None else decode(data)[0], ip)
             for created, kind, email, client, customer, data, ip in rows)
 
 

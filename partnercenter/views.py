@@ -180,9 +180,10 @@ def _activity_csv(request: HttpRequest, filters: dict) -> StreamingHttpResponse:
                 actors[key] = api_app % {"name": name} if name else client
         return actors[key]
 
+    label = words.label
     header = [_("Date"), _("Kind"), _("Code"), _("Actor"), _("Customer"), _("Description"), _("IP address")]
     rows = (
-        [created_iso, words.label(kind), kind, actor(email, client), customer or "",
+        [created_iso, label(kind), kind, actors.get((email, client)) or actor(email, client), customer or "",
          words(kind, data), ip_address or ""]
         for created_iso, kind, email, client, customer, data, ip_address
         in activity_export_rows(tenant=request.tenant, **filters)  # type: ignore[attr-defined]
