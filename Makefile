@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(PY) bench/api.py
 	$(PY) bench/acceptance_pipeline.py
 	$(PY) bench/outbox_mail.py
+	$(PY) bench/exports.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache

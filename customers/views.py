@@ -18,6 +18,7 @@ from gdap.selectors import gdap_summary
 from partnercenter import errors
 from partnercenter.clientip import client_ip
 from partnercenter.csvexport import csv_response
+from partnercenter.domains import domain_to_unicode
 from partnercenter.errors import Code, DomainError, Forbidden
 from partnercenter.models import PartnerType, Tenant
 from partnercenter.permissions import tenant_view
@@ -74,10 +75,13 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """CSV of the whole list, or of the current search when one is given. Streams at any size."""
     search, _sort, reseller, _candidates = _list_params(request)
     partner = request.tenant  # type: ignore[attr-defined]
+    # The words of the Relationship column looked up once, not per row (relationship_label's wording).
+    reseller_only, via_provider = _("Reseller"), _("Reseller via indirect provider (%(provider)s)")
     rows = (
-        [str(row.customer_id), row.customer.name, row.customer.domain_display, selectors.relationship_label(row),
-         row.indirect_reseller]  # type: ignore[attr-defined]
-        for row in selectors.customers_export_rows(partner=partner, search=search, reseller=reseller)
+        [customer_id, name, domain_to_unicode(domain), via_provider % {"provider": via} if via else reseller_only,
+         indirect]
+        for customer_id, name, domain, via, indirect in selectors.customers_export_rows(
+            partner=partner, search=search, reseller=reseller)
     )
     header = [_("Tenant ID"), _("Company name"), _("Primary domain"), _("Relationship"), _("Indirect reseller")]
     return csv_response("customers.csv", header, rows)

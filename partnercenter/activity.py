@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from partnercenter.events import kind_get
-from partnercenter.models import ActivityLog
+from partnercenter.domains import to_unicode
+from partnercenter.events import kind_get, kind_label
+from partnercenter.models import ActivityLog, CompanyProfile
 from partnercenter.text import sentence
 
+# The keys _localise below turns into words; an entry with none of them reads as its data.
+_LOCALISED = frozenset({"fields", "services", "offer", "to", "email", "domain", "date", "order_id", "required",
+                        "job_kind", "reason_code"})
 
-def _localise(data: dict[str, Any]) -> dict[str, Any]:
-    """Codes stored in an entry become words in the reader's language."""
-    from customers.models import Service
-    from invitations.refusals import refusal_text
-    from partnercenter.domains import to_unicode
-    from partnercenter.models import CompanyProfile
 
+# What _localise writes from other keys: a template naming one of these needs its sources.
+_DERIVED = {"order": ("order_id",), "state": ("required",), "kind": ("job_kind",),
+            "reason": ("reason_code", "reason_params")}
+_NAMED = re.compile(r"%\((\w+)\)")
+_ANY_CONVERSION = re.compile(r"%\(\w+\)s|%%")
+
+
+def _keys_used(template: str) -> frozenset[str] | None:
+    """The data keys _localise must put into words for the template: those it names (and their
+    sources) that _localise changes. None when the template has a conversion other than %(name)s."""
+    if "%" in _ANY_CONVERSION.sub("", template):
+        return None
+    named = set(_NAMED.findall(template))
+    used = {source for name in named for source in _DERIVED.get(name, ())} | (named & _LOCALISED)
+    if used:
+        used |= named  # _localise gets the entry with the keys the template names, no others
+    return frozenset(used)
+
+
+def _localise(data: dict[str, Any], words: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Codes stored in an entry become words in the reader's language. `words`: a cache of them for
+    many entries in one language (an export runs this once per entry); imports only where needed."""
+    if _LOCALISED.isdisjoint(data):  # most entries: nothing to put into words, the data as stored
+        return data
+    words = {} if words is None else words
     values = dict(data)
     if isinstance(values.get("fields"), list):
         labels = []
@@ -28,9 +52,11 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
                 labels.append(name)
         values["fields"] = ", ".join(labels)
     if isinstance(values.get("services"), list):
-        values["services"] = ", ".join(
-            str(Service(code).label) if code in Service.values else code for code in values["services"]
-        )
+        from customers.models import Service
+
+        if "services" not in words:
+            words["services"] = {service.value: str(service.label) for service in Service}
+        values["services"] = ", ".join(words["services"].get(code, code) for code in values["services"])
     if isinstance(values.get("offer"), str):  # stored in English; the seeded names are in the catalog
         from django.utils.translation import gettext
 
@@ -56,21 +82,54 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
     if "required" in values:
         values["state"] = str(_("required") if values["required"] else _("optional"))
     if "job_kind" in values:  # a background job's kind, by its registered name
-        from jobs.registry import kind_label
+        from jobs.registry import kind_label as job_kind_label
 
-        values["kind"] = kind_label(values["job_kind"])
+        values["kind"] = job_kind_label(values["job_kind"])
     if "reason_code" in values:
+        from invitations.refusals import refusal_text
+
         values["reason"] = refusal_text(values["reason_code"], values.get("reason_params"))
     return values
 
 
 def describe(entry: ActivityLog) -> str:
     """Each app's events.py gives the kind's description; the entry's data fills it in."""
-    kind = kind_get(entry.kind)
-    template = kind.description if kind is not None else None
-    if template is None:
-        return entry.get_kind_display()
-    try:
-        return sentence(str(template) % _localise(entry.data or {}))
-    except (KeyError, TypeError, ValueError):
-        return entry.get_kind_display()
+    return Describer()(entry.kind, entry.data)
+
+
+class Describer:
+    """describe() of (kind, data), and kind_label(), for many entries in one language (an export): each
+    kind's label and description and the words of _localise are translated once, not once per entry,
+    and only the keys a kind's description names are put into words (none for most kinds)."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, tuple[str, str | None, frozenset[str] | None]] = {}
+        self.words: dict[str, Any] = {}
+
+    def _kind(self, kind_value: str) -> tuple[str, str | None, frozenset[str] | None]:
+        if kind_value not in self.kinds:
+            kind = kind_get(kind_value)
+            template = None if kind is None or kind.description is None else str(kind.description)
+            self.kinds[kind_value] = (kind_label(kind_value), template,
+                                      None if template is None else _keys_used(template))
+        return self.kinds[kind_value]
+
+    def label(self, kind_value: str) -> str:
+        return (self.kinds.get(kind_value) or self._kind(kind_value))[0]
+
+    def __call__(self, kind_value: str, data: dict | None) -> str:
+        label, template, used = self.kinds.get(kind_value) or self._kind(kind_value)
+        if template is None:
+            return label
+        data = data or {}
+        try:
+            if used is None:  # a template of another shape: the whole entry, as describe() always did
+                values = _localise(data, self.words)
+            elif used:
+                values = _localise({key: data[key] for key in used if key in data}, self.words)
+            else:  # the template names no key _localise changes: the data as stored
+                values = data
+            text = template % values
+        except (KeyError, TypeError, ValueError):
+            return label
+        return sentence(text) if ".." in text else text  # sentence() changes nothing without ".."

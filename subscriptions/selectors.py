@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext, gettext_lazy
 
 from customers.models import CustomerAgreement
+from partnercenter.csvexport import EXPORT_CHUNK
 from partnercenter.errors import NotFound
 from partnercenter.models import Tenant
 from subscriptions.models import Offer, Order, Subscription, SubscriptionEvent, SubscriptionStatus
@@ -80,11 +83,19 @@ def order_for_partner(*, partner: Tenant, customer: Tenant, order_id: object) ->
         raise NotFound(gettext_lazy("Not found")) from exc
 
 
-def subscriptions_export_rows(*, partner: Tenant, customer: Tenant | None = None):  # noqa: ANN201
-    qs = Subscription.objects.visible_to(partner).select_related("offer", "partner_of_record", "customer")
+EXPORT_COLUMNS = ("id_text", "customer__name", "offer__name", "quantity", "status", "partner_of_record_id",
+                  "partner_of_record__name", "partner_of_record__mpn_id")
+
+
+def subscriptions_export_rows(*, partner: Tenant, customer: Tenant | None = None) -> Iterator[tuple]:
+    """The export's rows as tuples of EXPORT_COLUMNS (the id as text, as PostgreSQL writes a uuid),
+    streamed (partnercenter/dbstream.py)."""
+    from partnercenter.dbstream import stream_values
+
+    qs = Subscription.objects.visible_to(partner).annotate(id_text=Cast("id", output_field=CharField()))
     if customer is not None:
         qs = qs.filter(customer=customer)
-    return qs.order_by("customer__name", "offer__name", "id").iterator(chunk_size=2000)
+    return stream_values(qs.order_by("customer__name", "offer__name", "id"), *EXPORT_COLUMNS, size=EXPORT_CHUNK)
 
 
 def subscription_events(*, tenant: Tenant, subscription: Subscription, limit: int = 100) -> list[SubscriptionEvent]:

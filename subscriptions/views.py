@@ -8,8 +8,8 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from customers.selectors import customer_for_partner
 from partnercenter import errors
@@ -209,10 +209,20 @@ def order_detail(request: HttpRequest, customer_id: str, order_id: str) -> HttpR
 
 def _export(partner: Tenant, customer: Tenant | None, filename: str) -> StreamingHttpResponse:
     header = [_("Subscription ID"), _("Customer"), _("Offer"), _("Quantity"), _("Status"), _("Reseller (MPN ID)")]
+    # Words looked up once per export, not per row: the statuses and each offer's name (Offer.display_name).
+    statuses = {value: str(label) for value, label in SubscriptionStatus.choices}
+    offers: dict[str, str] = {}
+
+    def offer_name(name: str) -> str:
+        if name not in offers:
+            offers[name] = gettext(name) if name else ""
+        return offers[name]
+
     rows = (
-        [str(s.id), s.customer.name, s.offer.display_name, s.quantity, s.get_status_display(),
-         f"{s.partner_of_record.name} ({s.partner_of_record.mpn_id})" if s.partner_of_record else ""]
-        for s in selectors.subscriptions_export_rows(partner=partner, customer=customer)
+        [sid, customer_name, offer_name(offer), quantity, statuses.get(status, status),
+         f"{por_name} ({por_mpn})" if por_id is not None else ""]
+        for sid, customer_name, offer, quantity, status, por_id, por_name, por_mpn
+        in selectors.subscriptions_export_rows(partner=partner, customer=customer)
     )
     return csv_response(filename, header, rows)
 
