@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -144,11 +145,22 @@ def order_place(
     blockers = purchase_blockers(partner=partner, customer=customer)
     if blockers:
         raise PurchaseRefused(format_lazy(" ".join(["{}"] * len(blockers)), *blockers))
+    offers = order_lines_checked(customer=customer, lines=lines)
+    partner_of_record = _partner_of_record(partner, partner_of_record_id)
+    return order_record(partner=partner, customer=customer, actor=actor, lines=lines, offers=offers,
+                        idempotency_key=idempotency_key, partner_of_record=partner_of_record,
+                        hold=lambda: _relationship_hold(partner, customer))
+
+
+def order_lines_checked(*, customer: Tenant, lines: list[Line], trial: bool | None = None) -> dict[int, Offer]:
+    """The offers of an order's lines, each available, sold in the customer's country and within its
+    quantities; Invalid with `line_errors` (offer id → message) otherwise. `trial`: every line must be
+    (True) or must not be (False) a trial offer (advisor offers, F12)."""
     offers = {o.id: o for o in Offer.objects.filter(id__in=[line.offer_id for line in lines], is_active=True)}
     errors = {}
     for line in lines:
         offer = offers.get(line.offer_id)
-        if offer is None:
+        if offer is None or (trial is not None and offer.is_trial != trial):
             errors[line.offer_id] = _("This offer is not available.")
         elif not offer.is_sold_in(str(customer.country)):
             errors[line.offer_id] = _worded(_("%(offer)s is not sold in %(country)s."), {
@@ -160,10 +172,20 @@ def order_place(
         error = Invalid(_("Correct the marked offers."), field="lines")
         error.line_errors = errors  # type: ignore[attr-defined]
         raise error
-    partner_of_record = _partner_of_record(partner, partner_of_record_id)
+    return offers
+
+
+def order_record(
+    *, partner: Tenant, customer: Tenant, actor: User | None, lines: list[Line], offers: dict[int, Offer],
+    idempotency_key: str, partner_of_record: Tenant | None = None, hold: Callable[[], None] | None = None,
+) -> tuple[Order, bool]:
+    """Write a checked order (order_lines_checked): the order, a subscription and a line each, their
+    events. `hold` runs first inside the transaction (the partner's lock on what allows the purchase).
+    A concurrent write with the same idempotency key hands back the first order."""
     try:
         with transaction.atomic():
-            _relationship_hold(partner, customer)
+            if hold is not None:
+                hold()
             order = Order.objects.create(
                 partner=partner, customer=customer, ordered_by=actor, partner_of_record=partner_of_record,
                 idempotency_key=idempotency_key,
