@@ -278,7 +278,17 @@ def _links_for_anonymous() -> dict[str, str]:
         provider=fabrikam, actor=User.objects.get(email="admin@fabrikam.example"))
     user = User.objects.get(email="admin@contoso.example")
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+    from links.kinds import link_path
+    from offers.models import OfferKind
+    from offers.services import advisor_offer_create
+    from subscriptions.models import Offer
+    from subscriptions.services import Line
+
+    _offer, raw_offer = advisor_offer_create(
+        partner=contoso, actor=User.objects.get(email="admin@contoso.example"), offer_kind=OfferKind.PURCHASE,
+        include_dap=True, lines=[Line(Offer.objects.get(sku="mail-basic").id, 10)])
     return {"request": invitations.acceptance_path(raw), "reusable": invitations.acceptance_path(raw_reusable),
+            "offer": link_path("advisor_offer", raw_offer),
             "partnership": partnerships.partnership_path(raw_partnership),
             "reset_key": f"/accounts/password/reset/key/{key}/"}
 
@@ -314,7 +324,7 @@ def _walk(lang: str) -> Walk:
     walk = Walk(Catalog(lang))
     anonymous = Client(HTTP_ACCEPT_LANGUAGE=lang)
     walk.crawl(anonymous, ["/accounts/login/", "/accounts/password/reset/", links["request"], links["reusable"],
-                           links["partnership"], "/no-such-page/"])
+                           links["partnership"], links["offer"], "/no-such-page/"])
     # The answers to forms a visitor sends: a wrong password, a reset request, a reset key.
     walk.page(anonymous, "/accounts/login/", method="post", data={"login": "x@contoso.example", "password": "nope"})
     walk.page(Client(HTTP_ACCEPT_LANGUAGE=lang), "/accounts/password/reset/", method="post",
@@ -335,7 +345,7 @@ def _walk(lang: str) -> Walk:
     walk.crawl(client, ["/accounts/2fa/", "/accounts/2fa/totp/deactivate/", "/accounts/2fa/recovery-codes/"])
     walk.crawl(client, walk.page(client, "/accounts/2fa/recovery-codes/generate/", method="post"))
     # The customer opening a partner's link, signed in.
-    walk.crawl(_sign_in("admin@litware.example", lang), [links["request"], links["reusable"]])
+    walk.crawl(_sign_in("admin@litware.example", lang), [links["request"], links["reusable"], links["offer"]])
     # Forced password change, and the set-up of a required second factor (re-authentication first).
     User.objects.filter(email="billing@contoso.example").update(must_change_password=True)
     walk.crawl(_sign_in("billing@contoso.example", lang), ["/"])
@@ -388,6 +398,12 @@ def test_the_walk_reaches_every_page_of_the_portal():
         "resellers/<uuid:reseller_id>/remove/", "providers/<uuid:provider_id>/remove/",
         "customers/requests/<int:request_id>/revoke/", "resellers/requests/<int:request_id>/revoke/",
         "directory/", "company-profile/directory-listing/",
+        # Advisor offers (F12): the three lists, their forms, an offer's page, and the customer's page.
+        "advisor-offers/trial-invitations/", "advisor-offers/trial-invitations/new/",
+        "advisor-offers/purchase-offers/", "advisor-offers/purchase-offers/new/",
+        "advisor-offers/delegated-administration-offers/", "advisor-offers/delegated-administration-offers/new/",
+        "advisor-offers/<int:offer_id>/", "advisor-offers/<int:offer_id>/deactivate/",
+        "admin-center/offer/<str:token>/",
     }
     assert expected - routes == set(), sorted(walk.visited)
     # The new password form behind a password reset link.

@@ -72,7 +72,8 @@ def _create(request: HttpRequest, offer_kind: str, form: object, copied_from: Ad
 @tenant_view(Perm.ADVISOR_OFFERS)
 def trial_create(request: HttpRequest) -> HttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
-    form = TrialInvitationForm(request.POST or None, partner=partner, dap_possible=dap_allowed(partner))
+    data = request.POST if request.method == "POST" else None
+    form = TrialInvitationForm(data, partner=partner, dap_possible=dap_allowed(partner))
     return _create(request, OfferKind.TRIAL, form)
 
 
@@ -85,7 +86,8 @@ def purchase_create(request: HttpRequest) -> HttpResponse:
     if copied_from is not None and copied_from.offer_kind != OfferKind.PURCHASE:
         copied_from = None
     counts = {line.offer_id: line.quantity for line in copied_from.lines.all()} if copied_from else {}
-    form = PurchaseOfferForm(request.POST or None, dap_possible=dap_allowed(partner), initial_counts=counts,
+    data = request.POST if request.method == "POST" else None
+    form = PurchaseOfferForm(data, dap_possible=dap_allowed(partner), initial_counts=counts,
                              initial={"include_dap": copied_from.include_dap} if copied_from else None)
     return _create(request, OfferKind.PURCHASE, form, copied_from)
 
