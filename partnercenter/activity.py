@@ -59,6 +59,11 @@ def _localise(data: dict[str, Any]) -> dict[str, Any]:
         from jobs.registry import kind_label
 
         values["kind"] = kind_label(values["job_kind"])
+    if values.get("offer_kind"):  # an advisor offer's kind (F12), by its label
+        from offers.models import OfferKind
+
+        if values["offer_kind"] in OfferKind.values:
+            values["offer_kind"] = str(OfferKind(values["offer_kind"]).label)
     if "reason_code" in values:
         values["reason"] = refusal_text(values["reason_code"], values.get("reason_params"))
     return values

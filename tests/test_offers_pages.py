@@ -127,7 +127,8 @@ def test_another_tenants_offer_or_acceptance_is_404_on_every_route(partner, part
     assert offer.status == "pending" and offer.token_last4 == raw[-4:]
 
 
-def test_customer_accepts_on_the_admin_center_page(partner, partner_admin, customer, customer_admin):
+def test_customer_accepts_on_the_admin_center_page(partner, partner_admin, customer, customer_admin,
+                                                  django_capture_on_commit_callbacks):
     offer, raw = services.advisor_offer_create(partner=partner, actor=partner_admin, offer_kind=OfferKind.PURCHASE,
                                                lines=[Line(sku("mail-basic").id, 10)], include_dap=True)
     client = client_for(customer_admin)
@@ -135,7 +136,8 @@ def test_customer_accepts_on_the_admin_center_page(partner, partner_admin, custo
     page = client.get(url).content.decode()
     assert "Contoso Cloud GmbH" in page and "MPN ID" in page and "Business Mail Basic" in page
     assert "delegated administration" in page
-    response = client.post(url + "accept/", {f"qty_{sku('mail-basic').id}": "12"})
+    with django_capture_on_commit_callbacks(execute=True):  # the queued task runs (eagerly in tests)
+        response = client.post(url + "accept/", {f"qty_{sku('mail-basic').id}": "12"})
     acceptance = OfferAcceptance.objects.get()
     assert response.status_code == 302 and str(acceptance.id) in response["Location"]
     result = client.get(response["Location"]).content.decode()
