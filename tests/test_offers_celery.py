@@ -51,12 +51,17 @@ def test_acceptance_is_processed_once_by_the_worker(routed):  # noqa: F811
     assert acceptance.status == OfferAcceptanceStatus.SUCCEEDED
     assert ResellerRelationship.objects.get(partner=partner, customer=customer).role == RelationshipRole.ADVISOR
     assert list(Subscription.objects.filter(customer=customer).values_list("quantity", flat=True)) == [14]
-    # A re-delivered task finds the row done and changes nothing.
-    assert offer_acceptance_process_task.apply_async(args=(str(acceptance.id),)).get(timeout=WAIT) == "done-already"
+    # A re-delivered task finds the row done and changes nothing. The worker takes its queue in order
+    # (one process, solo pool): once a later acceptance is processed, the re-delivered one has run.
+    offer_acceptance_process_task.apply_async(args=(str(acceptance.id),))
+    later = TenantFactory(country="DE")
+    marker = services.offer_accept(raw_token=raw, user=member(later, Role.CUSTOMER_GLOBAL_ADMIN), customer=later)
+    _wait_done(marker.id, routed)
     assert Subscription.objects.filter(customer=customer).count() == 1
+    assert ResellerRelationship.objects.filter(customer=customer).count() == 1
     offer.refresh_from_db()
-    assert offer.acceptance_count == 1
-    assert OutboxEmail.objects.filter(to_email=admin.email, kind="offer_accepted").count() == 1
+    assert offer.acceptance_count == 2  # the two customers, not the re-delivery
+    assert OutboxEmail.objects.filter(to_email=admin.email, kind="offer_accepted").count() == 2
 
 
 def test_the_one_sweep_requeues_a_lost_offer_acceptance(worker):  # noqa: F811
