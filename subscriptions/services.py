@@ -13,7 +13,8 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import CustomerAgreement, RelationshipStatus, ResellerRelationship
+# Buying on a customer's behalf needs a reseller relationship: an advisor (F12) does not buy for it.
+from customers.models import CustomerAgreement, RelationshipRole, RelationshipStatus, ResellerRelationship
 from partnercenter.errors import Code, Conflict, Forbidden, Invalid, Stale
 from partnercenter.events import event_record
 from partnercenter.models import PartnerType, Tenant, User
@@ -70,7 +71,7 @@ def customer_agreement_record(
         raise Invalid(_("The acceptance date cannot be in the future."), field="accepted_on")
     with transaction.atomic():
         if not ResellerRelationship.objects.filter(
-            partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+            partner=partner, customer=customer, status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER
         ).exists():
             raise PurchaseRefused(_("You have no reseller relationship with this customer."))
         agreement, _created = CustomerAgreement.objects.update_or_create(
@@ -97,7 +98,7 @@ def _relationship_hold(partner: Tenant, customer: Tenant) -> None:
     waits for a removal in progress and then finds no active row (PostgreSQL re-checks the condition on
     the updated row): nothing is bought on the customer's behalf after the relationship ended."""
     if not ResellerRelationship.objects.select_for_update(no_key=True).filter(
-        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER
     ).values_list("pk", flat=True)[:1]:
         raise PurchaseRefused(_("There is no active reseller relationship with this customer."))
 
@@ -106,7 +107,7 @@ def purchase_blockers(*, partner: Tenant, customer: Tenant) -> list[str]:  # laz
     """What stops this partner from buying for this customer, worded for the order form."""
     missing = []
     if not ResellerRelationship.objects.filter(
-        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER
     ).exists():
         missing.append(_("There is no active reseller relationship with this customer."))
     if not CustomerAgreement.objects.filter(customer=customer).exists():

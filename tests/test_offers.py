@@ -300,3 +300,12 @@ def test_the_ensure_retry_does_not_recurse(partner, customer, monkeypatch):
     monkeypatch.setattr(ResellerRelationship.objects, "create", broken)
     with pytest.raises(IntegrityError):
         reseller_relationship_ensure(partner=partner, customer=customer, actor=None)
+
+
+def test_an_advisor_does_not_buy_on_the_customers_behalf(partner, partner_admin, customer, customer_admin):
+    from subscriptions.services import purchase_blockers
+
+    _offer, raw = trial(partner, partner_admin)
+    accept(raw, customer_admin, customer)
+    assert "There is no active reseller relationship with this customer." in [
+        str(text) for text in purchase_blockers(partner=partner, customer=customer)]
