@@ -10,6 +10,10 @@ class CustomerEvents(EventKinds):
         "relationship.created", _("Reseller relationship created"),
         _("Reseller relationship between %(partner)s and %(customer)s created."),
     )
+    ADVISOR_RELATIONSHIP_CREATED = EventKind(
+        "relationship.advisor_created", _("Advisor relationship created"),
+        _("%(partner)s became the advisor of %(customer)s."),
+    )
     RELATIONSHIP_REMOVED = EventKind(
         "relationship.removed", _("Reseller relationship removed"),
         _("%(partner)s removed its reseller relationship with %(customer)s."),

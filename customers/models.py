@@ -15,6 +15,15 @@ class RelationshipStatus(models.TextChoices):
     REMOVED = "removed", _("Removed")
 
 
+class RelationshipRole(models.TextChoices):
+    """What the partner is to the customer: its reseller, or its advisor (F12: the partner whose trial
+    invitation, purchase offer or delegated administration offer the customer accepted). One active row
+    per pair: a reseller relationship formed later turns an advisor row into a reseller row."""
+
+    RESELLER = "reseller", _("Reseller")
+    ADVISOR = "advisor", _("Advisor")
+
+
 class ResellerRelationship(models.Model):
     """partner ↔ customer. At most one active row per pair (partial unique index)."""
 
@@ -22,6 +31,8 @@ class ResellerRelationship(models.Model):
     partner = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="customer_relationships")
     customer = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="partner_relationships")
     status = models.CharField(max_length=16, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE)
+    role = models.CharField(max_length=16, choices=RelationshipRole.choices, default=RelationshipRole.RESELLER,
+                            db_default=RelationshipRole.RESELLER)
     # Copies of customer.name and customer.primary_domain: the sort key of the Customers list (one
     # index (partner, status, name, id) serves every page of every partner) and what its search box
     # matches (trigram indexes, PostgreSQL), without a join. Kept in step by customer_sync_to_relationships().

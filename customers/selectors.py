@@ -99,11 +99,12 @@ class CustomerRow:
     has_dap: bool
     indirect_reseller: str
     via_provider: str
+    role: str = "reseller"  # customers.models.RelationshipRole
     indirect_reseller_id: UUID | None = None  # only with reseller_ids=True (the API's associatedPartnerId)
 
 
 _ROW_COLUMNS = ("id", "customer_id", "customer_name", "created_at", "customer__name", "customer__primary_domain",
-                "has_dap", "indirect_reseller", "via_provider")
+                "has_dap", "indirect_reseller", "via_provider", "role")
 
 
 def _rows(qs: QuerySet[ResellerRelationship], *, chunk: int = 0, reseller_ids: bool = False) -> Iterator[CustomerRow]:
@@ -221,6 +222,8 @@ def relationship_label(row: CustomerRow | ResellerRelationship) -> str:
     """The "Relationship" column (list, row details and export) in the reader's language."""
     from django.utils.translation import gettext as _
 
+    if getattr(row, "role", "reseller") == "advisor":
+        return _("Advisor")
     via = getattr(row, "via_provider", "")
     return _("Reseller via indirect provider (%(provider)s)") % {"provider": via} if via else _("Reseller")
 

@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.events import CustomerEvents
-from customers.models import DelegatedAdminPermission, RelationshipStatus, ResellerAssociation, ResellerRelationship
+from customers.models import (
+    DelegatedAdminPermission,
+    RelationshipRole,
+    RelationshipStatus,
+    ResellerAssociation,
+    ResellerRelationship,
+)
 from customers.rules import dap_grant_plan
 from partnercenter.errors import Code, Conflict, Forbidden, Invalid
 from partnercenter.events import event_record
@@ -17,33 +23,49 @@ from partnercenter.roles import Perm
 
 
 def reseller_relationship_ensure(
-    *, partner: Tenant, customer: Tenant, actor: User | None, source_request: object = None, ip: str | None = None
+    *, partner: Tenant, customer: Tenant, actor: User | None, source_request: object = None, ip: str | None = None,
+    role: str = RelationshipRole.RESELLER, _retried: bool = False,
 ) -> tuple[ResellerRelationship, bool]:
-    """The active relationship between partner and customer, created if missing. Safe under races."""
+    """The active relationship between partner and customer, created if missing. Safe under races.
+
+    `role`: an advisor relationship (F12) never demotes a reseller one; a reseller relationship formed
+    with a partner that is only the customer's advisor so far turns that row into a reseller row (one
+    active row per pair, the partial unique index)."""
     existing = ResellerRelationship.objects.filter(
         partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
     ).first()
     if existing:
+        if role == RelationshipRole.RESELLER and existing.role != RelationshipRole.RESELLER:
+            existing.role = RelationshipRole.RESELLER
+            existing.save(update_fields=["role"])
+            _relationship_logged(partner, customer, actor, ip)
+            return existing, True
         return existing, False
     try:
         with transaction.atomic():
             relationship = ResellerRelationship.objects.create(
                 partner=partner, customer=customer, customer_name=customer.name,
                 customer_domain=customer.primary_domain, created_by=actor,
-                source_request=source_request,
+                source_request=source_request, role=role,
             )
     except IntegrityError:
         # Another transaction created it between our read and write; the partial unique index holds.
-        return ResellerRelationship.objects.get(
-            partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
-        ), False
+        # Once more only (the winner's row is there now): a second IntegrityError is not a race.
+        if _retried:
+            raise
+        return reseller_relationship_ensure(partner=partner, customer=customer, actor=actor,
+                                            source_request=source_request, ip=ip, role=role, _retried=True)
+    _relationship_logged(partner, customer, actor, ip, advisor=role == RelationshipRole.ADVISOR)
+    return relationship, True
+
+
+def _relationship_logged(partner: Tenant, customer: Tenant, actor: User | None, ip: str | None,
+                         *, advisor: bool = False) -> None:
     data = {"partner": partner.name, "customer": customer.name,
             "partner_id": str(partner.id), "customer_id": str(customer.id)}
+    kind = CustomerEvents.ADVISOR_RELATIONSHIP_CREATED if advisor else CustomerEvents.RELATIONSHIP_CREATED
     for tenant in (partner, customer):
-        event_record(
-            tenant=tenant, kind=CustomerEvents.RELATIONSHIP_CREATED, actor=actor, customer=customer, data=data, ip=ip
-        )
-    return relationship, True
+        event_record(tenant=tenant, kind=kind, actor=actor, customer=customer, data=data, ip=ip)
 
 
 def dap_grant(

@@ -29,6 +29,10 @@ REFUSALS = {
     "partnership": _("%(partner)s no longer works with %(provider)s. Ask %(partner)s for a new link."),
     "associated": _("Another reseller of %(provider)s serves your organisation already. Ask %(provider)s to "
                     "reassign you."),
+    # Advisor offers (F12): the partner deactivated the offer, or what it contains is no longer sold.
+    "deactivated": _("%(partner)s deactivated this offer."),
+    "unavailable": _("What this offer contains is no longer available to your organisation. Ask %(partner)s for "
+                     "a new offer."),
 }
 
 
@@ -44,6 +48,8 @@ ERROR_CODES: dict[str, Code] = {
     "answered": Code.ALREADY_ANSWERED,
     "partnership": Code.REFUSED,
     "associated": Code.ASSOCIATED,
+    "deactivated": Code.REVOKED,
+    "unavailable": Code.REFUSED,
 }
 
 

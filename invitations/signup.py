@@ -10,6 +10,9 @@ ACCOUNT_PREVENT_ENUMERATION, every valid sign-up ends on the same "check your em
 - the owner of an existing account is told by email (allauth's "account already exists" mail) how
   to sign in and answer the request with their organisation; the visitor learns nothing.
 
+Advisor offers (offers.models.AdvisorOffer, never addressed) use the same path: every function here
+takes any link with a `partner`, a `kind` and an `email`.
+
 A link addressed to one email is different: holding it proves that mailbox, so its sign-up creates
 the organisation at once (invitations.views.signup.signup_post)."""
 
@@ -42,11 +45,12 @@ def signup_start(*, rel_request: RelationshipRequest, raw_token: str, data: dict
                  origin: str = "") -> None:
     """Mail the address (confirmation link, or "you have an account already"). Answers nothing.
     `origin`: scheme and host the visitor used (as the draft's link does); SITE_URL without one."""
-    from invitations.services import acceptance_path
+    from links.kinds import link_path
 
     origin = (origin or settings.SITE_URL).rstrip("/")
     email = email_to_ascii(User.objects.normalize_email(data["email"]))  # stored as punycode
-    page_url = f"{origin}{acceptance_path(raw_token)}"
+    # The page of the link's own kind: a relationship request's, or an advisor offer's (F12).
+    page_url = f"{origin}{link_path(rel_request.kind, raw_token)}"
     context = {"partner": rel_request.partner, "email": email, "page_url": page_url,
                "login_url": f"{origin}{reverse('account_login')}",
                "password_reset_url": f"{origin}{reverse('account_reset_password')}",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from gdap.events import GdapEvents
 from invitations.events import RequestEvents
 from members.events import MemberInvitationEvents
+from offers.events import OfferEvents
 from resellers.events import PartnershipEvents
 
 
@@ -66,6 +67,12 @@ KINDS: dict[str, LinkKind] = {
             created=MemberInvitationEvents.INVITATION_CREATED, sent=MemberInvitationEvents.INVITATION_SENT,
             resent=MemberInvitationEvents.INVITATION_RESENT, revoked=MemberInvitationEvents.INVITATION_REVOKED,
             expired=MemberInvitationEvents.INVITATION_EXPIRED,
+        ),
+        LinkKind(
+            name="advisor_offer", model="offers.AdvisorOffer",
+            url_name="advisor_offer", validity_setting="ADVISOR_OFFER_DAYS",
+            created=OfferEvents.OFFER_CREATED, sent=OfferEvents.OFFER_SENT, resent=OfferEvents.OFFER_RESENT,
+            revoked=OfferEvents.OFFER_DEACTIVATED, expired=OfferEvents.OFFER_EXPIRED,
         ),
     )
 }

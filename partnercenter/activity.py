@@ -85,6 +85,11 @@ def _localise(data: dict[str, Any], words: dict[str, Any] | None = None) -> dict
         from jobs.registry import kind_label as job_kind_label
 
         values["kind"] = job_kind_label(values["job_kind"])
+    if values.get("offer_kind"):  # an advisor offer's kind (F12), by its label
+        from offers.models import OfferKind
+
+        if values["offer_kind"] in OfferKind.values:
+            values["offer_kind"] = str(OfferKind(values["offer_kind"]).label)
     if "reason_code" in values:
         from invitations.refusals import refusal_text
 

@@ -140,6 +140,9 @@ def demo_load() -> bool:
         from api.demo import demo_api
 
         demo_api(tenants)
+        from offers.demo import demo_offers
+
+        demo_offers(tenants)
         operator = User.objects.filter(email=OPERATOR_EMAIL).first() or User.objects.create_superuser(
             email=OPERATOR_EMAIL, password=DEMO_PASSWORD)
         EmailAddress.objects.get_or_create(user=operator, email=operator.email,

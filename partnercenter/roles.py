@@ -65,6 +65,8 @@ class Perm(models.TextChoices):
     LICENSES_MANAGE = "support.licenses", _("Assign and unassign customers' licenses")
     # Interfaces for programs (issue 12): API apps and webhooks on the API access page (partner Global admins).
     API_MANAGE = "api.manage", _("Register and revoke API apps and webhooks")
+    # Advisor offers (F12, seed 001): trial invitations, purchase offers, delegated administration offers.
+    ADVISOR_OFFERS = "offers.advisor", _("Create and deactivate advisor offers")
     # Customer side (Admin center).
     ADMIN_CENTER_VIEW = "admincenter.view", _("Open the Admin center")
     PARTNER_REQUEST_DECIDE = "admincenter.decide", _("Accept or decline partner requests")
@@ -112,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.USERS_INVITE,
             *_FULL_ADMINISTRATION,
             Perm.API_MANAGE,
+            Perm.ADVISOR_OFFERS,
         }
     ),
     Role.ADMIN_AGENT: frozenset(
@@ -133,11 +136,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.USERS_VIEW,
             Perm.USERS_MANAGE,
             *_FULL_ADMINISTRATION,
+            Perm.ADVISOR_OFFERS,
         }
     ),
     Role.SALES_AGENT: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.RELATIONSHIP_REQUEST, Perm.REQUESTS_VIEW, Perm.RELATIONSHIP_REMOVE,
-         Perm.PROFILE_VIEW, *_BUYER, Perm.PARTNERSHIPS_VIEW, Perm.JOBS_VIEW}
+         Perm.PROFILE_VIEW, *_BUYER, Perm.PARTNERSHIPS_VIEW, Perm.JOBS_VIEW, Perm.ADVISOR_OFFERS}
     ),
     Role.HELPDESK_AGENT: frozenset(
         {Perm.CUSTOMERS_VIEW, Perm.PROFILE_VIEW, Perm.OFFERS_VIEW, Perm.SUBSCRIPTIONS_VIEW, Perm.PARTNERSHIPS_VIEW,

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "customers",
     "links",
     "invitations",
+    "offers",
     "resellers",
     "subscriptions",
     "gdap",

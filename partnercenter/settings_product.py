@@ -11,6 +11,8 @@ env = environ.Env()
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=30)
 # A GDAP relationship waiting for the customer's approval expires after this many days (Microsoft: 90).
 GDAP_APPROVAL_DAYS = env.int("GDAP_APPROVAL_DAYS", default=90)
+# Advisor offers (F12): a reusable URL that may stay posted on a website; the partner deactivates it.
+ADVISOR_OFFER_DAYS = env.int("ADVISOR_OFFER_DAYS", default=3650)
 # An invitation of a partner user (members.MemberInvitation) is valid this many days.
 MEMBER_INVITATION_DAYS = env.int("MEMBER_INVITATION_DAYS", default=7)
 CUSTOMERS_PAGE_SIZE = env.int("CUSTOMERS_PAGE_SIZE", default=50)

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from customers.admin_center import views as admin_center_views
 from invitations.views import acceptance as invitation_views
+from offers.views import customer as offer_views
 from partnercenter import views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", include("subscriptions.urls")),
     path("", include("resellers.urls")),
     path("gdap/", include("gdap.urls")),
+    path("advisor-offers/", include("offers.urls")),
     path("users/", include("members.urls")),
     # Supporting customers (F13): each app writes its paths in full (customers/<id>/…, admin-center/…).
     path("", include("support.urls")),
@@ -45,6 +47,11 @@ urlpatterns = [
          name="partner_request_decline"),
     path("admin-center/acceptances/<uuid:acceptance_id>/", invitation_views.acceptance_status,
          name="acceptance_status"),
+    # Advisor offers (F12): the customer's page of an offer's URL, its "Accept" and the result.
+    path("admin-center/offer/<str:token>/", offer_views.advisor_offer, name="advisor_offer"),
+    path("admin-center/offer/<str:token>/accept/", offer_views.advisor_offer_accept, name="advisor_offer_accept"),
+    path("admin-center/offer-acceptances/<uuid:acceptance_id>/", offer_views.offer_acceptance_status,
+         name="offer_acceptance_status"),
     path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
     path("dev/outbox/<int:email_id>/", views.dev_outbox_detail, name="dev_outbox_detail"),
     path("django-admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,7 +13,8 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import CustomerAgreement, RelationshipStatus, ResellerRelationship
+# Buying on a customer's behalf needs a reseller relationship: an advisor (F12) does not buy for it.
+from customers.models import CustomerAgreement, RelationshipRole, RelationshipStatus, ResellerRelationship
 from partnercenter.errors import Code, Conflict, Forbidden, Invalid, Stale
 from partnercenter.events import event_record
 from partnercenter.models import PartnerType, Tenant, User
@@ -69,7 +71,7 @@ def customer_agreement_record(
         raise Invalid(_("The acceptance date cannot be in the future."), field="accepted_on")
     with transaction.atomic():
         if not ResellerRelationship.objects.filter(
-            partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+            partner=partner, customer=customer, status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER
         ).exists():
             raise PurchaseRefused(_("You have no reseller relationship with this customer."))
         agreement, _created = CustomerAgreement.objects.update_or_create(
@@ -96,7 +98,7 @@ def _relationship_hold(partner: Tenant, customer: Tenant) -> None:
     waits for a removal in progress and then finds no active row (PostgreSQL re-checks the condition on
     the updated row): nothing is bought on the customer's behalf after the relationship ended."""
     if not ResellerRelationship.objects.select_for_update(no_key=True).filter(
-        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER
     ).values_list("pk", flat=True)[:1]:
         raise PurchaseRefused(_("There is no active reseller relationship with this customer."))
 
@@ -105,7 +107,7 @@ def purchase_blockers(*, partner: Tenant, customer: Tenant) -> list[str]:  # laz
     """What stops this partner from buying for this customer, worded for the order form."""
     missing = []
     if not ResellerRelationship.objects.filter(
-        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
+        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER
     ).exists():
         missing.append(_("There is no active reseller relationship with this customer."))
     if not CustomerAgreement.objects.filter(customer=customer).exists():
@@ -144,11 +146,22 @@ def order_place(
     blockers = purchase_blockers(partner=partner, customer=customer)
     if blockers:
         raise PurchaseRefused(format_lazy(" ".join(["{}"] * len(blockers)), *blockers))
+    offers = order_lines_checked(customer=customer, lines=lines)
+    partner_of_record = _partner_of_record(partner, partner_of_record_id)
+    return order_record(partner=partner, customer=customer, actor=actor, lines=lines, offers=offers,
+                        idempotency_key=idempotency_key, partner_of_record=partner_of_record,
+                        hold=lambda: _relationship_hold(partner, customer))
+
+
+def order_lines_checked(*, customer: Tenant, lines: list[Line], trial: bool | None = None) -> dict[int, Offer]:
+    """The offers of an order's lines, each available, sold in the customer's country and within its
+    quantities; Invalid with `line_errors` (offer id → message) otherwise. `trial`: every line must be
+    (True) or must not be (False) a trial offer (advisor offers, F12)."""
     offers = {o.id: o for o in Offer.objects.filter(id__in=[line.offer_id for line in lines], is_active=True)}
     errors = {}
     for line in lines:
         offer = offers.get(line.offer_id)
-        if offer is None:
+        if offer is None or (trial is not None and offer.is_trial != trial):
             errors[line.offer_id] = _("This offer is not available.")
         elif not offer.is_sold_in(str(customer.country)):
             errors[line.offer_id] = _worded(_("%(offer)s is not sold in %(country)s."), {
@@ -160,10 +173,20 @@ def order_place(
         error = Invalid(_("Correct the marked offers."), field="lines")
         error.line_errors = errors  # type: ignore[attr-defined]
         raise error
-    partner_of_record = _partner_of_record(partner, partner_of_record_id)
+    return offers
+
+
+def order_record(
+    *, partner: Tenant, customer: Tenant, actor: User | None, lines: list[Line], offers: dict[int, Offer],
+    idempotency_key: str, partner_of_record: Tenant | None = None, hold: Callable[[], None] | None = None,
+) -> tuple[Order, bool]:
+    """Write a checked order (order_lines_checked): the order, a subscription and a line each, their
+    events. `hold` runs first inside the transaction (the partner's lock on what allows the purchase).
+    A concurrent write with the same idempotency key hands back the first order."""
     try:
         with transaction.atomic():
-            _relationship_hold(partner, customer)
+            if hold is not None:
+                hold()
             order = Order.objects.create(
                 partner=partner, customer=customer, ordered_by=actor, partner_of_record=partner_of_record,
                 idempotency_key=idempotency_key,

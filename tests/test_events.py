@@ -108,6 +108,12 @@ DIRECTORY_KINDS = {"directory.saved", "directory.submitted", "directory.approved
 OWNERS["directory"] = DIRECTORY_KINDS
 PARTNERSHIP_ASK_KINDS = {"partnership.asked", "partnership.ask_accepted", "partnership.ask_declined"}
 OWNERS["resellers"] = OWNERS["resellers"] | PARTNERSHIP_ASK_KINDS
+# Issue 13 §1 (advisor offers, F12): the offer link's lifecycle and acceptances (OfferEvents), and the
+# advisor relationship it records (CustomerEvents).
+OFFER_KINDS = {"offer.created", "offer.sent", "offer.resent", "offer.deactivated", "offer.expired", "offer.accepted",
+               "offer.acceptance_failed"}
+OWNERS["offers"] = OFFER_KINDS
+OWNERS["customers"] = OWNERS["customers"] | {"relationship.advisor_created"}
 
 
 @pytest.fixture
@@ -143,7 +149,7 @@ def subscribed():
 def test_every_kind_keeps_its_stored_value_and_label_and_is_declared_by_its_own_app():
     current = {k.value: str(k.label) for k in events.kinds()}
     new = (GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS | LICENSE_KINDS | API_KINDS
-           | WEBHOOK_KINDS | DIRECTORY_KINDS | PARTNERSHIP_ASK_KINDS)
+           | WEBHOOK_KINDS | DIRECTORY_KINDS | PARTNERSHIP_ASK_KINDS | OFFER_KINDS | {"relationship.advisor_created"})
     assert {value: label for value, label in current.items() if value not in new} == BEFORE | ADDED
     assert set(current) == set(BEFORE) | set(ADDED) | new
     for app, values in OWNERS.items():

@@ -285,8 +285,18 @@ def _links_for_anonymous() -> dict[str, str]:
 
     _member_invitation, raw_member = invite_create(tenant=contoso, actor=user, email="kim.walk@contoso.example",
                                                    name="Kim Walk", roles=[Role.SALES_AGENT], language="de")
+    from links.kinds import link_path
+    from offers.models import OfferKind
+    from offers.services import advisor_offer_create
+    from subscriptions.models import Offer
+    from subscriptions.services import Line
+
+    _offer, raw_offer = advisor_offer_create(
+        partner=contoso, actor=User.objects.get(email="admin@contoso.example"), offer_kind=OfferKind.PURCHASE,
+        include_dap=True, lines=[Line(Offer.objects.get(sku="mail-basic").id, 10)])
     return {"request": invitations.acceptance_path(raw), "reusable": invitations.acceptance_path(raw_reusable),
             "member": reverse("members:invitation", args=[raw_member]),
+            "offer": link_path("advisor_offer", raw_offer),
             "partnership": partnerships.partnership_path(raw_partnership),
             "reset_key": f"/accounts/password/reset/key/{key}/"}
 
@@ -322,7 +332,7 @@ def _walk(lang: str) -> Walk:
     walk = Walk(Catalog(lang))
     anonymous = Client(HTTP_ACCEPT_LANGUAGE=lang)
     walk.crawl(anonymous, ["/accounts/login/", "/accounts/password/reset/", links["request"], links["reusable"],
-                           links["partnership"], links["member"], "/no-such-page/"])
+                           links["partnership"], links["member"], links["offer"], "/no-such-page/"])
     # The answers to forms a visitor sends: a wrong password, a reset request, a reset key.
     walk.page(anonymous, "/accounts/login/", method="post", data={"login": "x@contoso.example", "password": "nope"})
     walk.page(Client(HTTP_ACCEPT_LANGUAGE=lang), "/accounts/password/reset/", method="post",
@@ -343,7 +353,7 @@ def _walk(lang: str) -> Walk:
     walk.crawl(client, ["/accounts/2fa/", "/accounts/2fa/totp/deactivate/", "/accounts/2fa/recovery-codes/"])
     walk.crawl(client, walk.page(client, "/accounts/2fa/recovery-codes/generate/", method="post"))
     # The customer opening a partner's link, signed in.
-    walk.crawl(_sign_in("admin@litware.example", lang), [links["request"], links["reusable"]])
+    walk.crawl(_sign_in("admin@litware.example", lang), [links["request"], links["reusable"], links["offer"]])
     # Forced password change, and the set-up of a required second factor (re-authentication first).
     User.objects.filter(email="billing@contoso.example").update(must_change_password=True)
     walk.crawl(_sign_in("billing@contoso.example", lang), ["/"])
@@ -407,6 +417,12 @@ def test_the_walk_reaches_every_page_of_the_portal():
         "customers/<uuid:customer_id>/licenses/", "customers/<uuid:customer_id>/licenses/<uuid:subscription_id>/",
         "customers/<uuid:customer_id>/services/",
         "admin-center/service-requests/", "admin-center/licenses/",
+        # Advisor offers (F12): the three lists, their forms, an offer's page, and the customer's page.
+        "advisor-offers/trial-invitations/", "advisor-offers/trial-invitations/new/",
+        "advisor-offers/purchase-offers/", "advisor-offers/purchase-offers/new/",
+        "advisor-offers/delegated-administration-offers/", "advisor-offers/delegated-administration-offers/new/",
+        "advisor-offers/<int:offer_id>/", "advisor-offers/<int:offer_id>/deactivate/",
+        "admin-center/offer/<str:token>/",
     }
     assert expected - routes == set(), sorted(walk.visited)
     # The new password form behind a password reset link.

@@ -52,8 +52,11 @@ def test_both_kinds_are_token_links_with_one_status_vocabulary():
     from members.models import MemberInvitation
 
     assert issubclass(MemberInvitation, TokenLink)
+    from offers.models import AdvisorOffer
+
+    assert issubclass(AdvisorOffer, TokenLink)
     assert {kind.model_class for kind in KINDS.values()} == {RelationshipRequest, PartnershipRequest, GdapApproval,
-                                                             MemberInvitation}
+                                                             MemberInvitation, AdvisorOffer}
     assert RESENDABLE == {LinkStatus.PENDING, LinkStatus.EXPIRED, LinkStatus.DECLINED}
     assert REVOCABLE == {LinkStatus.PENDING, LinkStatus.EXPIRED}
 
@@ -63,6 +66,7 @@ def test_the_link_path_of_each_kind_comes_from_reverse():
     assert link_path("relationship_request", raw) == reverse("partner_request", args=[raw])
     assert link_path("partnership_request", raw) == reverse("resellers:link", args=[raw])
     assert link_path("member_invitation", raw) == f"/users/invitation/{raw}/"
+    assert link_path("advisor_offer", raw) == f"/admin-center/offer/{raw}/"
     assert invitation_services.acceptance_path(raw) == f"/admin-center/partner-request/{raw}/"
     assert partnership_services.partnership_path(raw) == f"/partnerships/{raw}/"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("customers", "invitations", "resellers", "subscriptions", "partnercenter", "links", "gdap", "jobs", "members",
-        "support", "servicerequests", "customerusers", "licenses", "api", "webhooks")
+        "support", "servicerequests", "customerusers", "licenses", "api", "webhooks",
+        "offers")
 MAX_LINES = 400
 
 

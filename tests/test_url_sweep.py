@@ -42,6 +42,8 @@ PUBLIC = {
     "^webhooks/v1/",
     # The public Indirect providers directory and its published logos (issue 13 §2).
     "directory/", "directory/<int:listing_id>/logo/",
+    # An advisor offer's URL (F12): the customer's page and its "Accept" (the link decides, as for F4).
+    "admin-center/offer/<str:token>/", "admin-center/offer/<str:token>/accept/",
 }
 SIGNED_IN = {"", "switch-tenant/"}
 # Third-party route trees with their own access rules: allauth (sign-in, MFA) and Django admin (staff).
@@ -138,6 +140,9 @@ LICENSE_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("customers/<uuid:cus
 API_ACCESS_ROUTES = {r for r in TENANT_OBJECT if r.startswith("api-access/apps/")}
 # Checked across tenants in tests/test_webhooks_pages.py::test_another_partners_registration_and_event_are_404_on_every_route.
 WEBHOOK_ROUTES = {r for r in TENANT_OBJECT if r.startswith("api-access/webhooks/")}
+# Advisor offers (F12), partner and Admin center side: checked across tenants in
+# tests/test_offers_pages.py::test_another_tenants_offer_or_acceptance_is_404_on_every_route.
+OFFER_ROUTES = {r for r in TENANT_OBJECT if r.startswith(("advisor-offers/", "admin-center/offer-acceptances/"))}
 
 
 def order_for(partner, actor, customer):  # noqa: ANN001, ANN201
@@ -243,7 +248,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
     assert set(urls) == (TENANT_OBJECT - PARTNERSHIP_ROUTES - ADMIN_CENTER_PARTNER_ROUTES - GDAP_CUSTOMER_ROUTES
                          - GDAP_PARTNER_ROUTES - MEMBER_USER_ROUTES - MEMBER_INVITATION_ROUTES - CUSTOMER_USER_ROUTES
                          - SERVICE_REQUEST_ROUTES - LICENSE_ROUTES - API_ACCESS_ROUTES
-                         - WEBHOOK_ROUTES)
+                         - WEBHOOK_ROUTES - OFFER_ROUTES)
 
     intruder_partner = PartnerFactory()
     intruders = [

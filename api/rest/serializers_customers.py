@@ -50,7 +50,7 @@ class BillingProfileSerializer(serializers.Serializer):
     attributes = AttributesSerializer()
 
 
-RELATIONSHIPS = ("reseller", "none")
+RELATIONSHIPS = ("reseller", "advisor", "none")  # advisor: F12, an accepted advisor offer
 
 
 class CustomerSerializer(serializers.Serializer):
@@ -88,7 +88,7 @@ class CustomerSerializer(serializers.Serializer):
                 "email": customer.contact_email, "culture": None, "language": None, "companyName": customer.name,
                 "defaultAddress": address, "attributes": {"objectType": "CustomerBillingProfile"}}
         associated = row.indirect_reseller_id
-        body.update({"relationshipToPartner": self.context.get("relationship", "reseller"),
+        body.update({"relationshipToPartner": self.context.get("relationship", getattr(row, "role", "reseller")),
                      "allowDelegatedAccess": row.has_dap, "associatedPartnerId": str(associated) if associated else None,
                      "links": {"self": link(f"/v1/customers/{customer_id}")}, "attributes": {"objectType": "Customer"}})
         return body

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from customers.models import (
     DelegatedAdminPermission,
+    RelationshipRole,
     RelationshipStatus,
     ResellerAssociation,
     ResellerRelationship,
@@ -35,6 +36,8 @@ class DapHeld:
 class PartnerItem:
     partner: Tenant
     reseller_since: datetime | None = None
+    # F12: the partner is the customer's advisor only (an accepted advisor offer), not its reseller.
+    advisor_since: datetime | None = None
     # The indirect providers under which this partner serves the customer as indirect reseller.
     via_providers: list[Tenant] = field(default_factory=list)
     dap: list[DapHeld] = field(default_factory=list)
@@ -77,7 +80,10 @@ def partner_relationships(*, customer: Tenant) -> list[PartnerItem]:
         ResellerRelationship.objects.visible_to(customer).filter(status=RelationshipStatus.ACTIVE)
         .select_related("partner", "partner__profile")
     ):
-        items[rel.partner_id] = PartnerItem(partner=rel.partner, reseller_since=rel.created_at)
+        if rel.role == RelationshipRole.ADVISOR:
+            items[rel.partner_id] = PartnerItem(partner=rel.partner, advisor_since=rel.created_at)
+        else:
+            items[rel.partner_id] = PartnerItem(partner=rel.partner, reseller_since=rel.created_at)
     for row in (
         DelegatedAdminPermission.objects.visible_to(customer).filter(status=RelationshipStatus.ACTIVE)
         .select_related("partner", "partner__profile")

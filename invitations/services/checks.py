@@ -42,7 +42,7 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
         return blockers
     for seller in (partner, request.provider) if request.provider_id else (partner,):
         blockers.extend(Blocker(refusal.code, refusal.params) for refusal in relationship_refusals(seller, customer))
-    from customers.models import RelationshipStatus, ResellerRelationship
+    from customers.models import RelationshipRole, RelationshipStatus, ResellerRelationship
 
     if request.provider_id:
         from customers.models import ResellerAssociation
@@ -56,8 +56,10 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
         ).exclude(reseller=partner).exists():
             blockers.append(Blocker("associated", {"provider": request.provider.name}))
     sellers = [partner.id] + ([request.provider_id] if request.provider_id else [])
+    # Only a reseller row counts: the partner that is merely the customer's advisor (F12) may still
+    # become its reseller through this request.
     if not request.include_dap and ResellerRelationship.objects.filter(
-        partner_id__in=sellers, customer=customer, status=RelationshipStatus.ACTIVE
+        partner_id__in=sellers, customer=customer, status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER
     ).count() == len(sellers):
         blockers.append(Blocker("exists", {"partner": partner.name}))
     return blockers

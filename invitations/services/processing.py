@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -29,12 +30,13 @@ from partnercenter.services import outbox_email_create
 logger = logging.getLogger(__name__)
 
 
-def notify_partner(*, request: RelationshipRequest, customer: Tenant, template: str) -> None:
-    """Mail the partner's Global admins and whoever created the request, each in their language."""
+def notify_partner(*, request: RelationshipRequest | Any, customer: Tenant, template: str) -> None:
+    """Mail the partner's Global admins and whoever created the request (or advisor offer, offers.models),
+    each in their language."""
     recipients: dict[str, User] = {
         u.email.lower(): u for u in tenant_users_with_roles(tenant=request.partner, roles=[Role.GLOBAL_ADMIN])
     }
-    if request.provider_id:
+    if getattr(request, "provider_id", None):
         for user in tenant_users_with_roles(tenant=request.provider, roles=[Role.GLOBAL_ADMIN]):
             recipients.setdefault(user.email.lower(), user)
     if request.created_by is not None:
@@ -56,14 +58,7 @@ def notify_partner(*, request: RelationshipRequest, customer: Tenant, template: 
 
 def acceptance_process(*, acceptance_id: str) -> str:
     """Apply an acceptance: re-check the rules now, then create the relationship (and DAP). Idempotent."""
-    # Count the delivery in its own committed transaction: a crash or kill during processing rolls
-    # the work back but not the count, so a poison acceptance is given up after N deliveries.
-    # Its commit need not wait for the WAL flush: the count guards against worker crashes, and the server
-    # has the commit whatever becomes of the worker.
-    with atomic_unflushed():
-        Acceptance.objects.filter(id=acceptance_id, status=AcceptanceStatus.PROCESSING).update(
-            deliveries=F("deliveries") + 1, last_delivery_at=timezone.now()
-        )
+    delivery_counted(Acceptance, acceptance_id)
     with transaction.atomic():
         acceptance = (
             Acceptance.objects.select_for_update(of=("self",))
@@ -165,25 +160,49 @@ def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code:
     return "failed"
 
 
+# Every queue of durable acceptance rows the one sweep re-queues: (model, its processing task). Advisor
+# offers' acceptances (offers.models.OfferAcceptance) share the sweep, the delivery count and the backoff.
+ACCEPTANCE_QUEUES: tuple[tuple[str, str], ...] = (
+    ("invitations.Acceptance", "invitations.tasks.acceptance_process_task"),
+    ("offers.OfferAcceptance", "offers.tasks.offer_acceptance_process_task"),
+)
+
+
+def delivery_counted(model: Any, row_id: object) -> None:
+    """Count a delivery of a processing row in its own committed transaction: a crash or kill during
+    processing rolls the work back but not the count, so a poison row is given up after N deliveries.
+    Its commit need not wait for the WAL flush: the count guards against worker crashes, and the server
+    has the commit whatever becomes of the worker."""
+    with atomic_unflushed():
+        model.objects.filter(id=row_id, status="processing").update(
+            deliveries=F("deliveries") + 1, last_delivery_at=timezone.now()
+        )
+
+
 def acceptances_sweep(*, older_than_seconds: int = 30, stale_after_seconds: int = 1800) -> int:
     """Re-queue acceptances whose broker message was lost: never delivered (broker down at the click),
     or last tried long ago. A row inside Celery's retry backoff (minutes) is left alone, so sweeps
     do not use up its deliveries."""
-    from invitations.tasks import acceptance_process_task
+    from django.apps import apps
+    from django.utils.module_loading import import_string
 
     now = timezone.now()
-    ids = list(
-        Acceptance.objects.filter(status=AcceptanceStatus.PROCESSING)
-        .filter(
-            Q(deliveries=0, created_at__lt=now - timedelta(seconds=older_than_seconds))
-            | Q(last_delivery_at__lt=now - timedelta(seconds=stale_after_seconds))
+    total = 0
+    for model_name, task_path in ACCEPTANCE_QUEUES:
+        model, task = apps.get_model(model_name), import_string(task_path)
+        ids = list(
+            model.objects.filter(status="processing")
+            .filter(
+                Q(deliveries=0, created_at__lt=now - timedelta(seconds=older_than_seconds))
+                | Q(last_delivery_at__lt=now - timedelta(seconds=stale_after_seconds))
+            )
+            .values_list("id", flat=True)[:1000]
         )
-        .values_list("id", flat=True)[:1000]
-    )
-    for acceptance_id in ids:
-        try:
-            acceptance_process_task.apply_async(args=(str(acceptance_id),), retry=False)
-        except Exception:
-            logger.warning("broker unavailable; %d acceptances wait", len(ids))
-            break
-    return len(ids)
+        total += len(ids)
+        for row_id in ids:
+            try:
+                task.apply_async(args=(str(row_id),), retry=False)
+            except Exception:
+                logger.warning("broker unavailable; %d acceptances wait", len(ids))
+                return total
+    return total

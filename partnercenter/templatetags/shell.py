@@ -46,6 +46,9 @@ _EXACT = {
     "servicerequests:admin_center": "admin_service_requests",
     "licenses:admin_center": "admin_licenses",
     "api_access:list": "api_access",
+    "offers:trial_list": "advisor_trial",
+    "offers:purchase_list": "advisor_purchase",
+    "offers:dap_list": "advisor_dap",
 }
 _SECTION = {
     "company_profile_edit": "profile",
@@ -53,6 +56,12 @@ _SECTION = {
     "directory:listing": "profile",
     "dev_outbox_detail": "outbox",
     "partner_request": "admin_home",
+    "offers:trial_create": "advisor_trial",
+    "offers:purchase_create": "advisor_purchase",
+    "offers:dap_create": "advisor_dap",
+    "advisor_offer": "admin_home",
+    "advisor_offer_accept": "admin_home",
+    "offer_acceptance_status": "admin_home",
     "partner_request_accept": "admin_home",
     "partner_request_decline": "admin_home",
     "acceptance_status": "admin_home",
