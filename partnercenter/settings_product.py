@@ -48,3 +48,9 @@ API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="500/min")
 WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=24)
 WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
 WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
+# Bulk invitations ("Invite many customers"): the uploaded CSV's size limit (checked before the body is
+# read), and how many of its mails the outbox sends per minute (each mail gets its send_after).
+BULK_INVITATION_MAX_BYTES = env.int("BULK_INVITATION_MAX_BYTES", default=2 * 1024 * 1024)
+BULK_INVITATION_MAILS_PER_MINUTE = env.int("BULK_INVITATION_MAILS_PER_MINUTE", default=120)
+# At most this many rows per file (a 10,001-row file is refused).
+BULK_INVITATION_MAX_ROWS = env.int("BULK_INVITATION_MAX_ROWS", default=10_000)
