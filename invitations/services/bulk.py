@@ -73,7 +73,7 @@ def bulk_send(*, bulk: BulkInvitation, actor: User, ip: str | None = None) -> An
 
     request_rights_check(partner=bulk.partner, actor=actor, include_dap=bulk.include_dap)
     with transaction.atomic():
-        locked = BulkInvitation.objects.select_for_update().select_related("job").get(pk=bulk.pk)
+        locked = BulkInvitation.objects.select_for_update(of=("self",)).select_related("job").get(pk=bulk.pk)
         if locked.status == BulkStatus.SENT:
             return locked.job
         if not locked.rows:
