@@ -387,7 +387,7 @@ def test_the_walk_reaches_every_page_of_the_portal():
         "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/",
         "resellers/<uuid:reseller_id>/remove/", "providers/<uuid:provider_id>/remove/",
         "customers/requests/<int:request_id>/revoke/", "resellers/requests/<int:request_id>/revoke/",
-        "directory/", "company-profile/directory-listing/",
+        "directory/", "company-profile/directory-listing/", "customers/requests/bulk/",
     }
     assert expected - routes == set(), sorted(walk.visited)
     # The new password form behind a password reset link.
