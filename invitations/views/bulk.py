@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from customers.rules import dap_allowed
-from invitations import bulkcsv
+from invitations import bulkcsv, selectors
 from invitations.forms import BulkInvitationForm
 from invitations.models import BulkInvitation, BulkStatus
 from invitations.services import bulk as services
 from partnercenter import errors
-from partnercenter.errors import DomainError, NotFound
+from partnercenter.errors import DomainError
 from partnercenter.models import PartnerType
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
@@ -98,10 +98,7 @@ def _bulk_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _bulk(request: HttpRequest, bulk_id: object) -> BulkInvitation:
-    bulk = BulkInvitation.objects.visible_to(request.tenant).filter(pk=bulk_id).select_related("job").first()  # type: ignore[attr-defined]
-    if bulk is None:
-        raise NotFound(_("This bulk invitation does not exist."))
-    return bulk
+    return selectors.bulk_for_partner(partner=request.tenant, bulk_id=bulk_id)  # type: ignore[attr-defined]
 
 
 @tenant_view(Perm.RELATIONSHIP_REQUEST)
