@@ -7,4 +7,4 @@ class InvitationsConfig(AppConfig):
     verbose_name = _("Invitations")
 
     def ready(self) -> None:
-        from invitations import events  # noqa: F401  (registers this app's activity kinds)
+        from invitations import events, jobs  # noqa: F401  (registers this app's activity and job kinds)

@@ -38,3 +38,18 @@ class RequestEvents(EventKinds):
         "request.acceptance_failed", _("Relationship request acceptance refused"),
         _("Acceptance by %(customer)s was refused: %(reason)s"),
     )
+
+
+class BulkEvents(EventKinds):
+    BULK_UPLOADED = EventKind(
+        "request.bulk_uploaded", _("Bulk invitation uploaded"),
+        _("A file of %(rows)s customers to invite was uploaded (%(rejected)s rows rejected)."),
+    )
+    BULK_SENT = EventKind(
+        "request.bulk_sent", _("Bulk invitation confirmed"),
+        _("Sending relationship requests to %(rows)s customers was confirmed."),
+    )
+    BULK_WITHDRAWN = EventKind(
+        "request.bulk_withdrawn", _("Bulk invitation mails withdrawn"),
+        _("%(count)s relationship request mails not sent yet were withdrawn; their requests were revoked."),
+    )

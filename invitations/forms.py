@@ -86,3 +86,23 @@ class CustomerSignupForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return data
+
+
+class BulkInvitationForm(forms.Form):
+    """"Invite many customers": the CSV, admin permissions and the draft every row's mail is made of."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One customer per line: email, optional company name, optional language (de, en or hu). "
+                    "UTF-8, separated by ; or , — up to 10,000 rows."),
+    )
+    include_dap = forms.BooleanField(label=_("Include delegated administration privileges"), required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 12}), max_length=MAX_BODY,
+                           help_text=_("[LINK] is replaced by each customer's personal link. Keep it in the message."))
+
+    def __init__(self, *args: object, allow_dap: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
+        if not allow_dap:
+            del self.fields["include_dap"]

@@ -120,3 +120,43 @@ class Acceptance(models.Model):
         from invitations.refusals import refusal_text
 
         return refusal_text(self.result_code, self.result_params)
+
+
+class BulkStatus(models.TextChoices):
+    PREVIEW = "preview", _("Preview")
+    SENT = "sent", _("Sent")
+
+
+class BulkQuerySet(TenantQuerySet):
+    partner_fields = ("partner",)
+
+
+class BulkInvitation(models.Model):
+    """An uploaded CSV of customers to invite ("Invite many customers"): the checked rows and the
+    rejected ones with their reason, shown as a preview; "Send" turns the accepted rows into a
+    background job (invitations/jobs.py), one addressed relationship request per row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    partner = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200, blank=True)
+    include_dap = models.BooleanField(_("Include delegated administration privileges"), default=False)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    language = models.CharField(max_length=8)  # the draft's language: what a row without one is filed in
+    # [[line, email, company, language], ...] accepted; [[line, email, code], ...] rejected (bulkcsv codes).
+    rows = models.JSONField(default=list)
+    rejected = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=BulkStatus.choices, default=BulkStatus.PREVIEW)
+    job = models.OneToOneField("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = BulkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bulk invitation")
+        verbose_name_plural = _("bulk invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.id} ({self.status})"

@@ -127,3 +127,16 @@ def acceptance_for_customer(*, acceptance_id: object, customer: Tenant | None) -
 def acceptance_of(*, request: RelationshipRequest, customer: Tenant | None) -> Acceptance | None:
     """The customer's own answer to this request, if it gave one."""
     return Acceptance.objects.visible_to(customer).filter(request=request).first()
+
+
+def bulk_for_partner(*, partner: Tenant, bulk_id: object):  # noqa: ANN201
+    """The partner's bulk invitation (invitations.models.BulkInvitation); another partner's is NotFound."""
+    from django.utils.translation import gettext_lazy as _
+
+    from invitations.models import BulkInvitation
+    from partnercenter.errors import NotFound
+
+    bulk = BulkInvitation.objects.visible_to(partner).filter(pk=bulk_id).select_related("job").first()
+    if bulk is None:
+        raise NotFound(_("This bulk invitation does not exist."))
+    return bulk

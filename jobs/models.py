@@ -103,7 +103,13 @@ class Job(models.Model):
 
     @property
     def may_cancel(self) -> bool:
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+        """Queued or running; or done, when its kind can still withdraw what waits (jobs.registry on_cancel)."""
+        if self.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return True
+        from jobs.registry import kind_get
+
+        kind = kind_get(self.kind)
+        return self.status == JobStatus.DONE and kind is not None and kind.on_cancel is not None
 
     @property
     def processed(self) -> int:

@@ -33,6 +33,10 @@ The handler contract:
   each in its own savepoint; an item that still raises is failed with the reason "error". It should
   therefore be safe to call again for items whose earlier call was rolled back.
 - `on_finish(job)` (optional) runs once, in the transaction that marks the job done or cancelled.
+- `on_cancel(job) -> int` (optional) undoes what is still undoable when the job is cancelled (a bulk
+  invitation withdraws its mails not sent yet): in the transaction that marks it cancelled, and also
+  on a finished ("done") job, whose paced side effects may still be waiting; it returns how many
+  things it withdrew (0 on a done job: nothing left to cancel, the job stays done).
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class JobKind:
     result_columns: Sequence[tuple[Any, str]] = ()  # (header (lazy), key in JobItem.result) for the CSV
     reason_texts: dict[str, Any] = field(default_factory=dict)  # code → lazy text with %(name)s params
     on_finish: Callable[[Job], None] | None = None
+    on_cancel: Callable[[Job], int] | None = None
 
     def __post_init__(self) -> None:
         if self.perm not in Perm.values:

@@ -216,6 +216,8 @@ def _job_finish(job_pk: Any, kind: JobKind | None) -> str:
         _pending_cancel(job)
     if JobItem.objects.filter(job_id=job_pk, status=ItemStatus.PENDING).exists():
         return job.status  # another runner holds the rest; it finishes the job
+    if cancelling and kind is not None and kind.on_cancel is not None:
+        kind.on_cancel(job)  # every chunk has committed: nothing it withdraws can be written after it
     job.refresh_from_db()
     job.status = JobStatus.CANCELLED if cancelling else JobStatus.DONE
     job.finished_at = job.heartbeat_at = timezone.now()
@@ -266,6 +268,8 @@ def job_cancel(*, job: Job, actor: User | None, ip: str | None = None) -> Job:
     runner stops before its next chunk and marks the job cancelled. Finished: Conflict."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.status == JobStatus.DONE and job.may_cancel:
+            return _done_job_cancel(job, actor=actor, ip=ip)
         if job.status in FINISHED:
             raise Conflict(_("This job has already ended (%(status)s)."), params={"status": job.get_status_display()})
         if job.status == JobStatus.CANCELLING:
@@ -283,6 +287,21 @@ def job_cancel(*, job: Job, actor: User | None, ip: str | None = None) -> Job:
             # would find; the row lock makes this and its finish exclusive.)
             _job_finish(job.pk, kind_get(job.kind))
         job.refresh_from_db()
+    return job
+
+
+def _done_job_cancel(job: Job, *, actor: User | None, ip: str | None) -> Job:
+    """A finished job whose kind still holds back side effects (paced mails): withdraw what waits;
+    the job is then cancelled. Nothing left to withdraw: Conflict, the job stays done."""
+    kind = kind_get(job.kind)
+    job.status = JobStatus.CANCELLED
+    job.cancel_requested_by = actor if actor is not None and actor.pk else None
+    job.cancel_requested_at = timezone.now()
+    job.save(update_fields=["status", "cancel_requested_by", "cancel_requested_at"])
+    if kind is None or kind.on_cancel is None or not kind.on_cancel(job):
+        raise Conflict(_("This job has already ended and left nothing to cancel."))  # rolls the above back
+    job.refresh_from_db()
+    event_record(tenant=job.tenant, kind=JobEvents.JOB_CANCELLED, actor=actor, data=_event_data(job), ip=ip)
     return job
 
 

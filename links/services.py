@@ -119,12 +119,20 @@ def recipient_language(address: str, *, draft_language: str = "") -> str:
     """The language a link's mail is filed in: the recipient's when the address belongs to a user of
     the portal, else the draft's (what the sender wrote it in), else the site's default. Never the
     language of whatever thread happens to send it."""
+    return recipient_languages([address], draft_language=draft_language)[address]
+
+
+def recipient_languages(addresses: list[str], *, draft_language: str = "") -> dict[str, str]:
+    """recipient_language() for many addresses with one query (a bulk invitation's chunk)."""
     from django.conf import settings
+    from django.db.models.functions import Lower
 
     from partnercenter.models import User
 
-    known = User.objects.filter(email__iexact=address).exclude(language="").values_list("language", flat=True).first()
-    return known or draft_language or settings.LANGUAGE_CODE
+    known = dict(User.objects.annotate(address=Lower("email")).filter(address__in=[a.lower() for a in addresses])
+                 .exclude(language="").values_list("address", "language"))
+    fallback = draft_language or settings.LANGUAGE_CODE
+    return {address: known.get(address.lower()) or fallback for address in addresses}
 
 
 def link_sent(locked: TokenLink, *, actor: Any, ip: str | None = None, **log: Any) -> None:

@@ -137,6 +137,9 @@ def demo_load() -> bool:
         from licenses.demo import demo_licenses
 
         demo_licenses(tenants)
+        from invitations.demo import demo_bulk_invitations
+
+        demo_bulk_invitations(tenants)
         from api.demo import demo_api
 
         demo_api(tenants)

@@ -56,3 +56,9 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # Seconds a mail server may take to answer before the send fails and is retried; without it a hung server
 # holds the worker (and the rows it claimed) forever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Bulk invitations ("Invite many customers"): the uploaded CSV's size limit (checked before the body is
+# read), and how many of its mails the outbox sends per minute (each mail gets its send_after).
+BULK_INVITATION_MAX_BYTES = env.int("BULK_INVITATION_MAX_BYTES", default=2 * 1024 * 1024)
+BULK_INVITATION_MAILS_PER_MINUTE = env.int("BULK_INVITATION_MAILS_PER_MINUTE", default=120)
+# At most this many rows per file (a 10,001-row file is refused).
+BULK_INVITATION_MAX_ROWS = env.int("BULK_INVITATION_MAX_ROWS", default=10_000)

@@ -87,3 +87,24 @@ def reset() -> None:
     with _LOCK:
         SEEN.clear()
     _CRASHED.clear()
+
+
+def _slow_bulk_invitations() -> None:
+    """In a worker started with PC_TEST_BULK_SLEEP (tests/test_bulk_invitations_celery.py): the bulk
+    invitation kind with small chunks that sleep, so a test can kill the worker in the middle of a job."""
+    import dataclasses
+    import os
+
+    seconds = float(os.environ.get("PC_TEST_BULK_SLEEP") or 0)
+    if not seconds:
+        return
+    from invitations.jobs import BULK_INVITE
+
+    def slow_chunk(job, items) -> None:  # noqa: ANN001
+        time.sleep(seconds)
+        BULK_INVITE.handler(job, items)
+
+    register(dataclasses.replace(BULK_INVITE, handler=slow_chunk, chunk_size=5))
+
+
+_slow_bulk_invitations()

@@ -405,7 +405,7 @@ def test_the_walk_reaches_every_page_of_the_portal():
         "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/cancel/",
         "resellers/<uuid:reseller_id>/remove/", "providers/<uuid:provider_id>/remove/",
         "customers/requests/<int:request_id>/revoke/", "resellers/requests/<int:request_id>/revoke/",
-        "directory/", "company-profile/directory-listing/",
+        "directory/", "company-profile/directory-listing/", "customers/requests/bulk/",
         # Issue 11: partner users, invitations, and supporting customers from the Customers row.
         "users/", "users/<int:user_id>/", "users/invite/", "users/invitations/", "users/invitation/<str:token>/",
         "users/<int:user_id>/deactivate/", "users/<int:user_id>/reactivate/",

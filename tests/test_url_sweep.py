@@ -206,6 +206,11 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         patch.setattr("jobs.services.job_enqueue_on_commit", lambda job_id: None)
         job = job_create(tenant=owner, actor=owner_admin, kind=ECHO.name, items=[("c1", customer.name)])
 
+    from invitations.models import BulkInvitation
+
+    bulk = BulkInvitation.objects.create(partner=owner, created_by=owner_admin, subject="Hi", body="[LINK]",
+                                         language="en", rows=[[1, "bulk@example.com", "", ""]])
+
     group = gdap_services.group_create(partner=owner, actor=owner_admin, name="Helpdesk")
     gdap_services.member_add(group, actor=owner_admin, user=owner_admin)
     template = gdap_services.template_save(partner=owner, actor=owner_admin, name="Standard", duration="P90D",
@@ -230,6 +235,8 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
         "customers/requests/<int:request_id>/send/": f"/customers/requests/{request.id}/send/",
         "customers/requests/<int:request_id>/resend/": f"/customers/requests/{request.id}/resend/",
         "customers/requests/<int:request_id>/revoke/": f"/customers/requests/{request.id}/revoke/",
+        "customers/requests/bulk/<uuid:bulk_id>/": f"/customers/requests/bulk/{bulk.id}/",
+        "customers/requests/bulk/<uuid:bulk_id>/send/": f"/customers/requests/bulk/{bulk.id}/send/",
         "admin-center/acceptances/<uuid:acceptance_id>/": f"/admin-center/acceptances/{acceptance.id}/",
         "jobs/<uuid:job_id>/": f"/jobs/{job.id}/",
         "jobs/<uuid:job_id>/progress/": f"/jobs/{job.id}/progress/",
@@ -271,6 +278,7 @@ def test_tenant_object_routes_are_404_across_tenants() -> None:
             list(SecurityGroup.objects.order_by("pk").values_list("name", "description")),
             SecurityGroupMember.objects.count(),
             list(RoleTemplate.objects.order_by("pk").values_list("name", "duration")),
+            list(BulkInvitation.objects.values_list("status", "job_id")),
         )
 
     before = snapshot()

@@ -65,6 +65,26 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
     return blockers
 
 
+def pending_requests(*, partner: Tenant, emails: list[str]):  # noqa: ANN201
+    """The partner's pending requests addressed to these (normalised) emails: the "one pending request
+    per customer email" rule of a single invite (issuing) and of every row of a bulk invitation."""
+    return RelationshipRequest.objects.filter(partner=partner, email__in=emails, status="pending")
+
+
+def customer_emails(*, partner: Tenant, emails: list[str]) -> set[str]:
+    """Which of these (normalised) emails belong to a user of a customer the partner already has an
+    active reseller relationship with ("already a customer"), one query."""
+    from customers.models import RelationshipStatus, ResellerRelationship
+
+    customers = ResellerRelationship.objects.filter(partner=partner, status=RelationshipStatus.ACTIVE).values(
+        "customer_id")
+    from django.db.models.functions import Lower
+
+    rows = (Membership.objects.filter(tenant_id__in=customers, is_active=True)
+            .annotate(address=Lower("user__email")).filter(address__in=emails).values_list("address", flat=True))
+    return set(rows)
+
+
 def dap_conflicts(*, request: RelationshipRequest, customer: Tenant) -> list[tuple[str, Tenant]]:
     """Services for which another partner holds admin permissions today (multichannel)."""
     if not request.include_dap:

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from customers.rules import dap_allowed
 from invitations.drafts import draft_checked
 from invitations.errors import NotAllowed, PendingRequestExists
-from invitations.models import AcceptanceStatus, RelationshipRequest, RequestStatus
+from invitations.models import AcceptanceStatus, RelationshipRequest
+from invitations.services.checks import pending_requests
 from links.kinds import link_path
 from links.services import (
     email_checked,
@@ -40,21 +41,11 @@ def _require_requester(actor: User, partner: Tenant) -> None:
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
 
 
-def invitation_create(
-    *,
-    partner: Tenant,
-    actor: User,
-    include_dap: bool,
-    customer_email: str = "",
-    reusable: bool = False,
-    provider: Tenant | None = None,
-    ip: str | None = None,
-    reissue: bool = False,
-) -> tuple[RelationshipRequest, str]:
-    """A new request with a fresh link. One pending request per customer email: when the email has
-    one, PendingRequestExists says so, and only `reissue=True` (the user confirmed) gives that request
-    a new link and these settings (the link in the mail already sent dies)."""
-    perms = permissions_of(user=actor, tenant=partner)
+def request_rights_check(*, partner: Tenant, actor: User | None, include_dap: bool, provider: Tenant | None = None
+                         ) -> None:
+    """Who may request a reseller relationship (PRODUCT.md's role table) and with admin permissions:
+    a single invite and every chunk of a bulk invitation ask here."""
+    perms = permissions_of(user=actor, tenant=partner) if actor is not None and actor.pk else frozenset()
     if partner.kind != TenantKind.PARTNER or Perm.RELATIONSHIP_REQUEST not in perms:
         raise NotAllowed(_("You don't have permission to request reseller relationships."))
     if include_dap and not dap_allowed(partner):
@@ -70,6 +61,23 @@ def invitation_create(
         # F2 is for direct partners and indirect providers; a reseller invites with its provider (F3).
         raise NotAllowed(_("An indirect reseller invites customers together with one of its indirect providers: "
                            "use Invite new customers."), field="provider")
+
+
+def invitation_create(
+    *,
+    partner: Tenant,
+    actor: User,
+    include_dap: bool,
+    customer_email: str = "",
+    reusable: bool = False,
+    provider: Tenant | None = None,
+    ip: str | None = None,
+    reissue: bool = False,
+) -> tuple[RelationshipRequest, str]:
+    """A new request with a fresh link. One pending request per customer email: when the email has
+    one, PendingRequestExists says so, and only `reissue=True` (the user confirmed) gives that request
+    a new link and these settings (the link in the mail already sent dies)."""
+    request_rights_check(partner=partner, actor=actor, include_dap=include_dap, provider=provider)
     if provider is not None:
         from resellers.selectors import is_partnered_reseller
 
@@ -98,11 +106,7 @@ def _invitation_create_once(
     provider: Tenant | None, reissue: bool,
 ) -> tuple[RelationshipRequest, str]:
     if email:
-        existing = (
-            RelationshipRequest.objects.select_for_update()
-            .filter(partner=partner, email=email, status=RequestStatus.PENDING)
-            .first()
-        )
+        existing = pending_requests(partner=partner, emails=[email]).select_for_update().first()
         if existing is not None:
             if existing.is_expired():
                 link_expire(existing)

@@ -76,5 +76,12 @@ class Command(BaseCommand):
                 "Add the host name to ALLOWED_HOSTS to be reachable under it."))
         if options["no_serve"]:
             return
+        if reloaded_child:
+            # The serving process (the autoreloader's child): eager tasks and no beat process, so the
+            # periodic sweeps run in a thread here (paced bulk invitation mails, expiry, resumed jobs).
+            from partnercenter.beat import start_in_process_beat
+
+            if start_in_process_beat() is not None:
+                self.stdout.write("In-process beat started (the periodic sweeps of CELERY_BEAT_SCHEDULE).")
         bind = f"[{host.strip('[]')}]:{port}" if ":" in host else f"{host}:{port}"
         call_command("runserver", bind, use_ipv6=":" in host)
