@@ -271,7 +271,7 @@ def _listed(*, partner: Tenant, search: str = "", prefix: bool = False, reseller
 
 
 EXPORT_COLUMNS = ("customer_id_text", "customer__name", "customer__primary_domain", "via_provider",
-                  "indirect_reseller")
+                  "indirect_reseller", "role")
 
 
 def customers_export_rows(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from customers import selectors, services
 from customers.forms import RemoveRelationshipForm
-from customers.models import ResellerRelationship
+from customers.models import RelationshipRole, ResellerRelationship
 from gdap.selectors import gdap_summary
 from partnercenter import errors
 from partnercenter.clientip import client_ip
@@ -77,10 +77,12 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     partner = request.tenant  # type: ignore[attr-defined]
     # The words of the Relationship column looked up once, not per row (relationship_label's wording).
     reseller_only, via_provider = _("Reseller"), _("Reseller via indirect provider (%(provider)s)")
+    advisor = _("Advisor")
     rows = (
-        [customer_id, name, domain_to_unicode(domain), via_provider % {"provider": via} if via else reseller_only,
+        [customer_id, name, domain_to_unicode(domain),
+         advisor if role == RelationshipRole.ADVISOR else via_provider % {"provider": via} if via else reseller_only,
          indirect]
-        for customer_id, name, domain, via, indirect in selectors.customers_export_rows(
+        for customer_id, name, domain, via, indirect, role in selectors.customers_export_rows(
             partner=partner, search=search, reseller=reseller)
     )
     header = [_("Tenant ID"), _("Company name"), _("Primary domain"), _("Relationship"), _("Indirect reseller")]

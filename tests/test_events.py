@@ -114,6 +114,9 @@ OFFER_KINDS = {"offer.created", "offer.sent", "offer.resent", "offer.deactivated
                "offer.acceptance_failed"}
 OWNERS["offers"] = OFFER_KINDS
 OWNERS["customers"] = OWNERS["customers"] | {"relationship.advisor_created"}
+# Issue 13 §3 (bulk invitations): an upload, its confirmation and the withdrawal of its unsent mails.
+BULK_KINDS = {"request.bulk_uploaded", "request.bulk_sent", "request.bulk_withdrawn"}
+OWNERS["invitations"] = OWNERS["invitations"] | BULK_KINDS
 
 
 @pytest.fixture
@@ -149,7 +152,7 @@ def subscribed():
 def test_every_kind_keeps_its_stored_value_and_label_and_is_declared_by_its_own_app():
     current = {k.value: str(k.label) for k in events.kinds()}
     new = (GDAP_KINDS | MEMBER_KINDS | CUSTOMER_USER_KINDS | SERVICE_REQUEST_KINDS | LICENSE_KINDS | API_KINDS
-           | WEBHOOK_KINDS | DIRECTORY_KINDS | PARTNERSHIP_ASK_KINDS | OFFER_KINDS | {"relationship.advisor_created"})
+           | WEBHOOK_KINDS | DIRECTORY_KINDS | PARTNERSHIP_ASK_KINDS | OFFER_KINDS | BULK_KINDS | {"relationship.advisor_created"})
     assert {value: label for value, label in current.items() if value not in new} == BEFORE | ADDED
     assert set(current) == set(BEFORE) | set(ADDED) | new
     for app, values in OWNERS.items():

@@ -18,6 +18,7 @@ from partnercenter.models import ActivityLog, Cloud, OutboxEmail
 from partnercenter.roles import Role
 from subscriptions.models import Offer, Subscription
 from subscriptions.services import Line
+from tests.conftest import client_for
 from tests.factories import PartnerFactory, TenantFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -283,12 +284,17 @@ def test_an_advisor_offer_never_demotes_a_reseller(partner, partner_admin, custo
 
 
 def test_customers_list_says_advisor(partner, partner_admin, customer, customer_admin):
-    from customers.selectors import customers_export_rows, relationship_label
+    import csv
+    import io
+
+    from customers.selectors import customer_for_partner, relationship_label
 
     _offer, raw = trial(partner, partner_admin)
     accept(raw, customer_admin, customer)
-    assert [relationship_label(row) for row in customers_export_rows(partner=partner, search="", reseller=None)] == [
-        "Advisor"]
+    assert relationship_label(customer_for_partner(partner=partner, customer_id=customer.id)) == "Advisor"
+    response = client_for(partner_admin).get("/customers/export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert [row[3] for row in rows[1:]] == ["Advisor"]
 
 
 def test_the_ensure_retry_does_not_recurse(partner, customer, monkeypatch):

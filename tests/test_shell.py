@@ -36,7 +36,8 @@ def test_direct_partner_admin_sees_every_workspace_and_customers_is_current(part
     html = client_for(partner_admin).get("/customers/").content.decode()
     found = links(html)
     assert list(found) == ["Customers", "Admin relationships", "Expiring admin relationships", "Relationship requests",
-                           "Service requests", "Offers", "Activity log", "Background jobs", "Company profile", "Users",
+                           "Service requests", "Trial invitations", "Purchase offers",
+                           "Delegated administration offers", "Offers", "Activity log", "Background jobs", "Company profile", "Users",
                            "Security groups", "Role templates", "API access", "Webhooks", "Developer outbox"]
     assert 'aria-current="page"' in found["Customers"]
     assert all("aria-current" not in attrs for label, attrs in found.items() if label != "Customers")
