@@ -188,7 +188,7 @@ def main() -> int:
     pipeline.gdap.done(t0)
     os.environ["CELERY_BROKER_URL"] = broker  # gunicorn queues the acceptances (this process is set up already)
     routes = {name: {"queue": pipeline.PARKED} for name in ("partnercenter.tasks.outbox_deliver",
-                                                            "partnercenter.tasks.outbox_deliver_batch")}
+                                                            "partnercenter.tasks.outbox_drain")}
     with tempfile.TemporaryDirectory(prefix="bench-accept-") as tmp:
         server = worker = None
         try:

@@ -293,7 +293,7 @@ def job_run(partner, admin, customers, template, redis_url: str, log_dir: Path) 
     queue = f"bench-gdap-{uuid.uuid4().hex[:8]}"
     worker = CeleryWorker(broker_url=redis_url, queue=queue, database_url=os.environ["TEST_DATABASE_URL"],
                           log_path=log_dir / f"worker-{len(customers)}.log",
-                          task_routes={"partnercenter.tasks.outbox_deliver_batch": {"queue": queue + "-mail"},
+                          task_routes={"partnercenter.tasks.outbox_drain": {"queue": queue + "-mail"},
                                        "partnercenter.tasks.outbox_deliver": {"queue": queue + "-mail"}}).start()
     try:
         worker.wait_ready()

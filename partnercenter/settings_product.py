@@ -50,8 +50,16 @@ API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="500/min")
 WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=24)
 WEBHOOKS_SECRET_OVERLAP_HOURS = env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
 WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
-# Mail (partnercenter/services.py outbox): a worker's mail task sends its own row, then up to this many more
-# due mails over the same SMTP connection, each claimed just before it is sent (at most once per row).
+# Mail (partnercenter/outbox.py). A commit wakes a drain task (coalesced through the cache for
+# OUTBOX_WAKE_SECONDS at most), which sends up to OUTBOX_DRAIN_MAX due mails over its SMTP connection,
+# claiming OUTBOX_CLAIM_SIZE rows per commit (at most once per row: a worker killed mid-batch leaves up to
+# that many rows 'sending', which the sweep marks failed rather than send twice). A retrying row's own task
+# sends it, then up to OUTBOX_BATCH_SIZE more.
+OUTBOX_WAKE_SECONDS = env.int("OUTBOX_WAKE_SECONDS", default=60)
+# Drain tasks that may be queued side by side (a worker's concurrency is a good value).
+OUTBOX_DRAINS = env.int("OUTBOX_DRAINS", default=2)
+OUTBOX_DRAIN_MAX = env.int("OUTBOX_DRAIN_MAX", default=2000)
+OUTBOX_CLAIM_SIZE = env.int("OUTBOX_CLAIM_SIZE", default=20)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # Seconds a mail server may take to answer before the send fails and is retried; without it a hung server
 # holds the worker (and the rows it claimed) forever.

@@ -9,7 +9,7 @@ from celery import shared_task, signals
 from django.conf import settings
 from django.core.mail import get_connection
 
-from partnercenter import services
+from partnercenter import outbox as services
 
 # A mail connection a worker process left idle this long is closed and opened again before the next
 # mail, rather than found dead by it: servers drop idle sessions (Postfix after 300 s by default).
@@ -74,17 +74,22 @@ def outbox_deliver_task(email_id: int) -> bool:
     return sent
 
 
-@shared_task(name="partnercenter.tasks.outbox_deliver_batch")
-def outbox_deliver_batch_task(email_ids: list[int]) -> int:
-    """Send a bulk job chunk's mails over one SMTP session (one task per chunk, not per mail). A mail
-    the server refuses goes on with the single task's retries and backoff. Returns how many were sent."""
-    sent = 0
-    with get_connection() as connection:
-        for email_id in email_ids:
-            try:
-                sent += services.outbox_email_deliver(email_id=email_id, connection=connection)
-            except services.OutboxSendFailed:
-                outbox_deliver_task.apply_async(args=(email_id,), countdown=5)
+@shared_task(name="partnercenter.tasks.outbox_drain")
+def outbox_drain_task(slot: int = 0) -> int:
+    """Send the due mails (a wake-up queued this; see partnercenter/outbox.py) over this worker process's
+    SMTP connection, up to OUTBOX_DRAIN_MAX, then queue a successor if more wait, so that other tasks get
+    their turn. A refused mail goes on with its own task's retries; the drain tries again a little later.
+    Returns how many this task sent."""
+    services.outbox_wake_taken(slot)
+    try:
+        sent = services.outbox_drain(connection=mail_connection(), limit=settings.OUTBOX_DRAIN_MAX)
+    except services.OutboxSendFailed as exc:
+        mail_connection_drop()
+        outbox_deliver_task.apply_async(args=(exc.email_id,), countdown=5)
+        outbox_drain_task.apply_async(args=(slot,), countdown=5)
+        return 0
+    if sent >= settings.OUTBOX_DRAIN_MAX:
+        services.outbox_wake()
     return sent
 
 

@@ -49,10 +49,10 @@ from gdap.services.names import display_name_for, unique_display_names
 from links.kinds import KINDS, link_path
 from links.models import LinkStatus
 from links.tokens import token_new
-from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import Code, DomainError, Forbidden
 from partnercenter.events import event_record_many
 from partnercenter.models import CompanyProfile, Membership, OutboxEmail, Tenant, User
+from partnercenter.outbox import outbox_send_on_commit
 from partnercenter.roles import Perm, Role
 
 MAIL_TEMPLATE = approval_send.TEMPLATE
@@ -238,12 +238,9 @@ def _approval_mail(profile: CompanyProfile | None, customer: Tenant, rel: AdminR
 
 
 def _deliver_on_commit(mails: list[OutboxEmail]) -> None:
-    """One delivery task for the chunk's mails (a broker message per mail cost more than the chunk's
-    inserts); a lost message leaves the rows pending and the outbox sweep sends them."""
-    from partnercenter.tasks import outbox_deliver_batch_task
-
-    if mails:
-        enqueue_on_commit(outbox_deliver_batch_task, [mail.pk for mail in mails])
+    """The chunk's mails are sent after commit (one wake-up of the outbox's drain, not a task per mail); a
+    lost wake-up leaves the rows pending and the outbox sweep sends them."""
+    outbox_send_on_commit([mail.pk for mail in mails])
 
 
 # --- bulk terminate and remove Global Administrator -----------------------------------------------

@@ -33,10 +33,10 @@ from invitations.services.issuing import request_rights_check
 from links.kinds import KINDS, link_path
 from links.services import recipient_languages
 from links.tokens import token_new
-from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import Invalid
 from partnercenter.events import event_record, event_record_many
 from partnercenter.models import OutboxEmail, OutboxStatus, Tenant, User
+from partnercenter.outbox import outbox_send_on_commit
 
 # The draft's stand-in for each customer's personal link; replaced row by row when the mails are written.
 LINK_PLACEHOLDER = "[LINK]"
@@ -161,10 +161,7 @@ def _requests_create(job: Any, bulk: BulkInvitation, actor: User | None, todo: l
     OutboxEmail.objects.bulk_create(mails, batch_size=1000)
     event_record_many(events)
     due = [mail.pk for mail in mails if mail.send_after <= now]
-    if due:
-        from partnercenter.tasks import outbox_deliver_batch_task
-
-        enqueue_on_commit(outbox_deliver_batch_task, due)  # the rest: the outbox sweep, once due
+    outbox_send_on_commit(due)  # the rest: the outbox sweep, once due
 
 
 def withdraw_unsent(job: Any) -> int:
