@@ -54,7 +54,8 @@ def signup_start(*, rel_request: RelationshipRequest, raw_token: str, data: dict
     context = {"partner": rel_request.partner, "email": email, "page_url": page_url,
                "login_url": f"{origin}{reverse('account_login')}",
                "password_reset_url": f"{origin}{reverse('account_reset_password')}",
-               "hours": CONFIRM_SECONDS // 3600}
+               "hours": CONFIRM_SECONDS // 3600,
+               "is_offer": rel_request.kind == "advisor_offer"}  # the mails name what is being answered
     # Hashed on both paths: the time the answer takes must not tell an existing account either.
     password_hash = make_password(data["password"])
     existing = User.objects.filter(email__iexact=email).first()

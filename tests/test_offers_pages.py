@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
 from customers.models import ResellerRelationship
 from links.kinds import link_path
@@ -190,3 +191,24 @@ def test_signed_out_visitor_sees_sign_in_and_sign_up(partner, partner_admin, cli
     response = client.post(link_path("advisor_offer", raw), {"company_name": "", "primary_domain": "x",
                                                               "country": "DE", "email": "bad", "password": "x"})
     assert response.status_code == 400 and "is-invalid" in response.content.decode()
+
+
+def test_the_sign_up_mails_of_an_offer_speak_of_the_offer_not_of_a_relationship_request(
+        partner, partner_admin, clear_cache, django_capture_on_commit_callbacks):  # noqa: ANN001
+    from django.core import mail
+
+    from tests.test_security_links import SIGNUP
+
+    _offer, raw = make_trial(partner, partner_admin)
+    url = link_path("advisor_offer", raw)
+    existing = member(TenantFactory(primary_domain="taken.example"), Role.CUSTOMER_GLOBAL_ADMIN,
+                      email="owner@taken.example")
+    for data in ({**SIGNUP}, {**SIGNUP, "email": existing.email, "primary_domain": "fresh.example"}):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert Client().post(url, data).status_code == 200
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert f"offer of {partner.name}" in message.subject + message.body
+        assert "relationship request" not in message.subject + message.body
+        assert url in message.body
+    assert "open the offer again to accept it" in mail.outbox[1].body
