@@ -3,7 +3,7 @@ a preview (BulkInvitation); "Send" starts a background job (invitations/jobs.py)
 tracked, addressed relationship request per row — the same rights (issuing.request_rights_check), the
 same rules (checks.customer_emails, checks.pending_requests), the same link rows and activity kinds as a
 single invite — with a few queries per chunk. The mails go through the outbox, paced by send_after
-(BULK_INVITATION_MAILS_PER_MINUTE); cancelling withdraws the ones not sent yet.
+(BULK_INVITATION_MAILS_PER_MINUTE, 0 = unpaced); cancelling withdraws the ones not sent yet.
 
 Idempotent per email: a job's items are unique per email and never run twice (jobs engine); across
 uploads the pending-request rule skips an address that already has a request (and the partial unique
@@ -127,6 +127,12 @@ def invite_chunk(job: Any, items: list) -> None:
         _requests_create(job, bulk, actor, todo)
 
 
+def _pace_seconds() -> float:
+    """Seconds between two of a job's mails (BULK_INVITATION_MAILS_PER_MINUTE; 0 or less: unpaced)."""
+    per_minute = settings.BULK_INVITATION_MAILS_PER_MINUTE
+    return 60.0 / per_minute if per_minute > 0 else 0.0
+
+
 def _requests_create(job: Any, bulk: BulkInvitation, actor: User | None, todo: list) -> None:
     partner = bulk.partner
     now = timezone.now()
@@ -142,7 +148,7 @@ def _requests_create(job: Any, bulk: BulkInvitation, actor: User | None, todo: l
         for item, token in zip(todo, tokens, strict=True)
     ]
     RelationshipRequest.objects.bulk_create(requests)
-    pace = 60.0 / max(1, settings.BULK_INVITATION_MAILS_PER_MINUTE)
+    pace = _pace_seconds()
     mails, events = [], []
     for item, token, rel in zip(todo, tokens, requests, strict=True):
         link = settings.SITE_URL + link_path(RelationshipRequest.kind, token.raw)
