@@ -19,6 +19,7 @@ The worker runs the production settings (EMAIL_URL=smtp://127.0.0.1:<sink>) with
 Prints `PASS|FAIL outbox mails/s / smtplib mails/s = <ratio> (target >= 0.5)` and a correctness line (every
 row sent once, in one attempt; the sink received exactly --count messages), plus the SMTP connections and
 PostgreSQL sessions each side opened. Exit 0 unless --strict and a miss (1); 2 when it cannot run.
+The bulk-invitation half of issue 13 §4's bullet is bench/bulk_mail.py (it imports outbox_measure).
 """
 
 from __future__ import annotations
@@ -102,23 +103,12 @@ def deliver(ids: list[int], worker) -> float:  # noqa: ANN001
         return len(ids) / (time.perf_counter() - started)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=0, help="mails per side (10,000; quick 1,000)")
-    parser.add_argument("--quick", action="store_true", help="1,000 mails per side")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    args = parser.parse_args()
-    count = args.count or (1_000 if args.quick else 10_000)
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    broker = os.environ.get("BENCH_BROKER_URL", pipeline.DEFAULT_BROKER)
-    started = time.perf_counter()
-    print(f"Outbox mail benchmark — {count:,} mails, database {url.rsplit('/', 1)[-1]}, broker {broker}")
-    try:
-        version = pipeline.setup(url, broker)
-    except Exception as exc:  # noqa: BLE001
-        print(f"cannot run: {exc}")
-        return 2
-    print(f"  PostgreSQL {version}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+def outbox_measure(count: int, broker: str, *, smtplib_floor: bool = True) -> dict:
+    """The outbox figure (after pipeline.setup()): `count` pending rows (plus WARMUP) delivered by a fresh
+    worker to a fresh sink; with `smtplib_floor`, the same messages through smtplib first. Returns
+    {"seconds", "rate" (mails/s), "smtplib_rate" (None without the floor), "floor_counts", "sink_counts"
+    ((messages, connections) each sink took), "opened" (PostgreSQL sessions), "sent" (rows sent once, in
+    one attempt)}. Raises when the worker fails or times out. Also used by bench/bulk_mail.py."""
     from django.db import connection
 
     from partnercenter.models import OutboxEmail, OutboxStatus
@@ -127,17 +117,19 @@ def main() -> int:
         cur.execute(f"TRUNCATE {OutboxEmail._meta.db_table} RESTART IDENTITY")
     warm = rows_create(WARMUP, 0)
     ids = rows_create(count, WARMUP)
-    t0 = pipeline.gdap.step(f"rendering {count:,} messages for the floor")
-    messages = messages_render(ids)
-    pipeline.gdap.done(t0)
+    smtplib_rate, floor_counts = None, (0, 0)
     worker = sink = None
     with tempfile.TemporaryDirectory(prefix="bench-mail-") as tmp:
         try:
-            sink = pipeline.SmtpSink()
-            t0 = pipeline.gdap.step("floor: smtplib, one connection")
-            smtplib_rate = floor(sink.port, messages)
-            pipeline.gdap.done(t0, f"({smtplib_rate:,.0f} mails/s)")
-            floor_counts = sink.stop()
+            if smtplib_floor:
+                t0 = pipeline.gdap.step(f"rendering {count:,} messages for the floor")
+                messages = messages_render(ids)
+                pipeline.gdap.done(t0)
+                sink = pipeline.SmtpSink()
+                t0 = pipeline.gdap.step("floor: smtplib, one connection")
+                smtplib_rate = floor(sink.port, messages)
+                pipeline.gdap.done(t0, f"({smtplib_rate:,.0f} mails/s)")
+                floor_counts = sink.stop()
             sink = pipeline.SmtpSink()
             os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{sink.port}"  # the worker's settings read it
             t0 = pipeline.gdap.step("starting the worker (prefork, 2 processes)")
@@ -157,15 +149,40 @@ def main() -> int:
             worker = None
             sink_counts = sink.stop()
             sink = None
-        except Exception as exc:  # noqa: BLE001
-            print(f"\ncannot run: {exc}")
-            return 2
         finally:
             if worker is not None:
                 worker.stop()
             if sink is not None:
                 sink.stop()
     sent = OutboxEmail.objects.filter(id__in=ids, status=OutboxStatus.SENT, attempts=1).count()
+    return {"seconds": count / outbox_rate, "rate": outbox_rate, "smtplib_rate": smtplib_rate,
+            "floor_counts": floor_counts, "sink_counts": sink_counts, "opened": opened, "sent": sent}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=0, help="mails per side (10,000; quick 1,000)")
+    parser.add_argument("--quick", action="store_true", help="1,000 mails per side")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    count = args.count or (1_000 if args.quick else 10_000)
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    broker = os.environ.get("BENCH_BROKER_URL", pipeline.DEFAULT_BROKER)
+    started = time.perf_counter()
+    print(f"Outbox mail benchmark — {count:,} mails, database {url.rsplit('/', 1)[-1]}, broker {broker}")
+    try:
+        version = pipeline.setup(url, broker)
+    except Exception as exc:  # noqa: BLE001
+        print(f"cannot run: {exc}")
+        return 2
+    print(f"  PostgreSQL {version}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    try:
+        result = outbox_measure(count, broker)
+    except Exception as exc:  # noqa: BLE001
+        print(f"\ncannot run: {exc}")
+        return 2
+    smtplib_rate, outbox_rate, sent = result["smtplib_rate"], result["rate"], result["sent"]
+    floor_counts, sink_counts, opened = result["floor_counts"], result["sink_counts"], result["opened"]
     print(f"\n  smtplib, one connection   {smtplib_rate:8.1f} mails/s ({floor_counts[1]} SMTP connection)")
     print(f"  outbox + Celery           {outbox_rate:8.1f} mails/s")
     print(f"  the worker opened {sink_counts[1]} SMTP connections for {sink_counts[0]:,} mails (warm-up "

@@ -129,11 +129,12 @@ def verdict(results: list[tuple[str, float, float]], strict: bool, checks: list[
 # --- a local SMTP sink (aiosmtpd) in a process of its own ------------------------------------------
 
 SINK = r"""
-import signal, sys
+import signal, sys, time
 from aiosmtpd.controller import Controller
 
 class Counting:
     messages = sessions = 0
+    last = 0.0  # time.time() when the last message was accepted
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         Counting.sessions += 1  # one EHLO per SMTP connection (no STARTTLS here)
@@ -142,6 +143,7 @@ class Counting:
 
     async def handle_DATA(self, server, session, envelope):
         Counting.messages += 1
+        Counting.last = time.time()
         return "250 OK"
 
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # the server thread inherits the mask
@@ -150,18 +152,20 @@ controller.start()
 print("ready", flush=True)
 signal.sigwait({signal.SIGTERM})
 controller.stop()
-print(Counting.messages, Counting.sessions, flush=True)
+print(Counting.messages, Counting.sessions, repr(Counting.last), flush=True)
 """
 
 
 class SmtpSink:
     """aiosmtpd on 127.0.0.1 in its own process (not competing for this process's GIL): it accepts and
-    discards every message and, when stopped, says how many messages and connections (EHLOs) it took."""
+    discards every message and, when stopped, says how many messages and connections (EHLOs) it took and
+    when (time.time(), in `last_accepted`) it accepted the last message."""
 
     def __init__(self) -> None:
         import subprocess
 
         self.port = api.free_port()
+        self.last_accepted = 0.0
         self.proc = subprocess.Popen([sys.executable, "-c", SINK, str(self.port)], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         if self.proc.stdout.readline().strip() != "ready":
@@ -172,7 +176,8 @@ class SmtpSink:
         self.proc.terminate()
         out, err = self.proc.communicate(timeout=30)
         try:
-            messages, sessions = (int(x) for x in out.split())
+            messages, sessions, last = out.split()
+            messages, sessions, self.last_accepted = int(messages), int(sessions), float(last)
         except ValueError:
             raise RuntimeError(f"SMTP sink ended without its counts: {err[-2000:]}") from None
         return messages, sessions

@@ -157,6 +157,34 @@ def event_record(
     return entry
 
 
+def event_record_rows(*, tenant: Tenant, actor: User | None, entries: list[tuple[str, dict[str, Any]]],
+                      customer: Tenant | None = None, ip: str | None = None) -> int:
+    """:func:`event_record_many` for entries of one tenant, actor, customer and ip, each a (kind, data): the
+    same rows in one set-based INSERT (partnercenter.bulkinsert) when no subscriber listens to these kinds;
+    with a subscriber, through event_record_many (its subscribers get the rows). Returns how many rows."""
+    from partnercenter.bulkinsert import rows_insert
+    from partnercenter.models import ActivityLog
+
+    values = []
+    for kind, data in entries:
+        registered = _KINDS.get(str(kind))
+        if registered is None:
+            raise LookupError(f"unknown activity kind {kind!r}: declare it in the app's events.py")
+        values.append((registered.value, data or {}))
+    if _SUBSCRIBERS.get(ALL) or any(_SUBSCRIBERS.get(kind) for kind in {kind for kind, _data in values}):
+        event_record_many([{"tenant": tenant, "kind": kind, "actor": actor, "customer": customer, "data": data,
+                            "ip": ip} for kind, data in values])
+        return len(values)
+    client = acting_client.get()
+    known = actor is not None and actor.pk and not client
+    template = ActivityLog(tenant=tenant, kind="", actor=actor if known else None,
+                           actor_email=actor.email if known else "", actor_client=client, customer=customer,
+                           data={}, ip_address=ip)
+    with transaction.atomic():
+        rows_insert(ActivityLog, template, ["kind", "data"], values, returning=())
+    return len(values)
+
+
 class CoreEvents(EventKinds):
     TENANT_CREATED = EventKind("tenant.created", _("Tenant created"), _("Tenant %(name)s was created."))
     PROFILE_UPDATED = EventKind(

@@ -65,7 +65,8 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # holds the worker (and the rows it claimed) forever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Bulk invitations ("Invite many customers"): the uploaded CSV's size limit (checked before the body is
-# read), and how many of its mails the outbox sends per minute (each mail gets its send_after).
+# read), and how many of its mails the outbox sends per minute (each mail gets its send_after; 0: unpaced,
+# every mail due as soon as its chunk commits).
 BULK_INVITATION_MAX_BYTES = env.int("BULK_INVITATION_MAX_BYTES", default=2 * 1024 * 1024)
 BULK_INVITATION_MAILS_PER_MINUTE = env.int("BULK_INVITATION_MAILS_PER_MINUTE", default=120)
 # At most this many rows per file (a 10,001-row file is refused).

@@ -166,6 +166,18 @@ def test_send_creates_one_tracked_addressed_request_per_row_paced_through_the_ou
     assert bulk.bulk_send(bulk=b, actor=partner_admin).pk == job.pk  # a second click: the same job
 
 
+@override_settings(BULK_INVITATION_MAILS_PER_MINUTE=0)
+def test_zero_mails_per_minute_is_unpaced_every_mail_is_due_at_once(partner, partner_admin,
+                                                                  django_capture_on_commit_callbacks):
+    b = preview(partner, partner_admin, "a@x.example\nb@x.example\nc@x.example\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = bulk.bulk_send(bulk=b, actor=partner_admin)
+    job.refresh_from_db()
+    mails = list(OutboxEmail.objects.filter(kind="relationship_request"))
+    assert len(mails) == 3 and {m.send_after for m in mails} == {job.created_at}
+    assert {m.status for m in mails} == {OutboxStatus.SENT}  # the chunk's delivery task sent all of them
+
+
 def test_uploading_the_same_file_twice_sends_nothing_twice(partner, partner_admin, django_capture_on_commit_callbacks):
     text = "a@x.example\nb@x.example\n"
     first, second = preview(partner, partner_admin, text), preview(partner, partner_admin, text)

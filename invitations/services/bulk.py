@@ -3,7 +3,7 @@ a preview (BulkInvitation); "Send" starts a background job (invitations/jobs.py)
 tracked, addressed relationship request per row — the same rights (issuing.request_rights_check), the
 same rules (checks.customer_emails, checks.pending_requests), the same link rows and activity kinds as a
 single invite — with a few queries per chunk. The mails go through the outbox, paced by send_after
-(BULK_INVITATION_MAILS_PER_MINUTE); cancelling withdraws the ones not sent yet.
+(BULK_INVITATION_MAILS_PER_MINUTE, 0 = unpaced); cancelling withdraws the ones not sent yet.
 
 Idempotent per email: a job's items are unique per email and never run twice (jobs engine); across
 uploads the pending-request rule skips an address that already has a request (and the partial unique
@@ -30,11 +30,12 @@ from invitations.events import BulkEvents, RequestEvents
 from invitations.models import BulkInvitation, BulkStatus, RelationshipRequest, RequestStatus
 from invitations.services.checks import customer_emails, pending_requests
 from invitations.services.issuing import request_rights_check
-from links.kinds import KINDS, link_path
+from links.kinds import KINDS, link_paths
 from links.services import recipient_languages
 from links.tokens import token_new
+from partnercenter.bulkinsert import rows_insert
 from partnercenter.errors import Invalid
-from partnercenter.events import event_record, event_record_many
+from partnercenter.events import event_record, event_record_many, event_record_rows
 from partnercenter.models import OutboxEmail, OutboxStatus, Tenant, User
 from partnercenter.outbox import outbox_send_on_commit
 
@@ -127,40 +128,44 @@ def invite_chunk(job: Any, items: list) -> None:
         _requests_create(job, bulk, actor, todo)
 
 
+def _pace_seconds() -> float:
+    """Seconds between two of a job's mails (BULK_INVITATION_MAILS_PER_MINUTE; 0 or less: unpaced)."""
+    per_minute = settings.BULK_INVITATION_MAILS_PER_MINUTE
+    return 60.0 / per_minute if per_minute > 0 else 0.0
+
+
 def _requests_create(job: Any, bulk: BulkInvitation, actor: User | None, todo: list) -> None:
+    """The chunk's requests, mails and activity entries: three set-based INSERTs (partnercenter.bulkinsert),
+    the rows those of a single invite (the request as link_issue + link_sent leave it, created and sent)."""
     partner = bulk.partner
     now = timezone.now()
     actor = actor if actor is not None and actor.pk else None
     row_language = {row[1]: row[3] for row in bulk.rows}
-    languages = recipient_languages([item.key for item in todo], draft_language=bulk.language)
+    emails = [item.key for item in todo]
+    languages = recipient_languages(emails, draft_language=bulk.language)
     tokens = [token_new() for _item in todo]
-    expires = now + KINDS[RelationshipRequest.kind].validity
-    requests = [
-        RelationshipRequest(partner=partner, include_dap=bulk.include_dap, email=item.key, created_by=actor,
-                            token_digest=token.digest, token_last4=token.last4, expires_at=expires, sent_at=now,
-                            sent_by=actor)
-        for item, token in zip(todo, tokens, strict=True)
-    ]
-    RelationshipRequest.objects.bulk_create(requests)
-    pace = 60.0 / max(1, settings.BULK_INVITATION_MAILS_PER_MINUTE)
+    template = RelationshipRequest(partner=partner, include_dap=bulk.include_dap, created_by=actor, sent_at=now,
+                                   sent_by=actor, expires_at=now + KINDS[RelationshipRequest.kind].validity)
+    inserted = rows_insert(RelationshipRequest, template, ["email", "token_digest", "token_last4"],
+                           [(email, token.digest, token.last4) for email, token in zip(emails, tokens, strict=True)],
+                           returning=("id", "email"))
+    if [email for _pk, email in inserted] != emails:
+        raise RuntimeError("bulk invitation: the requests came back in another order")
+    pace = _pace_seconds()
+    prefix = _dedupe_prefix(job.id)
+    links = link_paths(RelationshipRequest.kind, [token.raw for token in tokens])
+    mail = OutboxEmail(tenant=partner, kind=MAIL_KIND, subject=bulk.subject, reply_to=actor.email if actor else "")
     mails, events = [], []
-    for item, token, rel in zip(todo, tokens, requests, strict=True):
-        link = settings.SITE_URL + link_path(RelationshipRequest.kind, token.raw)
+    for item, token, (pk, _email), path in zip(todo, tokens, inserted, links, strict=True):
         send_after = job.created_at + timedelta(seconds=(item.position - 1) * pace)
-        mail = OutboxEmail(
-            to_email=item.key, subject=bulk.subject, body=bulk.body.replace(LINK_PLACEHOLDER, link),
-            language=row_language.get(item.key) or languages[item.key], kind=MAIL_KIND, tenant=partner,
-            reply_to=actor.email if actor else "", dedupe_key=f"{_dedupe_prefix(job.id)}{rel.pk}",
-            send_after=send_after,
-        )
-        mails.append(mail)
+        mails.append((item.key, bulk.body.replace(LINK_PLACEHOLDER, settings.SITE_URL + path),
+                      row_language.get(item.key) or languages[item.key], f"{prefix}{pk}", send_after))
         data = {"last4": token.last4, "email": item.key, "job": str(job.id)}
-        events += [{"tenant": partner, "kind": RequestEvents.REQUEST_CREATED, "actor": actor, "data": data},
-                   {"tenant": partner, "kind": RequestEvents.REQUEST_SENT, "actor": actor, "data": data}]
-        item.mark_done(result={"request": rel.pk, "send_after": send_after.isoformat(timespec="seconds")})
-    OutboxEmail.objects.bulk_create(mails, batch_size=1000)
-    event_record_many(events)
-    due = [mail.pk for mail in mails if mail.send_after <= now]
+        events += [(RequestEvents.REQUEST_CREATED, data), (RequestEvents.REQUEST_SENT, data)]
+        item.mark_done(result={"request": pk, "send_after": send_after.isoformat(timespec="seconds")})
+    ids = rows_insert(OutboxEmail, mail, ["to_email", "body", "language", "dedupe_key", "send_after"], mails)
+    event_record_rows(tenant=partner, actor=actor, entries=events)
+    due = [pk for (pk,), row in zip(ids, mails, strict=True) if row[4] <= now]
     outbox_send_on_commit(due)  # the rest: the outbox sweep, once due
 
 
