@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.rules import dap_allowed
 from links.kinds import link_path
@@ -21,6 +22,9 @@ from partnercenter.views import client_ip
 
 LIST_URLS = {OfferKind.TRIAL: "offers:trial_list", OfferKind.PURCHASE: "offers:purchase_list",
              OfferKind.DAP: "offers:dap_list"}
+# A list's heading is the sidebar's entry (plural); a single offer's page says its kind (OfferKind's label).
+LIST_LABELS = {OfferKind.TRIAL: gettext_lazy("Trial invitations"), OfferKind.PURCHASE: gettext_lazy("Purchase offers"),
+               OfferKind.DAP: gettext_lazy("Delegated administration offers")}
 CREATE_URLS = {OfferKind.TRIAL: "offers:trial_create", OfferKind.PURCHASE: "offers:purchase_create",
                OfferKind.DAP: "offers:dap_create"}
 _SHOWN_ONCE = "advisor-offer-url:%d"  # the session key holding a new URL until its page showed it
@@ -39,7 +43,7 @@ def offer_list(request: HttpRequest, offer_kind: str) -> HttpResponse:
     more = len(rows) > selectors.PAGE_SIZE
     rows = rows[: selectors.PAGE_SIZE]
     return render(request, "offers/list.html", {
-        "offer_kind": offer_kind, "kind_label": OfferKind(offer_kind).label, "rows": rows,
+        "offer_kind": offer_kind, "kind_label": LIST_LABELS[OfferKind(offer_kind)], "rows": rows,
         "create_url": CREATE_URLS[offer_kind], "next_before": rows[-1].pk if more else None,
     })
 
