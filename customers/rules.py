@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from customers.models import DelegatedAdminPermission, RelationshipStatus
 from partnercenter.models import Cloud, Tenant
-from partnercenter.selectors import region_code_for_country
+from partnercenter.selectors import region_codes_for_countries
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,8 @@ class Refusal:
 
 
 def _same_region(a: Tenant, b: Tenant) -> bool:
-    return region_code_for_country(str(a.country)) == region_code_for_country(str(b.country))
+    codes = region_codes_for_countries({str(a.country), str(b.country)})  # one query for both
+    return codes[str(a.country)] == codes[str(b.country)]
 
 
 def same_cloud(a: Tenant, b: Tenant) -> bool:

@@ -17,7 +17,7 @@ from customers.models import (
 )
 from customers.rules import dap_grant_plan
 from partnercenter.errors import Code, Conflict, Forbidden, Invalid
-from partnercenter.events import event_record
+from partnercenter.events import event_record, event_record_many
 from partnercenter.models import Tenant, User
 from partnercenter.roles import Perm
 
@@ -64,8 +64,8 @@ def _relationship_logged(partner: Tenant, customer: Tenant, actor: User | None, 
     data = {"partner": partner.name, "customer": customer.name,
             "partner_id": str(partner.id), "customer_id": str(customer.id)}
     kind = CustomerEvents.ADVISOR_RELATIONSHIP_CREATED if advisor else CustomerEvents.RELATIONSHIP_CREATED
-    for tenant in (partner, customer):
-        event_record(tenant=tenant, kind=kind, actor=actor, customer=customer, data=data, ip=ip)
+    event_record_many([{"tenant": tenant, "kind": kind, "actor": actor, "customer": customer, "data": data, "ip": ip}
+                       for tenant in (partner, customer)])  # one INSERT for both
 
 
 def dap_grant(

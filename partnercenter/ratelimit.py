@@ -3,7 +3,10 @@ address of partnercenter.clientip) and answered with the localised 429 page."""
 
 from __future__ import annotations
 
+import time
+
 from allauth.core.internal import ratelimit as _allauth
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,9 +17,17 @@ CUSTOMER_SIGNUP = "customer_signup"
 
 
 def exhausted(request: HttpRequest, action: str, *, key: str | None = None) -> bool:
-    """True when the limit is used up (nothing is counted)."""
-    return _allauth.consume(request, app="allauth.account", action=action, key=key, dry_run=True,
-                            limit_get=True) is None
+    """True when the limit is used up (nothing is counted). Only reads each rate's history, as allauth's
+    dry run would, but without its lock: the lock guards the read-modify-write of hit(), and a read of one
+    cache key needs none — one cache round trip per rate instead of three (lock, read, unlock)."""
+    now = time.time()
+    for rate in _allauth.get_rates(app="allauth.account", action=action):
+        history = cache.get(_allauth.get_cache_key(request, app="allauth.account", action=action, rate=rate,
+                                                     key=key), [])
+        allowed, _history = _allauth.apply_rate(history, now, rate, dry_run=True)
+        if not allowed:
+            return True
+    return False
 
 
 def hit(request: HttpRequest, action: str, *, key: str | None = None) -> bool:

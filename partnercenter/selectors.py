@@ -77,6 +77,12 @@ def region_code_for_country(country: str) -> str:
     return row.region.code if row else f"country-{country}".lower()
 
 
+def region_codes_for_countries(countries: set[str]) -> dict[str, str]:
+    """region_code_for_country for several countries in one query (each of them a key)."""
+    found = dict(CountryRegion.objects.filter(country__in=countries).values_list("country", "region__code"))
+    return {country: found.get(country) or f"country-{country}".lower() for country in countries}
+
+
 def region_name_for_country(country: str) -> str:
     """The region's name in the reader's language: the seeded regions are worded by the code, an
     operator's own regions by the name the operator gave them."""

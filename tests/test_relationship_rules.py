@@ -23,6 +23,7 @@ RULES_MODULE = ROOT / "customers" / "rules.py"
 COPIES = [
     re.compile(r"\bsame_region\("),
     re.compile(r"\bregion_code_for_country\("),
+    re.compile(r"\bregion_codes_for_countries\("),
     re.compile(r"\bdap_holders\("),
     re.compile(r"\.cloud\s*(==|!=)|(==|!=)\s*[\w.]+\.cloud\b"),
     re.compile(r"Cloud\.USGOV\s*(==|!=)|(==|!=)\s*Cloud\.USGOV|Cloud\.USGOV\s+(not\s+)?in\b"),
@@ -33,6 +34,7 @@ ALLOWED_LINES = [
     re.compile(r"""^\s*USGOV = "usgov", """),
     re.compile(r"""\bcode="usgov"\)?,?$"""),
     re.compile(r"^def region_code_for_country\("),
+    re.compile(r"^def region_codes_for_countries\("),
 ]
 
 
@@ -73,6 +75,7 @@ def test_no_second_copy_of_a_relationship_rule():
     "{% if partner.cloud == 'usgov' %}",
     "    holders = dap_holders(customer=customer, services=services)",
     "    if region_code_for_country(a) == region_code_for_country(b):",
+    "    codes = region_codes_for_countries({a, b})",
 ])
 def test_the_scan_finds_a_planted_copy(line):
     assert copies_in(line)

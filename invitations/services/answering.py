@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,9 @@ from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import Code, Invalid
 from partnercenter.events import event_record
 from partnercenter.models import Tenant, User
+
+# An acceptance that holds a single-use link (queued or applied).
+LIVE = (AcceptanceStatus.PROCESSING, AcceptanceStatus.SUCCEEDED)
 
 
 def _lock_request(raw_token: str) -> RelationshipRequest:
@@ -43,7 +47,16 @@ def invitation_accept(
                 # accepted", and one whose lock came after, "not found"; never a later read's guess.
                 raise RequestNotFound(_("Not found"))
             acceptance_actor_check(user=user, customer=customer, request=request)
-            previous = Acceptance.objects.filter(request=request, customer=customer).first()
+            answers = Acceptance.objects.filter(request=request)
+            if request.reusable:
+                rows = list(answers.filter(customer=customer))
+            else:
+                # One query for this customer's own answer and whether another one holds the link: the
+                # customer's row first (there is at most one, the unique index), then any other live one.
+                rows = list(answers.filter(Q(customer=customer) | Q(status__in=LIVE))
+                            .order_by(Case(When(customer=customer, then=0), default=1))[:2])
+            previous = next((row for row in rows if row.customer_id == customer.id), None)
+            taken = any(row.customer_id != customer.id and row.status in LIVE for row in rows)
             if previous is not None and previous.status in (AcceptanceStatus.FAILED, AcceptanceStatus.DECLINED) \
                     and request.status == RequestStatus.PENDING:
                 # A refused attempt (or a declined public link) may be tried again once the cause is fixed.
@@ -58,9 +71,7 @@ def invitation_accept(
                                              if request.status == RequestStatus.ACCEPTED else Code.ALREADY_ANSWERED)
             if request.status == RequestStatus.EXPIRED or request.is_expired():
                 raise RequestExpired(_("This request has expired. Ask your partner for a new link."))
-            if not request.reusable and request.acceptances.filter(
-                status__in=[AcceptanceStatus.PROCESSING, AcceptanceStatus.SUCCEEDED]
-            ).exists():
+            if taken:
                 raise RequestAlreadyAnswered(_("This request has already been accepted."), code=Code.ALREADY_ACCEPTED)
             blockers = acceptance_blockers(request=request, customer=customer)
             if blockers:

@@ -33,8 +33,9 @@ class Blocker:
         return refusal_error(self.code, self.params)
 
 
-def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> list[Blocker]:
-    """Rules that refuse the relationship before anything is created: region, cloud, duplicates."""
+def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant, duplicates: bool = True) -> list[Blocker]:
+    """Rules that refuse the relationship before anything is created: region, cloud, duplicates (not
+    with duplicates=False: the queued processing applies an acceptance over an existing relationship)."""
     partner = request.partner
     blockers: list[Blocker] = []
     if customer.kind != TenantKind.CUSTOMER:
@@ -58,7 +59,7 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant) -> li
     sellers = [partner.id] + ([request.provider_id] if request.provider_id else [])
     # Only a reseller row counts: the partner that is merely the customer's advisor (F12) may still
     # become its reseller through this request.
-    if not request.include_dap and ResellerRelationship.objects.filter(
+    if duplicates and not request.include_dap and ResellerRelationship.objects.filter(
         partner_id__in=sellers, customer=customer, status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER
     ).count() == len(sellers):
         blockers.append(Blocker("exists", {"partner": partner.name}))

@@ -21,7 +21,7 @@ from invitations.services.checks import acceptance_blockers
 from links.services import link_answer
 from partnercenter.dispatch import atomic_unflushed
 from partnercenter.errors import Code, Conflict, DomainError
-from partnercenter.events import event_record, event_record_many
+from partnercenter.events import event_record_many
 from partnercenter.models import Tenant, User
 from partnercenter.roles import Role
 from partnercenter.selectors import tenant_users_with_roles
@@ -60,22 +60,24 @@ def acceptance_process(*, acceptance_id: str) -> str:
     """Apply an acceptance: re-check the rules now, then create the relationship (and DAP). Idempotent."""
     delivery_counted(Acceptance, acceptance_id)
     with transaction.atomic():
+        # One statement reads and locks the acceptance, its request and its customer (PostgreSQL locks
+        # them in that order, the FROM order, for every caller), with the partner, the actor and the
+        # request's creator (notify_partner mails it). FOR NO KEY UPDATE: nothing here changes a key,
+        # and it still excludes a concurrent delivery of this acceptance (its own NO KEY UPDATE) and the
+        # click's FOR UPDATE of the request. The customer lock keeps one acceptance per customer at a
+        # time: two combined invitations of two resellers of the same provider, accepted at the same
+        # moment, would both pass the "associated" check below before either is committed. The second
+        # waits here and then sees the first one's association.
         acceptance = (
-            Acceptance.objects.select_for_update(of=("self",))
-            .select_related("customer", "user")
+            Acceptance.objects.select_for_update(of=("self", "request", "customer"), no_key=True)
+            .select_related("customer", "user", "request__partner", "request__created_by")
             .filter(id=acceptance_id, status=AcceptanceStatus.PROCESSING)
             .first()
         )
         if acceptance is None:
             return "done-already"
-        # The creator comes along (notify_partner mails it): one query fewer per acceptance.
-        request = RelationshipRequest.objects.select_for_update(of=("self",)).select_related(
-            "partner", "created_by").get(pk=acceptance.request_id)
+        request = acceptance.request
         customer, partner, actor = acceptance.customer, request.partner, acceptance.user
-        # One acceptance per customer at a time: two combined invitations of two resellers of the same
-        # provider, accepted at the same moment, would both pass the "associated" check below before
-        # either is committed. The second waits here and then sees the first one's association.
-        Tenant.objects.select_for_update(no_key=True).filter(pk=customer.pk).values_list("pk").first()
         if acceptance.deliveries > settings.TASK_MAX_DELIVERIES:
             return _acceptance_fail(acceptance, request, "dead", {})
         if request.status == RequestStatus.REVOKED:
@@ -85,7 +87,7 @@ def acceptance_process(*, acceptance_id: str) -> str:
         # The click counts: a link that expired while the acceptance waited in the queue still holds.
         if acceptance.created_at >= request.expires_at:
             return _acceptance_fail(acceptance, request, "expired", {})
-        blockers = [b for b in acceptance_blockers(request=request, customer=customer) if b.code != "exists"]
+        blockers = acceptance_blockers(request=request, customer=customer, duplicates=False)
         if blockers:
             return _acceptance_fail(acceptance, request, blockers[0].code, blockers[0].params)
         try:
@@ -100,7 +102,7 @@ def acceptance_process(*, acceptance_id: str) -> str:
         acceptance.granted_services = granted
         acceptance.processed_at = timezone.now()
         acceptance.result_code = "ok"
-        acceptance.save()
+        acceptance.save(update_fields=["status", "granted_services", "processed_at", "result_code"])
         request.acceptance_count += 1
         if request.reusable:
             request.save(update_fields=["acceptance_count", "updated_at"])
@@ -151,12 +153,12 @@ def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code:
     acceptance.result_code = code
     acceptance.result_params = params
     acceptance.processed_at = timezone.now()
-    acceptance.save()
+    acceptance.save(update_fields=["status", "result_code", "result_params", "processed_at"])
     data = {"customer": acceptance.customer.name, "partner": request.partner.name, "reason_code": code,
             "reason_params": params}
-    for tenant in (request.partner, acceptance.customer):
-        event_record(tenant=tenant, kind=RequestEvents.ACCEPTANCE_FAILED, actor=acceptance.user,
-                     customer=acceptance.customer, data=data, ip=acceptance.ip_address)
+    event_record_many([{"tenant": tenant, "kind": RequestEvents.ACCEPTANCE_FAILED, "actor": acceptance.user,
+                        "customer": acceptance.customer, "data": data, "ip": acceptance.ip_address}
+                       for tenant in (request.partner, acceptance.customer)])  # one INSERT for both
     return "failed"
 
 

@@ -20,7 +20,7 @@ from invitations.views.signup import signup_confirm_page, signup_post
 from links.pages import link_probe_blocked, not_found
 from partnercenter import errors, ratelimit
 from partnercenter.errors import DomainError
-from partnercenter.models import TenantKind
+from partnercenter.models import Tenant, TenantKind
 from partnercenter.permissions import tenant_view
 from partnercenter.roles import Perm
 from partnercenter.selectors import company_profile_shown
@@ -124,6 +124,11 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
         return ratelimit.too_many_requests(request)
     page_url = reverse("partner_request", args=[token])
     customer = customer_tenant(request)
+    if accept and customer is not None and request.user.is_authenticated:
+        # The service judges the link on its locked row with as_page=True, exactly as the look-up below
+        # would (RequestNotFound -> the same not-found answer): a read of the link before it is one
+        # query and one digest per click fewer. Declining names the partner, so it reads first.
+        return _accept(request, token, customer, page_url)
     rel_request = selectors.request_by_token(token)
     if not selectors.link_visible(request=rel_request, user=request.user, customer=customer):  # type: ignore[arg-type]
         return not_found(request)
@@ -133,14 +138,6 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
         messages.error(request, _("Sign in as a Global admin of the customer organisation to answer this request."))
         return redirect(page_url)
     try:
-        if accept:
-            form = AcceptForm(request.POST)
-            choice = form.cleaned_data.get("dap_choice", "") if form.is_valid() else ""
-            acceptance = services.invitation_accept(
-                raw_token=token, user=request.user, customer=customer, dap_choice=choice, ip=client_ip(request),  # type: ignore[arg-type]
-                as_page=True,
-            )
-            return redirect("acceptance_status", acceptance_id=acceptance.id)
         services.invitation_decline(raw_token=token, user=request.user, customer=customer, ip=client_ip(request),  # type: ignore[arg-type]
                                     as_page=True)
         messages.success(request, _("You declined the request from %(partner)s.") % {"partner": rel_request.partner.name})
@@ -148,15 +145,34 @@ def _answer(request: HttpRequest, token: str, *, accept: bool) -> HttpResponse:
     except RequestNotFound:
         return not_found(request)
     except DomainError as exc:
-        # What became of the link since the look-up above the service judged on the locked row (Accept)
-        # and its answer stands: a read here, after its transaction, would see the worker's later work.
-        if isinstance(exc, RequestAlreadyAnswered):
-            messages.info(request, exc.message)
-            if exc.acceptance_id:
-                return redirect("acceptance_status", acceptance_id=exc.acceptance_id)
-            return redirect(page_url)
-        errors.show(request, exc)
+        return _answer_refused(request, exc, page_url)
+
+
+def _accept(request: HttpRequest, token: str, customer: Tenant, page_url: str) -> HttpResponse:
+    form = AcceptForm(request.POST)
+    choice = form.cleaned_data.get("dap_choice", "") if form.is_valid() else ""
+    try:
+        acceptance = services.invitation_accept(
+            raw_token=token, user=request.user, customer=customer, dap_choice=choice, ip=client_ip(request),  # type: ignore[arg-type]
+            as_page=True,
+        )
+    except RequestNotFound:
+        return not_found(request)
+    except DomainError as exc:
+        return _answer_refused(request, exc, page_url)
+    return redirect("acceptance_status", acceptance_id=acceptance.id)
+
+
+def _answer_refused(request: HttpRequest, exc: DomainError, page_url: str) -> HttpResponse:
+    # What became of the link since its page was read, judged by the service on the locked row: that
+    # answer stands; a read here, after its transaction, would see the worker's later work.
+    if isinstance(exc, RequestAlreadyAnswered):
+        messages.info(request, exc.message)
+        if exc.acceptance_id:
+            return redirect("acceptance_status", acceptance_id=exc.acceptance_id)
         return redirect(page_url)
+    errors.show(request, exc)
+    return redirect(page_url)
 
 
 @tenant_view(Perm.ADMIN_CENTER_VIEW, kind=TenantKind.CUSTOMER)
