@@ -150,3 +150,27 @@ def test_service_management_marks_customers_as_current_section(partner, partner_
     assert access.may(partner_admin, partner, customer, access.SERVICES_READ)
     found = links(client_for(partner_admin).get(f"/customers/{customer.id}/services/").content.decode())
     assert 'aria-current="true"' in found["Customers"]
+
+
+@override_settings(DEV_OUTBOX_ENABLED=False)
+def test_the_cached_sidebar_follows_a_role_change_and_the_language_on_the_next_request(partner):
+    """The sidebar's markup is reused per process ({% sidebar_cache %}); its key holds the permissions
+    and the language, so a changed role or language shows on the very next page."""
+    user = member(partner, Role.GLOBAL_ADMIN)
+    client = client_for(user)
+    assert "Users" in links(client.get("/company-profile/").content.decode())
+    membership = user.memberships.get(tenant=partner)
+    membership.role = Role.HELPDESK_AGENT
+    membership.save(update_fields=["role"])
+    found = links(client.get("/company-profile/").content.decode())
+    assert "Users" not in found and "Activity log" not in found
+    assert 'aria-current="page"' in found["Company profile"]
+    user.language = "de"
+    user.save(update_fields=["language"])
+    html = client.get("/company-profile/").content.decode()
+    assert ">Unternehmensprofil</span>" in sidebar(html) and ">Company profile</span>" not in sidebar(html)
+    membership.role = Role.GLOBAL_ADMIN
+    membership.save(update_fields=["role"])
+    user.language = "en"
+    user.save(update_fields=["language"])
+    assert "Users" in links(client.get("/company-profile/").content.decode())

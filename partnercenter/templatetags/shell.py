@@ -7,6 +7,11 @@ as the current section, `aria-current="true"`).
 `{% nav_link key=… href=… label=… icon=… %}` is one entry of the sidebar (marked current when `nav.section`
 is its key); the icon's SVG is rendered once per process (`icon_svg`), not once per entry and page.
 
+`{% sidebar_cache %}…{% endsidebar_cache %}` renders the sidebar's entries once per process for each set of
+what they depend on (language, URLconf and script prefix, the active tenant's kind and partner type, the
+permissions in it, whether the developer outbox is shown, the current entry) and reuses the markup: a role
+change changes the permissions and so the key, and shows on the next request.
+
 `{% pageheader %}Title{% primary %}<a …>The one primary action</a>{% secondary %}<a …>…</a>{% endpageheader %}`
 renders the page header: the h1, the primary action, the secondary actions in a group that wraps
 instead of cutting its labels. `{% primary %}` and `{% secondary %}` are optional."""
@@ -16,10 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -131,6 +139,40 @@ def nav_link(context: template.Context, key: str, href: str, label: str, icon: s
         '<li class="nav-item"><a class="nav-link sidebar-link{}" href="{}"{} data-label="{}">'
         '<span class="sidebar-icon" aria-hidden="true">{}</span><span class="sidebar-label">{}</span></a></li>',
         " active" if current else "", href, aria, label, icon_svg(icon, 18), label)
+
+
+_SIDEBARS: dict[tuple, SafeString] = {}
+_SIDEBARS_MAX = 512  # keys are few (languages × tenant kinds × role sets × entries); a bound all the same
+
+
+class SidebarCacheNode(template.Node):
+    """The sidebar's markup, rendered once per key (see the module's docstring). The enclosed template may
+    use only what the key holds: `active_tenant.is_partner`, `active_tenant.partner_type`,
+    `perms_in_tenant`, `dev_outbox_enabled`, `nav`, {% url %} and {% translate %}."""
+
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        tenant = context.get("active_tenant")
+        perms = context.get("perms_in_tenant") or frozenset()
+        key = (get_language(), settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(),
+               tenant.is_partner if tenant else None, tenant.partner_type if tenant else None,
+               frozenset(perms), bool(context.get("dev_outbox_enabled")), context.get("nav") or NavState())
+        html = _SIDEBARS.get(key)
+        if html is None:
+            html = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered by the template engine)
+            if len(_SIDEBARS) >= _SIDEBARS_MAX:
+                _SIDEBARS.clear()
+            _SIDEBARS[key] = html
+        return html
+
+
+@register.tag
+def sidebar_cache(parser: template.base.Parser, token: template.base.Token) -> SidebarCacheNode:
+    nodelist = parser.parse(("endsidebar_cache",))
+    parser.delete_first_token()
+    return SidebarCacheNode(nodelist)
 
 
 class PageHeaderNode(template.Node):
