@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "partnercenter"
@@ -119,3 +120,63 @@ def check_state(page, viewport: str, name: str) -> None:  # noqa: ANN001
     assert_accessible(page, name)
     assert no_sideways_scroll(page), name
     save_screenshot(page, name, viewport)
+
+
+# --- The reader's language (issue 11 and later): labels in German or Hungarian, no English left ----
+
+# The main area's headings, buttons, links and column headers: none may be an English catalog string.
+_LABELS = """() => Array.from(document.querySelectorAll(
+  'main h1, main h2, main .btn, main a, main button, main th, main label, main .breadcrumb-item'))
+  .filter(el => el.offsetParent !== null)
+  .map(el => (el.getAttribute('aria-label') || '') + '\\u0001' + el.innerText)"""
+
+
+def gettext_in(language: str, msgid: str) -> str:
+    """msgid in the language, from the project's catalogs."""
+    with translation.override(language):
+        return translation.gettext(msgid)
+
+
+@functools.cache
+def _catalog(language: str):  # noqa: ANN202
+    from tests.test_languages import Catalog
+
+    return Catalog(language)
+
+
+def no_english(page, language: str, state: str) -> None:  # noqa: ANN001
+    """No heading, button, link, label or column header of the main area is an English catalog string."""
+    catalog = _catalog(language)
+    leftovers = set()
+    for item in page.evaluate(_LABELS):
+        for text in item.split("\u0001"):
+            # Each line of a label on its own (a button's text and its badge, a header and its hint).
+            for line in filter(None, (part.strip() for part in text.splitlines())):
+                english = catalog.english_in(line)
+                if english:
+                    leftovers.add(english)
+    assert not leftovers, f"English on the {language} page {state}: {sorted(leftovers)}"
+
+
+def check_translated(page, language: str, viewport: str, state: str, *labels: str) -> None:  # noqa: ANN001
+    """One page state in the reader's language: each label (a msgid) shows in main translated (in English
+    as it is), no English is left (not for "en"), and check_state (axe, no sideways scroll, screenshot)."""
+    from playwright.sync_api import expect
+
+    for msgid in labels:
+        word = gettext_in(language, msgid)
+        if language != "en":
+            assert word != msgid, f"{msgid!r} has no {language} translation"
+        expect(page.locator("main").get_by_text(word, exact=True).first).to_be_visible()
+    if language != "en":
+        no_english(page, language, state)
+    check_state(page, viewport, f"{state}-{language}")
+
+
+def sign_in_any_language(page, email: str, landing: str = r"/(customers|admin-center)/") -> None:  # noqa: ANN001
+    """Sign in through the form's fields and submit button (not their English labels)."""
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(landing))

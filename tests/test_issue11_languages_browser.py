@@ -6,67 +6,17 @@ heading, button, link or column header of the main area is an English string of 
 
 from __future__ import annotations
 
-import functools
-import re
-
 import pytest
-from django.utils import translation
 from playwright.sync_api import expect
 
 from partnercenter.models import Tenant, User
-from tests.browser_support import PASSWORD, check_state
+from tests.browser_support import check_translated as _check
+from tests.browser_support import gettext_in as _
+from tests.browser_support import sign_in_any_language as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LOCALES = {"de": "de-DE", "hu": "hu-HU"}
-
-# The main area's headings, buttons, links and column headers: none may be an English catalog string.
-_LABELS = """() => Array.from(document.querySelectorAll(
-  'main h1, main h2, main .btn, main a, main button, main th, main label, main .breadcrumb-item'))
-  .filter(el => el.offsetParent !== null)
-  .map(el => (el.getAttribute('aria-label') || '') + '\\u0001' + el.innerText)"""
-
-
-def _(language: str, msgid: str) -> str:
-    with translation.override(language):
-        return translation.gettext(msgid)
-
-
-@functools.cache
-def _catalog(language: str):  # noqa: ANN202
-    from tests.test_languages import Catalog
-
-    return Catalog(language)
-
-
-def _no_english(page, language: str, state: str) -> None:  # noqa: ANN001
-    catalog = _catalog(language)
-    leftovers = set()
-    for item in page.evaluate(_LABELS):
-        for text in item.split("\u0001"):
-            # Each line of a label on its own (a button's text and its badge, a header and its hint).
-            for line in filter(None, (part.strip() for part in text.splitlines())):
-                english = catalog.english_in(line)
-                if english:
-                    leftovers.add(english)
-    assert not leftovers, f"English on the {language} page {state}: {sorted(leftovers)}"
-
-
-def _check(page, language: str, viewport: str, state: str, *labels: str) -> None:  # noqa: ANN001
-    for msgid in labels:
-        word = _(language, msgid)
-        assert word != msgid, f"{msgid!r} has no {language} translation"
-        expect(page.locator("main").get_by_text(word, exact=True).first).to_be_visible()
-    _no_english(page, language, state)
-    check_state(page, viewport, f"{state}-{language}")  # and its screenshot when SCREENSHOT_DIR is set
-
-
-def _sign_in(page, email: str) -> None:  # noqa: ANN001
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/customers/"))
 
 
 @pytest.fixture
