@@ -54,7 +54,7 @@ def test_offers_and_bulk_invitations_in_each_language(new_page, language, tmp_pa
 
     # 1. Advisor offers → Trial invitations: the empty list, the form, the created offer with its URL.
     page.locator("#sidebar").get_by_role("link", name=_("Trial invitations"), exact=True).click()
-    _h1(page, language, "Trial invitation")  # the list is titled with the kind (OfferKind.label)
+    _h1(page, language, "Trial invitations")  # the list is titled as its sidebar entry
     _both(page, language, "trial-list-empty", "Create trial invitation", "No offers of this kind yet.")
     page.locator("main").get_by_role("link", name=_("Create trial invitation")).first.click()
     page.get_by_label(_("Trial offer")).select_option(label=_("CRM Sales Trial"))
