@@ -173,16 +173,10 @@ def main() -> int:
     args = parser.parse_args()
     count = args.count or (200 if args.quick else 1000)
     noops = args.noop or (1000 if args.quick else 3000)
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    broker = os.environ.get("BENCH_BROKER_URL", pipeline.DEFAULT_BROKER)
     started = time.perf_counter()
-    print(f"Acceptance pipeline benchmark — {count:,} acceptances, database {url.rsplit('/', 1)[-1]}, broker {broker}")
-    try:
-        version = pipeline.setup(url, broker)
-    except Exception as exc:  # noqa: BLE001
-        print(f"cannot run: {exc}")
+    broker = pipeline.start(f"Acceptance pipeline benchmark — {count:,} acceptances", DEFAULT_URL)
+    if broker is None:
         return 2
-    print(f"  PostgreSQL {version}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     t0 = pipeline.gdap.step(f"seeding {2 * count + WARMUP:,} customers, requests and sessions")
     partner, pairs = seed(2 * count + WARMUP)
     pipeline.gdap.done(t0)

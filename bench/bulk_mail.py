@@ -226,16 +226,10 @@ def main() -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     count = args.count or (1_000 if args.quick else 10_000)
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    broker = os.environ.get("BENCH_BROKER_URL", pipeline.DEFAULT_BROKER)
     started = time.perf_counter()
-    print(f"Bulk invitation benchmark — {count:,} rows, database {url.rsplit('/', 1)[-1]}, broker {broker}")
-    try:
-        version = pipeline.setup(url, broker)
-    except Exception as exc:  # noqa: BLE001
-        print(f"cannot run: {exc}")
+    broker = pipeline.start(f"Bulk invitation benchmark — {count:,} rows", DEFAULT_URL)
+    if broker is None:
         return 2
-    print(f"  PostgreSQL {version}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     try:
         outbox = outbox_mail.outbox_measure(count, broker, smtplib_floor=False)
         bulk = bulk_measure(count, broker)

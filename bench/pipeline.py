@@ -66,6 +66,22 @@ def setup(url: str, broker_url: str) -> str:
         return cur.fetchone()[0]
 
 
+def start(title: str, default_url: str) -> str | None:
+    """A pipeline bench's opening: its database (BENCH_DATABASE_URL, else `default_url`) and broker
+    (BENCH_BROKER_URL), the title line, setup(), the versions line. The broker's URL, or None when it cannot run
+    (said why)."""
+    url = os.environ.get("BENCH_DATABASE_URL", default_url)
+    broker = os.environ.get("BENCH_BROKER_URL", DEFAULT_BROKER)
+    print(f"{title}, database {url.rsplit('/', 1)[-1]}, broker {broker}")
+    try:
+        version = setup(url, broker)
+    except Exception as exc:  # noqa: BLE001
+        print(f"cannot run: {exc}")
+        return None
+    print(f"  PostgreSQL {version}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    return broker
+
+
 def worker_start(broker_url: str, log: Path, *, routes: dict | None = None):  # noqa: ANN201
     """One worker as production runs it (prefork, 2 processes, acks_late, prefetch 1), on QUEUE."""
     from tests.celery_worker import CeleryWorker
