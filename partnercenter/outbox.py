@@ -266,12 +266,12 @@ def outbox_sweep(
     if _coalesced():
         # The drain takes the never-tried ones (a lost wake-up left them, or their time has come); a
         # stale retry keeps its own task.
-        fresh = [email_id for email_id, attempts in rows if attempts == 0]
-        outbox_wake(fresh)
-        outbox_wake_retry = [email_id for email_id, attempts in rows if attempts > 0]
+        if any(attempts == 0 for _email_id, attempts in rows):
+            outbox_wake()
+        own_task = [email_id for email_id, attempts in rows if attempts > 0]
     else:
-        outbox_wake_retry = [email_id for email_id, _attempts in rows]
-    _deliver_each(outbox_wake_retry)
+        own_task = [email_id for email_id, _attempts in rows]
+    _deliver_each(own_task)
     return len(rows)
 
 

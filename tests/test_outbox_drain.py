@@ -166,3 +166,12 @@ def test_the_sweep_wakes_the_drain_for_never_tried_rows_and_queues_stale_retries
     OutboxEmail.objects.filter(pk=retry.pk).update(created_at=old, attempts=1, claimed_at=old)
     assert outbox.outbox_sweep() == 2
     assert shared_cache == [("outbox_drain", (0,), {"retry": False}), ("outbox_deliver", (retry.id,), {"retry": False})]
+
+
+@pytest.mark.django_db
+def test_a_sweep_with_only_a_stale_retry_wakes_no_drain(shared_cache):  # noqa: ANN001
+    old = timezone.now() - timedelta(hours=1)
+    retry = _row("b@contoso.example")
+    OutboxEmail.objects.filter(pk=retry.pk).update(created_at=old, attempts=1, claimed_at=old)
+    assert outbox.outbox_sweep() == 1
+    assert shared_cache == [("outbox_deliver", (retry.id,), {"retry": False})]
