@@ -37,12 +37,11 @@ class AppTokenAuthentication(OAuth2Authentication):
         _user, token = result
         from api.models import ApiApp
 
-        app = (ApiApp.objects.select_related("partner", "created_by", "application")
-               .filter(application_id=token.application_id).first())
+        # Loaded with the token (api.oauth.AppValidator._load_access_token).
+        app = getattr(token.application, "api_app", None) if token.application_id else None
         if app is None or app.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("This API app has been revoked."))
-        held = set(Membership.objects.filter(user_id=app.created_by_id, tenant_id=app.partner_id, is_active=True,
-                                             user__is_active=True).values_list("role", flat=True))
+        held = _roles_held(user_id=app.created_by_id, tenant_id=app.partner_id)
         if not held:
             raise exceptions.AuthenticationFailed(
                 _("The user who registered this API app has been deactivated: register the app again."))
@@ -61,3 +60,14 @@ class AppTokenAuthentication(OAuth2Authentication):
         acting_client.set(app.client_id)
         acting_app.set(ActingApp(user_id=app.created_by_id, tenant_id=app.partner_id, roles=roles, perms=perms))
         return app.created_by, token
+
+
+def _roles_held(*, user_id: object, tenant_id: object) -> set[str]:
+    """The registrant's active roles in the app's partner (none once the user or membership is inactive)."""
+    from partnercenter.sqlcache import shaped_rows
+
+    def build(v: dict):  # noqa: ANN202
+        return Membership.objects.filter(user_id=v["user"], tenant_id=v["tenant"], is_active=True,
+                                         user__is_active=True).values_list("role")
+
+    return {role for (role,) in shaped_rows(("api roles held",), build, {"user": user_id, "tenant": tenant_id})}

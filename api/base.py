@@ -84,7 +84,7 @@ def _call_record(app, request: Request, response: Response) -> None:  # noqa: AN
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         event_record(tenant=app.partner, kind=ApiEvents.CALL, actor_client=app.client_id,
                      data={"app": app.name, "method": request.method, "path": request.path[:300],
-                           "status": response.status_code})
+                           "status": response.status_code}, savepoint=False)
 
 
 class RestView(ApiView):

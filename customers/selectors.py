@@ -49,6 +49,15 @@ def customer_relationships(
     """`search` matches inside the name or domain, or with `prefix` at their start only (the API's
     filter "starts_with"); `reseller`: a provider's customers that this reseller serves; `provider`: a
     reseller's customers that it serves under this indirect provider."""
+    term = search.replace("\x00", "").strip()[:100]  # PostgreSQL text cannot hold NUL
+    # Someone typing a Unicode domain finds the punycode we store.
+    return _relationships(partner=partner, term=term, term_lower=term.lower(),
+                          ascii_domain=search_term_to_ascii(term) if term else None, prefix=prefix,
+                          reseller=reseller, provider=provider)
+
+
+def _relationships(*, partner: Tenant, term: str | None, term_lower: str | None, ascii_domain: str | None,
+                   prefix: bool, reseller: Tenant | None, provider: Tenant | None) -> QuerySet[ResellerRelationship]:
     qs = ResellerRelationship.objects.visible_to(partner).filter(status=RelationshipStatus.ACTIVE).select_related(
         "customer"
     )
@@ -61,14 +70,11 @@ def customer_relationships(
         qs = qs.filter(customer_id__in=ResellerAssociation.objects.visible_to(partner).filter(
             provider=partner, reseller=reseller, status=RelationshipStatus.ACTIVE
         ).values("customer_id"))
-    term = search.replace("\x00", "").strip()[:100]  # PostgreSQL text cannot hold NUL
     if term:
         # On the relationship's own copies: the trigram indexes (on UPPER(column)) find the matches without
         # a join, a prefix (UPPER(column) LIKE 'TERM%') as well as a part.
         lookup = "istartswith" if prefix else "icontains"
-        condition = Q(**{f"customer_name__{lookup}": term}) | Q(**{f"customer_domain__{lookup}": term.lower()})
-        # Someone typing a Unicode domain finds the punycode we store.
-        ascii_domain = search_term_to_ascii(term)
+        condition = Q(**{f"customer_name__{lookup}": term}) | Q(**{f"customer_domain__{lookup}": term_lower})
         if ascii_domain:
             condition |= Q(**{f"customer_domain__{lookup}": ascii_domain})
         qs = qs.filter(condition)
@@ -101,6 +107,7 @@ class CustomerRow:
     via_provider: str
     role: str = "reseller"  # customers.models.RelationshipRole
     indirect_reseller_id: UUID | None = None  # only with reseller_ids=True (the API's associatedPartnerId)
+    gdap: dict[str, int] | None = None  # only with gdap=True: {"active", "expiring", "pending"} counts
 
 
 _ROW_COLUMNS = ("id", "customer_id", "customer_name", "created_at", "customer__name", "customer__primary_domain",
@@ -110,11 +117,18 @@ _ROW_COLUMNS = ("id", "customer_id", "customer_name", "created_at", "customer__n
 def _rows(qs: QuerySet[ResellerRelationship], *, chunk: int = 0, reseller_ids: bool = False) -> Iterator[CustomerRow]:
     """The rows of a list query (with _with_dap and _with_channel); `chunk` streams them in chunks."""
     values = qs.values_list(*_ROW_COLUMNS, *(("indirect_reseller_id",) if reseller_ids else ()))
-    for row_id, customer_id, sort_name, created_at, name, domain, has_dap, reseller, via, *more in (
-        values.iterator(chunk_size=chunk) if chunk else values
-    ):
-        yield CustomerRow(row_id, customer_id, sort_name, created_at, CustomerRef(customer_id, name, domain),
-                          has_dap, reseller, via, *more)
+    for row in values.iterator(chunk_size=chunk) if chunk else values:
+        yield _row(row, reseller_ids=reseller_ids)
+
+
+def _row(values: tuple, *, reseller_ids: bool = False, gdap: bool = False) -> CustomerRow:
+    """A CustomerRow of a values_list row of _ROW_COLUMNS, then indirect_reseller_id and the three GDAP
+    counts when asked for."""
+    row_id, customer_id, sort_name, created_at, name, domain, has_dap, reseller, via, role, *more = values
+    reseller_id = more.pop(0) if reseller_ids else None
+    counts = dict(zip(("active", "expiring", "pending"), more, strict=True)) if gdap else None
+    return CustomerRow(row_id, customer_id, sort_name, created_at, CustomerRef(customer_id, name, domain), has_dap,
+                       reseller, via, role, reseller_id, counts)
 
 
 @dataclass
@@ -150,11 +164,12 @@ def _key(row: CustomerRow | ResellerRelationship, sort: str) -> dict[str, Any]:
     return {"v": row.created_at.isoformat(), "id": row.id}
 
 
-def _seek(qs: QuerySet[ResellerRelationship], sort: str, key: dict[str, Any], forward: bool) -> QuerySet:
-    field = "customer_name" if sort.lstrip("-") == "name" else "created_at"
+def _seek_position(sort: str, key: dict[str, Any]) -> tuple[Any, int]:
+    """The cursor's (sort value, row id), checked: a cursor is ours only if it decodes to sane values;
+    anything else was made up."""
     value: Any = key.get("v")
     try:
-        if field == "created_at":
+        if sort.lstrip("-") != "name":
             value = parse_datetime(str(value)) if value else None
             if not isinstance(value, datetime):
                 raise InvalidCursor
@@ -162,10 +177,14 @@ def _seek(qs: QuerySet[ResellerRelationship], sort: str, key: dict[str, Any], fo
             raise InvalidCursor
         row_id = int(key.get("id"))  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError) as exc:
-        # A cursor is ours only if it decodes to sane values; anything else was made up.
         raise InvalidCursor from exc
     if not -(2**63) < row_id < 2**63:
         raise InvalidCursor
+    return value, row_id
+
+
+def _seek(qs: QuerySet[ResellerRelationship], sort: str, value: Any, row_id: int, forward: bool) -> QuerySet:
+    field = "customer_name" if sort.lstrip("-") == "name" else "created_at"
     descending = sort.startswith("-")
     after = descending != forward  # going forward on a descending sort means "less than"
     op = "gt" if after else "lt"
@@ -177,21 +196,56 @@ def _seek(qs: QuerySet[ResellerRelationship], sort: str, key: dict[str, Any], fo
 def customers_page(
     *, partner: Tenant, search: str = "", prefix: bool = False, sort: str = DEFAULT_SORT, cursor: str = "",
     direction: str = "next", page_size: int = 50, reseller: Tenant | None = None, provider: Tenant | None = None,
-    reseller_ids: bool = False,
+    reseller_ids: bool = False, gdap: bool = False,
 ) -> Page:
-    """One page of the partner's customers. Constant number of queries whatever the size. `prefix`: the
-    search matches the start of the name or domain only. `reseller_ids`: each row's `indirect_reseller_id`
-    too (an indirect provider's reseller serving the customer)."""
+    """One page of the partner's customers. Constant number of queries whatever the size: one. `prefix`:
+    the search matches the start of the name or domain only. `reseller_ids`: each row's
+    `indirect_reseller_id` too (an indirect provider's reseller serving the customer). `gdap`: each row's
+    GDAP summary (gdap.selectors.gdap_count_columns) in `row.gdap`.
+
+    The query is compiled once per shape (partnercenter.sqlcache): at 50 rows, building and compiling it
+    through the ORM cost more than PostgreSQL spends running it."""
+    from django.utils import timezone
+
+    from partnercenter.sqlcache import shaped_rows, tenant_ref
+
     sort = sort if sort in SORTS else DEFAULT_SORT
-    qs = _listed(partner=partner, search=search, prefix=prefix, reseller=reseller, provider=provider,
-                 reseller_ids=reseller_ids)
     forward = direction != "prev"
-    if cursor:
-        qs = _seek(qs, sort, _decode(cursor), forward)
-    ordering = SORTS[sort]
-    if not forward:
-        ordering = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
-    rows = list(_rows(qs.order_by(*ordering)[: page_size + 1], reseller_ids=reseller_ids))
+    seek_value, seek_id = _seek_position(sort, _decode(cursor)) if cursor else (None, None)
+    term = search.replace("\x00", "").strip()[:100]  # PostgreSQL text cannot hold NUL
+    values = {
+        "partner": partner.id, "reseller": reseller.id if reseller else None,
+        "reseller_label": reseller_label(reseller) if reseller else None, "provider": provider.id if provider else None,
+        "term": term or None, "term_lower": term.lower() or None,
+        "ascii_domain": (search_term_to_ascii(term) or None) if term else None,
+        "seek_value": seek_value, "seek_id": seek_id, "now": timezone.now() if gdap else None,
+    }
+    shape = ("customers_page", partner.kind, partner.partner_type, sort, forward, page_size, prefix, reseller_ids,
+             gdap)
+
+    def build(v: dict[str, Any]) -> QuerySet:
+        us = tenant_ref(v["partner"], like=partner)
+        them = tenant_ref(v["reseller"], like=reseller) if v["reseller"] else None
+        via = tenant_ref(v["provider"], like=provider) if v["provider"] else None
+        qs = _relationships(partner=us, term=v["term"], term_lower=v["term_lower"], ascii_domain=v["ascii_domain"],
+                            prefix=prefix, reseller=them, provider=via)
+        qs = _with_channel(_with_dap(qs, us), us, them, label=v["reseller_label"])
+        if reseller_ids:
+            qs = _with_reseller_id(qs, us, them)
+        extra: tuple[str, ...] = ("indirect_reseller_id",) if reseller_ids else ()
+        if gdap:
+            from gdap.selectors import gdap_count_columns
+
+            columns = gdap_count_columns(partner=us, now=v["now"])
+            qs, extra = qs.annotate(**columns), (*extra, *columns)
+        if v["seek_value"] is not None:
+            qs = _seek(qs, sort, v["seek_value"], v["seek_id"], forward)
+        ordering = SORTS[sort]
+        if not forward:
+            ordering = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
+        return qs.order_by(*ordering).values_list(*_ROW_COLUMNS, *extra)[: page_size + 1]
+
+    rows = [_row(values_row, reseller_ids=reseller_ids, gdap=gdap) for values_row in shaped_rows(shape, build, values)]
     more = len(rows) > page_size
     rows = rows[:page_size]
     if not forward:
@@ -228,8 +282,13 @@ def relationship_label(row: CustomerRow | ResellerRelationship) -> str:
     return _("Reseller via indirect provider (%(provider)s)") % {"provider": via} if via else _("Reseller")
 
 
+def reseller_label(reseller: Tenant) -> str:
+    """How the list names an indirect reseller: "Name (MPN ID)"."""
+    return f"{reseller.name} ({reseller.mpn_id})"
+
+
 def _with_channel(
-    qs: QuerySet[ResellerRelationship], partner: Tenant, reseller: Tenant | None = None
+    qs: QuerySet[ResellerRelationship], partner: Tenant, reseller: Tenant | None = None, *, label: str | None = None
 ) -> QuerySet[ResellerRelationship]:
     """Each row's two-tier channel as this partner sees it, in the same query (a scalar subquery per
     returned row): `indirect_reseller`, the reseller serving the customer under this provider, as
@@ -237,8 +296,8 @@ def _with_channel(
     empty = Value("", output_field=CharField())
     active = ResellerAssociation.objects.filter(customer_id=OuterRef("customer_id"), status=RelationshipStatus.ACTIVE)
     if reseller is not None:  # filtered by one reseller: every row is that reseller's, no need to ask
-        return qs.annotate(indirect_reseller=Value(f"{reseller.name} ({reseller.mpn_id})", output_field=CharField()),
-                           via_provider=empty)
+        return qs.annotate(indirect_reseller=Value(label if label is not None else reseller_label(reseller),
+                                                   output_field=CharField()), via_provider=empty)
     if partner.partner_type == PartnerType.INDIRECT_PROVIDER:
         label = Concat("reseller__name", Value(" ("), "reseller__mpn_id", Value(")"), output_field=CharField())
         served = active.filter(provider=partner).values(label=label)[:1]  # one per provider (a constraint)
@@ -305,59 +364,3 @@ def dap_services(*, partner: Tenant, customer: Tenant) -> list[DelegatedAdminPer
     return list(
         DelegatedAdminPermission.objects.visible_to(partner).filter(customer=customer, status=RelationshipStatus.ACTIVE)
     )
-
-
-# --- Remove reseller relationship (F5) ------------------------------------------------------------
-
-
-def removal_blocking_subscriptions(*, partner: Tenant, customer: Tenant) -> list:
-    """Active subscriptions bought through this partner: they must be suspended or cancelled before
-    the relationship can end (suspended and cancelled ones don't block)."""
-    from subscriptions.models import Subscription, SubscriptionStatus
-
-    return list(
-        Subscription.objects.visible_to(partner).filter(customer=customer, status=SubscriptionStatus.ACTIVE)
-        .select_related("offer").order_by("offer__name", "created_at", "id")
-    )
-
-
-@dataclass
-class RemovalSummary:
-    """What the confirmation page of "Remove reseller relationship" shows, read in a few queries."""
-
-    blocking: list
-    dap: list[DelegatedAdminPermission]
-    associations: list[ResellerAssociation]
-    # GDAP does not exist yet. Its relationships survive a removal (seed 003); once they exist, this
-    # lists the ones that remain, and the page says they are ended separately.
-    gdap: list
-
-
-def removal_summary(*, partner: Tenant, customer: Tenant) -> RemovalSummary:
-    return RemovalSummary(
-        blocking=removal_blocking_subscriptions(partner=partner, customer=customer),
-        dap=dap_services(partner=partner, customer=customer),
-        associations=list(
-            ResellerAssociation.objects.visible_to(partner)
-            .filter(customer=customer, provider=partner, status=RelationshipStatus.ACTIVE)
-            .select_related("reseller").order_by("reseller__name")
-        ),
-        gdap=[],
-    )
-
-
-def relationship_to_remove(*, partner: Tenant, customer_id: object) -> tuple[ResellerRelationship | None, Tenant]:
-    """The partner's active relationship with this customer, or (None, customer) when the partner's
-    relationship with it has been removed already (a stale page gets a message, not a 404). Anybody
-    else's customer, or an id that is not one, is a 404."""
-    try:
-        rows = list(
-            ResellerRelationship.objects.visible_to(partner).filter(customer_id=customer_id)
-            .select_related("customer").order_by("status", "-id")[:1]  # "active" sorts before "removed"
-        )
-    except (ValueError, TypeError, ValidationError) as exc:
-        raise NotFound(gettext_lazy("Not found")) from exc
-    if not rows:
-        raise NotFound(gettext_lazy("Not found"))
-    row = rows[0]
-    return (row if row.status == RelationshipStatus.ACTIVE else None), row.customer

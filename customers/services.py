@@ -190,7 +190,7 @@ def reseller_relationship_remove(
                 _("The reseller relationship with %(customer)s was removed already."),
                 params={"customer": customer.name}, code=Code.ALREADY_REMOVED,
             )
-        from customers.selectors import removal_blocking_subscriptions
+        from customers.removal_selectors import removal_blocking_subscriptions
 
         blocking = removal_blocking_subscriptions(partner=partner, customer=customer)
         if blocking:

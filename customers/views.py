@@ -11,10 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers import selectors, services
+from customers import removal_selectors, selectors, services
 from customers.forms import RemoveRelationshipForm
 from customers.models import RelationshipRole, ResellerRelationship
-from gdap.selectors import gdap_summary
 from partnercenter import errors
 from partnercenter.clientip import client_ip
 from partnercenter.csvexport import csv_response
@@ -47,7 +46,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     search, sort, reseller, candidates = _list_params(request)
     page_args = {"reseller": reseller, "partner": request.tenant, "search": search, "sort": sort,  # type: ignore[attr-defined]
                  "direction": "prev" if request.GET.get("dir") == "prev" else "next",
-                 "page_size": settings.CUSTOMERS_PAGE_SIZE}
+                 "page_size": settings.CUSTOMERS_PAGE_SIZE, "gdap": True}
     try:
         page = selectors.customers_page(cursor=request.GET.get("cursor", "")[:500], **page_args)
     except selectors.InvalidCursor:
@@ -55,8 +54,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("That page link was not valid, so the first page is shown."))
         page = selectors.customers_page(**{**page_args, "direction": "next"})
     partner = request.tenant  # type: ignore[attr-defined]
-    # GDAP beside DAP in "Admin permissions": one query for the page's customers.
-    gdap = gdap_summary(partner=partner, customer_ids=[row.customer_id for row in page.rows])
+    # GDAP beside DAP in "Admin permissions", read with the rows.
+    gdap = {row.customer_id: row.gdap for row in page.rows if row.gdap and any(row.gdap.values())}
     is_provider = partner.partner_type == PartnerType.INDIRECT_PROVIDER
     full_page = not request.htmx  # type: ignore[attr-defined]
     context = {"page": page, "gdap": gdap, "gdap_links": request.tenancy.has(Perm.GDAP_VIEW),  # type: ignore[attr-defined]
@@ -127,7 +126,7 @@ def customer_account(request: HttpRequest, customer_id: str) -> HttpResponse:
 def customer_remove(request: HttpRequest, customer_id: str) -> HttpResponse:
     """Customers → Account → "Remove reseller relationship": the confirmation page and its answer."""
     partner = request.tenant  # type: ignore[attr-defined]
-    relationship, customer = selectors.relationship_to_remove(partner=partner, customer_id=customer_id)
+    relationship, customer = removal_selectors.relationship_to_remove(partner=partner, customer_id=customer_id)
     if relationship is None:  # removed already, from another page or by a colleague
         messages.info(request, _("The reseller relationship with %(customer)s was removed already.")
                       % {"customer": customer.name})
@@ -156,7 +155,7 @@ def customer_remove(request: HttpRequest, customer_id: str) -> HttpResponse:
             return redirect("customers:list")
     elif posted:
         status = 400
-    summary = selectors.removal_summary(partner=partner, customer=customer)
+    summary = removal_selectors.removal_summary(partner=partner, customer=customer)
     return render(request, "customers/remove.html",
                   {"customer": customer, "relationship": relationship, "form": form, "summary": summary},
                   status=status)

@@ -8,7 +8,7 @@ from itertools import groupby
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,23 +102,37 @@ def approval_by_token(raw_token: str) -> GdapApproval:
     return approval
 
 
+def _summary_counts(now: Any) -> dict[str, Q]:
+    """What the Customers list's GDAP summary counts. Live ones past their end before the sweep ran don't count."""
+    live = Q(end_at__gt=now)
+    return {"active": Q(status=RelationshipStatus.ACTIVE) & live, "expiring": Q(status=RelationshipStatus.EXPIRING) & live,
+            "pending": Q(status=RelationshipStatus.APPROVAL_PENDING)}
+
+
 def gdap_summary(*, partner: Tenant, customer_ids: Iterable[Any], now: Any = None) -> dict[Any, dict[str, int]]:
-    """For one page of the Customers list, one query: {customer_id: {"active", "expiring", "pending"}} for
-    the customers with any (others are absent). Live ones past their end before the sweep ran don't count."""
-    now = now or timezone.now()
+    """For a set of customers, one query: {customer_id: {"active", "expiring", "pending"}} for the customers
+    with any (others are absent)."""
     ids = list(customer_ids)
     if not ids:
         return {}
-    live = Q(end_at__gt=now)
     rows = (AdminRelationship.objects.visible_to(partner)
             .filter(customer_id__in=ids, status__in=[*_LIVE, RelationshipStatus.APPROVAL_PENDING])
             .values("customer_id")
-            .annotate(active=Count("pk", filter=Q(status=RelationshipStatus.ACTIVE) & live),
-                      expiring=Count("pk", filter=Q(status=RelationshipStatus.EXPIRING) & live),
-                      pending=Count("pk", filter=Q(status=RelationshipStatus.APPROVAL_PENDING)))
+            .annotate(**{key: Count("pk", filter=condition) for key, condition in
+                         _summary_counts(now or timezone.now()).items()})
             .order_by())
     return {row["customer_id"]: {"active": row["active"], "expiring": row["expiring"], "pending": row["pending"]}
             for row in rows}
+
+
+def gdap_count_columns(*, partner: Tenant, now: Any) -> dict[str, Subquery]:
+    """The same summary as three columns (gdap_active, gdap_expiring, gdap_pending) of a query whose rows
+    have a `customer_id`: the Customers page reads it with its rows. A count per returned row, by the
+    (partner, customer, status) index."""
+    mine = AdminRelationship.objects.visible_to(partner).filter(customer_id=OuterRef("customer_id")).order_by()
+    return {f"gdap_{key}": Subquery(mine.filter(condition).annotate(n=Func(F("pk"), function="COUNT"))
+                                    .values("n")[:1], output_field=IntegerField())
+            for key, condition in _summary_counts(now).items()}
 
 
 def assignments_of(*, relationship: AdminRelationship) -> QuerySet[AccessAssignment]:

@@ -126,11 +126,13 @@ def event_record(
     customer: Tenant | None = None,
     data: dict[str, Any] | None = None,
     ip: str | None = None,
+    savepoint: bool = True,
 ) -> ActivityLog:
     """Write the activity row for ``kind`` and run its subscribers, all in one transaction.
 
     The actor is a user or (``actor_client``, the id of an API client of a later issue) a client;
-    neither means the system.
+    neither means the system. ``savepoint=False``: a caller whose own transaction holds nothing else
+    (an API call's entry) spares the savepoint's two round trips; a failure then undoes its whole block.
     """
     from partnercenter.models import ActivityLog
 
@@ -141,7 +143,7 @@ def event_record(
         raise ValueError("an event has one actor: a user or an API client")
     if not actor_client and acting_client.get():
         actor, actor_client = None, acting_client.get()  # the services' acting user is the app's registrant
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         entry = ActivityLog.objects.create(
             tenant=tenant,
             kind=registered.value,

@@ -122,19 +122,43 @@ def reseller_partnerships(*, provider: Tenant) -> QuerySet[IndirectPartnership]:
     return _active_as_provider(provider).select_related("reseller").order_by("reseller__name", "id")
 
 
+_MANY_FOR = 60.0  # seconds a provider found to have too many resellers for a drop-down is taken to have them
+_many: dict[tuple, float] = {}  # (provider id, SELECT_LIMIT) -> until when (time.monotonic), per process
+
+
 def reseller_filter_options(*, provider: Tenant, chosen: Tenant | None = None) -> list[Tenant] | None:
     """Partnered resellers for a drop-down, or None when there are too many for one (type instead).
-    `chosen` is the reseller the page is filtered by, when it came from partnered_reseller()."""
+    `chosen` is the reseller the page is filtered by, when it came from partnered_reseller().
+
+    A provider found to have too many is taken to have them for _MANY_FOR seconds in this process, so the
+    busiest page of the largest providers does not ask again on every view (it can only mean a type-in box
+    for a minute after the count fell under the limit; either way the filter works)."""
     if getattr(chosen, "too_many_for_select", False):
         return None
-    # One query from the partnership side, whatever the count: a name-ordered join over every
-    # tenant would be the slow way to learn that there are 10,000.
-    ids = list(_active_as_provider(provider).values_list("reseller_id", flat=True)[: SELECT_LIMIT + 1])
-    if len(ids) > SELECT_LIMIT:
+    import time
+
+    from partnercenter.sqlcache import shaped_rows, tenant_ref
+
+    key = (provider.id, SELECT_LIMIT)
+    if _many.get(key, 0.0) > time.monotonic():
         return None
+
+    # First whether there are too many, from the partnership side (the 301st partnership in index order, if
+    # any: one row at most); a name-ordered join over every tenant would be the slow way to learn that there
+    # are 10,000.
+    def beyond(v: dict) -> QuerySet:
+        mine = _active_as_provider(tenant_ref(v["provider"], like=provider)).order_by()
+        return mine.values_list("id")[SELECT_LIMIT: SELECT_LIMIT + 1]
+
+    if shaped_rows(("reseller_filter_options", SELECT_LIMIT), beyond, {"provider": provider.id}):
+        if len(_many) > 10_000:  # bounded: a process serving very many large providers starts afresh
+            _many.clear()
+        _many[key] = time.monotonic() + _MANY_FOR
+        return None
+    ids = list(_active_as_provider(provider).values_list("reseller_id", flat=True))
     if not ids:
         return []
-    # Separate from the count on purpose: joined, the planner hashes every tenant to return 301 rows.
+    # Separate from the partnerships on purpose: joined, the planner hashes every tenant.
     return list(Tenant.objects.filter(id__in=ids).only("id", "name", "mpn_id").order_by("name"))
 
 

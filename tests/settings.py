@@ -70,3 +70,4 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # The suite posts many sign-up forms and not-found links from one address; the limit tests set their own.
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "link_not_found": "10000/m/ip", "customer_signup": "10000/m/ip"}  # noqa: F405
+SQLCACHE_VERIFY = True  # partnercenter/sqlcache.py: every cached query is compared with a fresh compile

@@ -361,6 +361,26 @@ def test_reseller_filter_is_a_select_up_to_the_limit_then_a_box(provider, provid
         'id="reseller-filter"')[1].split("</div>")[0]
 
 
+def test_too_many_resellers_for_a_select_is_remembered_for_a_minute_then_asked_again(provider, provider_admin,
+                                                                                     reseller, reseller_admin,
+                                                                                     monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    _accept(request, reseller, reseller_admin)
+    monkeypatch.setattr(selectors, "SELECT_LIMIT", 0)
+    clock = [1000.0]
+    monkeypatch.setattr("time.monotonic", lambda: clock[0])
+    assert selectors.reseller_filter_options(provider=provider) is None
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.reseller_filter_options(provider=provider) is None
+    assert len(queries) == 0  # remembered
+    IndirectPartnership.objects.filter(provider=provider).update(status=PartnershipStatus.REMOVED)
+    clock[0] += selectors._MANY_FOR + 1
+    assert selectors.reseller_filter_options(provider=provider) == []  # asked again: none left
+
+
 @pytest.mark.parametrize(("subject", "body", "field"), [
     ("", "{link}", "subject"), ("x" * 201, "{link}", "subject"), ("Hi", "no link", "body"),
     ("Hi", "x" * 9_990 + "{link}", "body"),  # too long: cutting it at the limit would lose the link

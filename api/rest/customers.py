@@ -27,7 +27,7 @@ from api.rest.serializers_customers import (
     ListQuerySerializer,
     NewCustomerSerializer,
 )
-from customers import selectors
+from customers import removal_selectors, selectors
 from customers.onboarding import Created, customer_add
 from customers.services import reseller_relationship_remove
 from partnercenter.clientip import client_ip
@@ -155,7 +155,7 @@ class CustomerView(RestView):
                    **errors(400, 404, 409)})
     def patch(self, request: Request, customer_id: str) -> Response:
         partner = request.tenant
-        _relationship, customer = selectors.relationship_to_remove(partner=partner, customer_id=customer_id)
+        _relationship, customer = removal_selectors.relationship_to_remove(partner=partner, customer_id=customer_id)
         body = CustomerPatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         reseller_relationship_remove(partner=partner, customer=customer, actor=request.user, attested=True,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from html import escape as html_escape
 
 from django import template
 from django.urls import reverse
@@ -51,8 +52,14 @@ _DETAILS = (
 )
 
 
+def _escape(text: object) -> str:
+    """django.utils.html.escape without its lazy-string wrapper and SafeString (~1 µs a call, and the
+    rows make hundreds): the same characters escaped the same way (html.escape, quotes included)."""
+    return html_escape(str(text))
+
+
 def _relationship(row) -> str:  # noqa: ANN001
-    return escape(relationship_label(row))
+    return _escape(relationship_label(row))
 
 
 # Django's date format letters that have a strftime twin; the short date formats of our languages
@@ -60,15 +67,22 @@ def _relationship(row) -> str:  # noqa: ANN001
 _STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y"}
 
 
+_FIELDS = {"d": "{0.day:02d}", "m": "{0.month:02d}", "Y": "{0.year:04d}"}
+
+
 def short_date_formatter() -> Callable[[datetime], str]:
     """date_format(localtime(value), "SHORT_DATE_FORMAT"), escaped, with the format and time zone of
-    this request looked up once: per row, Django's formatter parses the format again (~25 µs)."""
+    this request looked up once: per row, Django's formatter parses the format again (~25 µs). A format of
+    day, month, year and separators is a str.format pattern (digits and those separators need no escaping)."""
     fmt = get_format("SHORT_DATE_FORMAT")
     zone = get_current_timezone()
+    if all(ch in "dmY" or ch in "./- " for ch in fmt):
+        pattern = "".join(_FIELDS.get(ch, ch) for ch in fmt).format
+        return lambda value: pattern(value.astimezone(zone))
     if all(ch in _STRFTIME or not (ch.isalpha() or ch in "\\%") for ch in fmt):
-        pattern = "".join(_STRFTIME.get(ch, ch) for ch in fmt)
-        return lambda value: escape(value.astimezone(zone).strftime(pattern))
-    return lambda value: escape(dateformat.format(value.astimezone(zone), fmt))
+        strftime = "".join(_STRFTIME.get(ch, ch) for ch in fmt)
+        return lambda value: _escape(value.astimezone(zone).strftime(strftime))
+    return lambda value: _escape(dateformat.format(value.astimezone(zone), fmt))
 
 
 # GDAP beside DAP: one compact badge per non-zero count, the whole summary as the accessible name.
@@ -105,7 +119,7 @@ def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: boo
     if not counts.get("active"):
         shown.insert(0, '<span class="badge text-bg-light border ms-1">GDAP</span>')
     shown[0] = shown[0].replace(" ms-1", "", 1)  # the cell puts a space before the first
-    text = escape(words["summary"] % {"summary": ", ".join(spoken)})
+    text = _escape(words["summary"] % {"summary": ", ".join(spoken)})
     inner = f'<span aria-hidden="true">{"".join(shown)}</span><span class="visually-hidden">{text}</span>'
     href = customer_page_url(customer_id) if link else None
     if href:
@@ -121,8 +135,8 @@ def customer_rows(context: template.Context, rows: list, gdap: dict | None = Non
     gdap = gdap or {}
     selectable = "gdap.manage" in context.get("perms_in_tenant", ())  # the bulk toolbar's checkboxes
     select = _("Select %(name)s")
-    none = escape(_("None"))
-    account = escape(_("Account"))
+    none = _escape(_("None"))
+    account = _escape(_("Account"))
     dap_badge = '<span class="badge text-bg-success">DAP</span>'
     none_muted = f'<span class="text-muted">{none}</span>'
     show = _("Show details for %(name)s")
@@ -139,15 +153,15 @@ def customer_rows(context: template.Context, rows: list, gdap: dict | None = Non
             relationships[via] = _relationship(row)
         cid = str(row.customer_id)
         out.append(_ROW.format(
-            check=_CHECK.format(id=cid, label=escape(select % {"name": customer.name})) if selectable else "",
+            check=_CHECK.format(id=cid, label=_escape(select % {"name": customer.name})) if selectable else "",
             check_spacer="<td></td>" if selectable else "",
             id=cid,
             base=base,
-            name=escape(customer.name),
-            domain=escape(customer.domain_display),
-            show=escape(show % {"name": customer.name}),
+            name=_escape(customer.name),
+            domain=_escape(customer.domain_display),
+            show=_escape(show % {"name": customer.name}),
             relationship=relationships[via],
-            reseller=escape(getattr(row, "indirect_reseller", "")) or "—",
+            reseller=_escape(getattr(row, "indirect_reseller", "")) or "—",
             dap=_admin_cell(dap_badge if row.has_dap else "",
                             gdap_badges(gdap.get(row.customer_id), row.customer_id, link=gdap_links, words=words),
                             none_muted),
