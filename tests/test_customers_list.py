@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -238,3 +239,16 @@ def test_short_date_formatter_writes_what_date_format_writes(language, zone, mon
         monkeypatch.setattr(customer_rows, "get_format", lambda name: "j. n. Y & <y>")
         expected = "31. 12. 2025 &amp; &lt;25&gt;" if zone == "America/Los_Angeles" else "1. 1. 2026 &amp; &lt;26&gt;"
         assert customer_rows.short_date_formatter()(moments[0]) == expected
+
+
+def test_each_row_says_its_own_relationship_advisor_or_reseller(partner, partner_admin):
+    """The rows' labels are looked up once per kind: an advisor row first does not make the reseller rows
+    below it "Advisor"."""
+    from customers.models import RelationshipRole
+
+    advised, resold = TenantFactory(name="Aaa Advised AG"), TenantFactory(name="Bbb Resold AG")
+    reseller_relationship_ensure(partner=partner, customer=advised, actor=None, role=RelationshipRole.ADVISOR)
+    reseller_relationship_ensure(partner=partner, customer=resold, actor=None)
+    html = client_for(partner_admin).get("/customers/").content.decode()
+    cells = re.findall(r"<td>(Aaa Advised AG|Bbb Resold AG)</td><td>[^<]*</td><td>([^<]*)</td>", html)
+    assert cells == [("Aaa Advised AG", "Advisor"), ("Bbb Resold AG", "Reseller")]

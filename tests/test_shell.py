@@ -107,6 +107,10 @@ def test_a_wide_table_scrolls_in_a_focusable_named_region_and_the_row_toggle_is_
     toggle = re.search(r'<button class="btn btn-outline-secondary row-toggle"[^>]*>(.*?)</button>', html, re.S)
     assert toggle and 'aria-expanded="false"' in toggle.group(0) and f"Show details for {customer.name}" in toggle.group(0)
     assert "bi-chevron-right" in toggle.group(1)  # the visible state: ▸, turned to ▾ while open
+    # Drawn from the page's sprite: its symbol once, each row a reference to it.
+    assert '<use href="#i-chevron-right"></use>' in toggle.group(1)
+    assert html.count('<symbol id="i-chevron-right" viewBox="0 0 16 16">') == 1
+    assert html.index("<symbol") < html.index("<table")
 
 
 def test_the_top_bar_keeps_language_and_user_menu_and_opens_the_off_canvas_sidebar(partner_admin):

@@ -22,20 +22,9 @@ from django.utils.translation import gettext as _
 
 from customers.selectors import relationship_label
 from gdap.routes import customer_page_url
-from partnercenter.templatetags.shell import icon_svg
+from partnercenter.templatetags.shell import icon_sprite, icon_use
 
 register = template.Library()
-
-_ROW = (
-    '<tr>{check}<td><button class="btn btn-outline-secondary row-toggle" type="button" data-bs-toggle="collapse" '
-    'data-bs-target="#c-{id}" aria-expanded="false" aria-controls="c-{id}" aria-label="{show}">'
-    "{chevron}</button></td>"
-    "<td>{name}</td><td>{domain}</td><td>{relationship}</td><td>{reseller}</td><td>{dap}</td>"
-    '<td class="text-nowrap">{date}</td></tr>'
-    '<tr class="collapse" id="c-{id}">{check_spacer}<td></td><td colspan="6" class="customer-details">'
-    '<div hx-get="{base}{id}/row/" hx-trigger="intersect once" hx-swap="innerHTML" aria-live="polite">'
-    '<a class="btn btn-sm btn-outline-primary" href="{base}{id}/account/">{l_account}</a></div></td></tr>'
-)
 
 # With a bulk action (GDAP_MANAGE), each row starts with its checkbox of the toolbar's form (list.html).
 _CHECK = ('<td><input class="form-check-input" type="checkbox" name="customer" value="{id}" form="customer-bulk" '
@@ -85,12 +74,22 @@ def short_date_formatter() -> Callable[[datetime], str]:
     return lambda value: _escape(dateformat.format(value.astimezone(zone), fmt))
 
 
-# GDAP beside DAP: one compact badge per non-zero count, the whole summary as the accessible name.
+# GDAP beside DAP: one compact badge per non-zero count, the whole summary as the accessible name. Its
+# icons and the rows' chevron come from the sprite before the table (row_icon_sprite).
 _GDAP_PARTS = (
     ("active", "text-bg-success", ""),
     ("expiring", "text-bg-warning", "bs_icon/hourglass-split.svg"),
     ("pending", "text-bg-secondary", "bs_icon/clock.svg"),
 )
+
+
+ROW_ICONS = ("bs_icon/chevron-right.svg", *(icon for _key, _css, icon in _GDAP_PARTS if icon))
+
+
+@register.simple_tag
+def row_icon_sprite() -> SafeString:
+    """The sprite of the icons the rows draw (before the table: an svg may not stand between rows)."""
+    return icon_sprite(*ROW_ICONS)
 
 
 def gdap_words() -> dict[str, str]:
@@ -114,7 +113,7 @@ def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: boo
         if not count:
             continue
         spoken.append(words[key] % {"count": count})
-        label = f"GDAP {count}" if key == "active" else f"{icon_svg(icon, 12)}{count}"
+        label = f"GDAP {count}" if key == "active" else f"{icon_use(icon, 12)}{count}"
         shown.append(f'<span class="badge {css} ms-1">{label}</span>')
     if not counts.get("active"):
         shown.insert(0, '<span class="badge text-bg-light border ms-1">GDAP</span>')
@@ -143,32 +142,34 @@ def customer_rows(context: template.Context, rows: list, gdap: dict | None = Non
     date = short_date_formatter()
     words = gdap_words()
     # The row's state is visible: the chevron points right (▸), turned down (▾) while open (app.css).
-    chevron = f'<span aria-hidden="true">{icon_svg("bs_icon/chevron-right.svg", 16)}</span>'
-    relationships: dict[str, str] = {}  # one label per provider a row is reached through
+    chevron = f'<span aria-hidden="true">{icon_use("bs_icon/chevron-right.svg", 16)}</span>'
+    relationships: dict[tuple[str, str], str] = {}  # one label per role and provider a row is reached through
     out = []
     for row in rows:
         customer = row.customer
-        via = getattr(row, "via_provider", "")
-        if via not in relationships:
-            relationships[via] = _relationship(row)
+        kind = (getattr(row, "via_provider", ""), getattr(row, "role", "reseller"))
+        if kind not in relationships:
+            relationships[kind] = _relationship(row)
         cid = str(row.customer_id)
-        out.append(_ROW.format(
-            check=_CHECK.format(id=cid, label=_escape(select % {"name": customer.name})) if selectable else "",
-            check_spacer="<td></td>" if selectable else "",
-            id=cid,
-            base=base,
-            name=_escape(customer.name),
-            domain=_escape(customer.domain_display),
-            show=_escape(show % {"name": customer.name}),
-            relationship=relationships[via],
-            reseller=_escape(getattr(row, "indirect_reseller", "")) or "—",
-            dap=_admin_cell(dap_badge if row.has_dap else "",
-                            gdap_badges(gdap.get(row.customer_id), row.customer_id, link=gdap_links, words=words),
-                            none_muted),
-            date=date(row.created_at),
-            l_account=account,
-            chevron=chevron,
-        ))
+        name = _escape(customer.name)
+        check, spacer = (_CHECK.format(id=cid, label=_escape(select % {"name": customer.name})), "<td></td>") \
+            if selectable else ("", "")
+        dap = _admin_cell(dap_badge if row.has_dap else "",
+                          gdap_badges(gdap.get(row.customer_id), row.customer_id, link=gdap_links, words=words),
+                          none_muted)
+        # The row, then its collapsed details (fetched when opened). An f-string: str.format with keywords
+        # was a third of this loop.
+        out.append(
+            f'<tr>{check}<td><button class="btn btn-outline-secondary row-toggle" type="button" '
+            f'data-bs-toggle="collapse" data-bs-target="#c-{cid}" aria-expanded="false" aria-controls="c-{cid}" '
+            f'aria-label="{_escape(show % {"name": customer.name})}">{chevron}</button></td>'
+            f"<td>{name}</td><td>{_escape(customer.domain_display)}</td><td>{relationships[kind]}</td>"
+            f'<td>{_escape(getattr(row, "indirect_reseller", "")) or "—"}</td><td>{dap}</td>'
+            f'<td class="text-nowrap">{date(row.created_at)}</td></tr>'
+            f'<tr class="collapse" id="c-{cid}">{spacer}<td></td><td colspan="6" class="customer-details">'
+            f'<div hx-get="{base}{cid}/row/" hx-trigger="intersect once" hx-swap="innerHTML" aria-live="polite">'
+            f'<a class="btn btn-sm btn-outline-primary" href="{base}{cid}/account/">{account}</a></div></td></tr>'
+        )
     return SafeString("".join(out))
 
 

@@ -130,6 +130,31 @@ def icon_svg(name: str, height: int) -> SafeString:
     return mark_safe(_ICONS[key])  # noqa: S308 (the library's own SVG markup)
 
 
+def _icon_id(name: str) -> str:
+    return "i-" + name.rsplit("/", 1)[-1].removesuffix(".svg")
+
+
+def icon_use(name: str, height: int) -> str:
+    """A bs_icon drawn from the page's sprite (icon_sprite): a few dozen bytes instead of the whole path,
+    for icons repeated on every row of a list."""
+    icon = _icon_id(name)
+    return (f'<svg height="{height}" width="{height}" fill="currentColor" class="bi bi-{icon[2:]}" aria-hidden="true">'
+            f'<use href="#{icon}"></use></svg>')
+
+
+@register.simple_tag
+def icon_sprite(*names: str) -> SafeString:
+    """The symbols icon_use refers to, once per page (hidden; the sprite itself is never shown)."""
+    symbols = []
+    for name in names:
+        markup = str(icon_svg(name, 16))
+        view_box = markup.split('viewBox="', 1)[1].split('"', 1)[0]
+        inner = markup.split(">", 1)[1].rsplit("</svg>", 1)[0].strip()
+        symbols.append(f'<symbol id="{_icon_id(name)}" viewBox="{view_box}">{inner}</symbol>')
+    return mark_safe(  # noqa: S308 (the library's own SVG markup)
+        f'<svg class="d-none" aria-hidden="true" focusable="false">{"".join(symbols)}</svg>')
+
+
 @register.simple_tag(takes_context=True)
 def nav_link(context: template.Context, key: str, href: str, label: str, icon: str) -> SafeString:
     nav = context.get("nav") or NavState()
