@@ -118,8 +118,12 @@ def test_the_dev_servers_reloaded_child_does_not_load_again(monkeypatch):
     calls = []
     monkeypatch.setattr("partnercenter.management.commands.demo.call_command", lambda *a, **k: calls.append(a[0]))
     monkeypatch.setenv("RUN_MAIN", "true")
+    # The serving child starts the in-process beat; here it is only asked for (a real thread would go on
+    # running the sweeps in this test process after the test, against later tests' databases).
+    beats = []
+    monkeypatch.setattr("partnercenter.beat.start_in_process_beat", lambda: beats.append(1))
     call_command("demo", host="127.0.0.1", port="8000")
-    assert calls == ["runserver"]
+    assert calls == ["runserver"] and beats == [1]
 
 
 @pytest.mark.parametrize("port", ["", "0", "80000", "eighty"])
