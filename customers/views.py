@@ -54,11 +54,9 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("That page link was not valid, so the first page is shown."))
         page = selectors.customers_page(**{**page_args, "direction": "next"})
     partner = request.tenant  # type: ignore[attr-defined]
-    # GDAP beside DAP in "Admin permissions", read with the rows.
-    gdap = {row.customer_id: row.gdap for row in page.rows if row.gdap and any(row.gdap.values())}
     is_provider = partner.partner_type == PartnerType.INDIRECT_PROVIDER
     full_page = not request.htmx  # type: ignore[attr-defined]
-    context = {"page": page, "gdap": gdap, "gdap_links": request.tenancy.has(Perm.GDAP_VIEW),  # type: ignore[attr-defined]
+    context = {"page": page, "gdap_links": request.tenancy.has(Perm.GDAP_VIEW),  # type: ignore[attr-defined]
                "search": search, "sort": sort, "reseller": reseller, "is_provider": is_provider,
                "resellers": reseller_filter_options(provider=partner, chosen=reseller)
                if is_provider and full_page else None,

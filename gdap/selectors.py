@@ -109,24 +109,8 @@ def _summary_counts(now: Any) -> dict[str, Q]:
             "pending": Q(status=RelationshipStatus.APPROVAL_PENDING)}
 
 
-def gdap_summary(*, partner: Tenant, customer_ids: Iterable[Any], now: Any = None) -> dict[Any, dict[str, int]]:
-    """For a set of customers, one query: {customer_id: {"active", "expiring", "pending"}} for the customers
-    with any (others are absent)."""
-    ids = list(customer_ids)
-    if not ids:
-        return {}
-    rows = (AdminRelationship.objects.visible_to(partner)
-            .filter(customer_id__in=ids, status__in=[*_LIVE, RelationshipStatus.APPROVAL_PENDING])
-            .values("customer_id")
-            .annotate(**{key: Count("pk", filter=condition) for key, condition in
-                         _summary_counts(now or timezone.now()).items()})
-            .order_by())
-    return {row["customer_id"]: {"active": row["active"], "expiring": row["expiring"], "pending": row["pending"]}
-            for row in rows}
-
-
 def gdap_count_columns(*, partner: Tenant, now: Any) -> dict[str, Subquery]:
-    """The same summary as three columns (gdap_active, gdap_expiring, gdap_pending) of a query whose rows
+    """The Customers list's GDAP summary as three columns (gdap_active, gdap_expiring, gdap_pending) of a query whose rows
     have a `customer_id`: the Customers page reads it with its rows. A count per returned row, by the
     (partner, customer, status) index."""
     mine = AdminRelationship.objects.visible_to(partner).filter(customer_id=OuterRef("customer_id")).order_by()

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from customers import selectors as customer_selectors
 from customers.models import Service
 from customers.services import dap_grant, reseller_relationship_ensure
 from gdap import selectors, services
@@ -179,13 +180,16 @@ def test_the_customers_list_summary_in_one_query(setup, partner, partner_admin, 
                                   roles=[DIRECTORY_READERS], duration="P30D")
     expiring = _active(partner, partner_admin, second, [DIRECTORY_READERS], name="Soon")
     AdminRelationship.objects.filter(pk=expiring.pk).update(status=RelationshipStatus.EXPIRING)
-    nobody = TenantFactory()
+    reseller_relationship_ensure(partner=partner, customer=customer, actor=None)
     with CaptureQueriesContext(connection) as queries:
-        summary = selectors.gdap_summary(partner=partner, customer_ids=[customer.pk, second.pk, nobody.pk])
-    assert len(queries) == 1
-    assert summary == {customer.pk: {"active": 1, "expiring": 0, "pending": 0},
-                       second.pk: {"active": 0, "expiring": 1, "pending": 1}}
-    assert selectors.gdap_summary(partner=PartnerFactory(), customer_ids=[customer.pk]) == {}
+        page = customer_selectors.customers_page(partner=partner, gdap=True)
+    assert len(queries) == 1  # the counts come with the rows
+    assert {row.customer_id: row.gdap for row in page.rows} == {
+        customer.pk: {"active": 1, "expiring": 0, "pending": 0}, second.pk: {"active": 0, "expiring": 1, "pending": 1}}
+    other = PartnerFactory()  # another partner of the same customer counts only its own relationships
+    reseller_relationship_ensure(partner=other, customer=customer, actor=None)
+    assert [row.gdap for row in customer_selectors.customers_page(partner=other, gdap=True).rows] == [
+        {"active": 0, "expiring": 0, "pending": 0}]
     ending = selectors.expiring_within(partner=partner, days=30, now=timezone.now())
     assert {r.pk for r in ending} == {rel.pk, expiring.pk}
     assert not selectors.expiring_within(partner=partner, days=10).exists()

@@ -127,11 +127,10 @@ def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: boo
 
 
 @register.simple_tag(takes_context=True)
-def customer_rows(context: template.Context, rows: list, gdap: dict | None = None, gdap_links: bool = False) -> SafeString:
-    """The table rows; `gdap` is gdap.selectors.gdap_summary() for these rows, `gdap_links` whether the
-    reader may open a customer's admin relationships."""
+def customer_rows(context: template.Context, rows: list, gdap_links: bool = False) -> SafeString:
+    """The table rows (customers_page(gdap=True): each row's GDAP counts in `row.gdap`); `gdap_links` whether
+    the reader may open a customer's admin relationships."""
     base = reverse("customers:list")
-    gdap = gdap or {}
     selectable = "gdap.manage" in context.get("perms_in_tenant", ())  # the bulk toolbar's checkboxes
     select = _("Select %(name)s")
     none = _escape(_("None"))
@@ -155,7 +154,7 @@ def customer_rows(context: template.Context, rows: list, gdap: dict | None = Non
         check, spacer = (_CHECK.format(id=cid, label=_escape(select % {"name": customer.name})), "<td></td>") \
             if selectable else ("", "")
         dap = _admin_cell(dap_badge if row.has_dap else "",
-                          gdap_badges(gdap.get(row.customer_id), row.customer_id, link=gdap_links, words=words),
+                          gdap_badges(row.gdap, row.customer_id, link=gdap_links, words=words),
                           none_muted)
         # The row, then its collapsed details (fetched when opened). An f-string: str.format with keywords
         # was a third of this loop.
