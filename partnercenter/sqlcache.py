@@ -180,9 +180,29 @@ def _fetched(key: Hashable, build: Build, values: Mapping[str, Any], using: str)
     if compiled is None:
         return None, list(build(values))
     sql, params = _checked(compiled, key, build, values, using)
-    with connections[using].cursor() as cursor:
+    with _cursor(using) as cursor:
         cursor.execute(sql, params)
         return compiled, cursor.fetchall()
+
+
+def _cursor(using: str) -> Any:
+    """A cursor for a compiled shape. On PostgreSQL with prepared statements allowed (the connection's
+    prepare_threshold, settings.DATABASE_PREPARED_STATEMENTS), one that binds its parameters on the server,
+    so psycopg prepares the shape's statement after a few runs and PostgreSQL stops planning it on every
+    call; Django's own cursors bind on the client and never prepare. The cursor is wrapped as Django wraps
+    its own (query logging, execute wrappers, error translation)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(raw))
 
 
 def shaped_objects(key: Hashable, build: Build, values: Mapping[str, Any], *, using: str = "default") -> list:

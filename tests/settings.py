@@ -49,6 +49,7 @@ POSTGRES_AVAILABLE = _postgres_reachable(TEST_DATABASE_URL)
 if POSTGRES_AVAILABLE:
     DATABASES = {"default": env.db_url_config(TEST_DATABASE_URL)}
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DB_NAME", default="test_partnercenter")}
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 2}  # as partnercenter/settings.py: compiled shapes prepare
     IS_POSTGRES = True
 elif CI:
     raise RuntimeError(f"CI=true but PostgreSQL is not reachable at {TEST_DATABASE_URL}")

@@ -7,6 +7,7 @@ import itertools
 import uuid
 
 import pytest
+from django.db import connection
 from django.db.models import CharField, Value
 from django.db.models.functions import Upper
 from django.test import override_settings
@@ -167,3 +168,35 @@ def test_the_api_token_look_up_is_compiled_once_and_loads_what_dot_loads(partner
     assert AppValidator()._load_access_token(raw + "x") is None
     cached = [v for k, v in sqlcache._cache.items() if k[0] in {("api access token",), ("api roles held",)}]
     assert cached and None not in cached
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_shape_runs_as_a_prepared_statement_and_django_queries_do_not():
+    TenantFactory(name="Epsilon AG")
+    key = ("test prepared", uuid.uuid4())
+    for _ in range(4):
+        assert sqlcache.shaped_rows(key, _names, {"term": "epsilon"}) == [("Epsilon AG",)]
+        list(Tenant.objects.filter(name="Epsilon AG").values_list("id"))  # Django's own: bound on the client
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert [s for s in statements if "UPPER" in s and "LIKE" in s.upper()], statements
+    assert not [s for s in statements if "WHERE \"partnercenter_tenant\".\"name\" = " in s], statements
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_without_a_prepare_threshold_a_shape_is_not_prepared(monkeypatch):
+    TenantFactory(name="Zeta AG")
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE NOT from_sql")
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    key = ("test unprepared", uuid.uuid4())
+    for _ in range(4):
+        assert sqlcache.shaped_rows(key, _names, {"term": "zeta"}) == [("Zeta AG",)]
+    assert prepared() == before
