@@ -17,6 +17,7 @@ the tests) every call is also compiled afresh and must give the same SQL and par
 
 from __future__ import annotations
 
+import functools
 import secrets
 import threading
 import uuid
@@ -200,9 +201,27 @@ def _cursor(using: str) -> Any:
     if raw.prepare_threshold is None:
         return connection.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.utils import CursorWrapper
 
+    connection.validate_thread_sharing()
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(raw))
+        cursor = ServerBindingCursor(raw)
+    return (_logged_cursor_class() if connection.queries_logged else CursorWrapper)(cursor, connection)
+
+
+@functools.cache
+def _logged_cursor_class() -> type:
+    """Django's debug cursor, logging the statement with its values: a prepared statement leaves psycopg
+    no query text for Django to read back (last_executed_query would log None)."""
+    from django.db.backends.postgresql.base import CursorDebugWrapper
+    from django.db.backends.utils import CursorWrapper
+
+    class PreparedDebugCursor(CursorDebugWrapper):
+        def execute(self, sql: str, params: Any = None) -> Any:
+            with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+                return CursorWrapper.execute(self, sql, params)
+
+    return PreparedDebugCursor
 
 
 def shaped_objects(key: Hashable, build: Build, values: Mapping[str, Any], *, using: str = "default") -> list:

@@ -178,3 +178,37 @@ def test_the_cached_sidebar_follows_a_role_change_and_the_language_on_the_next_r
     user.language = "en"
     user.save(update_fields=["language"])
     assert "Users" in links(client.get("/company-profile/").content.decode())
+
+
+def test_a_cached_fragment_is_rendered_once_per_language_and_named_values():
+    """{% fragment_cache a %}: reused for the same language and values; another value, language or a value
+    that cannot be a key renders afresh."""
+    from django.utils import translation
+
+    calls = []
+    template = Template("{% load shell i18n %}{% fragment_cache sort %}{{ count }}|{% translate 'Customers' %}"
+                        "{% endfragment_cache %}")
+
+    def render(**values):
+        calls.append(1)
+        return template.render(Context({"count": len(calls), **values}))
+
+    with translation.override("en"):
+        assert render(sort="name") == "1|Customers"
+        assert render(sort="name") == "1|Customers"  # the same key: the markup of the first render
+        assert render(sort="-date") == "3|Customers"
+        assert render(sort=["a", "b"]) == "4|Customers"
+        assert render(sort=[{"a": 1}]) == "5|Customers" and render(sort=[{"a": 1}]) == "6|Customers"  # no key
+    with translation.override("de"):
+        assert render(sort="name") == "7|Kunden"
+
+
+def test_the_customers_page_header_follows_a_role_change_on_the_next_request(partner):
+    user = member(partner, Role.GLOBAL_ADMIN)
+    client = client_for(user)
+    assert "Add customer" in client.get("/customers/").content.decode()
+    membership = user.memberships.get(tenant=partner)
+    membership.role = Role.HELPDESK_AGENT
+    membership.save(update_fields=["role"])
+    html = client.get("/customers/").content.decode()
+    assert "Add customer" not in html and "<h1" in html

@@ -10,7 +10,9 @@ is its key); the icon's SVG is rendered once per process (`icon_svg`), not once 
 `{% sidebar_cache %}…{% endsidebar_cache %}` renders the sidebar's entries once per process for each set of
 what they depend on (language, URLconf and script prefix, the active tenant's kind and partner type, the
 permissions in it, whether the developer outbox is shown, the current entry) and reuses the markup: a role
-change changes the permissions and so the key, and shows on the next request.
+change changes the permissions and so the key, and shows on the next request. `{% fragment_cache a b %}…
+{% endfragment_cache %}` does the same for any markup that depends only on the language and the named
+values (a page's header per permissions, a table's head per sort); both share one bounded store.
 
 `{% pageheader %}Title{% primary %}<a …>The one primary action</a>{% secondary %}<a …>…</a>{% endpageheader %}`
 renders the page header: the h1, the primary action, the secondary actions in a group that wraps
@@ -18,6 +20,7 @@ instead of cutting its labels. `{% primary %}` and `{% secondary %}` are optiona
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import template
@@ -166,8 +169,27 @@ def nav_link(context: template.Context, key: str, href: str, label: str, icon: s
         " active" if current else "", href, aria, label, icon_svg(icon, 18), label)
 
 
-_SIDEBARS: dict[tuple, SafeString] = {}
-_SIDEBARS_MAX = 512  # keys are few (languages × tenant kinds × role sets × entries); a bound all the same
+_FRAGMENTS: dict[tuple, SafeString] = {}
+# Keys are few (languages × tenant kinds × role sets × entries × a page's few states); a bound all the same.
+_FRAGMENTS_MAX = 2048
+
+
+def _place() -> tuple:
+    """What every cached fragment depends on: the language and where URLs point."""
+    return get_language(), settings.ROOT_URLCONF, get_urlconf(), get_script_prefix()
+
+
+def _memo(key: tuple, render: Callable[[], str]) -> SafeString:
+    try:
+        html = _FRAGMENTS.get(key)
+    except TypeError:  # a value that cannot be a key (a list of objects, say): rendered every time
+        return mark_safe(render())  # noqa: S308 (rendered by the template engine)
+    if html is None:
+        html = mark_safe(render())  # noqa: S308 (rendered by the template engine)
+        if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
+            _FRAGMENTS.clear()
+        _FRAGMENTS[key] = html
+    return html
 
 
 class SidebarCacheNode(template.Node):
@@ -181,16 +203,9 @@ class SidebarCacheNode(template.Node):
     def render(self, context: template.Context) -> str:
         tenant = context.get("active_tenant")
         perms = context.get("perms_in_tenant") or frozenset()
-        key = (get_language(), settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(),
-               tenant.is_partner if tenant else None, tenant.partner_type if tenant else None,
+        key = (self, *_place(), tenant.is_partner if tenant else None, tenant.partner_type if tenant else None,
                frozenset(perms), bool(context.get("dev_outbox_enabled")), context.get("nav") or NavState())
-        html = _SIDEBARS.get(key)
-        if html is None:
-            html = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered by the template engine)
-            if len(_SIDEBARS) >= _SIDEBARS_MAX:
-                _SIDEBARS.clear()
-            _SIDEBARS[key] = html
-        return html
+        return _memo(key, lambda: self.nodelist.render(context))
 
 
 @register.tag
@@ -200,18 +215,50 @@ def sidebar_cache(parser: template.base.Parser, token: template.base.Token) -> S
     return SidebarCacheNode(nodelist)
 
 
+def _key_value(value: object) -> object:
+    if isinstance(value, set | frozenset):
+        return frozenset(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+class FragmentCacheNode(template.Node):
+    """`{% fragment_cache a b.c … %}…{% endfragment_cache %}`: the enclosed markup rendered once per process
+    for each language, URL place and set of the named values, then reused. The enclosed template may use
+    only those values, {% url %}, {% static %} and {% translate %}: nothing of the user, the session or
+    the CSRF token (put those outside). A value that cannot be a key makes it render every time."""
+
+    def __init__(self, nodelist: template.NodeList, values: list[template.base.FilterExpression]) -> None:
+        self.nodelist, self.values = nodelist, values
+
+    def render(self, context: template.Context) -> str:
+        key = (self, *_place(), *(_key_value(value.resolve(context)) for value in self.values))
+        return _memo(key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def fragment_cache(parser: template.base.Parser, token: template.base.Token) -> FragmentCacheNode:
+    values = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endfragment_cache",))
+    parser.delete_first_token()
+    return FragmentCacheNode(nodelist, values)
+
+
 class PageHeaderNode(template.Node):
     def __init__(self, title: template.NodeList, primary: template.NodeList | None,
                  secondary: template.NodeList | None) -> None:
         self.title, self.primary, self.secondary = title, primary, secondary
 
     def render(self, context: template.Context) -> str:
-        parts = {
-            "title": mark_safe(self.title.render(context).strip()),
-            "primary": mark_safe(self.primary.render(context).strip()) if self.primary else "",
-            "secondary": mark_safe(self.secondary.render(context).strip()) if self.secondary else "",
-        }
-        return render_to_string("partials/_page_header.html", parts)
+        # The parts are rendered by the template engine (escaped there); only the frame is added here.
+        title = self.title.render(context).strip()
+        primary = self.primary.render(context).strip() if self.primary else ""
+        secondary = self.secondary.render(context).strip() if self.secondary else ""
+        if secondary:
+            secondary = f'<div class="page-secondary">{secondary}</div>'
+        actions = f'<div class="page-actions">{primary}{secondary}</div>' if primary or secondary else ""
+        return mark_safe(f'<div class="page-header">\n  <h1 class="page-title">{title}</h1>\n  {actions}\n</div>')  # noqa: S308
 
 
 @register.tag
