@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
-from django.db import connection, transaction
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -21,7 +20,8 @@ from api.errors import graph_exception_handler, rest_exception_handler
 from api.events import ApiEvents
 from api.permissions import AppMayCall
 from api.throttling import PartnerRateThrottle
-from partnercenter.events import acting_client, event_record
+from partnercenter.dispatch import atomic_unflushed
+from partnercenter.events import acting_client, event_record, event_record_unflushed
 from partnercenter.selectors import acting_app
 
 
@@ -78,13 +78,11 @@ def _call_record(app, request: Request, response: Response) -> None:  # noqa: AN
     """The call's activity entry. Its commit does not wait for the WAL flush (PostgreSQL's
     synchronous_commit off for this one transaction): a crash may lose the last fraction of a second of
     call entries, never a change — the services' own entries commit with their changes."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        event_record(tenant=app.partner, kind=ApiEvents.CALL, actor_client=app.client_id,
-                     data={"app": app.name, "method": request.method, "path": request.path[:300],
-                           "status": response.status_code}, savepoint=False)
+    data = {"app": app.name, "method": request.method, "path": request.path[:300], "status": response.status_code}
+    if event_record_unflushed(tenant=app.partner, kind=ApiEvents.CALL, actor_client=app.client_id, data=data):
+        return  # one statement, one round trip
+    with atomic_unflushed():
+        event_record(tenant=app.partner, kind=ApiEvents.CALL, actor_client=app.client_id, data=data, savepoint=False)
 
 
 class RestView(ApiView):

@@ -159,6 +159,35 @@ def event_record(
     return entry
 
 
+def event_record_unflushed(*, tenant: Tenant, kind: str, actor_client: str, data: dict[str, Any]) -> bool:
+    """An API client's bookkeeping entry (an API call) in one statement whose commit does not wait for the
+    WAL flush: on PostgreSQL, outside any transaction, and only while no subscriber listens to ``kind``.
+    Returns False, writing nothing, when any of that does not hold: the caller then uses event_record.
+    A server crash may lose the last fraction of a second of such entries, never a change."""
+    from django.db import connection
+    from django.db.models.sql import InsertQuery
+
+    from partnercenter.models import ActivityLog
+
+    registered = _KINDS.get(str(kind))
+    if registered is None:
+        raise LookupError(f"unknown activity kind {kind!r}: declare it in the app's events.py")
+    if (connection.vendor != "postgresql" or connection.in_atomic_block or _SUBSCRIBERS.get(ALL)
+            or _SUBSCRIBERS.get(registered.value)):
+        return False
+    entry = ActivityLog(tenant=tenant, kind=registered.value, actor=None, actor_email="", actor_client=actor_client,
+                        customer=None, data=data, ip_address=None)
+    opts = ActivityLog._meta
+    query = InsertQuery(ActivityLog)
+    query.insert_values([f for f in opts.local_concrete_fields if f is not opts.auto_field], [entry])
+    [(insert, params)] = query.get_compiler(connection=connection).as_sql()
+    # One statement is one transaction in autocommit: the local setting holds until its commit.
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH entry AS ({insert} RETURNING 1) "  # noqa: S608 (Django's compiled INSERT)
+                       "SELECT set_config('synchronous_commit', 'off', true) FROM entry", params)
+    return True
+
+
 def event_record_rows(*, tenant: Tenant, actor: User | None, entries: list[tuple[str, dict[str, Any]]],
                       customer: Tenant | None = None, ip: str | None = None) -> int:
     """:func:`event_record_many` for entries of one tenant, actor, customer and ip, each a (kind, data): the

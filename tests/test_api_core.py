@@ -217,3 +217,31 @@ def test_the_partner_is_throttled_across_its_apps_with_retry_after(partner, clea
     assert refused.json()["error"]["code"] == "throttled"
     other = bearer_client(token_for(*api_app(PartnerFactory())))
     assert other.get(REST).status_code == 200  # another partner counts on its own
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement entry is PostgreSQL's")
+def test_an_api_calls_entry_is_one_statement_outside_a_transaction_and_event_record_inside_one():
+    from django.db import transaction
+
+    from api.events import ApiEvents
+    from partnercenter import events
+
+    partner = PartnerFactory()
+    data = {"app": "Billing", "method": "GET", "path": "/v1/customers", "status": 200}
+    with CaptureQueriesContext(connection) as queries:
+        assert events.event_record_unflushed(tenant=partner, kind=ApiEvents.CALL, actor_client="cid", data=data)
+    assert len(queries) == 1
+    entry = ActivityLog.objects.get(tenant=partner)
+    assert (entry.kind, entry.actor_id, entry.actor_client, entry.data, entry.customer_id) == \
+        ("api.call", None, "cid", data, None)
+    assert entry.created_at is not None
+    with transaction.atomic():  # inside a transaction its setting would outlive the entry: refused
+        assert not events.event_record_unflushed(tenant=partner, kind=ApiEvents.CALL, actor_client="cid", data=data)
+    seen = []
+    events.subscribe(ApiEvents.CALL, seen.append)
+    try:  # a subscriber must see the entry: refused, event_record runs it
+        assert not events.event_record_unflushed(tenant=partner, kind=ApiEvents.CALL, actor_client="cid", data=data)
+    finally:
+        events.unsubscribe(ApiEvents.CALL, seen.append)
+    assert ActivityLog.objects.filter(tenant=partner).count() == 1
