@@ -26,6 +26,7 @@ from api.rest.serializers_customers import (
     FilterSerializer,
     ListQuerySerializer,
     NewCustomerSerializer,
+    customer_body,
 )
 from customers import removal_selectors, selectors
 from customers.onboarding import Created, customer_add
@@ -99,7 +100,7 @@ class CustomerCollectionView(RestView):
                                             **_filter_arguments(partner, wanted))
         except selectors.InvalidCursor:
             raise paging.token_invalid() from None
-        items = CustomerSerializer(page.rows, many=True).data
+        items = [customer_body(row) for row in page.rows]
         next_token = paging.token_encode(page.next_cursor, {"f": wanted} if wanted else {}) if page.next_cursor else None
         return Response(paging.collection(request, items, next_token=next_token, next_query={"size": size}))
 
@@ -136,7 +137,7 @@ def _created(partner: Tenant, created: Created) -> Response:
 
 def _one(partner: Tenant, customer_id: str) -> dict:
     row = selectors.customer_for_partner(partner=partner, customer_id=customer_id, reseller_ids=True)
-    return CustomerSerializer(row, context={"profile": True}).data
+    return customer_body(row, profile=True)
 
 
 class CustomerView(RestView):
@@ -162,4 +163,4 @@ class CustomerView(RestView):
                                      ip=client_ip(request))
         # No longer the partner's: no admin permissions, no reseller serving it.
         removed = SimpleNamespace(customer_id=customer.id, customer=customer, has_dap=False, indirect_reseller_id=None)
-        return Response(CustomerSerializer(removed, context={"profile": True, "relationship": "none"}).data)
+        return Response(customer_body(removed, profile=True, relationship="none"))

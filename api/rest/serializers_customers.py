@@ -76,22 +76,28 @@ class CustomerSerializer(serializers.Serializer):
     attributes = AttributesSerializer()
 
     def to_representation(self, row: Any) -> dict[str, Any]:
-        customer_id, customer = str(row.customer_id), row.customer
-        profile: dict[str, Any] = {"tenantId": customer_id, "domain": customer.primary_domain,
-                                   "companyName": customer.name, "attributes": {"objectType": "CustomerCompanyProfile"}}
-        body: dict[str, Any] = {"id": customer_id, "commerceId": customer_id, "companyProfile": profile}
-        if self.context.get("profile"):
-            address = _address(customer)
-            profile["address"], profile["email"] = address, customer.contact_email
-            body["billingProfile"] = {
-                "id": customer_id, "firstName": customer.contact_first_name, "lastName": customer.contact_last_name,
-                "email": customer.contact_email, "culture": None, "language": None, "companyName": customer.name,
-                "defaultAddress": address, "attributes": {"objectType": "CustomerBillingProfile"}}
-        associated = row.indirect_reseller_id
-        body.update({"relationshipToPartner": self.context.get("relationship", getattr(row, "role", "reseller")),
-                     "allowDelegatedAccess": row.has_dap, "associatedPartnerId": str(associated) if associated else None,
-                     "links": {"self": link(f"/v1/customers/{customer_id}")}, "attributes": {"objectType": "Customer"}})
-        return body
+        return customer_body(row, profile=bool(self.context.get("profile")), relationship=self.context.get("relationship"))
+
+
+def customer_body(row: Any, *, profile: bool = False, relationship: str | None = None) -> dict[str, Any]:
+    """CustomerSerializer's answer for one row; a list page calls it for each row directly (no
+    serializer, and its context looked up through the field tree, per row)."""
+    customer_id, customer = str(row.customer_id), row.customer
+    company: dict[str, Any] = {"tenantId": customer_id, "domain": customer.primary_domain,
+                               "companyName": customer.name, "attributes": {"objectType": "CustomerCompanyProfile"}}
+    body: dict[str, Any] = {"id": customer_id, "commerceId": customer_id, "companyProfile": company}
+    if profile:
+        address = _address(customer)
+        company["address"], company["email"] = address, customer.contact_email
+        body["billingProfile"] = {
+            "id": customer_id, "firstName": customer.contact_first_name, "lastName": customer.contact_last_name,
+            "email": customer.contact_email, "culture": None, "language": None, "companyName": customer.name,
+            "defaultAddress": address, "attributes": {"objectType": "CustomerBillingProfile"}}
+    associated = row.indirect_reseller_id
+    body.update({"relationshipToPartner": relationship or getattr(row, "role", "reseller"),
+                 "allowDelegatedAccess": row.has_dap, "associatedPartnerId": str(associated) if associated else None,
+                 "links": {"self": link(f"/v1/customers/{customer_id}")}, "attributes": {"objectType": "Customer"}})
+    return body
 
 
 class CustomerCollectionSerializer(CollectionSerializer):
