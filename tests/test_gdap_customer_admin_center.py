@@ -6,6 +6,7 @@ customer-side GDAP route a 404 for another customer's ids."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from customers.services import reseller_relationship_ensure
 from gdap import services
@@ -47,7 +48,7 @@ def test_the_page_lists_each_partners_gdap_relationships(partner, partner_admin,
     assert "1 active" in body and "1 awaiting approval" in body
     from django.utils.formats import date_format
 
-    assert "Adatum helpdesk" in body and date_format(live.end_at, "SHORT_DATE_FORMAT") in body
+    assert "Adatum helpdesk" in body and date_format(timezone.localtime(live.end_at), "SHORT_DATE_FORMAT") in body
     assert "Adatum admins" in body and "Most powerful role" in body and "90 days after approval" in body
     assert "Draft only" not in body  # a customer never sees the partner's drafts
     assert f'href="/gdap/admin-center/relationships/{pending.pk}/approval/"' in body

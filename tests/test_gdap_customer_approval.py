@@ -64,7 +64,7 @@ def test_the_page_shows_partner_roles_duration_and_end_date(partner, partner_adm
     assert partner.profile.support_email in body and partner.profile.phone in body and partner.mpn_id in body
     assert "30 days" in body and "Global Administrator" in body and "Most powerful role" in body
     assert "Directory Readers" in body and "Reads basic directory information" in body
-    end = (timezone.now() + timedelta(days=30)).date()
+    end = timezone.localtime(timezone.now() + timedelta(days=30)).date()  # the page shows local dates
     from django.utils.formats import date_format
 
     assert date_format(end, "DATE_FORMAT") in body
@@ -101,7 +101,7 @@ def test_a_global_admin_approves_and_processing_shows_the_result(partner, partne
     assert "Processing…" not in partial and "hx-trigger" not in partial
     from django.utils.formats import date_format
 
-    assert "Done. The admin relationship is active until " + date_format(rel.end_at, "DATE_FORMAT") in partial
+    assert "Done. The admin relationship is active until " + date_format(timezone.localtime(rel.end_at), "DATE_FORMAT") in partial
     # The link is answered now: its page says so to the customer.
     response = client.get(page_url(raw))
     assert response.status_code == 410 and "has already been approved" in response.content.decode()

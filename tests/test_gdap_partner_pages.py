@@ -4,6 +4,7 @@ POST, path, query string and form body), the links from the customer's Account p
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from gdap import services
 from gdap.models import AccessAssignment, AdminRelationship, GdapApproval
@@ -138,7 +139,7 @@ def test_the_customer_page_lists_dap_gdap_and_assignments(world):  # noqa: F811
     page = client_for(world.admin).get(f"/gdap/customers/{world.customer.id}/").content.decode()
     for text in ("Adatum pending", "Adatum support", "Approval pending", "Active", "Global Administrator",
                  "Most powerful", "Helpdesk tier 1", "Directory Readers", str(Service.labels[0]),
-                 world.active.end_at.strftime("%m/%d/%Y")):
+                 timezone.localtime(world.active.end_at).strftime("%m/%d/%Y")):
         assert text in page, text
 
 
