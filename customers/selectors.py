@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -121,12 +121,12 @@ def _rows(qs: QuerySet[ResellerRelationship], *, chunk: int = 0, reseller_ids: b
         yield _row(row, reseller_ids=reseller_ids)
 
 
-def _row(values: tuple, *, reseller_ids: bool = False, gdap: bool = False) -> CustomerRow:
-    """A CustomerRow of a values_list row of _ROW_COLUMNS, then indirect_reseller_id and the three GDAP
-    counts when asked for."""
+def _row(values: tuple, *, reseller_ids: bool = False, gdap: Callable[[str], dict] | None = None) -> CustomerRow:
+    """A CustomerRow of a values_list row of _ROW_COLUMNS, then indirect_reseller_id and the GDAP summary
+    when asked for (`gdap`: gdap.selectors.gdap_summary_counts, which reads it)."""
     row_id, customer_id, sort_name, created_at, name, domain, has_dap, reseller, via, role, *more = values
     reseller_id = more.pop(0) if reseller_ids else None
-    counts = dict(zip(("active", "expiring", "pending"), more, strict=True)) if gdap else None
+    counts = gdap(more[0]) if gdap else None
     return CustomerRow(row_id, customer_id, sort_name, created_at, CustomerRef(customer_id, name, domain), has_dap,
                        reseller, via, role, reseller_id, counts)
 
@@ -201,7 +201,7 @@ def customers_page(
     """One page of the partner's customers. Constant number of queries whatever the size: one. `prefix`:
     the search matches the start of the name or domain only. `reseller_ids`: each row's
     `indirect_reseller_id` too (an indirect provider's reseller serving the customer). `gdap`: each row's
-    GDAP summary (gdap.selectors.gdap_count_columns) in `row.gdap`.
+    GDAP summary (gdap.selectors.gdap_summary_column) in `row.gdap`.
 
     The query is compiled once per shape (partnercenter.sqlcache): at 50 rows, building and compiling it
     through the ORM cost more than PostgreSQL spends running it."""
@@ -234,10 +234,9 @@ def customers_page(
             qs = _with_reseller_id(qs, us, them)
         extra: tuple[str, ...] = ("indirect_reseller_id",) if reseller_ids else ()
         if gdap:
-            from gdap.selectors import gdap_count_columns
+            from gdap.selectors import gdap_summary_column
 
-            columns = gdap_count_columns(partner=us, now=v["now"])
-            qs, extra = qs.annotate(**columns), (*extra, *columns)
+            qs, extra = qs.annotate(gdap_summary=gdap_summary_column(partner=us, now=v["now"])), (*extra, "gdap_summary")
         if v["seek_value"] is not None:
             qs = _seek(qs, sort, v["seek_value"], v["seek_id"], forward)
         ordering = SORTS[sort]
@@ -245,7 +244,10 @@ def customers_page(
             ordering = tuple(o[1:] if o.startswith("-") else f"-{o}" for o in ordering)
         return qs.order_by(*ordering).values_list(*_ROW_COLUMNS, *extra)[: page_size + 1]
 
-    rows = [_row(values_row, reseller_ids=reseller_ids, gdap=gdap) for values_row in shaped_rows(shape, build, values)]
+    from gdap.selectors import gdap_summary_counts
+
+    summary = gdap_summary_counts if gdap else None
+    rows = [_row(values_row, reseller_ids=reseller_ids, gdap=summary) for values_row in shaped_rows(shape, build, values)]
     more = len(rows) > page_size
     rows = rows[:page_size]
     if not forward:

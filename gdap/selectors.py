@@ -8,7 +8,21 @@ from itertools import groupby
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +116,9 @@ def approval_by_token(raw_token: str) -> GdapApproval:
     return approval
 
 
+_SUMMARY_STATUSES = (RelationshipStatus.ACTIVE, RelationshipStatus.EXPIRING, RelationshipStatus.APPROVAL_PENDING)
+
+
 def _summary_counts(now: Any) -> dict[str, Q]:
     """What the Customers list's GDAP summary counts. Live ones past their end before the sweep ran don't count."""
     live = Q(end_at__gt=now)
@@ -109,14 +126,29 @@ def _summary_counts(now: Any) -> dict[str, Q]:
             "pending": Q(status=RelationshipStatus.APPROVAL_PENDING)}
 
 
-def gdap_count_columns(*, partner: Tenant, now: Any) -> dict[str, Subquery]:
-    """The Customers list's GDAP summary as three columns (gdap_active, gdap_expiring, gdap_pending) of a query whose rows
-    have a `customer_id`: the Customers page reads it with its rows. A count per returned row, by the
-    (partner, customer, status) index."""
-    mine = AdminRelationship.objects.visible_to(partner).filter(customer_id=OuterRef("customer_id")).order_by()
-    return {f"gdap_{key}": Subquery(mine.filter(condition).annotate(n=Func(F("pk"), function="COUNT"))
-                                    .values("n")[:1], output_field=IntegerField())
-            for key, condition in _summary_counts(now).items()}
+GDAP_SUMMARY_KEYS = ("active", "expiring", "pending")
+
+
+def gdap_summary_column(*, partner: Tenant, now: Any) -> Subquery:
+    """The Customers list's GDAP summary as one column of a query whose rows have a `customer_id`: the
+    numbers of active, expiring and pending relationships as the text "2,1,0" (gdap_summary_counts reads
+    it), so that the Customers page reads it with its rows. One subquery per returned row counts all three
+    in one pass over the customer's relationships (a subquery per count was a third of the page's time in
+    PostgreSQL); an aggregate with no GROUP BY, so there is always one row, "0,0,0" for none."""
+    conditions = _summary_counts(now)
+    mine = (AdminRelationship.objects.visible_to(partner)
+            .filter(customer_id=OuterRef("customer_id"), status__in=_SUMMARY_STATUSES).order_by())
+    parts: list[Any] = []
+    for key in GDAP_SUMMARY_KEYS:
+        count = Func(Case(When(conditions[key], then=Value(1))), function="COUNT", output_field=IntegerField())
+        parts += [Cast(count, CharField()), Value(",")]
+    summary = Concat(*parts[:-1], output_field=CharField())
+    return Subquery(mine.annotate(summary=summary).values("summary")[:1], output_field=CharField())
+
+
+def gdap_summary_counts(summary: str | None) -> dict[str, int]:
+    """gdap_summary_column's text as {"active": 2, "expiring": 1, "pending": 0}."""
+    return dict(zip(GDAP_SUMMARY_KEYS, map(int, (summary or "0,0,0").split(",")), strict=True))
 
 
 def assignments_of(*, relationship: AdminRelationship) -> QuerySet[AccessAssignment]:

@@ -252,3 +252,15 @@ def test_each_row_says_its_own_relationship_advisor_or_reseller(partner, partner
     html = client_for(partner_admin).get("/customers/").content.decode()
     cells = re.findall(r"<td>(Aaa Advised AG|Bbb Resold AG)</td><td>[^<]*</td><td>([^<]*)</td>", html)
     assert cells == [("Aaa Advised AG", "Advisor"), ("Bbb Resold AG", "Reseller")]
+
+
+def test_names_with_markup_characters_are_escaped_in_every_place_of_the_row(partner, partner_admin):
+    """The rows are built in Python (customer_rows): the name in its cell and in the labels of the row's
+    checkbox and toggle, each escaped once."""
+    _customers(partner, ['Tom & <Jerry> "Ltd"'])
+    html = client_for(partner_admin).get("/customers/").content.decode()
+    name = "Tom &amp; &lt;Jerry&gt; &quot;Ltd&quot;"
+    assert f"<td>{name}</td>" in html
+    assert f'aria-label="Show details for {name}"' in html
+    assert f'aria-label="Select {name}"' in html
+    assert "<Jerry>" not in html and "&amp;amp;" not in html

@@ -203,6 +203,24 @@ def test_a_cached_fragment_is_rendered_once_per_language_and_named_values():
         assert render(sort="name") == "7|Kunden"
 
 
+@pytest.mark.parametrize("tag", ["fragment_cache", "sidebar_cache"])
+def test_a_cached_fragment_cannot_hold_a_block(tag):
+    """A block differs per page while the fragment is shared; so {% extends %} never looks inside one."""
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="cannot hold a {% block %}"):
+        Template(f"{{% load shell %}}{{% {tag} %}}{{% block title %}}{{% endblock %}}{{% end{tag} %}}")
+
+
+def test_a_child_template_fills_the_blocks_around_the_cached_fragments_of_its_parent():
+    from django.template import engines
+
+    page = engines["django"].from_string('{% extends "base.html" %}{% block title %}Mine{% endblock %}'
+                                         '{% block content %}<p id="mine">Mine</p>{% endblock %}')
+    html = page.render({})
+    assert "<title>Mine · Partner Center</title>" in html and '<p id="mine">Mine</p>' in html
+
+
 def test_the_customers_page_header_follows_a_role_change_on_the_next_request(partner):
     user = member(partner, Role.GLOBAL_ADMIN)
     client = client_for(user)

@@ -26,10 +26,6 @@ from partnercenter.templatetags.shell import icon_sprite, icon_use
 
 register = template.Library()
 
-# With a bulk action (GDAP_MANAGE), each row starts with its checkbox of the toolbar's form (list.html).
-_CHECK = ('<td><input class="form-check-input" type="checkbox" name="customer" value="{id}" form="customer-bulk" '
-          'aria-label="{label}"></td>')
-
 _DETAILS = (
     '<dl class="row mb-2 small">'
     '<dt class="col-sm-3">{l_tenant}</dt><dd class="col-sm-9"><code>{id}</code></dd>'
@@ -104,9 +100,15 @@ def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: boo
     "GDAP: 2 active, 1 expiring", a link to the customer's "Admin relationships" when `link` and that
     page is routed. Empty when the customer has no active, expiring or pending relationship. `words`:
     gdap_words(), when the caller renders many cells."""
+    parts = _gdap_parts(counts, words or gdap_words())
+    return _gdap_framed(parts, customer_id, link=link) if parts else ""
+
+
+def _gdap_parts(counts: dict[str, int] | None, words: dict[str, str]) -> tuple[str, str] | None:
+    """gdap_badges' badges and accessible text (escaped), which depend on the counts only: None when
+    there is nothing to show."""
     if not counts or not any(counts.get(key) for key, _css, _icon in _GDAP_PARTS):
-        return ""
-    words = words or gdap_words()
+        return None
     spoken, shown = [], []
     for key, css, icon in _GDAP_PARTS:
         count = counts.get(key) or 0
@@ -119,7 +121,11 @@ def gdap_badges(counts: dict[str, int] | None, customer_id: object, *, link: boo
         shown.insert(0, '<span class="badge text-bg-light border ms-1">GDAP</span>')
     shown[0] = shown[0].replace(" ms-1", "", 1)  # the cell puts a space before the first
     text = _escape(words["summary"] % {"summary": ", ".join(spoken)})
-    inner = f'<span aria-hidden="true">{"".join(shown)}</span><span class="visually-hidden">{text}</span>'
+    return f'<span aria-hidden="true">{"".join(shown)}</span><span class="visually-hidden">{text}</span>', text
+
+
+def _gdap_framed(parts: tuple[str, str], customer_id: object, *, link: bool) -> str:
+    inner, text = parts
     href = customer_page_url(customer_id) if link else None
     if href:
         return f'<a class="gdap-summary text-decoration-none text-nowrap" href="{href}" title="{text}">{inner}</a>'
@@ -132,48 +138,56 @@ def customer_rows(context: template.Context, rows: list, gdap_links: bool = Fals
     the reader may open a customer's admin relationships."""
     base = reverse("customers:list")
     selectable = "gdap.manage" in context.get("perms_in_tenant", ())  # the bulk toolbar's checkboxes
-    select = _("Select %(name)s")
+    # Labels with a name: the wording escaped once, the escaped name put in (the same text as escaping
+    # the whole label, since escaping replaces characters one by one and the wording keeps its %(name)s).
+    select = _escape(_("Select %(name)s"))
+    show = _escape(_("Show details for %(name)s"))
     none = _escape(_("None"))
     account = _escape(_("Account"))
     dap_badge = '<span class="badge text-bg-success">DAP</span>'
     none_muted = f'<span class="text-muted">{none}</span>'
-    show = _("Show details for %(name)s")
     date = short_date_formatter()
     words = gdap_words()
     # The row's state is visible: the chevron points right (▸), turned down (▾) while open (app.css).
     chevron = f'<span aria-hidden="true">{icon_use("bs_icon/chevron-right.svg", 16)}</span>'
     relationships: dict[tuple[str, str], str] = {}  # one label per role and provider a row is reached through
+    badges: dict[tuple, tuple[str, str] | None] = {}  # GDAP badges per combination of counts: a page has few
     out = []
     for row in rows:
         customer = row.customer
-        kind = (getattr(row, "via_provider", ""), getattr(row, "role", "reseller"))
+        kind = (row.via_provider, row.role)
         if kind not in relationships:
             relationships[kind] = _relationship(row)
         cid = str(row.customer_id)
         name = _escape(customer.name)
-        check, spacer = (_CHECK.format(id=cid, label=_escape(select % {"name": customer.name})), "<td></td>") \
+        label = {"name": name}
+        check, spacer = (f'<td><input class="form-check-input" type="checkbox" name="customer" value="{cid}" '
+                         f'form="customer-bulk" aria-label="{select % label}"></td>', "<td></td>") \
             if selectable else ("", "")
-        dap = _admin_cell(dap_badge if row.has_dap else "",
-                          gdap_badges(row.gdap, row.customer_id, link=gdap_links, words=words),
-                          none_muted)
+        counts = row.gdap
+        shape = tuple(counts.values()) if counts else ()
+        if shape not in badges:
+            badges[shape] = _gdap_parts(counts, words)
+        gdap = badges[shape]
+        if gdap:
+            gdap = _gdap_framed(gdap, cid, link=gdap_links)
+            dap = f"{dap_badge} {gdap}" if row.has_dap else gdap
+        else:
+            dap = dap_badge if row.has_dap else none_muted
         # The row, then its collapsed details (fetched when opened). An f-string: str.format with keywords
         # was a third of this loop.
         out.append(
             f'<tr>{check}<td><button class="btn btn-outline-secondary row-toggle" type="button" '
             f'data-bs-toggle="collapse" data-bs-target="#c-{cid}" aria-expanded="false" aria-controls="c-{cid}" '
-            f'aria-label="{_escape(show % {"name": customer.name})}">{chevron}</button></td>'
+            f'aria-label="{show % label}">{chevron}</button></td>'
             f"<td>{name}</td><td>{_escape(customer.domain_display)}</td><td>{relationships[kind]}</td>"
-            f'<td>{_escape(getattr(row, "indirect_reseller", "")) or "—"}</td><td>{dap}</td>'
+            f'<td>{_escape(row.indirect_reseller) or "—"}</td><td>{dap}</td>'
             f'<td class="text-nowrap">{date(row.created_at)}</td></tr>'
             f'<tr class="collapse" id="c-{cid}">{spacer}<td></td><td colspan="6" class="customer-details">'
             f'<div hx-get="{base}{cid}/row/" hx-trigger="intersect once" hx-swap="innerHTML" aria-live="polite">'
             f'<a class="btn btn-sm btn-outline-primary" href="{base}{cid}/account/">{account}</a></div></td></tr>'
         )
     return SafeString("".join(out))
-
-
-def _admin_cell(dap: str, gdap: str, none: str) -> str:
-    return " ".join(part for part in (dap, gdap) if part) or none
 
 
 def customer_row_details(row, subscriptions: list, perms: frozenset[str]) -> SafeString:  # noqa: ANN001

@@ -27,6 +27,7 @@ from django import template
 from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -192,10 +193,24 @@ def _memo(key: tuple, render: Callable[[], str]) -> SafeString:
     return html
 
 
+def _cached_nodelist(parser: template.base.Parser, end: str) -> template.NodeList:
+    """The enclosed template of a cached fragment. It may hold no {% block %}: a block differs from page
+    to page, the fragment is shared. So {% extends %}, which looks for the blocks of the parent on every
+    render by walking its whole tree, need not walk into cached fragments (their child_nodelists are
+    empty): the sidebar alone was most of base.html's nodes."""
+    nodelist = parser.parse((end,))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError(f"{{% {end[3:]} %}} cannot hold a {{% block %}}")
+    return nodelist
+
+
 class SidebarCacheNode(template.Node):
     """The sidebar's markup, rendered once per key (see the module's docstring). The enclosed template may
     use only what the key holds: `active_tenant.is_partner`, `active_tenant.partner_type`,
     `perms_in_tenant`, `dev_outbox_enabled`, `nav`, {% url %} and {% translate %}."""
+
+    child_nodelists = ()  # no {% block %} inside (_cached_nodelist)
 
     def __init__(self, nodelist: template.NodeList) -> None:
         self.nodelist = nodelist
@@ -210,9 +225,7 @@ class SidebarCacheNode(template.Node):
 
 @register.tag
 def sidebar_cache(parser: template.base.Parser, token: template.base.Token) -> SidebarCacheNode:
-    nodelist = parser.parse(("endsidebar_cache",))
-    parser.delete_first_token()
-    return SidebarCacheNode(nodelist)
+    return SidebarCacheNode(_cached_nodelist(parser, "endsidebar_cache"))
 
 
 def _key_value(value: object) -> object:
@@ -229,6 +242,8 @@ class FragmentCacheNode(template.Node):
     only those values, {% url %}, {% static %} and {% translate %}: nothing of the user, the session or
     the CSRF token (put those outside). A value that cannot be a key makes it render every time."""
 
+    child_nodelists = ()  # no {% block %} inside (_cached_nodelist)
+
     def __init__(self, nodelist: template.NodeList, values: list[template.base.FilterExpression]) -> None:
         self.nodelist, self.values = nodelist, values
 
@@ -240,9 +255,7 @@ class FragmentCacheNode(template.Node):
 @register.tag
 def fragment_cache(parser: template.base.Parser, token: template.base.Token) -> FragmentCacheNode:
     values = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
-    nodelist = parser.parse(("endfragment_cache",))
-    parser.delete_first_token()
-    return FragmentCacheNode(nodelist, values)
+    return FragmentCacheNode(_cached_nodelist(parser, "endfragment_cache"), values)
 
 
 class PageHeaderNode(template.Node):
