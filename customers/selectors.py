@@ -196,11 +196,13 @@ def _seek(qs: QuerySet[ResellerRelationship], sort: str, value: Any, row_id: int
 def customers_page(
     *, partner: Tenant, search: str = "", prefix: bool = False, sort: str = DEFAULT_SORT, cursor: str = "",
     direction: str = "next", page_size: int = 50, reseller: Tenant | None = None, provider: Tenant | None = None,
-    reseller_ids: bool = False, gdap: bool = False,
+    reseller_ids: bool = False, gdap: bool = False, reseller_names: bool = True,
 ) -> Page:
     """One page of the partner's customers. Constant number of queries whatever the size: one. `prefix`:
     the search matches the start of the name or domain only. `reseller_ids`: each row's
-    `indirect_reseller_id` too (an indirect provider's reseller serving the customer). `gdap`: each row's
+    `indirect_reseller_id` too (an indirect provider's reseller serving the customer); `reseller_names=False`:
+    not that reseller's "Name (MPN ID)" (`indirect_reseller` is "": the API reads only the id, and the name
+    was a subquery joining the tenants per row). `gdap`: each row's
     GDAP summary (gdap.selectors.gdap_summary_column) in `row.gdap`.
 
     The query is compiled once per shape (partnercenter.sqlcache): at 50 rows, building and compiling it
@@ -221,7 +223,7 @@ def customers_page(
         "seek_value": seek_value, "seek_id": seek_id, "now": timezone.now() if gdap else None,
     }
     shape = ("customers_page", partner.kind, partner.partner_type, sort, forward, page_size, prefix, reseller_ids,
-             gdap)
+             gdap, reseller_names)
 
     def build(v: dict[str, Any]) -> QuerySet:
         us = tenant_ref(v["partner"], like=partner)
@@ -229,7 +231,7 @@ def customers_page(
         via = tenant_ref(v["provider"], like=provider) if v["provider"] else None
         qs = _relationships(partner=us, term=v["term"], term_lower=v["term_lower"], ascii_domain=v["ascii_domain"],
                             prefix=prefix, reseller=them, provider=via)
-        qs = _with_channel(_with_dap(qs, us), us, them, label=v["reseller_label"])
+        qs = _with_channel(_with_dap(qs, us), us, them, label=v["reseller_label"], names=reseller_names)
         if reseller_ids:
             qs = _with_reseller_id(qs, us, them)
         extra: tuple[str, ...] = ("indirect_reseller_id",) if reseller_ids else ()
@@ -290,7 +292,8 @@ def reseller_label(reseller: Tenant) -> str:
 
 
 def _with_channel(
-    qs: QuerySet[ResellerRelationship], partner: Tenant, reseller: Tenant | None = None, *, label: str | None = None
+    qs: QuerySet[ResellerRelationship], partner: Tenant, reseller: Tenant | None = None, *, label: str | None = None,
+    names: bool = True,
 ) -> QuerySet[ResellerRelationship]:
     """Each row's two-tier channel as this partner sees it, in the same query (a scalar subquery per
     returned row): `indirect_reseller`, the reseller serving the customer under this provider, as
@@ -300,6 +303,8 @@ def _with_channel(
     if reseller is not None:  # filtered by one reseller: every row is that reseller's, no need to ask
         return qs.annotate(indirect_reseller=Value(label if label is not None else reseller_label(reseller),
                                                    output_field=CharField()), via_provider=empty)
+    if partner.partner_type == PartnerType.INDIRECT_PROVIDER and not names:
+        return qs.annotate(indirect_reseller=empty, via_provider=empty)
     if partner.partner_type == PartnerType.INDIRECT_PROVIDER:
         label = Concat("reseller__name", Value(" ("), "reseller__mpn_id", Value(")"), output_field=CharField())
         served = active.filter(provider=partner).values(label=label)[:1]  # one per provider (a constraint)

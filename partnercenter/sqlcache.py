@@ -22,7 +22,7 @@ import secrets
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -44,6 +44,7 @@ class _Compiled:
     slots: tuple[tuple[int, str, str, str], ...]  # (parameter index, value name, stand-in, how: "raw" | "like")
     convert: Callable[[list], Any] | None  # the compiler's converters applied to fetched rows, if it has any
     compiler: Any  # the compiled query's compiler: what shaped_objects needs to make model instances
+    plan: dict = field(default_factory=dict, compare=False)  # shaped_objects' column names and populators
 
 
 _cache: dict[Hashable, _Compiled | None] = {}
@@ -232,17 +233,22 @@ def shaped_objects(key: Hashable, build: Build, values: Mapping[str, Any], *, us
     compiled, rows = _fetched(key, build, values, using)
     if compiled is None:
         return rows
-    compiler = compiled.compiler
-    select, klass_info, annotations = compiler.select, compiler.klass_info, compiler.annotation_col_map
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    names = [column[0].target.attname for column in select[start:end]]
-    populators = get_related_populators(klass_info, select, using)
+    plan = compiled.plan
+    if not plan:  # once per shape: RelatedPopulator keeps no state between rows or calls
+        compiler = compiled.compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        plan.update(model=klass_info["model"], start=start, end=end, annotations=compiler.annotation_col_map or {},
+                    names=[column[0].target.attname for column in select[start:end]],
+                    populators=get_related_populators(klass_info, select, using))
+    model, start, end, names = plan["model"], plan["start"], plan["end"], plan["names"]
+    populators, annotations = plan["populators"], plan["annotations"]
     objects = []
-    for row in compiler.results_iter([rows]):
-        obj = klass_info["model"].from_db(using, names, row[start:end])
+    for row in compiled.convert(rows) if compiled.convert else rows:  # the compiler's converters, as results_iter
+        obj = model.from_db(using, names, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
-        for name, position in (annotations or {}).items():
+        for name, position in annotations.items():
             setattr(obj, name, row[position])
         objects.append(obj)
     return objects

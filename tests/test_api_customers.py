@@ -120,6 +120,10 @@ def test_the_answers_carry_the_lists_rows_in_order_and_one_relationship_with_its
     assert [(item["id"], item["companyProfile"]["companyName"], item["attributes"]["objectType"]) for item in listed] \
         == [(str(row.customer_id), row.customer.name, "Customer") for row in page.rows]
     assert listed[0]["associatedPartnerId"] == str(reseller.id) and listed[1]["associatedPartnerId"] is None
+    # The API's page leaves out the reseller's "Name (MPN ID)" it does not answer with; the list shows it.
+    lean = customer_selectors.customers_page(partner=provider, reseller_ids=True, reseller_names=False).rows
+    assert [(row.indirect_reseller, row.indirect_reseller_id) for row in lean] == [("", reseller.id), ("", None)]
+    assert page.rows[0].indirect_reseller == f"{reseller.name} ({reseller.mpn_id})"
     one = customer_selectors.customer_for_partner(partner=provider, customer_id=own.id, reseller_ids=True)
     body = client.get(f"{URL}/{own.id}").json()
     assert (body["id"], body["companyProfile"]["companyName"]) == (str(one.customer_id), one.customer.name)

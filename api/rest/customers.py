@@ -97,6 +97,7 @@ class CustomerCollectionView(RestView):
             wanted = _filter_parsed(query.validated_data["filter"])
         try:
             page = selectors.customers_page(partner=partner, cursor=cursor, page_size=size, reseller_ids=True,
+                                            reseller_names=False,
                                             **_filter_arguments(partner, wanted))
         except selectors.InvalidCursor:
             raise paging.token_invalid() from None

@@ -11,7 +11,7 @@ from django_countries import countries
 from rest_framework import serializers
 
 from api.rest.paging import PageQuerySerializer
-from api.rest.serializers_common import AttributesSerializer, CollectionSerializer, SelfLinksSerializer, link
+from api.rest.serializers_common import AttributesSerializer, CollectionSerializer, SelfLinksSerializer
 from customers.onboarding import NewCustomer
 from partnercenter.models import Tenant
 
@@ -96,7 +96,8 @@ def customer_body(row: Any, *, profile: bool = False, relationship: str | None =
     associated = row.indirect_reseller_id
     body.update({"relationshipToPartner": relationship or getattr(row, "role", "reseller"),
                  "allowDelegatedAccess": row.has_dap, "associatedPartnerId": str(associated) if associated else None,
-                 "links": {"self": link(f"/v1/customers/{customer_id}")}, "attributes": {"objectType": "Customer"}})
+                 "links": {"self": {"uri": f"/v1/customers/{customer_id}", "method": "GET", "headers": []}},  # link()
+                 "attributes": {"objectType": "Customer"}})
     return body
 
 
