@@ -13,7 +13,6 @@ from rest_framework import exceptions
 from members.rules import role_grantable
 from partnercenter.events import acting_client
 from partnercenter.middleware import TenantContext
-from partnercenter.models import Membership
 from partnercenter.roles import permissions_for
 from partnercenter.selectors import ActingApp, acting_app
 
@@ -41,7 +40,7 @@ class AppTokenAuthentication(OAuth2Authentication):
         app = getattr(token.application, "api_app", None) if token.application_id else None
         if app is None or app.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("This API app has been revoked."))
-        held = _roles_held(user_id=app.created_by_id, tenant_id=app.partner_id)
+        held = registrant_roles(token, app)
         if not held:
             raise exceptions.AuthenticationFailed(
                 _("The user who registered this API app has been deactivated: register the app again."))
@@ -62,12 +61,17 @@ class AppTokenAuthentication(OAuth2Authentication):
         return app.created_by, token
 
 
-def _roles_held(*, user_id: object, tenant_id: object) -> set[str]:
-    """The registrant's active roles in the app's partner (none once the user or membership is inactive)."""
+def registrant_roles(token, app) -> set[str]:  # noqa: ANN001
+    """The registrant's active roles in the app's partner (none once the user or membership is inactive):
+    read with the token on PostgreSQL (api.oauth.AppValidator._load_access_token), else asked here."""
+    loaded = getattr(token, "registrant_roles", None)
+    if loaded is not None:
+        return set(loaded)
+    from api.oauth import held_roles
     from partnercenter.sqlcache import shaped_rows
 
     def build(v: dict):  # noqa: ANN202
-        return Membership.objects.filter(user_id=v["user"], tenant_id=v["tenant"], is_active=True,
-                                         user__is_active=True).values_list("role")
+        return held_roles(user=v["user"], tenant=v["tenant"]).values_list("role")
 
-    return {role for (role,) in shaped_rows(("api roles held",), build, {"user": user_id, "tenant": tenant_id})}
+    return {role for (role,) in shaped_rows(("api roles held",), build,
+                                             {"user": app.created_by_id, "tenant": app.partner_id})}

@@ -9,7 +9,6 @@ import uuid
 from typing import Any, ClassVar
 
 from rest_framework.parsers import JSONParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +18,7 @@ from api.auth import AppTokenAuthentication
 from api.errors import graph_exception_handler, rest_exception_handler
 from api.events import ApiEvents
 from api.permissions import AppMayCall
+from api.renderers import JSONRenderer
 from api.throttling import PartnerRateThrottle
 from partnercenter.dispatch import atomic_unflushed
 from partnercenter.events import acting_client, event_record, event_record_unflushed

@@ -83,7 +83,7 @@ def use_redis(redis_url: str) -> None:
 
     redis.Redis.from_url(redis_url).flushdb()
     os.environ["REDIS_URL"] = redis_url  # read by the workers' settings
-    override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    override_settings(CACHES={"default": {"BACKEND": "partnercenter.cache.RedisCache",
                                           "LOCATION": redis_url}},
                       SESSION_ENGINE="django.contrib.sessions.backends.cached_db").enable()
 

@@ -84,7 +84,7 @@ def deliver(ids: list[int], worker) -> float:  # noqa: ANN001
     from partnercenter.models import OutboxEmail, OutboxStatus
     from partnercenter.outbox import outbox_wake
 
-    cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    cache = {"default": {"BACKEND": "partnercenter.cache.RedisCache",
                          "LOCATION": os.environ["REDIS_URL"]}}
     with override_settings(CACHES=cache):
         started = time.perf_counter()

@@ -18,7 +18,7 @@ from api.throttling import PartnerRateThrottle, parse_rate, retry_after
 from tests.settings import REDIS_TEST_URL
 from tests.test_integration_celery import require_redis
 
-REDIS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_TEST_URL}}
+REDIS_CACHE = {"default": {"BACKEND": "partnercenter.cache.RedisCache", "LOCATION": REDIS_TEST_URL}}
 LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Ten seconds into a minute-long window.
 START = datetime(2026, 12, 3, 12, 0, 10, tzinfo=UTC)

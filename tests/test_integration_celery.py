@@ -512,7 +512,7 @@ def test_sessions_on_redis_are_read_from_it_and_survive_a_flush(partner, partner
     url = settings.REDIS_SESSIONS_URL
     require_redis(url)
     redis.Redis.from_url(url).flushdb()
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.CACHES = {"default": {"BACKEND": "partnercenter.cache.RedisCache", "LOCATION": url}}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     client = Client()
     client.force_login(partner_admin)

@@ -17,7 +17,7 @@ from partnercenter.models import OutboxEmail, OutboxStatus
 from tests.settings import REDIS_TEST_URL
 from tests.test_worker_connections import _row, _state, counting  # noqa: F401  (a fixture)
 
-REDIS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_TEST_URL}}
+REDIS_CACHE = {"default": {"BACKEND": "partnercenter.cache.RedisCache", "LOCATION": REDIS_TEST_URL}}
 
 
 @pytest.fixture

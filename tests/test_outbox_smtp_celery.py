@@ -62,7 +62,7 @@ def sink() -> Iterator[tuple[Recording, int]]:
 
 
 # The cache web processes and workers share in production (Redis); the tests' own is process-local.
-SHARED_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+SHARED_CACHE = {"default": {"BACKEND": "partnercenter.cache.RedisCache", "LOCATION": REDIS_URL}}
 
 
 @pytest.fixture(params=["locmem", "redis"])

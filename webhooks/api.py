@@ -9,11 +9,11 @@ from typing import Any
 
 from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import RestView
+from api.renderers import JSONRenderer
 from api.rest.serializers_common import errors as _errors
 from partnercenter.roles import Perm
 from webhooks import selectors, services

@@ -10,11 +10,11 @@ from types import SimpleNamespace
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import RestView
+from api.renderers import JSONRenderer
 from api.rest import paging
 from api.rest.serializers_common import REQUEST_ID_PARAMETERS, errors
 from api.rest.serializers_customers import (
