@@ -91,6 +91,10 @@ def test_sidebar_is_visible_without_a_click_from_1200_px(new_page, demo, languag
     expect(sidebar_link(page, language, "Indirect providers")).to_have_count(0)
     expect(customers).to_have_attribute("aria-current", "page")
     assert_page_fits(page, "Customers")
+    # The Customers table, its Date column included, fits beside the sidebar: the long German header
+    # "Administratorberechtigungen" breaks at its soft hyphen (the msgctxt "column header, …" entry).
+    customers_table = page.get_by_role("region", name=_(language, "Customers"))
+    assert customers_table.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), "the Customers table is cut"
 
     # Relationship requests: every column, the row actions included, fits beside the sidebar.
     sidebar_link(page, language, "Relationship requests").click()
