@@ -29,6 +29,10 @@ if not SECRET_KEY:
 
     SECRET_KEY = _EMBEDDED_SECRET if not SECRET_KEY_MISSING else _secrets.token_urlsafe(50)
 
+# Former keys while a rotation settles: what they signed stays valid, and the webhook signing keys
+# encrypted under them (partnercenter.secretbox) stay readable until `manage.py secrets_reencrypt`.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute origin used in links inside emails and drafts (no request is at hand in a task).

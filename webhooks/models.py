@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnercenter.secretbox import EncryptedTextField
+
 
 class RegistrationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -24,7 +26,8 @@ class DisabledReason(models.TextChoices):
 class Registration(models.Model):
     """Where a partner wants its events POSTed, which events, and the Standard Webhooks secret(s).
 
-    The secret is kept as it is (HMAC needs the key itself to sign); it is shown once. During a rotation
+    The secret is kept encrypted (HMAC needs the key itself to sign, so it cannot be hashed:
+    partnercenter.secretbox); it is shown once. During a rotation
     the previous secret signs too until `previous_secret_expires_at`. A registration made through the API
     belongs to that API app (one per app); one made on the page has none."""
 
@@ -34,8 +37,8 @@ class Registration(models.Model):
                                    related_name="webhook_registration")
     url = models.URLField(_("URL"), max_length=2000)
     events = models.JSONField(_("events"), default=list)
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True)
+    secret = EncryptedTextField()
+    previous_secret = EncryptedTextField(blank=True)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=RegistrationStatus.choices,
                               default=RegistrationStatus.ACTIVE)
