@@ -53,3 +53,7 @@ class BulkEvents(EventKinds):
         "request.bulk_withdrawn", _("Bulk invitation mails withdrawn"),
         _("%(count)s relationship request mails not sent yet were withdrawn; their requests were revoked."),
     )
+    BULK_PREVIEWS_PURGED = EventKind(
+        "request.bulk_previews_purged", _("Unsent bulk invitation previews deleted"),
+        _("%(count)s checked files that were never sent were deleted after %(days)s days, with their addresses."),
+    )

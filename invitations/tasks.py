@@ -22,3 +22,10 @@ def acceptance_process_task(acceptance_id: str) -> str:
 @shared_task(name="invitations.tasks.acceptance_sweep")
 def acceptance_sweep_task() -> int:
     return services.acceptances_sweep()
+
+
+@shared_task(name="invitations.tasks.bulk_previews_purge")
+def bulk_previews_purge_task() -> int:
+    from invitations.services.bulk import bulk_previews_purge
+
+    return bulk_previews_purge()

@@ -298,6 +298,8 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook events due for a (re)try whose broker message was lost or whose backoff has passed.
     "webhooks-sweep": {"task": "webhooks.tasks.sweep", "schedule": timedelta(seconds=30)},
     "api-idempotency-purge": {"task": "api.tasks.idempotency_purge", "schedule": timedelta(hours=1)},
+    # "Invite many customers" previews never sent, after BULK_PREVIEW_KEEP_DAYS.
+    "bulk-previews-purge": {"task": "invitations.tasks.bulk_previews_purge", "schedule": timedelta(hours=6)},
 }
 # Retries back off below the visibility timeout so a message is never redelivered while retrying.
 TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)

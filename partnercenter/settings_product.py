@@ -71,3 +71,5 @@ BULK_INVITATION_MAX_BYTES = env.int("BULK_INVITATION_MAX_BYTES", default=2 * 102
 BULK_INVITATION_MAILS_PER_MINUTE = env.int("BULK_INVITATION_MAILS_PER_MINUTE", default=120)
 # At most this many rows per file (a 10,001-row file is refused).
 BULK_INVITATION_MAX_ROWS = env.int("BULK_INVITATION_MAX_ROWS", default=10_000)
+# A checked file that was never sent is deleted (with its addresses) this many days after the upload.
+BULK_PREVIEW_KEEP_DAYS = env.int("BULK_PREVIEW_KEEP_DAYS", default=7)

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 
 from invitations.models import BulkInvitation, BulkStatus, RelationshipRequest
+from invitations.services.bulk import bulk_previews_purge
+from invitations.tasks import bulk_previews_purge_task
 from jobs.models import Job, JobStatus
-from partnercenter.models import OutboxEmail
+from partnercenter.models import ActivityLog, OutboxEmail
 from partnercenter.roles import Role
 from tests.conftest import client_for
 from tests.factories import PartnerFactory, member
@@ -149,3 +154,27 @@ def test_cancel_on_the_progress_page_withdraws_the_unsent_mails(partner, partner
     assert (job.status, job.done, job.cancelled) == (JobStatus.CANCELLED, 1, 1)
     assert dict(RelationshipRequest.objects.values_list("email", "status")) == {
         "a@x.example": "pending", "b@x.example": "revoked"}
+
+
+def test_previews_never_sent_are_deleted_after_the_keep_days_and_logged(partner, partner_admin, settings,
+                                                                        django_capture_on_commit_callbacks):
+    settings.BULK_PREVIEW_KEEP_DAYS = 7
+    client = client_for(partner_admin)
+    start = timezone.now()
+    with time_machine.travel(start - timedelta(days=8), tick=False):
+        post(client, b"old@northwind.example\n")
+        post(client, b"sent@northwind.example\n")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"{URL}{BulkInvitation.objects.get(rows__0__1='sent@northwind.example').id}/send/")
+    post(client, b"new@northwind.example\n")
+    other = PartnerFactory()
+    with time_machine.travel(start - timedelta(days=9), tick=False):
+        post(client_for(member(other, Role.GLOBAL_ADMIN)), b"theirs@northwind.example\n")
+
+    assert bulk_previews_purge_task.apply().get() == 2  # the old previews of both partners
+    kept = {(b.rows[0][1], b.status) for b in BulkInvitation.objects.all()}
+    assert kept == {("sent@northwind.example", BulkStatus.SENT), ("new@northwind.example", BulkStatus.PREVIEW)}
+    entries = ActivityLog.objects.filter(kind="request.bulk_previews_purged")
+    assert {(e.tenant_id, e.data["count"], e.data["days"]) for e in entries} == {(partner.id, 1, 7), (other.id, 1, 7)}
+    assert "were deleted after 7 days" in client.get("/activity/").content.decode()
+    assert bulk_previews_purge() == 0  # nothing left to do

@@ -114,8 +114,9 @@ OFFER_KINDS = {"offer.created", "offer.sent", "offer.resent", "offer.deactivated
                "offer.acceptance_failed"}
 OWNERS["offers"] = OFFER_KINDS
 OWNERS["customers"] = OWNERS["customers"] | {"relationship.advisor_created"}
-# Issue 13 §3 (bulk invitations): an upload, its confirmation and the withdrawal of its unsent mails.
-BULK_KINDS = {"request.bulk_uploaded", "request.bulk_sent", "request.bulk_withdrawn"}
+# Issue 13 §3 (bulk invitations): an upload, its confirmation, the withdrawal of its unsent mails, and
+# the deletion of previews never sent.
+BULK_KINDS = {"request.bulk_uploaded", "request.bulk_sent", "request.bulk_withdrawn", "request.bulk_previews_purged"}
 OWNERS["invitations"] = OWNERS["invitations"] | BULK_KINDS
 
 

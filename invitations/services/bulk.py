@@ -88,6 +88,23 @@ def bulk_send(*, bulk: BulkInvitation, actor: User, ip: str | None = None) -> An
     return job
 
 
+def bulk_previews_purge(*, now: Any = None) -> int:
+    """Previews never sent, older than BULK_PREVIEW_KEEP_DAYS, deleted with the addresses they hold (a
+    checked file nobody sent is no reason to keep a list of people); one activity entry per partner."""
+    days = settings.BULK_PREVIEW_KEEP_DAYS
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    stale = BulkInvitation.objects.filter(status=BulkStatus.PREVIEW, created_at__lt=cutoff)
+    total = 0
+    for partner_id in stale.values_list("partner_id", flat=True).distinct().order_by():
+        with transaction.atomic():
+            count, _deleted = stale.filter(partner_id=partner_id).delete()
+            if count:
+                event_record(tenant=Tenant.objects.get(pk=partner_id), kind=BulkEvents.BULK_PREVIEWS_PURGED,
+                             data={"count": count, "days": days})
+        total += count
+    return total
+
+
 # --- the job's chunks -----------------------------------------------------------------------------
 
 
