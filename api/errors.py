@@ -37,6 +37,7 @@ REST_PROTOCOL_CODES: dict[str, int] = {
     "unauthenticated": 600100, "insufficient_scope": 600101, "throttled": 600102, "bad_request": 600103,
     "method_not_allowed": 600104, "unsupported_media_type": 600105, "not_acceptable": 600106,
     "precondition_failed": 600107, "precondition_required": 600108, "idempotency_key_reused": 600109,
+    "request_too_large": 600110,
     "server_error": 600199,
 }
 

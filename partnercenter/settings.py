@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "partnercenter.bodylimit.RequestBodyLimitMiddleware",  # before anything reads the body (CSRF, forms)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -306,6 +307,11 @@ TASK_MAX_DELIVERIES = env.int("TASK_MAX_DELIVERIES", default=5)
 
 # --- Product settings (partnercenter/settings_product.py) --------------------------------------
 from partnercenter.settings_product import *  # noqa: E402, F403
+
+# The largest request body accepted at all (partnercenter.bodylimit), checked before it is read: by
+# default a comment's five largest attachments, or the largest bulk CSV, and 1 MB of form around them.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=max(5 * SERVICE_REQUEST_ATTACHMENT_MAX_BYTES,
+                                                             BULK_INVITATION_MAX_BYTES) + 1024 * 1024)  # noqa: F405
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.AppTokenAuthentication"],
