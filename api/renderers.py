@@ -3,7 +3,8 @@
 U+2028 and U+2029 escaped, datetimes, lazy translations and everything else orjson does not know handed
 to DRF's encoder; what only the json module writes (integers beyond 64 bits, keys that are not strings)
 goes through DRF's renderer. Floats differ in spelling only (1.5e-7 where json writes 1.5e-07), and a
-NaN or infinity, which DRF's strict mode refuses, becomes null; the API writes no floats of its own. A page of customers is written in a tenth of the time."""
+NaN or infinity, which DRF's strict mode refuses, becomes null; the API writes no floats of its own.
+A page of customers is written in a tenth of the time."""
 
 from __future__ import annotations
 

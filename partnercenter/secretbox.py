@@ -58,11 +58,6 @@ def reveal(stored: str | None) -> str | None:
             "among SECRET_KEY_FALLBACKS.") from None
 
 
-def resealed(stored: str | None) -> str | None:
-    """What seal() would store for the clear value of `stored`, under the current key."""
-    return seal(reveal(stored))
-
-
 class EncryptedTextField(models.TextField):
     """A text column holding seal()ed values; Python sees them in clear."""
 
