@@ -6,9 +6,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from partnercenter.domains import email_to_ascii
 
@@ -45,6 +46,29 @@ class AccountAdapter(DefaultAccountAdapter):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
         super().login(request, user)
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        """A user whose every membership was deactivated is not signed in at all (before, the sign-in
+        succeeded and the first page signed them out): told why, on the sign-in page, before any second
+        factor is asked for. Operators and users who never had an organisation sign in as before."""
+        refused = super().pre_login(request, user, **kwargs)
+        if refused is not None or user.is_staff or user.is_superuser:
+            return refused
+        from allauth.account.internal.stagekit import clear_login
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from partnercenter.selectors import deactivated_tenant_of_user, memberships_of_user
+
+        if memberships_of_user(user_id=user.pk).exists():
+            return None
+        tenant = deactivated_tenant_of_user(user_id=user.pk)
+        if tenant is None:
+            return None
+        clear_login(request)
+        messages.warning(request, _("Your access to %(organisation)s was deactivated. A Global admin of the "
+                                    "organisation can reactivate you.") % {"organisation": tenant.name})
+        return redirect("account_login")
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """The same client address as the activity log and the portal's own limits (trusted proxies)."""

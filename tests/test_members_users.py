@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.test import Client
 
 from gdap import services as gdap_services
 from members import rules
@@ -294,3 +295,20 @@ def test_joining_or_leaving_a_security_group_mails_the_user_in_their_language(pa
     assert removed.language == "hu" and "Tier 2" in removed.subject
     assert not OutboxEmail.objects.exclude(to_email=target.email).exists()  # nobody else is mailed
 
+
+
+def test_a_member_deactivated_in_their_only_organisation_cannot_sign_in_and_is_told_why(partner, partner_admin):
+    target = member(partner, AA, language="en")
+    client_for(partner_admin).post(f"/users/{target.pk}/deactivate/")
+    visitor = Client()
+    response = visitor.post("/accounts/login/", {"login": target.email, "password": "partnercenter"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in visitor.session
+    page = visitor.get("/accounts/login/").content.decode()
+    assert f"Your access to {partner.name} was deactivated. A Global admin of the organisation can reactivate you." in page
+    target.refresh_from_db()
+    assert target.last_login is None  # never signed in, not even for a moment
+    # Reactivated, the same sign-in works.
+    client_for(partner_admin).post(f"/users/{target.pk}/reactivate/")
+    assert visitor.post("/accounts/login/", {"login": target.email, "password": "partnercenter"}).status_code == 302
+    assert visitor.get("/customers/").status_code == 200
