@@ -52,17 +52,15 @@ class AccountAdapter(DefaultAccountAdapter):
         succeeded and the first page signed them out): told why, on the sign-in page, before any second
         factor is asked for. Operators and users who never had an organisation sign in as before."""
         refused = super().pre_login(request, user, **kwargs)
-        if refused is not None or user.is_staff or user.is_superuser:
+        if refused is not None:
             return refused
         from allauth.account.internal.stagekit import clear_login
         from django.contrib import messages
         from django.shortcuts import redirect
 
-        from partnercenter.selectors import deactivated_tenant_of_user, memberships_of_user
+        from partnercenter.selectors import deactivated_tenant_of_user
 
-        if memberships_of_user(user_id=user.pk).exists():
-            return None
-        tenant = deactivated_tenant_of_user(user_id=user.pk)
+        tenant = deactivated_tenant_of_user(user=user)
         if tenant is None:
             return None
         clear_login(request)

@@ -73,9 +73,9 @@ def _sign_out_if_deactivated(request: HttpRequest) -> HttpResponse | None:
     from partnercenter.selectors import deactivated_tenant_of_user
 
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.is_staff or user.is_superuser:
+    if user is None or not user.is_authenticated:
         return None
-    tenant = deactivated_tenant_of_user(user_id=user.pk)
+    tenant = deactivated_tenant_of_user(user=user, has_active=False)  # no active tenant: none active
     if tenant is None:
         return None
     logout(request)

@@ -63,10 +63,17 @@ def memberships_of_user(*, user_id: object) -> QuerySet[Membership]:
     return Membership.objects.filter(user_id=user_id, is_active=True).select_related("tenant")
 
 
-def deactivated_tenant_of_user(*, user_id: object) -> Tenant | None:
-    """An organisation whose membership of the user was deactivated (the first by name), None when the
-    user never had one: asked only of users without an active membership."""
-    membership = (Membership.objects.filter(user_id=user_id, is_active=False).select_related("tenant")
+def deactivated_tenant_of_user(*, user: Any, has_active: bool | None = None) -> Tenant | None:
+    """The organisation a user lost access to (the first by name) when they have none left to work in;
+    None for operators, for a user with an active membership (`has_active`, when the caller knows it)
+    and for one who never had an organisation."""
+    if user.is_staff or user.is_superuser:
+        return None
+    if has_active is None:
+        has_active = memberships_of_user(user_id=user.pk).exists()
+    if has_active:
+        return None
+    membership = (Membership.objects.filter(user_id=user.pk, is_active=False).select_related("tenant")
                   .order_by("tenant__name").first())
     return membership.tenant if membership else None
 
