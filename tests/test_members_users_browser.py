@@ -1,6 +1,6 @@
 """Playwright in Debian's Chromium against a live server: a Global admin opens Users, changes a
 Helpdesk agent's roles; an Admin agent tries to make someone Global admin and reads the refusal beside
-the roles. At 1366×768 and 390×844, axe finding nothing in each state; controls found by their labels."""
+the roles; a deactivated member is refused at sign-in with the reason. At 1366×768 and 390×844, axe finding nothing in each state; controls found by their labels."""
 
 from __future__ import annotations
 
@@ -66,3 +66,19 @@ def test_change_a_role_and_meet_the_main_error(new_page, contoso, viewport):
     _state(page, viewport, "user-roles-error")
     roles = set(Membership.objects.filter(user=helpdesk, tenant=partner).values_list("role", flat=True))
     assert Role.GLOBAL_ADMIN not in roles
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "phone"])
+def test_a_deactivated_member_is_refused_at_sign_in_and_told_why(new_page, contoso, viewport):
+    partner, helpdesk = contoso
+    Membership.objects.filter(user=helpdesk, tenant=partner).update(is_active=False)
+    page = new_page(viewport=viewport)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("helpdesk@contoso.example")
+    page.get_by_label("Password").fill("partnercenter")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_text("Your access to Contoso Cloud GmbH was deactivated. A Global admin of the organisation "
+                            "can reactivate you.")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign In")).to_be_visible()  # still on the sign-in page
+    assert "/accounts/login/" in page.url
+    _state(page, viewport, "sign-in-deactivated")
