@@ -1,6 +1,7 @@
 """Playwright in Debian's Chromium against a live server: a Global admin opens Users, changes a
 Helpdesk agent's roles; an Admin agent tries to make someone Global admin and reads the refusal beside
-the roles; a deactivated member is refused at sign-in with the reason. At 1366×768 and 390×844, axe finding nothing in each state; controls found by their labels."""
+the roles; a deactivated member is refused at sign-in with the reason. At 1366×768 and 390×844, axe
+finding nothing in each state; controls found by their labels."""
 
 from __future__ import annotations
 
