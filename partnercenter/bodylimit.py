@@ -49,11 +49,15 @@ def refused(request: HttpRequest, limit: int) -> HttpResponse:
 
         error = ApiError(413, "request_too_large", message)
         if path.startswith(GRAPH_PREFIX):
-            return JsonResponse(graph_body(error, request.headers.get("client-request-id") or str(uuid.uuid4())),
-                                status=413)
-        return JsonResponse(rest_body(error), status=413)
-    # A plain render, as the 500 page: nothing of the session or the database is needed to say it.
-    html = loader.get_template("413.html").render({"message": message})
-    response = HttpResponse(html, status=413)
-    response["Connection"] = "close"  # the unread body is not drained
+            body = graph_body(error, request.headers.get("client-request-id") or str(uuid.uuid4()))
+        else:
+            body = rest_body(error)
+        response: HttpResponse = JsonResponse(body, status=413)
+    else:
+        # A plain render, as the 500 page: nothing of the session or the database is needed to say it.
+        response = HttpResponse(loader.get_template("413.html").render({"message": message}), status=413)
+    # CommonMiddleware, which would add the length, lies inside this one. No "Connection: close": WSGI
+    # forbids hop-by-hop headers from the application (runserver's wsgiref refuses them); the server
+    # decides what becomes of the unread body.
+    response["Content-Length"] = len(response.content)
     return response

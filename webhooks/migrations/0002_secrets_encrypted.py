@@ -20,7 +20,8 @@ def unseal_existing(apps, schema_editor):  # noqa: ANN001, ANN201
     with connection.cursor() as cursor:
         for registration in Registration.objects.using(connection.alias).iterator():
             cursor.execute(f"UPDATE {table} SET secret = %s, previous_secret = %s WHERE id = %s",  # noqa: S608
-                           [registration.secret, registration.previous_secret, registration.pk])
+                           [registration.secret, registration.previous_secret,
+                            Registration._meta.pk.get_db_prep_value(registration.pk, connection)])
 
 
 class Migration(migrations.Migration):
