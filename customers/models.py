@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +36,10 @@ class ResellerRelationship(models.Model):
     role = models.CharField(max_length=16, choices=RelationshipRole.choices, default=RelationshipRole.RESELLER,
                             db_default=RelationshipRole.RESELLER)
     # Copies of customer.name and customer.primary_domain: the sort key of the Customers list (one
-    # index (partner, status, name, id) serves every page of every partner) and what its search box
-    # matches (trigram indexes, PostgreSQL), without a join. Kept in step by customer_sync_to_relationships().
+    # index (partner, status, name, id) serves every page of every partner), what its search box
+    # matches (trigram indexes, PostgreSQL) and what its rows show, without a join. Filled when the row is
+    # created; a database trigger carries every later change of the tenant's name or domain into them
+    # (migrations/0006_relationship_copies_trigger.py).
     customer_name = models.CharField(max_length=200, default="")
     customer_domain = models.CharField(max_length=253, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -74,6 +78,11 @@ class ResellerRelationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} → {self.customer}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and not self.customer_name and self.customer_id:
+            self.customer_name, self.customer_domain = self.customer.name, self.customer.primary_domain
+        super().save(*args, **kwargs)
 
 
 class Service(models.TextChoices):

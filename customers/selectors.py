@@ -110,8 +110,10 @@ class CustomerRow:
     gdap: dict[str, int] | None = None  # only with gdap=True: {"active", "expiring", "pending"} counts
 
 
-_ROW_COLUMNS = ("id", "customer_id", "customer_name", "created_at", "customer__name", "customer__primary_domain",
-                "has_dap", "indirect_reseller", "via_provider", "role")
+# The customer's name and domain are the relationship's copies (a database trigger keeps them in step with
+# the tenant, customers/migrations/0006): the list reads its rows without joining the tenants.
+_ROW_COLUMNS = ("id", "customer_id", "customer_name", "created_at", "customer_domain", "has_dap",
+                "indirect_reseller", "via_provider", "role")
 
 
 def _rows(qs: QuerySet[ResellerRelationship], *, chunk: int = 0, reseller_ids: bool = False) -> Iterator[CustomerRow]:
@@ -124,10 +126,10 @@ def _rows(qs: QuerySet[ResellerRelationship], *, chunk: int = 0, reseller_ids: b
 def _row(values: tuple, *, reseller_ids: bool = False, gdap: Callable[[str], dict] | None = None) -> CustomerRow:
     """A CustomerRow of a values_list row of _ROW_COLUMNS, then indirect_reseller_id and the GDAP summary
     when asked for (`gdap`: gdap.selectors.gdap_summary_counts, which reads it)."""
-    row_id, customer_id, sort_name, created_at, name, domain, has_dap, reseller, via, role, *more = values
+    row_id, customer_id, name, created_at, domain, has_dap, reseller, via, role, *more = values
     reseller_id = more.pop(0) if reseller_ids else None
     counts = gdap(more[0]) if gdap else None
-    return CustomerRow(row_id, customer_id, sort_name, created_at, CustomerRef(customer_id, name, domain), has_dap,
+    return CustomerRow(row_id, customer_id, name, created_at, CustomerRef(customer_id, name, domain), has_dap,
                        reseller, via, role, reseller_id, counts)
 
 
@@ -336,7 +338,7 @@ def _listed(*, partner: Tenant, search: str = "", prefix: bool = False, reseller
     return _with_reseller_id(qs, partner, reseller) if reseller_ids else qs
 
 
-EXPORT_COLUMNS = ("customer_id_text", "customer__name", "customer__primary_domain", "via_provider",
+EXPORT_COLUMNS = ("customer_id_text", "customer_name", "customer_domain", "via_provider",
                   "indirect_reseller", "role")
 
 

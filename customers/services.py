@@ -102,16 +102,6 @@ def dap_grant(
     return granted
 
 
-def customer_sync_to_relationships(*, customer: Tenant) -> int:
-    """Carry a tenant's changed name or primary domain into the copies its relationships keep for the
-    Customers list (sort key and search)."""
-    return (
-        ResellerRelationship.objects.filter(customer=customer)
-        .exclude(customer_name=customer.name, customer_domain=customer.primary_domain)
-        .update(customer_name=customer.name, customer_domain=customer.primary_domain)
-    )
-
-
 def reseller_association_ensure(
     *, customer: Tenant, reseller: Tenant, provider: Tenant, actor: User | None, reassign: bool = False
 ) -> None:

@@ -58,15 +58,8 @@ class TenantAdmin(admin.ModelAdmin):
     list_filter = ["kind", "cloud", "partner_type"]
     search_fields = ["name", "primary_domain", "mpn_id"]
     inlines = [MembershipInline]
-
-    def save_model(self, request, obj, form, change):  # noqa: ANN001, ANN201
-        from django.db import transaction
-
-        from customers.services import customer_sync_to_relationships
-
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            customer_sync_to_relationships(customer=obj)
+    # A changed name or primary domain reaches the Customers list's copies by a database trigger
+    # (customers/migrations/0006_relationship_copies_trigger.py).
 
 
 @admin.register(CompanyProfile)

@@ -169,16 +169,32 @@ def test_live_search_returns_the_table_and_an_export_link_for_the_filter(partner
     assert 'hx-swap-oob="true"' in html and "/customers/export.csv?q=fab" in html
 
 
-def test_renamed_customer_moves_in_the_name_order(partner, partner_admin):
-    from customers.services import customer_sync_to_relationships
-
+def test_renamed_customer_moves_in_the_name_order_and_shows_its_new_name(partner, partner_admin):
     first, second = _customers(partner, ["Alpha AG", "Beta AG"])
     second.name = "Aardvark AG"
-    second.save()
-    assert customer_sync_to_relationships(customer=second) == 1
-    assert customer_sync_to_relationships(customer=second) == 0  # nothing left to carry
+    second.save()  # the trigger carries it into the relationship's copy: nothing else to call
     page = selectors.customers_page(partner=partner, sort="name")
     assert [row.customer.name for row in page.rows] == ["Aardvark AG", "Alpha AG"]
+    html = client_for(partner_admin).get("/customers/", {"sort": "name"}).content.decode()
+    assert "Aardvark AG" in html and "Beta AG" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tenant_changed_by_a_queryset_update_or_sql_reaches_every_relationship_copy(partner):
+    from customers.models import ResellerRelationship
+    from partnercenter.models import Tenant
+
+    (customer,) = _customers(partner, ["Beta AG"])
+    other = PartnerFactory(name="Second Partner GmbH")
+    ResellerRelationship.objects.create(partner=other, customer=customer)  # the copies filled on creation
+    Tenant.objects.filter(id=customer.id).update(name="Gamma GmbH", primary_domain="gamma.example")
+    copies = set(ResellerRelationship.objects.filter(customer=customer).values_list("customer_name", "customer_domain"))
+    assert copies == {("Gamma GmbH", "gamma.example")}
+    with connection.cursor() as cur:
+        cur.execute("UPDATE partnercenter_tenant SET name = %s WHERE id = %s", ["Delta AG", customer.id])
+    copies = set(ResellerRelationship.objects.filter(customer=customer).values_list("customer_name", "customer_domain"))
+    assert copies == {("Delta AG", "gamma.example")}
+    assert [row.customer.primary_domain for row in selectors.customers_page(partner=other).rows] == ["gamma.example"]
 
 
 def test_operator_renaming_a_tenant_in_django_admin_changes_the_list_and_its_search(partner, rf):
