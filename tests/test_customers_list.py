@@ -9,6 +9,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from customers import selectors
 from customers.services import dap_grant, reseller_relationship_ensure
@@ -280,3 +281,16 @@ def test_names_with_markup_characters_are_escaped_in_every_place_of_the_row(part
     assert f'aria-label="Show details for {name}"' in html
     assert f'aria-label="Select {name}"' in html
     assert "<Jerry>" not in html and "&amp;amp;" not in html
+
+
+def test_the_typed_search_is_kept_and_escaped_in_the_box_request_after_request(partner, partner_admin):
+    """The search box is a cached fragment keyed on what was typed: each request shows its own term."""
+    _customers(partner, ["Adatum AG"])
+    client = client_for(partner_admin)
+    for term in ("ada", '"><b>x', "ada"):
+        html = client.get("/customers/", {"q": term, "sort": "-name"}).content.decode()
+        box = re.search(r'<input type="search"[^>]*id="customer-search"[^>]*>', html).group(0)
+        assert f'value="{escape(term)}"' in box
+        assert '<input type="hidden" name="sort" value="-name">' in html
+    assert "<b>x" not in html
+

@@ -448,3 +448,23 @@ def test_resellers_list_pages_searches_and_counts_only_this_providers_customers(
     html = client.get("/resellers/", {"q": "Reseller", "page": "2"}).content.decode()
     assert "Page 2 of 4 (4 resellers)" in html
     assert 'href="?q=Reseller&amp;page=1"' in html and 'href="?q=Reseller&amp;page=3"' in html
+
+
+def test_the_reseller_filter_box_keeps_what_was_typed_request_after_request(provider, provider_admin, reseller,
+                                                                            reseller_admin, monkeypatch):
+    """The box is a cached fragment keyed on what was typed: each request shows its own text, escaped."""
+    import re
+
+    from django.utils.html import escape
+
+    request, _raw = services.partnership_request_create(provider=provider, actor=provider_admin)
+    _accept(request, reseller, reseller_admin)
+    monkeypatch.setattr(selectors, "SELECT_LIMIT", 0)  # the box, not the drop-down
+    client = client_for(provider_admin)
+    for typed in ("Nobody", '"><i>x', "Nobody"):
+        html = client.get("/customers/", {"reseller_q": typed}).content.decode()
+        box = re.search(r'<input type="search"[^>]*id="reseller-filter"[^>]*>', html)
+        assert box is not None and f'value="{escape(typed)}"' in box.group(0)
+    html = client.get("/customers/", {"reseller_q": reseller.mpn_id}).content.decode()
+    assert f'value="{reseller.mpn_id}"' in re.search(r'<input type="search"[^>]*id="reseller-filter"[^>]*>',
+                                                     html).group(0)
