@@ -38,6 +38,24 @@
     document.querySelectorAll(".js-check-all[hidden]").forEach(function (el) { el.hidden = false; });
   }
   document.addEventListener("htmx:afterSettle", showCheckAll);
+  // Lists marked .table-stack become one card per row on a phone (app.css): each cell is labelled with
+  // its column's header. Without this script they stay tables that scroll inside their region.
+  function stackTables() {
+    document.querySelectorAll("table.table-stack:not([data-stacked])").forEach(function (table) {
+      var labels = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        var text = th.textContent.replace(/\s+/g, " ").trim();
+        var hidden = th.querySelector(".visually-hidden");  // e.g. "Actions": the buttons speak for themselves
+        return hidden && hidden.textContent.replace(/\s+/g, " ").trim() === text ? "" : text;
+      });
+      table.querySelectorAll("tbody > tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (labels[index]) { cell.setAttribute("data-label", labels[index]); }
+        });
+      });
+      table.setAttribute("data-stacked", "");
+    });
+  }
+  document.addEventListener("htmx:afterSettle", stackTables);
   // Duration presets with a custom number of days beside them (GDAP requests and role templates): typing
   // the days chooses the "custom" radio named by data-duration-custom.
   document.addEventListener("input", function (event) {
@@ -68,6 +86,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    stackTables();
     var sidebar = document.getElementById("sidebar");
     if (sidebar) {
       applySidebar(root.classList.contains("sidebar-collapsed"));
