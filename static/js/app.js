@@ -41,7 +41,7 @@
   // Lists marked .table-stack become one card per row on a phone (app.css): each cell is labelled with
   // its column's header. Without this script they stay tables that scroll inside their region.
   function stackTables() {
-    document.querySelectorAll("table.table-stack:not([data-stacked])").forEach(function (table) {
+    document.querySelectorAll("table.table-stack").forEach(function (table) {
       var labels = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
         var text = th.textContent.replace(/\s+/g, " ").trim();
         var hidden = th.querySelector(".visually-hidden");  // e.g. "Actions": the buttons speak for themselves
@@ -49,7 +49,7 @@
       });
       table.querySelectorAll("tbody > tr").forEach(function (row) {
         Array.prototype.forEach.call(row.children, function (cell, index) {
-          if (labels[index]) { cell.setAttribute("data-label", labels[index]); }
+          if (labels[index] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", labels[index]); }
         });
       });
       table.setAttribute("data-stacked", "");
