@@ -293,4 +293,3 @@ def test_the_typed_search_is_kept_and_escaped_in_the_box_request_after_request(p
         assert f'value="{escape(term)}"' in box
         assert '<input type="hidden" name="sort" value="-name">' in html
     assert "<b>x" not in html
-

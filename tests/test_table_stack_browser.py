@@ -1,5 +1,5 @@
 """Playwright in Debian's Chromium: the lists marked .table-stack (Relationship requests, the advisor
-offers, a bulk file's rows) are one card per row on a phone, each value under its column's name, and
+offers, Background jobs, a bulk file's rows) are one card per row on a phone, each value under its column's name, and
 tables at 1366×768. Nothing scrolls sideways, the cells are still table cells to assistive technology,
 axe finds nothing; in English and German."""
 
@@ -9,11 +9,13 @@ import pytest
 from playwright.sync_api import expect
 
 from invitations.services import invitation_create
+from jobs import services as jobs
 from offers.models import OfferKind
 from offers.services import advisor_offer_create
 from partnercenter.roles import Role
 from tests.browser_support import assert_accessible, no_sideways_scroll, save_screenshot, sign_in
 from tests.factories import PartnerFactory, member
+from tests.jobs_support import ECHO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +25,7 @@ LABELS = {  # the Relationship requests' columns 0, 1, 3 and 5
 }
 
 
-def _partner(language: str):  # noqa: ANN202
+def _partner(language: str, monkeypatch):  # noqa: ANN001, ANN202
     partner = PartnerFactory(name="Contoso Cloud GmbH")
     admin = member(partner, Role.GLOBAL_ADMIN, email="admin@contoso.example")
     admin.language = language
@@ -31,6 +33,8 @@ def _partner(language: str):  # noqa: ANN202
     for email in ("office@harbour-books.example", "it@puszta-logistics.example"):
         invitation_create(partner=partner, actor=admin, include_dap=False, customer_email=email)
     advisor_offer_create(partner=partner, actor=admin, offer_kind=OfferKind.DAP, lines=[], include_dap=True)
+    monkeypatch.setattr(jobs, "job_enqueue_on_commit", lambda job_id: None)  # stays queued: a row to show
+    jobs.job_create(tenant=partner, actor=admin, kind=ECHO.name, items=[("c1", "Customer c1")])
     return partner
 
 
@@ -41,8 +45,8 @@ def _label(cell) -> str:  # noqa: ANN001
 
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("viewport", ["laptop", "phone"])
-def test_relationship_requests_and_offers_are_cards_on_a_phone(new_page, viewport, language):
-    _partner(language)
+def test_relationship_requests_offers_and_jobs_are_cards_on_a_phone(new_page, viewport, language, monkeypatch):
+    _partner(language, monkeypatch)
     page = new_page(viewport=viewport)
     sign_in(page, "admin@contoso.example")
     page.goto("/customers/requests/")
@@ -76,3 +80,13 @@ def test_relationship_requests_and_offers_are_cards_on_a_phone(new_page, viewpor
     assert no_sideways_scroll(page)
     assert_accessible(page, f"offers-{viewport}-{language}")
     save_screenshot(page, f"table-stack-offers-{language}", viewport)
+
+    page.goto("/jobs/")
+    cells = page.get_by_role("row").nth(1).get_by_role("cell")
+    done = cells.nth(2)  # a number: at the end of its column in a table, after its name in a card
+    expect(done).to_have_text("0")
+    assert (_label(done) == f'"{"Done" if language == "en" else "Fertig"}"') == (viewport == "phone")
+    assert done.evaluate("c => getComputedStyle(c).textAlign") == ("start" if viewport == "phone" else "right")
+    assert no_sideways_scroll(page)
+    assert_accessible(page, f"jobs-{viewport}-{language}")
+    save_screenshot(page, f"table-stack-jobs-{language}", viewport)
