@@ -1,7 +1,8 @@
 """Playwright in Chromium against a live server: Customers → tick customers → "Request admin
 relationships" → the main error (no role template chosen) → choose one → the job's progress page, which
 follows the job to the end; then the partner-wide "Admin relationships" list and its "Terminate"
-confirmation. At 1366×768 and 390×844, with axe on every state."""
+confirmation (on a phone the list is one card per relationship, with its own "select all on this page").
+At 1366×768 and 390×844, with axe on every state."""
 
 from __future__ import annotations
 
@@ -62,9 +63,24 @@ def test_select_customers_request_admin_relationships_and_follow_the_job(new_pag
     open_navigation(page)
     page.locator("#sidebar").get_by_role("link", name="Admin relationships", exact=True).click()
     expect(page.get_by_role("heading", name="Admin relationships")).to_be_visible()
-    expect(page.get_by_role("cell", name="Helpdesk – Harbor Labs AG", exact=True)).to_be_visible()
+    # A card's cell is named with its column's name first ("Display name Helpdesk – …" on a phone).
+    name_cell = page.get_by_role("cell", name=re.compile(r"^(Display name )?Helpdesk – Harbor Labs AG$"))
+    expect(name_cell).to_be_visible()
     assert_accessible(page, "admin relationships")
     assert no_sideways_scroll(page)
+    label = name_cell.evaluate("c => getComputedStyle(c, '::before').content")
+    # A phone shows one card per relationship, each value under its column's name; a laptop, the table.
+    assert label == ('"Display name"' if viewport == "phone" else "none")
+    # One "select all on this page" at each size: the header row's, or on a phone the one above the cards.
+    page_all = page.get_by_role("checkbox", name="Select all admin relationships on this page")
+    expect(page_all).to_have_count(1)
+    page_all.check()
+    rows = page.get_by_role("checkbox", name=re.compile(r"^Select Helpdesk – "))
+    expect(rows).to_have_count(2)
+    for index in range(2):
+        expect(rows.nth(index)).to_be_checked()
+    page_all.uncheck()
+    expect(rows.nth(0)).not_to_be_checked()
     page.get_by_role("checkbox", name="Select all admin relationships", exact=True).check()
     page.get_by_role("button", name="Terminate").click()
     expect(page.get_by_role("heading", name="Terminate 2 admin relationships?")).to_be_visible()

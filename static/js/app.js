@@ -30,12 +30,15 @@
     if (el.classList && el.classList.contains("js-check-all")) {
       document.querySelectorAll('input[type="checkbox"][form="' + el.dataset.form + '"][name="' + el.dataset.name + '"]')
         .forEach(function (box) { box.checked = el.checked; });
+      // The same list's other select-all box (a phone's above its cards, a laptop's in the header row).
+      document.querySelectorAll('.js-check-all[data-form="' + el.dataset.form + '"][data-name="' + el.dataset.name + '"]')
+        .forEach(function (box) { box.checked = el.checked; });
     }
   });
-  // The select-all boxes do nothing without this script, so they are hidden until it runs (and after
-  // htmx swaps a table in).
+  // The select-all boxes do nothing without this script, so they (and .js-script-only controls) are
+  // hidden until it runs (and after htmx swaps a table in).
   function showCheckAll() {
-    document.querySelectorAll(".js-check-all[hidden]").forEach(function (el) { el.hidden = false; });
+    document.querySelectorAll(".js-check-all[hidden], .js-script-only[hidden]").forEach(function (el) { el.hidden = false; });
   }
   document.addEventListener("htmx:afterSettle", showCheckAll);
   // Lists marked .table-stack become one card per row on a phone (app.css): each cell is labelled with
