@@ -18,6 +18,7 @@ the tests) every call is also compiled afresh and must give the same SQL and par
 from __future__ import annotations
 
 import functools
+import logging
 import secrets
 import threading
 import uuid
@@ -27,8 +28,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import NotSupportedError, connections
 from django.db.models import QuerySet
+
+logger = logging.getLogger(__name__)
 
 Build = Callable[[Mapping[str, Any]], QuerySet]
 
@@ -182,9 +185,35 @@ def _fetched(key: Hashable, build: Build, values: Mapping[str, Any], using: str)
     if compiled is None:
         return None, list(build(values))
     sql, params = _checked(compiled, key, build, values, using)
+    try:
+        return compiled, _run(sql, params, using)
+    except NotSupportedError as exc:
+        if not _stale_plan(exc):
+            raise
+        connection = connections[using]
+        if connection.in_atomic_block:  # the transaction is aborted: nothing more can run on it
+            connection.close_at = 0  # closed when the request or task ends (close_if_unusable_or_obsolete)
+            raise
+        logger.info("sqlcache: a table changed under the prepared statements of this connection; preparing again")
+        with connection.wrap_database_errors:
+            connection.connection.execute("DEALLOCATE ALL")  # psycopg forgets its prepared statements with it
+        return compiled, _run(sql, params, using)
+
+
+def _run(sql: str, params: list, using: str) -> list:
     with _cursor(using) as cursor:
         cursor.execute(sql, params)
-        return compiled, cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _stale_plan(exc: Exception) -> bool:
+    """PostgreSQL refusing a prepared statement whose table changed under it (a migration altered or
+    re-created a column it reads, on another connection): "cached plan must not change result type",
+    raised by RevalidateCachedQuery on every later run of that statement on this connection. Recognised
+    by its SQLSTATE and source function, which, unlike the message, are not translated."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    return getattr(cause, "sqlstate", None) == "0A000" and getattr(diag, "source_function", None) == "RevalidateCachedQuery"
 
 
 def _cursor(using: str) -> Any:

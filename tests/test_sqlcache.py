@@ -200,3 +200,54 @@ def test_without_a_prepare_threshold_a_shape_is_not_prepared(monkeypatch):
     for _ in range(4):
         assert sqlcache.shaped_rows(key, _names, {"term": "zeta"}) == [("Zeta AG",)]
     assert prepared() == before
+
+
+def _other_connection_executes(sql: str) -> None:
+    """Run `sql` on a connection of its own, as a migration run by another process would."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute(sql)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_column_changed_by_another_connection_does_not_break_a_prepared_shape(caplog):
+    """A migration that changes the type of a column a prepared shape reads makes PostgreSQL refuse that
+    statement ("cached plan must not change result type") on every run, on every connection that prepared
+    it, until the connection closes: the shape is prepared afresh and the call answers."""
+    PartnerFactory(name="Eta AG", mpn_id="7700001")
+
+    def build(v):
+        return Tenant.objects.filter(name=v["name"]).values_list("name", "mpn_id")
+
+    key = ("test stale plan", uuid.uuid4())
+    for _ in range(4):
+        assert sqlcache.shaped_rows(key, build, {"name": "Eta AG"}) == [("Eta AG", "7700001")]
+    column = Tenant._meta.get_field("mpn_id")
+    table, declared = Tenant._meta.db_table, column.db_type(connection)
+    _other_connection_executes(f'ALTER TABLE "{table}" ALTER COLUMN "{column.column}" TYPE text')
+    try:
+        with caplog.at_level("INFO", logger="partnercenter.sqlcache"):
+            for _ in range(3):
+                assert sqlcache.shaped_rows(key, build, {"name": "Eta AG"}) == [("Eta AG", "7700001")]
+        assert [r for r in caplog.records if "preparing again" in r.getMessage()], "prepared again once"
+        assert len([r for r in caplog.records if "preparing again" in r.getMessage()]) == 1
+        # Inside a transaction the refused statement has aborted it: the error stands, and the connection
+        # is closed when the request ends, so the next request prepares afresh.
+        _other_connection_executes(f'ALTER TABLE "{table}" ALTER COLUMN "{column.column}" TYPE {declared}')
+        from django.db import NotSupportedError, transaction
+
+        with pytest.raises(NotSupportedError), transaction.atomic():
+            sqlcache.shaped_rows(key, build, {"name": "Eta AG"})
+        assert connection.close_at == 0
+        connection.close_if_unusable_or_obsolete()
+        assert connection.connection is None
+        for _ in range(3):
+            assert sqlcache.shaped_rows(key, build, {"name": "Eta AG"}) == [("Eta AG", "7700001")]
+    finally:
+        _other_connection_executes(f'ALTER TABLE "{table}" ALTER COLUMN "{column.column}" TYPE {declared}')
