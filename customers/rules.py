@@ -27,6 +27,8 @@ class Refusal:
 
 
 def _same_region(a: Tenant, b: Tenant) -> bool:
+    if str(a.country) == str(b.country):
+        return True  # a country lies in one region at most (CountryRegion.country is unique): no query
     codes = region_codes_for_countries({str(a.country), str(b.country)})  # one query for both
     return codes[str(a.country)] == codes[str(b.country)]
 

@@ -64,8 +64,10 @@ def _relationship_logged(partner: Tenant, customer: Tenant, actor: User | None, 
     data = {"partner": partner.name, "customer": customer.name,
             "partner_id": str(partner.id), "customer_id": str(customer.id)}
     kind = CustomerEvents.ADVISOR_RELATIONSHIP_CREATED if advisor else CustomerEvents.RELATIONSHIP_CREATED
+    # One INSERT for both, with no savepoint of its own: an error undoes the caller's block up to its nearest
+    # savepoint (nobody goes on after one).
     event_record_many([{"tenant": tenant, "kind": kind, "actor": actor, "customer": customer, "data": data, "ip": ip}
-                       for tenant in (partner, customer)])  # one INSERT for both
+                       for tenant in (partner, customer)], savepoint=False)
 
 
 def dap_grant(

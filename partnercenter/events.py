@@ -211,7 +211,8 @@ def event_record_rows(*, tenant: Tenant, actor: User | None, entries: list[tuple
     template = ActivityLog(tenant=tenant, kind="", actor=actor if known else None,
                            actor_email=actor.email if known else "", actor_client=client, customer=customer,
                            data={}, ip_address=ip)
-    with transaction.atomic():
+    # One statement is atomic by itself: inside a caller's transaction no savepoint (two round trips) around it.
+    with transaction.atomic(savepoint=False):
         rows_insert(ActivityLog, template, ["kind", "data"], values, returning=())
     return len(values)
 
@@ -227,10 +228,11 @@ class CoreEvents(EventKinds):
     )
 
 
-def event_record_many(entries: list[dict[str, Any]]) -> list[ActivityLog]:
+def event_record_many(entries: list[dict[str, Any]], *, savepoint: bool = True) -> list[ActivityLog]:
     """:func:`event_record` for a batch (a bulk job's chunk): one INSERT for every row, then each row's
     subscribers, all in one transaction. Each entry has event_record()'s keyword arguments (tenant, kind
-    and optionally actor, customer, data, ip)."""
+    and optionally actor, customer, data, ip). ``savepoint=False`` as for event_record: a caller that never
+    goes on after an error inside its transaction spares the savepoint's two round trips."""
     from partnercenter.models import ActivityLog
 
     rows = []
@@ -246,7 +248,7 @@ def event_record_many(entries: list[dict[str, Any]]) -> list[ActivityLog]:
             actor_email=actor.email if known else "", actor_client=client, customer=entry.get("customer"),
             data=entry.get("data") or {}, ip_address=entry.get("ip"),
         ))
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         ActivityLog.objects.bulk_create(rows, batch_size=1000)
         for row in rows:
             for subscriber in (*_SUBSCRIBERS.get(row.kind, ()), *_SUBSCRIBERS.get(ALL, ())):

@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from partnercenter.dispatch import atomic_unflushed
+from partnercenter.dispatch import update_unflushed
 from partnercenter.models import OutboxEmail, OutboxStatus, Tenant
 
 logger = logging.getLogger(__name__)
@@ -236,8 +236,7 @@ def _outbox_send(rows: list[OutboxEmail], connection: Any) -> int:
                 fields["body"] = ""  # bodies carry live links (invitations, password resets): no copy once sent
             # The 'sent' mark need not wait for the WAL flush (synchronous_commit off for this transaction):
             # a crash that loses it leaves the rows 'sending', never sent again (the claim waited).
-            with atomic_unflushed():
-                OutboxEmail.objects.filter(id__in=sent).update(**fields)
+            update_unflushed(OutboxEmail.objects.filter(id__in=sent), **fields)
     return len(sent)
 
 

@@ -324,3 +324,29 @@ def test_an_api_client_actor_is_shown_on_the_page_and_in_the_export(partner, par
     assert "<td>client-7f3a</td>" in client.get("/activity/").content.decode()
     csv_text = b"".join(client.get("/activity/", {"format": "csv"}).streaming_content).decode()
     assert ",client-7f3a," in csv_text
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement update is PostgreSQL's")
+def test_update_unflushed_is_one_statement_outside_a_transaction_and_its_setting_ends_with_it(partner):
+    from django.test.utils import CaptureQueriesContext
+
+    from partnercenter.dispatch import update_unflushed
+
+    mail = OutboxEmail.objects.create(to_email="a@example.com", subject="s", body="b", language="en", kind="test",
+                                      tenant=partner)
+    with CaptureQueriesContext(connection) as queries:
+        update_unflushed(OutboxEmail.objects.filter(id=mail.id), attempts=3, last_error="x")
+    assert len(queries) == 1
+    assert OutboxEmail.objects.filter(id=mail.id, attempts=3, last_error="x").exists()
+    with connection.cursor() as cursor:  # the setting was the statement's own transaction's
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    with transaction.atomic():  # inside a transaction: the update in it, its setting local to it
+        update_unflushed(OutboxEmail.objects.filter(id=mail.id), attempts=4)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "off"
+    assert OutboxEmail.objects.get(id=mail.id).attempts == 4
+    update_unflushed(OutboxEmail.objects.filter(id=-1), attempts=5)  # nothing matches: nothing changes
+    assert OutboxEmail.objects.get(id=mail.id).attempts == 4

@@ -95,6 +95,22 @@ def test_same_region_is_allowed():
 
 
 @pytest.mark.django_db
+def test_one_country_is_one_region_without_a_query_and_two_countries_are_looked_up_once():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    partner, home, abroad = PartnerFactory(country="DE"), TenantFactory(country="DE"), TenantFactory(country="US")
+    with CaptureQueriesContext(connection) as queries:
+        assert rules.relationship_allowed(partner, home) is None
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert rules.relationship_allowed(partner, abroad).code == "region"
+    assert len(queries) == 1
+    # A country outside the region table is a region of its own: the same one for two tenants there.
+    assert rules.relationship_allowed(PartnerFactory(country="BR"), TenantFactory(country="BR")) is None
+
+
+@pytest.mark.django_db
 def test_eu_efta_is_one_region():
     partner = PartnerFactory(country="DE")
     for country in ("FR", "HU", "CH", "NO", "IS", "LI"):

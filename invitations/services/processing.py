@@ -19,7 +19,7 @@ from invitations.events import RequestEvents
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.services.checks import acceptance_blockers
 from links.services import link_answer
-from partnercenter.dispatch import atomic_unflushed
+from partnercenter.dispatch import update_unflushed
 from partnercenter.errors import Code, Conflict, DomainError
 from partnercenter.events import event_record_many
 from partnercenter.models import Tenant, User
@@ -112,9 +112,10 @@ def acceptance_process(*, acceptance_id: str) -> str:
                         fields=("acceptance_count", "accepted_customer"))
         data = {"customer": customer.name, "partner": partner.name,
                 "customer_id": str(customer.id), "partner_id": str(partner.id)}
+        # One INSERT for both; no savepoint: any error here fails the whole acceptance (the task retries it).
         event_record_many([{"tenant": tenant, "kind": RequestEvents.REQUEST_ACCEPTED, "actor": actor,
                             "customer": customer, "data": data, "ip": acceptance.ip_address}
-                           for tenant in (partner, customer)])  # one INSERT for both
+                           for tenant in (partner, customer)], savepoint=False)
         notify_partner(request=request, customer=customer, template="request_accepted")
         return "succeeded"
 
@@ -158,7 +159,7 @@ def _acceptance_fail(acceptance: Acceptance, request: RelationshipRequest, code:
             "reason_params": params}
     event_record_many([{"tenant": tenant, "kind": RequestEvents.ACCEPTANCE_FAILED, "actor": acceptance.user,
                         "customer": acceptance.customer, "data": data, "ip": acceptance.ip_address}
-                       for tenant in (request.partner, acceptance.customer)])  # one INSERT for both
+                       for tenant in (request.partner, acceptance.customer)], savepoint=False)  # one INSERT for both
     return "failed"
 
 
@@ -175,10 +176,8 @@ def delivery_counted(model: Any, row_id: object) -> None:
     processing rolls the work back but not the count, so a poison row is given up after N deliveries.
     Its commit need not wait for the WAL flush: the count guards against worker crashes, and the server
     has the commit whatever becomes of the worker."""
-    with atomic_unflushed():
-        model.objects.filter(id=row_id, status="processing").update(
-            deliveries=F("deliveries") + 1, last_delivery_at=timezone.now()
-        )
+    update_unflushed(model.objects.filter(id=row_id, status="processing"),
+                     deliveries=F("deliveries") + 1, last_delivery_at=timezone.now())
 
 
 def acceptances_sweep(*, older_than_seconds: int = 30, stale_after_seconds: int = 1800) -> int:
