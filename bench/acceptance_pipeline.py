@@ -16,6 +16,9 @@ worker (tests/celery_worker.py's CeleryWorker, --pool=prefork --concurrency=2, a
               every acceptance has succeeded, its relationship is active and the partner's "accepted" mail
               row exists. The mails' delivery tasks go to a queue no worker reads (bench/outbox_mail.py
               measures sending). A warm-up of 20 acceptances is not timed.
+  info        the worker alone (its consumer paused while --count more are posted); the HTTP side alone (those
+              POSTs, the worker idle); a bare POST (the same sessions and CSRF through the same middleware to a
+              view that only redirects) and what a bare POST plus a no-op task bound the pipeline at.
 Prints `PASS|FAIL acceptances/s / no-op tasks/s = <ratio> (target >= 0.3)` and the correctness lines.
 Exit 0 unless --strict and a miss (1); 2 when it cannot run. Not a test: timings vary by machine.
 """
@@ -99,8 +102,9 @@ def seed(n: int) -> tuple[object, list[tuple[str, str]]]:
     return partner, pairs
 
 
-def post_all(port: int, pairs: list[tuple[str, str]], threads: int) -> list[str]:
-    """POST every acceptance from `threads` threads (one keep-alive connection each); the failures."""
+def post_all(port: int, pairs: list[tuple[str, str]], threads: int, *, bare: bool = False) -> list[str]:
+    """POST every acceptance from `threads` threads (one keep-alive connection each); the failures. `bare`:
+    the same POSTs (session, CSRF) to api.py's bare POST view instead, which does nothing but redirect."""
     from django.conf import settings
 
     todo: queue.Queue = queue.Queue()
@@ -116,14 +120,16 @@ def post_all(port: int, pairs: list[tuple[str, str]], threads: int) -> list[str]
             except queue.Empty:
                 break
             csrf = secrets.token_hex(16)  # an unmasked 32-character secret, as the cookie holds it
-            conn.request("POST", f"/admin-center/partner-request/{raw}/accept/", body=b"",
+            path = f"{pipeline.api.BARE_PATH}post/" if bare else f"/admin-center/partner-request/{raw}/accept/"
+            conn.request("POST", path, body=b"",
                          headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}; "
                                             f"{settings.CSRF_COOKIE_NAME}={csrf}",
                                   "X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"})
             response = conn.getresponse()
             response.read()
             location = response.getheader("Location") or ""
-            if response.status != 302 or "/admin-center/acceptances/" not in location:
+            if response.status != 302 or (location != pipeline.api.BARE_PATH if bare
+                                           else "/admin-center/acceptances/" not in location):
                 failures.append(f"{response.status} {location}")
         conn.close()
 
@@ -208,6 +214,13 @@ def main() -> int:
             t0 = pipeline.gdap.step(f"floor: {noops:,} no-op tasks")
             noop = pipeline.noop_rate(broker, noops, worker)
             pipeline.gdap.done(t0, f"({noop:,.0f} tasks/s)")
+            t0 = pipeline.gdap.step(f"bare POSTs: {3 * count:,} through the same middleware, doing nothing")
+            posting = time.perf_counter()
+            failures = post_all(port, pairs[WARMUP:WARMUP + count] * 3, args.threads, bare=True)
+            bare_posts = 3 * count / (time.perf_counter() - posting)
+            if failures:
+                raise RuntimeError(f"the bare POST answered {failures[:3]}")
+            pipeline.gdap.done(t0, f"({bare_posts:,.0f} POSTs/s)")
             time.sleep(1.5)  # the worker's session counters reach pg_stat_database
             sessions_before = pipeline.sessions_opened()
             t0 = pipeline.gdap.step(f"pipeline: {count:,} acceptances over HTTP")
@@ -254,6 +267,14 @@ def main() -> int:
           f"gunicorn and worker together)")
     print(f"INFO worker alone (acceptances queued first) = {alone:.1f}/s, {alone / noop:.3f} of the no-op rate")
     print(f"INFO HTTP alone (those POSTs, worker idle) = {http_alone:.1f}/s, {http_alone / noop:.3f} of the no-op rate")
+    # On a CPU-bound machine the times per item add up: what an acceptance that did no work of its own (a bare
+    # POST and a no-op task) could reach at best, and what the target then leaves for all of its work.
+    bound = 1 / (1 / bare_posts + 1 / noop)
+    cpus = os.cpu_count() or 1
+    print(f"INFO bare POST = {bare_posts:.0f}/s; a bare POST plus a no-op task = at most {bound:.0f}/s, "
+          f"{bound / noop:.2f} of the no-op rate; the target leaves "
+          f"{cpus * 1000 * max(0.0, 1 / (TARGET * noop) - 1 / bound):.1f} ms of machine time per acceptance for its "
+          f"own work (now {cpus * 1000 * max(0.0, 1 / rate - 1 / bound):.1f} ms)")
     status = pipeline.verdict([("acceptances/s / no-op tasks/s", rate / noop, TARGET)], args.strict,
                               checks(partner, 2 * count + WARMUP))
     print(f"\ntotal {time.perf_counter() - started:.0f}s")

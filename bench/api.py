@@ -156,8 +156,9 @@ def build_cases(token: str) -> tuple[list, dict]:
 BARE_MODULES = {
     "bench_api_settings.py": "from partnercenter.settings import *  # noqa: F403\nROOT_URLCONF = 'bench_api_urls'\n",
     "bench_api_urls.py": f"""
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template import engines
+from django.views.decorators.http import require_POST
 from django.urls import path
 from rest_framework.response import Response
 
@@ -184,6 +185,15 @@ def shell_page(request):
     return HttpResponse(SHELL.render({{}}, request))
 
 
+# A signed-in user's form POST through the same middleware (session, CSRF) that does nothing: what
+# bench/acceptance_pipeline.py's "Accept" costs before its own work.
+@require_POST
+def bare_post(request):
+    if not request.user.is_authenticated:
+        return HttpResponse(b"signed out", status=403, content_type="text/plain")
+    return HttpResponseRedirect("{BARE_PATH}")
+
+
 class BareRest(RestView):
     api_area = "customers"
     api_perms = {{"GET": Perm.CUSTOMERS_VIEW}}
@@ -194,7 +204,8 @@ class BareRest(RestView):
 
 urlpatterns = [path("{BARE_PATH[1:]}", bare), path("{BARE_PATH[1:]}page/", bare_page),
                path("{BARE_PATH[1:]}shell/", shell_page),
-               path("{BARE_PATH[1:]}rest/", BareRest.as_view()), *portal]
+               path("{BARE_PATH[1:]}rest/", BareRest.as_view()), path("{BARE_PATH[1:]}post/", bare_post),
+               *portal]
 """,
 }
 
