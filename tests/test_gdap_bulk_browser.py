@@ -17,7 +17,7 @@ from jobs.models import Job
 from partnercenter.roles import Role
 from tests.browser_support import assert_accessible, no_sideways_scroll, open_navigation, sign_in
 from tests.factories import member
-from tests.gdap_bulk_support import served, template
+from tests.gdap_bulk_support import request_job, run, served, template
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,3 +90,52 @@ def test_select_customers_request_admin_relationships_and_follow_the_job(new_pag
     job_services.job_run(job_id=Job.objects.get(kind="gdap.bulk_terminate").id)
     expect(page.locator("#job-status")).to_have_text("Finished", timeout=15_000)
     assert set(AdminRelationship.objects.values_list("status", flat=True)) == {RelationshipStatus.TERMINATED}
+
+
+# Every line break inside the table's column headers, as the browser laid them out: the text before and after
+# it. A break is a new line's first character placed lower than the previous character.
+HEADER_BREAKS = """() => [...document.querySelectorAll('.table-wrap-headers > thead th')].flatMap(th => {
+  const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  const chars = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      // A character just after a line break also has an empty box at the end of the line before it.
+      const rect = [...range.getClientRects()].filter(r => r.width > 0).pop();
+      chars.push({ch: node.data[i], top: rect ? rect.top : null});
+    }
+  }
+  const breaks = [];
+  let lastTop = null;
+  chars.forEach((c, i) => {
+    if (c.top === null) return;
+    if (lastTop !== null && c.top > lastTop + 2) {
+      const text = chars.map(x => x.ch).join('');
+      breaks.push([text.slice(0, i), text.slice(i)]);
+    }
+    lastTop = c.top;
+  });
+  return breaks;
+})"""
+
+
+@pytest.mark.parametrize("language", ["de", "hu"])
+def test_admin_relationships_headers_break_between_words_or_at_a_soft_hyphen(new_page, partner, language):
+    """At 1366×768 the list's long German and Hungarian headers ("Automatische Verlängerung", "Automatikus
+    meghosszabbítás") take more than one line: each line ends at a space or a soft hyphen, never inside a word."""
+    admin = member(partner, Role.GLOBAL_ADMIN, email="ada@contoso.example", language=language)
+    tpl = template(partner, admin, name="Helpdesk")
+    run(request_job(partner, admin, tpl, [served(partner, name) for name in ("Harbor Labs AG", "Baltic Foods GmbH")]))
+    page = new_page(viewport="laptop")
+    sign_in(page, admin.email)
+    page.goto(page.url.split("/customers/")[0] + "/gdap/relationships/")
+    expect(page.locator(".table-wrap-headers tbody tr")).to_have_count(2)
+    breaks = page.evaluate(HEADER_BREAKS)
+    assert breaks, "no header took two lines: the check would pass whatever the CSS"
+    inside_a_word = [(before, after) for before, after in breaks
+                     if not (before.endswith((" ", "\u00ad", "-")) or after.startswith(" "))]
+    assert inside_a_word == []
+    assert no_sideways_scroll(page)
+    assert_accessible(page, f"admin relationships in {language}")
