@@ -31,9 +31,7 @@ def reseller_relationship_ensure(
     `role`: an advisor relationship (F12) never demotes a reseller one; a reseller relationship formed
     with a partner that is only the customer's advisor so far turns that row into a reseller row (one
     active row per pair, the partial unique index)."""
-    existing = ResellerRelationship.objects.filter(
-        partner=partner, customer=customer, status=RelationshipStatus.ACTIVE
-    ).first()
+    existing = _active_relationship(partner, customer)
     if existing:
         if role == RelationshipRole.RESELLER and existing.role != RelationshipRole.RESELLER:
             existing.role = RelationshipRole.RESELLER
@@ -57,6 +55,19 @@ def reseller_relationship_ensure(
                                             source_request=source_request, ip=ip, role=role, _retried=True)
     _relationship_logged(partner, customer, actor, ip, advisor=role == RelationshipRole.ADVISOR)
     return relationship, True
+
+
+def _active_relationship(partner: Tenant, customer: Tenant) -> ResellerRelationship | None:
+    """The pair's active relationship (one at most: the partial unique index), by a statement compiled once
+    (partnercenter.sqlcache): every acceptance and every added customer asks."""
+    from partnercenter.sqlcache import shaped_objects
+
+    def build(v: dict):  # noqa: ANN202
+        return ResellerRelationship.objects.filter(partner_id=v["partner"], customer_id=v["customer"],
+                                                   status=RelationshipStatus.ACTIVE).order_by("pk")[:1]
+
+    found = shaped_objects(("active relationship of a pair",), build, {"partner": partner.pk, "customer": customer.pk})
+    return found[0] if found else None
 
 
 def _relationship_logged(partner: Tenant, customer: Tenant, actor: User | None, ip: str | None,

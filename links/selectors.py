@@ -12,10 +12,12 @@ def verified_email_matches(*, user: Any, address: str) -> bool:
     partnership requests addressed by email alike)."""
     from allauth.account.models import EmailAddress
 
+    from partnercenter.sqlcache import shaped_rows
+
     if user is None or not user.is_authenticated:
         return False
     wanted = email_normalize(address)
-    return any(
-        email_normalize(value) == wanted
-        for value in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    )
+    rows = shaped_rows(("verified addresses of a user",),
+                       lambda v: EmailAddress.objects.filter(user_id=v["user"], verified=True).values_list("email"),
+                       {"user": user.pk})  # compiled once: every answer to an addressed link asks
+    return any(email_normalize(value) == wanted for (value,) in rows)

@@ -170,13 +170,22 @@ def links_expire(*, batch: int = 500) -> int:
 
 
 def link_by_token(model: type[L], raw_token: str, *, lock: bool = False, related: tuple[str, ...] = ()) -> L | None:
-    """The link a raw token opens, found by digest (None for a malformed or unknown token)."""
+    """The link a raw token opens, found by digest (None for a malformed or unknown token). Every page and
+    answer of a link starts here: the query is compiled once per kind and shape (partnercenter.sqlcache)."""
+    from partnercenter.sqlcache import shaped_objects
+
     if not token_well_formed(raw_token):
         return None
-    qs = model.objects.select_related(*related)
-    if lock:
-        qs = qs.select_for_update(of=("self",))
-    return qs.filter(token_digest=token_digest(raw_token)).first()
+
+    def build(v: dict) -> Any:
+        qs = model.objects.select_related(*related)
+        if lock:
+            qs = qs.select_for_update(of=("self",))
+        return qs.filter(token_digest=v["digest"]).order_by("pk")[:1]  # what .first() asks for
+
+    found = shaped_objects(("link_by_token", model._meta.label, lock, related), build,
+                           {"digest": token_digest(raw_token)})
+    return found[0] if found else None
 
 
 def link_answer(locked: TokenLink, *, status: str, actor: Any, fields: tuple[str, ...] = ()) -> None:

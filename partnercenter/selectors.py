@@ -108,15 +108,35 @@ def region_name_for_country(country: str) -> str:
 
 
 def tenant_users_with_roles(*, tenant: Tenant, roles: Iterable[str]) -> QuerySet[User]:
+    return _users_with_roles(tenant.pk, list(roles))
+
+
+def _users_with_roles(tenant_id: Any, roles: list[str]) -> QuerySet[User]:
     return User.objects.filter(
-        memberships__tenant=tenant, memberships__role__in=list(roles), memberships__is_active=True, is_active=True
+        memberships__tenant_id=tenant_id, memberships__role__in=roles, memberships__is_active=True, is_active=True
     ).distinct()
 
 
+def tenant_users_in_roles(*, tenant: Tenant, roles: Iterable[str]) -> list[User]:
+    """tenant_users_with_roles' users as a list, by a statement compiled once per set of roles
+    (partnercenter.sqlcache): for a hot path that only reads them (every acceptance mails the partner's
+    Global admins)."""
+    from partnercenter.sqlcache import shaped_objects
+
+    wanted = sorted(set(roles))
+    return shaped_objects(("users of a tenant in roles", tuple(wanted)),
+                          lambda v: _users_with_roles(v["tenant"], wanted), {"tenant": tenant.pk})
+
+
 def user_is_customer_global_admin(*, user: User, tenant: Tenant) -> bool:
-    return Membership.objects.filter(
-        user=user, tenant=tenant, role=Role.CUSTOMER_GLOBAL_ADMIN, is_active=True
-    ).exists()
+    """Compiled once (partnercenter.sqlcache): every customer's answer to a link or approval asks."""
+    from partnercenter.sqlcache import shaped_rows
+
+    def build(v: dict) -> QuerySet:
+        return Membership.objects.filter(user_id=v["user"], tenant_id=v["tenant"], role=Role.CUSTOMER_GLOBAL_ADMIN,
+                                         is_active=True).values_list("id")[:1]
+
+    return bool(shaped_rows(("customer global admin membership",), build, {"user": user.pk, "tenant": tenant.pk}))
 
 
 def activity_for_tenant(

@@ -42,6 +42,16 @@ def event_write(*, registration: Registration, name: str, resource: Resource, au
     return event
 
 
+def _active_registrations(partner_id: object) -> list[Registration]:
+    """The partner's active registrations, by a statement compiled once (partnercenter.sqlcache): every
+    change with webhook events asks, most often to find none."""
+    from partnercenter.sqlcache import shaped_objects
+
+    return shaped_objects(("active webhook registrations",),
+                          lambda v: Registration.objects.filter(partner_id=v["partner"], status=RegistrationStatus.ACTIVE),
+                          {"partner": partner_id if isinstance(partner_id, uuid_module.UUID) else uuid_module.UUID(str(partner_id))})
+
+
 def on_activity(entry: ActivityLog) -> None:
     mapped = KIND_EVENTS.get(entry.kind)
     data = entry.data or {}
@@ -49,8 +59,7 @@ def on_activity(entry: ActivityLog) -> None:
         return  # the customer's copy of the entry, or a kind without webhooks
     names, build = mapped
     # At most MAX_PER_PARTNER rows; filtered here, not by a JSON lookup SQLite lacks.
-    registrations = [r for r in Registration.objects.filter(partner_id=entry.tenant_id, status=RegistrationStatus.ACTIVE)
-                     if set(names) & set(r.events)]
+    registrations = [r for r in _active_registrations(entry.tenant_id) if set(names) & set(r.events)]
     if not registrations:
         return
     try:

@@ -31,6 +31,22 @@ def _lock_request(raw_token: str) -> RelationshipRequest:
     return request
 
 
+def _answers(request: RelationshipRequest, customer: Tenant) -> list[Acceptance]:
+    """This customer's answer to the link, and for a single-use link whether another live one holds it: the
+    customer's row first (there is at most one, the unique index), then any other live one. One statement,
+    compiled once per kind of link (partnercenter.sqlcache): every click asks."""
+    from partnercenter.sqlcache import shaped_objects
+
+    def build(v: dict):  # noqa: ANN202
+        answers = Acceptance.objects.filter(request_id=v["request"])
+        if request.reusable:
+            return answers.filter(customer_id=v["customer"])
+        return (answers.filter(Q(customer_id=v["customer"]) | Q(status__in=LIVE))
+                .order_by(Case(When(customer_id=v["customer"], then=0), default=1))[:2])
+
+    return shaped_objects(("answers to a link", request.reusable), build, {"request": request.pk, "customer": customer.pk})
+
+
 def invitation_accept(
     *, raw_token: str, user: User, customer: Tenant, dap_choice: str = "", ip: str | None = None,
     as_page: bool = False,
@@ -47,14 +63,7 @@ def invitation_accept(
                 # accepted", and one whose lock came after, "not found"; never a later read's guess.
                 raise RequestNotFound(_("Not found"))
             acceptance_actor_check(user=user, customer=customer, request=request)
-            answers = Acceptance.objects.filter(request=request)
-            if request.reusable:
-                rows = list(answers.filter(customer=customer))
-            else:
-                # One query for this customer's own answer and whether another one holds the link: the
-                # customer's row first (there is at most one, the unique index), then any other live one.
-                rows = list(answers.filter(Q(customer=customer) | Q(status__in=LIVE))
-                            .order_by(Case(When(customer=customer, then=0), default=1))[:2])
+            rows = _answers(request, customer)
             previous = next((row for row in rows if row.customer_id == customer.id), None)
             taken = any(row.customer_id != customer.id and row.status in LIVE for row in rows)
             if previous is not None and previous.status in (AcceptanceStatus.FAILED, AcceptanceStatus.DECLINED) \

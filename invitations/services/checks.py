@@ -16,7 +16,7 @@ from invitations.refusals import refusal_error, refusal_text
 from invitations.selectors import user_email_matches
 from partnercenter.errors import DomainError
 from partnercenter.models import Membership, Tenant, TenantKind, User
-from partnercenter.roles import Role
+from partnercenter.selectors import user_is_customer_global_admin
 
 
 @dataclass
@@ -56,13 +56,20 @@ def acceptance_blockers(*, request: RelationshipRequest, customer: Tenant, dupli
             customer=customer, provider_id=request.provider_id, status=RelationshipStatus.ACTIVE
         ).exclude(reseller=partner).exists():
             blockers.append(Blocker("associated", {"provider": request.provider.name}))
-    sellers = [partner.id] + ([request.provider_id] if request.provider_id else [])
-    # Only a reseller row counts: the partner that is merely the customer's advisor (F12) may still
-    # become its reseller through this request.
-    if duplicates and not request.include_dap and ResellerRelationship.objects.filter(
-        partner_id__in=sellers, customer=customer, status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER
-    ).count() == len(sellers):
-        blockers.append(Blocker("exists", {"partner": partner.name}))
+    sellers = {"partner": partner.id, **({"provider": request.provider_id} if request.provider_id else {})}
+    if duplicates and not request.include_dap:
+        from partnercenter.sqlcache import shaped_rows
+
+        # Only a reseller row counts: the partner that is merely the customer's advisor (F12) may still
+        # become its reseller through this request. Compiled once (sqlcache): every click asks.
+        def build(v: dict):  # noqa: ANN202
+            return ResellerRelationship.objects.filter(
+                partner_id__in=[v[name] for name in sellers], customer_id=v["customer"],
+                status=RelationshipStatus.ACTIVE, role=RelationshipRole.RESELLER).values_list("id")
+        rows = shaped_rows(("reseller rows of a request's sellers", tuple(sellers)), build,
+                           {**sellers, "customer": customer.id})
+        if len(rows) == len(sellers):  # one active row per pair at most (the partial unique index)
+            blockers.append(Blocker("exists", {"partner": partner.name}))
     return blockers
 
 
@@ -95,9 +102,7 @@ def dap_conflicts(*, request: RelationshipRequest, customer: Tenant) -> list[tup
 
 
 def acceptance_actor_check(*, user: User, customer: Tenant, request: RelationshipRequest) -> None:
-    if customer.kind != TenantKind.CUSTOMER or not Membership.objects.filter(
-        user=user, tenant=customer, role=Role.CUSTOMER_GLOBAL_ADMIN, is_active=True
-    ).exists():
+    if customer.kind != TenantKind.CUSTOMER or not user_is_customer_global_admin(user=user, tenant=customer):
         raise NotAllowed(_("Only a Global admin of the customer organisation can accept or decline this request."))
     if not user_email_matches(user=user, request=request):
         raise NotAllowed(

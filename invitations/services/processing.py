@@ -4,6 +4,7 @@ the partner's notification mails (each recipient in their own language)."""
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from partnercenter.errors import Code, Conflict, DomainError
 from partnercenter.events import event_record_many
 from partnercenter.models import Tenant, User
 from partnercenter.roles import Role
-from partnercenter.selectors import tenant_users_with_roles
+from partnercenter.selectors import tenant_users_in_roles
 from partnercenter.services import outbox_email_create
 
 logger = logging.getLogger(__name__)
@@ -34,10 +35,10 @@ def notify_partner(*, request: RelationshipRequest | Any, customer: Tenant, temp
     """Mail the partner's Global admins and whoever created the request (or advisor offer, offers.models),
     each in their language."""
     recipients: dict[str, User] = {
-        u.email.lower(): u for u in tenant_users_with_roles(tenant=request.partner, roles=[Role.GLOBAL_ADMIN])
+        u.email.lower(): u for u in tenant_users_in_roles(tenant=request.partner, roles=[Role.GLOBAL_ADMIN])
     }
     if getattr(request, "provider_id", None):
-        for user in tenant_users_with_roles(tenant=request.provider, roles=[Role.GLOBAL_ADMIN]):
+        for user in tenant_users_in_roles(tenant=request.provider, roles=[Role.GLOBAL_ADMIN]):
             recipients.setdefault(user.email.lower(), user)
     if request.created_by is not None:
         recipients.setdefault(request.created_by.email.lower(), request.created_by)
@@ -68,12 +69,7 @@ def acceptance_process(*, acceptance_id: str) -> str:
         # time: two combined invitations of two resellers of the same provider, accepted at the same
         # moment, would both pass the "associated" check below before either is committed. The second
         # waits here and then sees the first one's association.
-        acceptance = (
-            Acceptance.objects.select_for_update(of=("self", "request", "customer"), no_key=True)
-            .select_related("customer", "user", "request__partner", "request__created_by")
-            .filter(id=acceptance_id, status=AcceptanceStatus.PROCESSING)
-            .first()
-        )
+        acceptance = _locked_for_processing(acceptance_id)
         if acceptance is None:
             return "done-already"
         request = acceptance.request
@@ -118,6 +114,26 @@ def acceptance_process(*, acceptance_id: str) -> str:
                            for tenant in (partner, customer)], savepoint=False)
         notify_partner(request=request, customer=customer, template="request_accepted")
         return "succeeded"
+
+
+def _locked_for_processing(acceptance_id: object) -> Acceptance | None:
+    """The processing acceptance, locked with its request and customer (see acceptance_process), with
+    the partner, the actor and the request's creator; None when it is not processing (or not an id). The
+    statement is compiled once (partnercenter.sqlcache): every acceptance starts with it."""
+    from partnercenter.sqlcache import shaped_objects
+
+    try:
+        key = acceptance_id if isinstance(acceptance_id, uuid.UUID) else uuid.UUID(str(acceptance_id))
+    except ValueError:
+        return None
+
+    def build(v: dict) -> Any:
+        return (Acceptance.objects.select_for_update(of=("self", "request", "customer"), no_key=True)
+                .select_related("customer", "user", "request__partner", "request__created_by")
+                .filter(id=v["id"], status=AcceptanceStatus.PROCESSING).order_by("pk")[:1])
+
+    found = shaped_objects(("acceptance to process",), build, {"id": key})
+    return found[0] if found else None
 
 
 def _acceptance_apply(acceptance: Acceptance, request: RelationshipRequest) -> list[str]:
