@@ -86,11 +86,14 @@ def acceptance_process(*, acceptance_id: str) -> str:
         blockers = acceptance_blockers(request=request, customer=customer, duplicates=False)
         if blockers:
             return _acceptance_fail(acceptance, request, blockers[0].code, blockers[0].params)
+        # Only a combined invitation can lose its association and go on to record the failure, which needs
+        # the savepoint to undo what was applied; any other error fails the whole acceptance (the task retries).
+        combined = bool(request.provider_id)
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=combined):
                 granted = _acceptance_apply(acceptance, request)
         except DomainError as exc:
-            if exc.code != Code.ASSOCIATED:
+            if exc.code != Code.ASSOCIATED or not combined:
                 raise
             # The association went to another reseller after all: nothing of this acceptance stays.
             return _acceptance_fail(acceptance, request, "associated", {"provider": request.provider.name})
