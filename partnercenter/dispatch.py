@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections, router, transaction
 from django.db.models import QuerySet
 from django.db.models.sql import UpdateQuery
 
@@ -39,18 +40,29 @@ def atomic_unflushed() -> Iterator[None]:
 
 
 def update_unflushed(queryset: QuerySet, **values: Any) -> None:
-    """`queryset.update(**values)` in a transaction of its own whose commit does not wait for the WAL flush
-    (as atomic_unflushed). On PostgreSQL outside any transaction it is one statement, the UPDATE and the
-    setting together, instead of four (BEGIN, SET LOCAL, UPDATE, COMMIT); elsewhere atomic_unflushed."""
-    conn = connections[queryset.db]
-    if conn.vendor != "postgresql" or conn.in_atomic_block:
+    """`queryset.update(**values)` with a commit that does not wait for the WAL flush (as atomic_unflushed).
+    On PostgreSQL in autocommit it is one statement, the UPDATE and the setting together, instead of four
+    (BEGIN, SET LOCAL, UPDATE, COMMIT); inside a caller's transaction, atomic_unflushed (the setting then
+    holds for the caller's whole transaction); elsewhere atomic_unflushed."""
+    using = router.db_for_write(queryset.model)
+    conn = connections[using]
+    if queryset.query.is_sliced:
+        raise TypeError("Cannot update a query once a slice has been taken.")
+    if conn.vendor != "postgresql" or conn.in_atomic_block or not conn.get_autocommit():
         with atomic_unflushed():
             queryset.update(**values)
         return
     query = queryset.query.chain(UpdateQuery)
     query.add_update_values(values)
+    if query.related_updates:  # a parent table's fields (multi-table inheritance): Django's way, several statements
+        with atomic_unflushed():
+            queryset.update(**values)
+        return
     query.clear_select_clause()
-    update, params = query.get_compiler(queryset.db).as_sql()
+    try:
+        update, params = query.get_compiler(using).as_sql()
+    except EmptyResultSet:  # e.g. id__in=[]: nothing to change
+        return
     if not update:
         return
     # A data-modifying WITH runs once whatever the outer SELECT reads; the setting is local to the

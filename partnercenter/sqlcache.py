@@ -184,6 +184,11 @@ def _fetched(key: Hashable, build: Build, values: Mapping[str, Any], using: str)
     compiled = _compiled(key, build, values, using)
     if compiled is None:
         return None, list(build(values))
+    if compiled.compiler.query.select_for_update and connections[using].get_autocommit():
+        # Django refuses this while compiling; a shape compiled once must refuse it on every call.
+        from django.db.transaction import TransactionManagementError
+
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
     sql, params = _checked(compiled, key, build, values, using)
     try:
         return compiled, _run(sql, params, using)

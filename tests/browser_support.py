@@ -98,6 +98,12 @@ def no_sideways_scroll(page) -> bool:  # noqa: ANN001
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def no_table_overflow(page) -> bool:  # noqa: ANN001
+    """No table is wider than its scrolling container (.table-responsive): every column is in sight."""
+    return page.evaluate("""() => [...document.querySelectorAll('.table-responsive')]
+        .every(wrapper => wrapper.scrollWidth <= wrapper.clientWidth + 1)""")
+
+
 def open_navigation(page) -> None:  # noqa: ANN001
     """Below 1200 px the sidebar is off-canvas: open it from the top bar (no-op when it is visible)."""
     menu = page.locator(".shell-menu-button")

@@ -335,18 +335,25 @@ def test_update_unflushed_is_one_statement_outside_a_transaction_and_its_setting
 
     mail = OutboxEmail.objects.create(to_email="a@example.com", subject="s", body="b", language="en", kind="test",
                                       tenant=partner)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        server_default = cursor.fetchone()[0]
+    assert server_default != "off", "the test server runs with synchronous_commit off: the check would be void"
     with CaptureQueriesContext(connection) as queries:
         update_unflushed(OutboxEmail.objects.filter(id=mail.id), attempts=3, last_error="x")
     assert len(queries) == 1
     assert OutboxEmail.objects.filter(id=mail.id, attempts=3, last_error="x").exists()
     with connection.cursor() as cursor:  # the setting was the statement's own transaction's
         cursor.execute("SHOW synchronous_commit")
-        assert cursor.fetchone()[0] == "on"
+        assert cursor.fetchone()[0] == server_default
     with transaction.atomic():  # inside a transaction: the update in it, its setting local to it
         update_unflushed(OutboxEmail.objects.filter(id=mail.id), attempts=4)
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone()[0] == "off"
     assert OutboxEmail.objects.get(id=mail.id).attempts == 4
-    update_unflushed(OutboxEmail.objects.filter(id=-1), attempts=5)  # nothing matches: nothing changes
-    assert OutboxEmail.objects.get(id=mail.id).attempts == 4
+    with CaptureQueriesContext(connection) as queries:
+        update_unflushed(OutboxEmail.objects.filter(id__in=[]), attempts=5)  # nothing to match: no statement
+    assert len(queries) == 0 and OutboxEmail.objects.get(id=mail.id).attempts == 4
+    with pytest.raises(TypeError):
+        update_unflushed(OutboxEmail.objects.all()[:1], attempts=6)  # as QuerySet.update: no slices

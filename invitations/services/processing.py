@@ -121,14 +121,11 @@ def acceptance_process(*, acceptance_id: str) -> str:
 
 def _locked_for_processing(acceptance_id: object) -> Acceptance | None:
     """The processing acceptance, locked with its request and customer (see acceptance_process), with
-    the partner, the actor and the request's creator; None when it is not processing (or not an id). The
+    the partner, the actor and the request's creator; None when it is not processing. The
     statement is compiled once (partnercenter.sqlcache): every acceptance starts with it."""
     from partnercenter.sqlcache import shaped_objects
 
-    try:
-        key = acceptance_id if isinstance(acceptance_id, uuid.UUID) else uuid.UUID(str(acceptance_id))
-    except ValueError:
-        return None
+    key = acceptance_id if isinstance(acceptance_id, uuid.UUID) else uuid.UUID(str(acceptance_id))
 
     def build(v: dict) -> Any:
         return (Acceptance.objects.select_for_update(of=("self", "request", "customer"), no_key=True)
