@@ -250,3 +250,22 @@ def test_a_column_changed_by_another_connection_does_not_break_a_prepared_shape(
             assert sqlcache.shaped_rows(key, build, {"name": "Eta AG"}) == [("Eta AG", "7700001")]
     finally:
         _other_connection_executes(f'ALTER TABLE "{table}" ALTER COLUMN "{column.column}" TYPE {declared}')
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite ignores select_for_update")
+@override_settings(SQLCACHE_VERIFY=False)  # no fresh compile per call: the shape's own check must refuse
+def test_a_shape_that_locks_rows_refuses_to_run_outside_a_transaction_as_django_does():
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    tenant = TenantFactory(name="Locked AG")
+    key = ("test lock", uuid.uuid4())
+
+    def build(v):
+        return Tenant.objects.select_for_update().filter(id=v["id"]).order_by("pk")[:1]
+
+    with transaction.atomic():
+        assert [t.pk for t in sqlcache.shaped_objects(key, build, {"id": tenant.pk})] == [tenant.pk]
+    with pytest.raises(TransactionManagementError):
+        sqlcache.shaped_objects(key, build, {"id": tenant.pk})  # compiled already: no Django check on the way
