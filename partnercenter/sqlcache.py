@@ -184,8 +184,11 @@ def _fetched(key: Hashable, build: Build, values: Mapping[str, Any], using: str)
     compiled = _compiled(key, build, values, using)
     if compiled is None:
         return None, list(build(values))
-    if compiled.compiler.query.select_for_update and connections[using].get_autocommit():
-        # Django refuses this while compiling; a shape compiled once must refuse it on every call.
+    connection = connections[using]
+    if (compiled.compiler.query.select_for_update and connection.features.has_select_for_update
+            and connection.get_autocommit()):
+        # Django refuses this while compiling (where the database can lock rows); a shape compiled once must
+        # refuse it on every call.
         from django.db.transaction import TransactionManagementError
 
         raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
@@ -195,7 +198,6 @@ def _fetched(key: Hashable, build: Build, values: Mapping[str, Any], using: str)
     except NotSupportedError as exc:
         if not _stale_plan(exc):
             raise
-        connection = connections[using]
         if connection.in_atomic_block:  # the transaction is aborted: nothing more can run on it
             connection.close_at = 0  # closed when the request or task ends (close_if_unusable_or_obsolete)
             raise
