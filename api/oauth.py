@@ -58,7 +58,7 @@ class AppValidator(OAuth2Validator):
         from django.db import connection
         from oauth2_provider.models import get_access_token_model
 
-        from partnercenter.sqlcache import shaped_objects
+        from partnercenter.sqlcache import shaped_first
 
         def build(v: dict):  # noqa: ANN202
             tokens = (get_access_token_model().objects
@@ -73,9 +73,8 @@ class AppValidator(OAuth2Validator):
                     tenant=OuterRef("application__api_app__partner_id"))))
             return tokens[:1]
 
-        found = shaped_objects(("api access token",), build,
-                               {"checksum": hashlib.sha256(token.encode("utf-8")).hexdigest()})
-        return found[0] if found else None
+        return shaped_first(("api access token",), build,
+                            {"checksum": hashlib.sha256(token.encode("utf-8")).hexdigest()})
 
     def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
         return grant_type == "client_credentials" and live_app(client) is not None and super().validate_grant_type(

@@ -60,14 +60,13 @@ def reseller_relationship_ensure(
 def _active_relationship(partner: Tenant, customer: Tenant) -> ResellerRelationship | None:
     """The pair's active relationship (one at most: the partial unique index), by a statement compiled once
     (partnercenter.sqlcache): every acceptance and every added customer asks."""
-    from partnercenter.sqlcache import shaped_objects
+    from partnercenter.sqlcache import shaped_first
 
     def build(v: dict):  # noqa: ANN202
         return ResellerRelationship.objects.filter(partner_id=v["partner"], customer_id=v["customer"],
                                                    status=RelationshipStatus.ACTIVE).order_by("pk")[:1]
 
-    found = shaped_objects(("active relationship of a pair",), build, {"partner": partner.pk, "customer": customer.pk})
-    return found[0] if found else None
+    return shaped_first(("active relationship of a pair",), build, {"partner": partner.pk, "customer": customer.pk})
 
 
 def _relationship_logged(partner: Tenant, customer: Tenant, actor: User | None, ip: str | None,

@@ -172,7 +172,7 @@ def links_expire(*, batch: int = 500) -> int:
 def link_by_token(model: type[L], raw_token: str, *, lock: bool = False, related: tuple[str, ...] = ()) -> L | None:
     """The link a raw token opens, found by digest (None for a malformed or unknown token). Every page and
     answer of a link starts here: the query is compiled once per kind and shape (partnercenter.sqlcache)."""
-    from partnercenter.sqlcache import shaped_objects
+    from partnercenter.sqlcache import shaped_first
 
     if not token_well_formed(raw_token):
         return None
@@ -183,9 +183,7 @@ def link_by_token(model: type[L], raw_token: str, *, lock: bool = False, related
             qs = qs.select_for_update(of=("self",))
         return qs.filter(token_digest=v["digest"]).order_by("pk")[:1]  # what .first() asks for
 
-    found = shaped_objects(("link_by_token", model._meta.label, lock, related), build,
-                           {"digest": token_digest(raw_token)})
-    return found[0] if found else None
+    return shaped_first(("link_by_token", model._meta.label, lock, related), build, {"digest": token_digest(raw_token)})
 
 
 def link_answer(locked: TokenLink, *, status: str, actor: Any, fields: tuple[str, ...] = ()) -> None:

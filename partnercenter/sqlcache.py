@@ -288,3 +288,10 @@ def shaped_objects(key: Hashable, build: Build, values: Mapping[str, Any], *, us
             setattr(obj, name, row[position])
         objects.append(obj)
     return objects
+
+
+def shaped_first(key: Hashable, build: Build, values: Mapping[str, Any], *, using: str = "default") -> Any:
+    """The first model instance of build(values) (a queryset sliced to its first row), or None: shaped_objects
+    for a look-up of one row."""
+    found = shaped_objects(key, build, values, using=using)
+    return found[0] if found else None

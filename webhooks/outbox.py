@@ -49,7 +49,7 @@ def _active_registrations(partner_id: object) -> list[Registration]:
 
     return shaped_objects(("active webhook registrations",),
                           lambda v: Registration.objects.filter(partner_id=v["partner"], status=RegistrationStatus.ACTIVE),
-                          {"partner": partner_id if isinstance(partner_id, uuid_module.UUID) else uuid_module.UUID(str(partner_id))})
+                          {"partner": partner_id})
 
 
 def on_activity(entry: ActivityLog) -> None:

@@ -123,7 +123,7 @@ def _locked_for_processing(acceptance_id: object) -> Acceptance | None:
     """The processing acceptance, locked with its request and customer (see acceptance_process), with
     the partner, the actor and the request's creator; None when it is not processing. The
     statement is compiled once (partnercenter.sqlcache): every acceptance starts with it."""
-    from partnercenter.sqlcache import shaped_objects
+    from partnercenter.sqlcache import shaped_first
 
     key = acceptance_id if isinstance(acceptance_id, uuid.UUID) else uuid.UUID(str(acceptance_id))
 
@@ -132,8 +132,7 @@ def _locked_for_processing(acceptance_id: object) -> Acceptance | None:
                 .select_related("customer", "user", "request__partner", "request__created_by")
                 .filter(id=v["id"], status=AcceptanceStatus.PROCESSING).order_by("pk")[:1])
 
-    found = shaped_objects(("acceptance to process",), build, {"id": key})
-    return found[0] if found else None
+    return shaped_first(("acceptance to process",), build, {"id": key})
 
 
 def _acceptance_apply(acceptance: Acceptance, request: RelationshipRequest) -> list[str]:
