@@ -15,6 +15,46 @@ from django.db.models.sql import UpdateQuery
 logger = logging.getLogger(__name__)
 
 
+# Process-local caches do not coalesce across the web and worker processes: there, each row has its task.
+_LOCAL_CACHES = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
+
+
+def coalescing() -> bool:
+    """Whether wake-ups coalesce (wake_drain): tasks go to a worker and the cache is shared with it."""
+    from django.conf import settings
+
+    from partnercenter.celery import app  # the app's own setting: tests and benches switch it at run time
+
+    return not app.conf.task_always_eager and settings.CACHES["default"]["BACKEND"] not in _LOCAL_CACHES
+
+
+def wake_drain(key: str, slots: int, timeout: int, task: Any) -> None:
+    """Queue `task(slot)` in the first of `slots` slots that has none queued (`key`.format(slot) set in the
+    shared cache for `timeout` seconds at most, until the task starts and calls wake_taken); with every slot
+    taken, nothing: a queued drain will see the work. Raises what the broker or cache raise."""
+    from django.core.cache import cache
+
+    for slot in range(slots):
+        if cache.add(key.format(slot), 1, timeout=timeout):
+            try:
+                task.apply_async(args=(slot,), retry=False)
+            except Exception:
+                cache.delete(key.format(slot))  # the next wake-up tries again; the sweep in any case
+                raise
+            return
+
+
+def wake_taken(key: str, slot: int) -> None:
+    """Drain `slot` has started: work committed from now on may queue the next one (none is lost, as the
+    drain reads its rows after this). Never raises: the key expires by itself."""
+    from django.core.cache import cache
+
+    try:
+        cache.delete(key.format(slot))
+    except Exception:
+        logger.warning("could not clear the wake-up key %s", key.format(slot), exc_info=True)
+
+
 def enqueue_on_commit(task: Any, *args: Any) -> None:
     """Queue `task` after commit. If the broker is down the durable row stays; the sweep re-queues it."""
 

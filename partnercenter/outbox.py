@@ -14,14 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from partnercenter.dispatch import update_unflushed
+from partnercenter.dispatch import coalescing, update_unflushed, wake_drain, wake_taken
 from partnercenter.models import OutboxEmail, OutboxStatus, Tenant
 
 logger = logging.getLogger(__name__)
@@ -29,8 +28,6 @@ logger = logging.getLogger(__name__)
 # Slot n is set while drain task n is queued and not yet started: a mail committed while every slot is set
 # needs no task of its own. OUTBOX_DRAINS slots: that many drains may send side by side.
 WAKE_KEY = "outbox:drain-queued:{}"
-# Process-local caches do not coalesce across the web and worker processes: there, each row has its task.
-_LOCAL_CACHES = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
 
 
 def outbox_email_create(
@@ -100,12 +97,6 @@ def outbox_send_on_commit(email_ids: list[int]) -> None:
         transaction.on_commit(lambda: outbox_wake(email_ids))
 
 
-def _coalesced() -> bool:
-    from partnercenter.celery import app  # the app's own setting: tests and benches switch it at run time
-
-    return not app.conf.task_always_eager and settings.CACHES["default"]["BACKEND"] not in _LOCAL_CACHES
-
-
 def outbox_wake(email_ids: list[int] | None = None) -> None:
     """Queue the sending of due mail; never raises (a dead broker or cache leaves the rows to the sweep).
     Coalesced: one drain task for however many wake-ups arrive while it waits in the queue. Without a
@@ -113,15 +104,8 @@ def outbox_wake(email_ids: list[int] | None = None) -> None:
     from partnercenter.tasks import outbox_deliver_task, outbox_drain_task
 
     try:
-        if _coalesced():
-            for slot in range(settings.OUTBOX_DRAINS):
-                if cache.add(WAKE_KEY.format(slot), 1, timeout=settings.OUTBOX_WAKE_SECONDS):
-                    try:
-                        outbox_drain_task.apply_async(args=(slot,), retry=False)
-                    except Exception:
-                        cache.delete(WAKE_KEY.format(slot))  # the next mail tries again; the sweep in any case
-                        raise
-                    break
+        if coalescing():
+            wake_drain(WAKE_KEY, settings.OUTBOX_DRAINS, settings.OUTBOX_WAKE_SECONDS, outbox_drain_task)
             return
         for email_id in email_ids or ():
             outbox_deliver_task.apply_async(args=(email_id,), retry=False)
@@ -132,10 +116,7 @@ def outbox_wake(email_ids: list[int] | None = None) -> None:
 def outbox_wake_taken(slot: int) -> None:
     """Drain task `slot` has started: mail committed from now on may queue the next one (none is lost: the
     drain reads the outbox after this)."""
-    try:
-        cache.delete(WAKE_KEY.format(slot))
-    except Exception:  # the key expires by itself (OUTBOX_WAKE_SECONDS)
-        logger.warning("could not clear the outbox wake-up key", exc_info=True)
+    wake_taken(WAKE_KEY, slot)
 
 
 class OutboxSendFailed(Exception):
@@ -262,7 +243,7 @@ def outbox_sweep(
         .order_by("id")
         .values_list("id", "attempts")[:1000]
     )
-    if _coalesced():
+    if coalescing():
         # The drain takes the never-tried ones (a lost wake-up left them, or their time has come); a
         # stale retry keeps its own task.
         if any(attempts == 0 for _email_id, attempts in rows):
