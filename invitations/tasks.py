@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from invitations import services
 
@@ -17,6 +18,12 @@ from invitations import services
 )
 def acceptance_process_task(acceptance_id: str) -> str:
     return services.acceptance_process(acceptance_id=acceptance_id)
+
+
+@shared_task(name="invitations.tasks.acceptance_drain")
+def acceptance_drain_task(slot: int = 0) -> int:
+    """Process the acceptances waiting (a click's wake-up queued this; see services.acceptances_drain)."""
+    return services.acceptances_drain(slot=slot, limit=settings.ACCEPTANCE_DRAIN_MAX)
 
 
 @shared_task(name="invitations.tasks.acceptance_sweep")

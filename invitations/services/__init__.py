@@ -20,7 +20,7 @@ from invitations.services.issuing import (
     invitation_revoke,
     invitation_send,
 )
-from invitations.services.processing import acceptance_process, acceptances_sweep, notify_partner
+from invitations.services.processing import acceptance_process, acceptances_drain, acceptances_sweep, notify_partner
 
 __all__ = [
     "Blocker",
@@ -29,6 +29,7 @@ __all__ = [
     "acceptance_for_customer",
     "acceptance_path",
     "acceptance_process",
+    "acceptances_drain",
     "acceptances_sweep",
     "dap_conflicts",
     "invitation_accept",

@@ -12,10 +12,9 @@ from invitations.events import RequestEvents
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.selectors import link_visible
 from invitations.services.checks import acceptance_actor_check, acceptance_blockers, dap_conflicts
-from invitations.services.processing import notify_partner
+from invitations.services.processing import acceptance_queue_on_commit, notify_partner
 from links.services import link_answer, link_by_token
 from links.tokens import token_digest
-from partnercenter.dispatch import enqueue_on_commit
 from partnercenter.errors import Code, Invalid
 from partnercenter.events import event_record
 from partnercenter.models import Tenant, User
@@ -96,9 +95,7 @@ def invitation_accept(
                 request=request, customer=customer, user=user, dap_choice=choice, include_dap=request.include_dap,
                 ip_address=ip,
             )
-            from invitations.tasks import acceptance_process_task
-
-            enqueue_on_commit(acceptance_process_task, str(acceptance.id))
+            acceptance_queue_on_commit(acceptance.id)
             return acceptance
     except IntegrityError:
         # The unique (request, customer) index lost a race to a concurrent click: same answer as above.

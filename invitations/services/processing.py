@@ -20,7 +20,7 @@ from invitations.events import RequestEvents
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.services.checks import acceptance_blockers
 from links.services import link_answer
-from partnercenter.dispatch import update_unflushed
+from partnercenter.dispatch import coalescing, update_unflushed, wake_drain, wake_taken
 from partnercenter.errors import Code, Conflict, DomainError
 from partnercenter.events import event_record_many
 from partnercenter.models import Tenant, User
@@ -57,9 +57,91 @@ def notify_partner(*, request: RelationshipRequest | Any, customer: Tenant, temp
         )
 
 
-def acceptance_process(*, acceptance_id: str) -> str:
-    """Apply an acceptance: re-check the rules now, then create the relationship (and DAP). Idempotent."""
-    delivery_counted(Acceptance, acceptance_id)
+# Slot n is set while acceptance drain n is queued and not yet started (partnercenter.dispatch.wake_drain).
+WAKE_KEY = "acceptances:drain-queued:{}"
+
+
+def acceptance_queue_on_commit(acceptance_id: object) -> None:
+    """After commit, have this acceptance processed: by waking a drain task (coalesced through the shared
+    cache: a burst of clicks costs a few tasks, not one each), or by a task of its own when tasks run eagerly
+    or without a shared cache. Never raises: a dead broker or cache leaves the row to the sweep."""
+    transaction.on_commit(lambda: acceptance_wake([acceptance_id]))
+
+
+def acceptance_wake(acceptance_ids: list[object] | None = None) -> None:
+    from invitations.tasks import acceptance_drain_task, acceptance_process_task
+
+    try:
+        if coalescing():
+            wake_drain(WAKE_KEY, settings.ACCEPTANCE_DRAINS, settings.ACCEPTANCE_WAKE_SECONDS, acceptance_drain_task)
+            return
+        for acceptance_id in acceptance_ids or ():
+            acceptance_process_task.apply_async(args=(str(acceptance_id),), retry=False)
+    except Exception:  # kombu and the cache raise many types when down; none may reach a request
+        logger.warning("could not queue acceptance processing; the periodic sweep will", exc_info=True)
+
+
+def acceptances_drain(*, slot: int, limit: int) -> int:
+    """Drain task `slot`'s work: process the never-delivered acceptances one after another, oldest first, up
+    to `limit`, then wake a successor if more may wait (other tasks get their turn). Each is claimed with its
+    delivery count in one statement that skips rows another drain holds, and processed as its own task would
+    (acceptance_process: its own transaction, idempotent). One that raises goes on with a task of its own
+    (Celery's retries and backoff) and a successor drain takes the rest a little later. How many it processed."""
+    from invitations.tasks import acceptance_drain_task, acceptance_process_task
+
+    wake_taken(WAKE_KEY, slot)
+    done = 0
+    while done < limit:
+        acceptance_id = _acceptance_claim_next()
+        if acceptance_id is None:
+            return done
+        try:
+            acceptance_process(acceptance_id=acceptance_id, counted=True)
+        except Exception:
+            logger.warning("acceptance %s failed in the drain; it is retried on its own", acceptance_id, exc_info=True)
+            acceptance_process_task.apply_async(args=(str(acceptance_id),), countdown=5)
+            acceptance_drain_task.apply_async(args=(slot,), countdown=5)
+            return done
+        done += 1
+    acceptance_wake()
+    return done
+
+
+def _acceptance_claim_next() -> uuid.UUID | None:
+    """The oldest processing acceptance no delivery has taken yet, its delivery counted (as delivery_counted,
+    committed on its own and without waiting for the WAL flush); None when there is none. On PostgreSQL one
+    statement; FOR UPDATE SKIP LOCKED: two drains take different rows."""
+    from django.db import connections, router
+
+    now = timezone.now()
+    using = router.db_for_write(Acceptance)
+    conn = connections[using]
+    if conn.vendor == "postgresql" and conn.get_autocommit() and not conn.in_atomic_block:
+        table = Acceptance._meta.db_table
+        with conn.cursor() as cursor:
+            cursor.execute(
+                f"WITH claimed AS (UPDATE {table} SET deliveries = deliveries + 1, last_delivery_at = %s "  # noqa: S608
+                f"WHERE id = (SELECT id FROM {table} WHERE status = %s AND deliveries = 0 "
+                "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id) "
+                "SELECT id, set_config('synchronous_commit', 'off', true) FROM claimed",
+                [now, AcceptanceStatus.PROCESSING])
+            row = cursor.fetchone()
+        return row[0] if row else None
+    with transaction.atomic(using=using):
+        found = (Acceptance.objects.using(using).select_for_update(skip_locked=True)
+                 .filter(status=AcceptanceStatus.PROCESSING, deliveries=0).order_by("created_at")
+                 .values_list("id", flat=True).first())
+        if found is not None:
+            Acceptance.objects.using(using).filter(id=found).update(deliveries=F("deliveries") + 1,
+                                                                    last_delivery_at=now)
+    return found
+
+
+def acceptance_process(*, acceptance_id: object, counted: bool = False) -> str:
+    """Apply an acceptance: re-check the rules now, then create the relationship (and DAP). Idempotent.
+    `counted`: the caller counted this delivery already (the drain's claim)."""
+    if not counted:
+        delivery_counted(Acceptance, acceptance_id)
     with transaction.atomic():
         # One statement reads and locks the acceptance, its request and its customer (PostgreSQL locks
         # them in that order, the FROM order, for every caller), with the partner, the actor and the
