@@ -44,6 +44,19 @@ def wake_drain(key: str, slots: int, timeout: int, task: Any) -> None:
             return
 
 
+def wake(*, key: str, slots: int, timeout: int, drain_task: Any, row_task: Any, row_ids: Any, what: str) -> None:
+    """Have durable rows processed: wake a drain (wake_drain) where wake-ups coalesce, else queue `row_task`
+    once per id of `row_ids`. Never raises: a dead broker or cache leaves the rows to their sweep."""
+    try:
+        if coalescing():
+            wake_drain(key, slots, timeout, drain_task)
+            return
+        for row_id in row_ids or ():
+            row_task.apply_async(args=(row_id,), retry=False)
+    except Exception:  # kombu and the cache raise many types when down; none may reach a request
+        logger.warning("could not queue %s; the periodic sweep will", what, exc_info=True)
+
+
 def wake_taken(key: str, slot: int) -> None:
     """Drain `slot` has started: work committed from now on may queue the next one (none is lost, as the
     drain reads its rows after this). Never raises: the key expires by itself."""

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from partnercenter.dispatch import coalescing, update_unflushed, wake_drain, wake_taken
+from partnercenter.dispatch import coalescing, update_unflushed, wake, wake_taken
 from partnercenter.models import OutboxEmail, OutboxStatus, Tenant
 
 logger = logging.getLogger(__name__)
@@ -103,14 +103,8 @@ def outbox_wake(email_ids: list[int] | None = None) -> None:
     shared cache, or eagerly, one task per row (`email_ids`)."""
     from partnercenter.tasks import outbox_deliver_task, outbox_drain_task
 
-    try:
-        if coalescing():
-            wake_drain(WAKE_KEY, settings.OUTBOX_DRAINS, settings.OUTBOX_WAKE_SECONDS, outbox_drain_task)
-            return
-        for email_id in email_ids or ():
-            outbox_deliver_task.apply_async(args=(email_id,), retry=False)
-    except Exception:  # kombu and the cache raise many types when down; none may reach a request
-        logger.warning("could not queue outbox delivery; the periodic sweep will send it", exc_info=True)
+    wake(key=WAKE_KEY, slots=settings.OUTBOX_DRAINS, timeout=settings.OUTBOX_WAKE_SECONDS,
+         drain_task=outbox_drain_task, row_task=outbox_deliver_task, row_ids=email_ids, what="outbox delivery")
 
 
 def outbox_wake_taken(slot: int) -> None:

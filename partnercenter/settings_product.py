@@ -60,6 +60,7 @@ OUTBOX_WAKE_SECONDS = env.int("OUTBOX_WAKE_SECONDS", default=60)
 OUTBOX_DRAINS = env.int("OUTBOX_DRAINS", default=2)
 OUTBOX_DRAIN_MAX = env.int("OUTBOX_DRAIN_MAX", default=2000)
 OUTBOX_CLAIM_SIZE = env.int("OUTBOX_CLAIM_SIZE", default=20)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # Acceptances of relationship requests (invitations/services/processing.py): with a worker and a shared cache a
 # click wakes one of ACCEPTANCE_DRAINS drain tasks (the wake-up key lives ACCEPTANCE_WAKE_SECONDS at most if
 # its task is lost; the sweep re-queues what waits), which processes up to ACCEPTANCE_DRAIN_MAX of them, one
@@ -67,7 +68,6 @@ OUTBOX_CLAIM_SIZE = env.int("OUTBOX_CLAIM_SIZE", default=20)
 ACCEPTANCE_DRAINS = env.int("ACCEPTANCE_DRAINS", default=2)
 ACCEPTANCE_DRAIN_MAX = env.int("ACCEPTANCE_DRAIN_MAX", default=500)
 ACCEPTANCE_WAKE_SECONDS = env.int("ACCEPTANCE_WAKE_SECONDS", default=60)
-OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # Seconds a mail server may take to answer before the send fails and is retried; without it a hung server
 # holds the worker (and the rows it claimed) forever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

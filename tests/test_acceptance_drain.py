@@ -93,22 +93,22 @@ def test_the_drain_leaves_retrying_rows_to_their_task_and_hands_over_at_its_limi
 
 @pytest.mark.django_db
 def test_an_acceptance_that_raises_in_the_drain_goes_on_with_its_own_task_and_nothing_of_it_stays(
-        shared_cache, partner, partner_admin, django_capture_on_commit_callbacks, monkeypatch):  # noqa: ANN001
+        shared_cache, partner, partner_admin, django_capture_on_commit_callbacks):  # noqa: ANN001
     bad, good = _clicks(partner, partner_admin, 2, django_capture_on_commit_callbacks)
     del shared_cache[:]
 
     def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(processing, "notify_partner", broken)  # after the relationship was written
-    assert services.acceptances_drain(slot=1, limit=10) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(processing, "notify_partner", broken)  # after the relationship was written
+        assert services.acceptances_drain(slot=1, limit=10) == 0
     assert shared_cache == [("acceptance_process", (str(bad.id),), {"countdown": 5}),
                             ("acceptance_drain", (1,), {"countdown": 5})]
     bad.refresh_from_db()
     assert (bad.status, bad.deliveries) == (AcceptanceStatus.PROCESSING, 1)  # the delivery counts, the work is undone
     assert not ResellerRelationship.objects.filter(customer=bad.customer).exists()
     assert Acceptance.objects.get(id=good.id).deliveries == 0  # for the successor
-    monkeypatch.undo()
     assert services.acceptances_drain(slot=1, limit=10) == 1  # the successor takes the rest
     assert tasks.acceptance_process_task.run(str(bad.id)) == "succeeded"  # and its own task the failed one
     assert Acceptance.objects.get(id=bad.id).deliveries == 2
@@ -131,3 +131,39 @@ def test_a_dead_broker_leaves_the_click_standing_for_the_sweep(
     (made,) = _clicks(partner, partner_admin, 1, django_capture_on_commit_callbacks)
     assert Acceptance.objects.get(id=made.id).status == AcceptanceStatus.PROCESSING
     assert cache.get(processing.WAKE_KEY.format(0)) is None  # the next click tries again
+
+
+@pytest.mark.django_db
+def test_a_wake_up_during_a_drain_queues_the_next_drain(
+        shared_cache, partner, partner_admin, django_capture_on_commit_callbacks, monkeypatch):  # noqa: ANN001
+    _clicks(partner, partner_admin, 1, django_capture_on_commit_callbacks)
+    del shared_cache[:]
+    claim = processing._acceptance_claim_next
+    calls = []
+
+    def claim_then_click():  # noqa: ANN202
+        if not calls:  # a customer clicks while the drain has started: its slot is free already
+            processing.acceptance_wake()
+        calls.append(1)
+        return claim()
+
+    monkeypatch.setattr(processing, "_acceptance_claim_next", claim_then_click)
+    cache.set(processing.WAKE_KEY.format(0), 1)
+    cache.set(processing.WAKE_KEY.format(1), 1)
+    assert services.acceptances_drain(slot=0, limit=10) == 1
+    assert shared_cache == [("acceptance_drain", (0,), {"retry": False})]
+
+
+@pytest.mark.django_db
+def test_with_coalescing_the_sweep_wakes_a_drain_for_lost_clicks_and_requeues_stale_rows_on_their_own(
+        shared_cache, partner, partner_admin, django_capture_on_commit_callbacks):  # noqa: ANN001
+    lost, stale = _clicks(partner, partner_admin, 2, django_capture_on_commit_callbacks)
+    cache.clear()
+    del shared_cache[:]
+    from datetime import timedelta
+
+    from django.utils import timezone
+    Acceptance.objects.filter(id=stale.id).update(deliveries=1, last_delivery_at=timezone.now() - timedelta(hours=1))
+    assert services.acceptances_sweep(older_than_seconds=0) == 2
+    assert shared_cache == [("acceptance_drain", (0,), {"retry": False}),
+                            ("acceptance_process", (str(stale.id),), {"retry": False})]

@@ -80,3 +80,34 @@ def test_a_worker_drains_a_burst_of_acceptances_each_once_with_a_few_tasks(
     assert OutboxEmail.objects.filter(kind="request_accepted").count() == len(made)
     assert set(published) == {"acceptance_drain"} and published["acceptance_drain"] < len(made) // 4
     assert services.acceptances_sweep(older_than_seconds=0) == 0
+
+
+def test_the_claim_takes_the_oldest_unclaimed_row_counts_it_once_and_skips_a_row_another_drain_holds(
+        partner, partner_admin, monkeypatch):  # noqa: ANN001
+    """The PostgreSQL claim statement, in autocommit as in a worker."""
+    import psycopg
+    from django.db import connection
+
+    from invitations.services import processing
+
+    require_postgres()
+    monkeypatch.setattr(acceptance_process_task, "apply_async", lambda *a, **kw: None)  # the clicks stay queued
+    made = []
+    for i in range(3):
+        customer = TenantFactory(name=f"Kunde {i:02d} AG", country="DE")
+        admin = member(customer, Role.CUSTOMER_GLOBAL_ADMIN)
+        raw = services.invitation_create(partner=partner, actor=partner_admin, include_dap=False)[1]
+        made.append(services.invitation_accept(raw_token=raw, user=admin, customer=customer))
+    first, second, third = made
+    Acceptance.objects.filter(id=third.id).update(deliveries=1)  # retrying with a task of its own
+    params = connection.get_connection_params()
+    other = psycopg.connect(**{k: v for k, v in params.items() if k in ("dbname", "user", "host", "port", "password")})
+    try:
+        other.execute(f"SELECT 1 FROM {Acceptance._meta.db_table} WHERE id = %s FOR UPDATE", [first.id])
+        assert processing._acceptance_claim_next() == second.id  # the held row is skipped, not waited for
+        other.rollback()
+    finally:
+        other.close()
+    assert processing._acceptance_claim_next() == first.id
+    assert processing._acceptance_claim_next() is None
+    assert dict(Acceptance.objects.values_list("id", "deliveries")) == {first.id: 1, second.id: 1, third.id: 1}

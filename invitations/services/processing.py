@@ -1,5 +1,5 @@
-"""Applying a queued acceptance of a relationship request (the Celery task's work), its sweep, and
-the partner's notification mails (each recipient in their own language)."""
+"""Applying a queued acceptance of a relationship request (the work of its own task or of a drain task), the
+drain, the sweep, and the partner's notification mails (each recipient in their own language)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from invitations.events import RequestEvents
 from invitations.models import Acceptance, AcceptanceStatus, DapChoice, RelationshipRequest, RequestStatus
 from invitations.services.checks import acceptance_blockers
 from links.services import link_answer
-from partnercenter.dispatch import coalescing, update_unflushed, wake_drain, wake_taken
+from partnercenter.dispatch import coalescing, update_unflushed, wake, wake_taken
 from partnercenter.errors import Code, Conflict, DomainError
 from partnercenter.events import event_record_many
 from partnercenter.models import Tenant, User
@@ -71,14 +71,9 @@ def acceptance_queue_on_commit(acceptance_id: object) -> None:
 def acceptance_wake(acceptance_ids: list[object] | None = None) -> None:
     from invitations.tasks import acceptance_drain_task, acceptance_process_task
 
-    try:
-        if coalescing():
-            wake_drain(WAKE_KEY, settings.ACCEPTANCE_DRAINS, settings.ACCEPTANCE_WAKE_SECONDS, acceptance_drain_task)
-            return
-        for acceptance_id in acceptance_ids or ():
-            acceptance_process_task.apply_async(args=(str(acceptance_id),), retry=False)
-    except Exception:  # kombu and the cache raise many types when down; none may reach a request
-        logger.warning("could not queue acceptance processing; the periodic sweep will", exc_info=True)
+    wake(key=WAKE_KEY, slots=settings.ACCEPTANCE_DRAINS, timeout=settings.ACCEPTANCE_WAKE_SECONDS,
+         drain_task=acceptance_drain_task, row_task=acceptance_process_task,
+         row_ids=[str(i) for i in acceptance_ids or ()], what="acceptance processing")
 
 
 def acceptances_drain(*, slot: int, limit: int) -> int:
@@ -87,24 +82,40 @@ def acceptances_drain(*, slot: int, limit: int) -> int:
     delivery count in one statement that skips rows another drain holds, and processed as its own task would
     (acceptance_process: its own transaction, idempotent). One that raises goes on with a task of its own
     (Celery's retries and backoff) and a successor drain takes the rest a little later. How many it processed."""
-    from invitations.tasks import acceptance_drain_task, acceptance_process_task
 
     wake_taken(WAKE_KEY, slot)
     done = 0
     while done < limit:
-        acceptance_id = _acceptance_claim_next()
+        try:
+            acceptance_id = _acceptance_claim_next()
+        except Exception:  # the database went away: a successor tries again (the sweep in any case)
+            logger.warning("the acceptance drain could not claim; a successor tries again", exc_info=True)
+            _drain_hand_over(slot)
+            return done
         if acceptance_id is None:
             return done
         try:
             acceptance_process(acceptance_id=acceptance_id, counted=True)
         except Exception:
             logger.warning("acceptance %s failed in the drain; it is retried on its own", acceptance_id, exc_info=True)
-            acceptance_process_task.apply_async(args=(str(acceptance_id),), countdown=5)
-            acceptance_drain_task.apply_async(args=(slot,), countdown=5)
+            _drain_hand_over(slot, acceptance_id)
             return done
         done += 1
     acceptance_wake()
     return done
+
+
+def _drain_hand_over(slot: int, failed: object = None) -> None:
+    """After an error: the failed acceptance to its own retrying task, the rest to a successor drain, both a
+    little later. Never raises: with the broker down too, the sweep re-queues both."""
+    from invitations.tasks import acceptance_drain_task, acceptance_process_task
+
+    try:
+        if failed is not None:
+            acceptance_process_task.apply_async(args=(str(failed),), countdown=5)
+        acceptance_drain_task.apply_async(args=(slot,), countdown=5)
+    except Exception:
+        logger.warning("could not hand the acceptance drain over; the sweep will", exc_info=True)
 
 
 def _acceptance_claim_next() -> uuid.UUID | None:
@@ -122,19 +133,19 @@ def _acceptance_claim_next() -> uuid.UUID | None:
             cursor.execute(
                 f"WITH claimed AS (UPDATE {table} SET deliveries = deliveries + 1, last_delivery_at = %s "  # noqa: S608
                 f"WHERE id = (SELECT id FROM {table} WHERE status = %s AND deliveries = 0 "
-                "ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id) "
+                "ORDER BY created_at LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED) RETURNING id) "
                 "SELECT id, set_config('synchronous_commit', 'off', true) FROM claimed",
                 [now, AcceptanceStatus.PROCESSING])
             row = cursor.fetchone()
         return row[0] if row else None
-    with transaction.atomic(using=using):
-        found = (Acceptance.objects.using(using).select_for_update(skip_locked=True)
-                 .filter(status=AcceptanceStatus.PROCESSING, deliveries=0).order_by("created_at")
-                 .values_list("id", flat=True).first())
-        if found is not None:
-            Acceptance.objects.using(using).filter(id=found).update(deliveries=F("deliveries") + 1,
-                                                                    last_delivery_at=now)
-    return found
+    while True:  # where rows cannot be locked (SQLite), the conditional UPDATE decides between two drains
+        with transaction.atomic(using=using):
+            found = (Acceptance.objects.using(using).select_for_update(skip_locked=True, no_key=True)
+                     .filter(status=AcceptanceStatus.PROCESSING, deliveries=0).order_by("created_at")
+                     .values_list("id", flat=True).first())
+            if found is None or Acceptance.objects.using(using).filter(id=found, deliveries=0).update(
+                    deliveries=F("deliveries") + 1, last_delivery_at=now):
+                return found
 
 
 def acceptance_process(*, acceptance_id: object, counted: bool = False) -> str:
@@ -277,10 +288,12 @@ def delivery_counted(model: Any, row_id: object) -> None:
                      deliveries=F("deliveries") + 1, last_delivery_at=timezone.now())
 
 
-def acceptances_sweep(*, older_than_seconds: int = 30, stale_after_seconds: int = 1800) -> int:
-    """Re-queue acceptances whose broker message was lost: never delivered (broker down at the click),
-    or last tried long ago. A row inside Celery's retry backoff (minutes) is left alone, so sweeps
-    do not use up its deliveries."""
+def acceptances_sweep(*, older_than_seconds: int = 30, stale_after_seconds: int = 600) -> int:
+    """Re-queue acceptances whose broker message was lost: never delivered (broker down at the click, a lost
+    wake-up), or last tried long ago (a worker killed while processing it). A row inside Celery's retry
+    backoff (at most 300 s, acceptance_process_task) is left alone, so sweeps do not use up its deliveries.
+    Where wake-ups coalesce, the never-delivered relationship-request acceptances wake a drain instead of a
+    task each."""
     from django.apps import apps
     from django.utils.module_loading import import_string
 
@@ -288,15 +301,20 @@ def acceptances_sweep(*, older_than_seconds: int = 30, stale_after_seconds: int 
     total = 0
     for model_name, task_path in ACCEPTANCE_QUEUES:
         model, task = apps.get_model(model_name), import_string(task_path)
-        ids = list(
+        rows = list(
             model.objects.filter(status="processing")
             .filter(
                 Q(deliveries=0, created_at__lt=now - timedelta(seconds=older_than_seconds))
                 | Q(last_delivery_at__lt=now - timedelta(seconds=stale_after_seconds))
             )
-            .values_list("id", flat=True)[:1000]
+            .values_list("id", "deliveries")[:1000]
         )
-        total += len(ids)
+        total += len(rows)
+        if model is Acceptance and coalescing():
+            if any(deliveries == 0 for _id, deliveries in rows):
+                acceptance_wake()
+            rows = [(row_id, deliveries) for row_id, deliveries in rows if deliveries > 0]
+        ids = [row_id for row_id, _deliveries in rows]
         for row_id in ids:
             try:
                 task.apply_async(args=(str(row_id),), retry=False)
