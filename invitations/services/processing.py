@@ -82,7 +82,6 @@ def acceptances_drain(*, slot: int, limit: int) -> int:
     delivery count in one statement that skips rows another drain holds, and processed as its own task would
     (acceptance_process: its own transaction, idempotent). One that raises goes on with a task of its own
     (Celery's retries and backoff) and a successor drain takes the rest a little later. How many it processed."""
-
     wake_taken(WAKE_KEY, slot)
     done = 0
     while done < limit:
@@ -121,7 +120,7 @@ def _drain_hand_over(slot: int, failed: object = None) -> None:
 def _acceptance_claim_next() -> uuid.UUID | None:
     """The oldest processing acceptance no delivery has taken yet, its delivery counted (as delivery_counted,
     committed on its own and without waiting for the WAL flush); None when there is none. On PostgreSQL one
-    statement; FOR UPDATE SKIP LOCKED: two drains take different rows."""
+    statement; FOR NO KEY UPDATE SKIP LOCKED: two drains take different rows."""
     from django.db import connections, router
 
     now = timezone.now()
