@@ -1,6 +1,6 @@
 """Integration: a real Celery worker (prefork, two processes) with the cache shared with the web process
 drains a burst of acceptances: a few drain tasks instead of one task per click, two drains side by side
-taking different rows (FOR UPDATE SKIP LOCKED), each acceptance processed once."""
+taking different rows (FOR NO KEY UPDATE SKIP LOCKED), each acceptance processed once."""
 
 from __future__ import annotations
 
@@ -29,10 +29,9 @@ from tests.test_integration_celery import (
     wait_quiet,
     worker_database_url,
 )
+from tests.test_outbox_smtp_celery import SHARED_CACHE
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-SHARED_CACHE = {"default": {"BACKEND": "partnercenter.cache.RedisCache", "LOCATION": REDIS_URL}}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -121,8 +121,6 @@ def _acceptance_claim_next() -> uuid.UUID | None:
     """The oldest processing acceptance no delivery has taken yet, its delivery counted (as delivery_counted,
     committed on its own and without waiting for the WAL flush); None when there is none. On PostgreSQL one
     statement; FOR NO KEY UPDATE SKIP LOCKED: two drains take different rows."""
-    from django.db import connections, router
-
     now = timezone.now()
     using = router.db_for_write(Acceptance)
     conn = connections[using]
